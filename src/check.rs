@@ -1,0 +1,79 @@
+//! The per-file pipeline: text in, diagnostics out. No I/O here.
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::sql::{Context, FileState};
+use crate::rules::{Check, RULES};
+use crate::source::{Dialect, Lang, Source};
+use crate::sql;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SqlOptions {
+    /// A down/rollback migration: the drop rules do not apply.
+    pub down: bool,
+    /// SQL lifted out of a shell script: `$VAR` expansions are opaque.
+    pub shell_vars: bool,
+}
+
+/// Check a SQL text. Diagnostic spans point into `src`.
+pub fn check_sql(src: &str, dialect: Dialect, opts: &SqlOptions) -> Vec<Diagnostic> {
+    let statements = sql::analyze(
+        src,
+        dialect,
+        sql::Options {
+            shell_vars: opts.shell_vars,
+        },
+    );
+    let mut state = FileState::default();
+    let mut out = Vec::new();
+    for stmt in &statements {
+        if let Some(err) = &stmt.parse_error {
+            out.push(
+                Diagnostic::new(
+                    "parse-error",
+                    stmt.span,
+                    format!("statement could not be parsed: {err}"),
+                )
+                .label("checked by tokens only")
+                .help(
+                    "this statement was still checked for DROP, TRUNCATE, DELETE and UPDATE by \
+                     its tokens; if it is valid SQL for your database, set the dialect \
+                     (`--dialect`) or report the statement to preflight",
+                ),
+            );
+        }
+        let ctx = Context {
+            src,
+            dialect,
+            file: &state,
+            down: opts.down,
+        };
+        for rule in RULES {
+            if let Check::Sql(f) = rule.check {
+                f(stmt, &ctx, &mut out);
+            }
+        }
+        state.apply(stmt);
+    }
+    out
+}
+
+/// Per-file facts known from discovery.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileFacts {
+    pub down: bool,
+}
+
+/// Check one source file.
+pub fn check_source(source: &Source, dialect: Dialect, facts: FileFacts) -> Vec<Diagnostic> {
+    match source.lang {
+        Lang::Sql => check_sql(
+            &source.text,
+            dialect,
+            &SqlOptions {
+                down: facts.down,
+                shell_vars: false,
+            },
+        ),
+        Lang::Shell => crate::shell::check(&source.text, dialect),
+    }
+}

@@ -1,0 +1,102 @@
+//! Diagnostics: what a rule reports, before positions and suppressions are applied.
+
+use crate::source::Span;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Almost surely irreversible data loss.
+    Error,
+    /// A risk: downtime, surprising scope, or a finding we cannot be sure of.
+    Warning,
+    /// Context only; never fails a run.
+    Info,
+}
+
+impl Severity {
+    pub fn parse(name: &str) -> Option<Severity> {
+        match name {
+            "error" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "info" => Some(Severity::Info),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A secondary location: "the table was created here", "this operand".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// Rule id, e.g. `drop-table`.
+    pub rule: String,
+    pub severity: Severity,
+    /// One sentence: names the object and the impact.
+    pub message: String,
+    /// What to do instead.
+    pub help: String,
+    /// Byte span in the file's text. Its start is the statement's first keyword or the
+    /// command's name (or the offending operand where that is more precise).
+    pub span: Span,
+    /// The text of the primary span's label (shown under the snippet).
+    pub label: Option<String>,
+    pub labels: Vec<Label>,
+    /// Extra machine-readable facts (e.g. live `impact` measurements); additive in JSON.
+    pub extra: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the rule's default severity (looked up in the registry).
+    pub fn new(rule: &str, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            rule: rule.to_string(),
+            severity: crate::rules::default_severity(rule),
+            message: message.into(),
+            help: String::new(),
+            span,
+            label: None,
+            labels: Vec::new(),
+            extra: None,
+        }
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = help.into();
+        self
+    }
+    pub fn severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+    pub fn label(mut self, text: impl Into<String>) -> Diagnostic {
+        self.label = Some(text.into());
+        self
+    }
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+    /// Move every span by `offset` bytes (SQL cut out of a larger text).
+    pub fn shift(mut self, offset: usize) -> Diagnostic {
+        self.span = self.span.shift(offset);
+        for l in &mut self.labels {
+            l.span = l.span.shift(offset);
+        }
+        self
+    }
+}

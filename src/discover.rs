@@ -1,0 +1,248 @@
+//! Which files to check: walk directories (.gitignore-aware), take explicit files as given,
+//! classify by extension or shebang.
+
+use crate::source::Lang;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct Discovered {
+    pub path: PathBuf,
+    /// As given on the command line, joined with the walked part; relative stays relative.
+    pub display: String,
+    pub lang: Lang,
+    /// A down/rollback migration (by path convention).
+    pub down: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoverError {
+    pub file: String,
+    pub message: String,
+}
+
+const SQL_EXTENSIONS: &[&str] = &["sql", "psql", "pgsql", "ddl"];
+const SHELL_EXTENSIONS: &[&str] = &["sh", "bash"];
+const SKIP_DIRS: &[&str] = &[".git", "target", "node_modules"];
+
+/// Language by extension, or `None`.
+pub fn lang_by_name(path: &Path) -> Option<Lang> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    if SQL_EXTENSIONS.contains(&ext.as_str()) {
+        Some(Lang::Sql)
+    } else if SHELL_EXTENSIONS.contains(&ext.as_str()) {
+        Some(Lang::Shell)
+    } else {
+        None
+    }
+}
+
+/// Language by `#!` line (sh, bash, dash, also through `env`).
+pub fn lang_by_shebang(head: &[u8]) -> Option<Lang> {
+    let line = head.split(|&b| b == b'\n').next()?;
+    let line = std::str::from_utf8(line).ok()?.strip_prefix("#!")?;
+    let mut words = line.split_whitespace();
+    let mut prog = words.next()?.rsplit('/').next()?;
+    if prog == "env" {
+        prog = words.find(|w| !w.starts_with('-'))?;
+    }
+    matches!(prog, "sh" | "bash" | "dash" | "ksh" | "zsh").then_some(Lang::Shell)
+}
+
+fn read_head(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut buf = vec![0; 256];
+    let n = f.read(&mut buf).ok()?;
+    buf.truncate(n);
+    Some(buf)
+}
+
+/// Down/rollback migrations by path: `*.down.sql`, `down.sql`, `*_down.sql`, `U1__x.sql`
+/// (Flyway undo) or anything under a `rollback/` directory.
+pub fn is_down_migration(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+    stem == "down"
+        || stem.ends_with(".down")
+        || stem.ends_with("_down")
+        || is_flyway_undo(&name)
+        || path
+            .components()
+            .any(|c| c.as_os_str().eq_ignore_ascii_case("rollback"))
+}
+
+fn is_flyway_undo(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('u') else {
+        return false;
+    };
+    let version: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '_')
+        .collect();
+    !version.is_empty()
+        && version.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && rest.contains("__")
+}
+
+/// Walk the inputs. Explicit files are taken even when ignored; explicit files of unknown
+/// type are errors, walked ones are skipped.
+pub fn discover(
+    inputs: &[PathBuf],
+    extra: &dyn Fn(&Path) -> Option<Lang>,
+    excluded: &dyn Fn(&Path) -> bool,
+) -> (Vec<Discovered>, Vec<DiscoverError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        let display_root = input.to_string_lossy().to_string();
+        let meta = match std::fs::metadata(input) {
+            Ok(m) => m,
+            Err(e) => {
+                errors.push(DiscoverError {
+                    file: display_root,
+                    message: format!("cannot read: {}", io_reason(&e)),
+                });
+                continue;
+            }
+        };
+        if meta.is_file() {
+            let lang = extra(input)
+                .or_else(|| lang_by_name(input))
+                .or_else(|| read_head(input).and_then(|h| lang_by_shebang(&h)));
+            match lang {
+                Some(lang) => files.push(Discovered {
+                    down: is_down_migration(input),
+                    path: input.clone(),
+                    display: display_root,
+                    lang,
+                }),
+                None => errors.push(DiscoverError {
+                    file: display_root,
+                    message: "not a SQL or shell file (by extension or #! line); pass --lang, or \
+                              add it to `include` in preflight.toml"
+                        .to_string(),
+                }),
+            }
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(input)
+            .hidden(false)
+            .git_global(false)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && e.file_name()
+                        .to_str()
+                        .is_some_and(|n| SKIP_DIRS.contains(&n)))
+            })
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    errors.push(DiscoverError {
+                        file: walk_error_path(&e).unwrap_or_else(|| display_root.clone()),
+                        message: format!("cannot read: {}", walk_reason(&e)),
+                    });
+                    continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let path = entry.path();
+            if excluded(path) {
+                continue;
+            }
+            let lang = extra(path).or_else(|| lang_by_name(path)).or_else(|| {
+                // only extension-less files are sniffed for a shebang
+                if path.extension().is_none() {
+                    read_head(path).and_then(|h| lang_by_shebang(&h))
+                } else {
+                    None
+                }
+            });
+            if let Some(lang) = lang {
+                files.push(Discovered {
+                    down: is_down_migration(path),
+                    display: path.to_string_lossy().to_string(),
+                    path: path.to_path_buf(),
+                    lang,
+                });
+            }
+        }
+    }
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    files.dedup_by(|a, b| a.path == b.path);
+    (files, errors)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+fn walk_error_path(e: &ignore::Error) -> Option<String> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path.to_string_lossy().to_string()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.to_string_lossy().to_string()),
+        _ => None,
+    }
+}
+
+fn walk_reason(e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => walk_reason(err),
+        ignore::Error::Io(io) => io_reason(io),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification() {
+        assert_eq!(lang_by_name(Path::new("a/b.SQL")), Some(Lang::Sql));
+        assert_eq!(lang_by_name(Path::new("deploy.sh")), Some(Lang::Shell));
+        assert_eq!(lang_by_name(Path::new("README")), None);
+        assert_eq!(lang_by_shebang(b"#!/usr/bin/env bash\n"), Some(Lang::Shell));
+        assert_eq!(lang_by_shebang(b"#!/bin/dash -e\n"), Some(Lang::Shell));
+        assert_eq!(lang_by_shebang(b"#!/usr/bin/python3\n"), None);
+    }
+
+    #[test]
+    fn down_migrations() {
+        for p in [
+            "m/0001_x.down.sql",
+            "m/20240101_x/down.sql",
+            "m/3_x_down.sql",
+            "db/rollback/1.sql",
+            "sql/U2__undo.sql",
+        ] {
+            assert!(is_down_migration(Path::new(p)), "{p}");
+        }
+        for p in [
+            "m/0001_x.up.sql",
+            "m/downtime_report.sql",
+            "sql/V2__x.sql",
+            "sql/users.sql",
+        ] {
+            assert!(!is_down_migration(Path::new(p)), "{p}");
+        }
+    }
+}

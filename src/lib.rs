@@ -1,0 +1,15 @@
+//! preflight: reads SQL migrations, SQL scripts and shell scripts before they run and reports
+//! the operations that destroy data.
+//!
+//! The library is pure (text in, diagnostics out) except for [`discover`] and [`run`], which
+//! read files; the binary (`main.rs`, `cli.rs`) owns arguments, output and exit codes.
+
+pub mod check;
+pub mod diagnostic;
+pub mod discover;
+pub mod report;
+pub mod rules;
+pub mod run;
+pub mod shell;
+pub mod source;
+pub mod sql;

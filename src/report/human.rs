@@ -1,0 +1,173 @@
+//! Human output: one miette graphical report per finding, then a one-line summary.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::run::Outcome;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+    pub unicode: bool,
+    pub width: usize,
+}
+
+impl Style {
+    /// The stable style for tests and non-terminals: no colour, ASCII-free of escape codes.
+    pub fn plain() -> Style {
+        Style {
+            color: false,
+            unicode: true,
+            width: 100,
+        }
+    }
+}
+
+/// A file's text with its name, so miette prints `path:line:col` over the snippet.
+struct NamedText<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceCode for NamedText<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let c = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            c.data(),
+            *c.span(),
+            c.line(),
+            c.column(),
+            c.line_count(),
+        )))
+    }
+}
+
+struct Report<'a> {
+    diag: &'a Diagnostic,
+    source: NamedText<'a>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!(
+            "{}[{}]",
+            self.diag.severity.as_str(),
+            self.diag.rule
+        )))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        (!self.diag.help.is_empty()).then(|| Box::new(&self.diag.help) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let len = self.source.text.len();
+        let clamp = |s: crate::source::Span| {
+            let start = s.start.min(len);
+            (start, s.end.min(len).saturating_sub(start))
+        };
+        let mut v = vec![LabeledSpan::new_primary_with_span(
+            self.diag.label.clone(),
+            clamp(self.diag.span),
+        )];
+        for l in &self.diag.labels {
+            v.push(LabeledSpan::new_with_span(
+                Some(l.message.clone()),
+                clamp(l.span),
+            ));
+        }
+        Some(Box::new(v.into_iter()))
+    }
+}
+
+pub fn render_diagnostic(path: &str, text: &str, d: &Diagnostic, style: Style) -> String {
+    let theme = match (style.color, style.unicode) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::ascii(),
+        (false, true) => GraphicalTheme::unicode_nocolor(),
+        (false, false) => GraphicalTheme::none(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1);
+    let report = Report {
+        diag: d,
+        source: NamedText { name: path, text },
+    };
+    let mut out = String::new();
+    if handler.render_report(&mut out, &report).is_err() {
+        out = format!(
+            "{path}: {}[{}]: {}\n",
+            d.severity.as_str(),
+            d.rule,
+            d.message
+        );
+    }
+    out
+}
+
+pub fn render(outcome: &Outcome, style: Style) -> String {
+    let mut out = String::new();
+    for f in &outcome.files {
+        for d in &f.diagnostics {
+            out.push_str(&render_diagnostic(&f.path, &f.text, d, style));
+            out.push('\n');
+        }
+    }
+    for e in &outcome.errors {
+        out.push_str(&format!("error: {}: {}\n", e.file, e.message));
+    }
+    out.push_str(&summary(outcome));
+    out
+}
+
+pub fn summary(outcome: &Outcome) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let mut s = format!(
+        "Checked {}: {}, {}",
+        plural(outcome.files_checked, "file"),
+        plural(outcome.count(Severity::Error), "error"),
+        plural(outcome.count(Severity::Warning), "warning"),
+    );
+    if outcome.suppressed > 0 {
+        s.push_str(&format!(", {} suppressed", outcome.suppressed));
+    }
+    if !outcome.errors.is_empty() {
+        s.push_str(&format!(
+            ", {} could not be read",
+            plural(outcome.errors.len(), "file")
+        ));
+    }
+    s.push('\n');
+    s
+}

@@ -1,0 +1,48 @@
+//! JSON output, version 1 (DESIGN.md). Change only additively: bots depend on it.
+
+use super::located;
+use crate::diagnostic::Severity;
+use crate::run::Outcome;
+use serde_json::{Value, json};
+
+pub fn render(outcome: &Outcome) -> String {
+    let diagnostics: Vec<Value> = located(&outcome.files)
+        .into_iter()
+        .map(|l| {
+            let mut v = json!({
+                "rule": l.diag.rule,
+                "severity": l.diag.severity,
+                "message": l.diag.message,
+                "help": l.diag.help,
+                "file": l.file.path,
+                "line": l.start.line,
+                "column": l.start.column,
+                "end_line": l.end.line,
+                "end_column": l.end.column,
+                "snippet": l.snippet,
+                "url": crate::rules::url(&l.diag.rule),
+            });
+            if let (Some(extra), Some(obj)) = (&l.diag.extra, v.as_object_mut()) {
+                for (k, val) in extra {
+                    obj.entry(k.clone()).or_insert(val.clone());
+                }
+            }
+            v
+        })
+        .collect();
+    let doc = json!({
+        "version": 1,
+        "tool": {"name": "preflight", "version": env!("CARGO_PKG_VERSION")},
+        "summary": {
+            "files_checked": outcome.files_checked,
+            "errors": outcome.count(Severity::Error),
+            "warnings": outcome.count(Severity::Warning),
+            "suppressed": outcome.suppressed,
+        },
+        "diagnostics": diagnostics,
+        "errors": outcome.errors,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}

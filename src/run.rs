@@ -1,0 +1,196 @@
+//! A whole run: discovered files → read (in parallel) → check → filter → sorted outcome.
+
+use crate::check::{FileFacts, check_source};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::discover::Discovered;
+use crate::rules::{self, Group};
+use crate::source::{Dialect, Lang, Source};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// Which rules run and at what severity.
+#[derive(Debug, Clone, Default)]
+pub struct RuleFilter {
+    /// Rule ids or group names; empty = all.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// `None` turns a rule off.
+    pub severity: HashMap<String, Option<Severity>>,
+}
+
+impl RuleFilter {
+    fn matches(sel: &str, rule: &str) -> bool {
+        sel == rule
+            || Group::parse(sel).is_some_and(|g| rules::group_of(rule) == Some(g))
+            || sel == "all"
+    }
+    pub fn enabled(&self, rule: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|s| Self::matches(s, rule)))
+            && !self.ignore.iter().any(|s| Self::matches(s, rule))
+            && !matches!(self.severity.get(rule), Some(None))
+    }
+    /// Apply severity overrides and drop disabled rules.
+    pub fn apply(&self, diags: &mut Vec<Diagnostic>) {
+        diags.retain(|d| self.enabled(&d.rule));
+        for d in diags.iter_mut() {
+            if let Some(Some(sev)) = self.severity.get(&d.rule) {
+                d.severity = *sev;
+            }
+        }
+    }
+    /// Unknown ids in select/ignore/severity, for a usage error.
+    pub fn unknown_ids(&self) -> Vec<String> {
+        self.select
+            .iter()
+            .chain(&self.ignore)
+            .chain(self.severity.keys())
+            .filter(|s| {
+                s.as_str() != "all" && Group::parse(s).is_none() && rules::meta(s).is_none()
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub dialect: Dialect,
+    pub filter: RuleFilter,
+    /// Check down migrations with the drop rules too.
+    pub check_down: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    pub path: String,
+    /// The text, kept for rendering snippets (empty when the file had no findings).
+    pub text: String,
+    pub lang: Lang,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FileError {
+    pub file: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub files: Vec<FileOutcome>,
+    pub errors: Vec<FileError>,
+    pub files_checked: usize,
+    pub suppressed: usize,
+}
+
+impl Outcome {
+    pub fn count(&self, sev: Severity) -> usize {
+        self.files
+            .iter()
+            .flat_map(|f| &f.diagnostics)
+            .filter(|d| d.severity == sev)
+            .count()
+    }
+    /// Deterministic order: path, then position, then rule.
+    pub fn sort(&mut self) {
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        for f in &mut self.files {
+            f.diagnostics.sort_by(|a, b| {
+                (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end))
+            });
+            f.diagnostics
+                .dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
+        }
+        self.errors.sort_by(|a, b| a.file.cmp(&b.file));
+    }
+}
+
+/// Bytes → text: lossy decode, with a diagnostic naming the first invalid byte.
+pub fn decode(bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            let d = Diagnostic::new(
+                "parse-error",
+                crate::source::Span::new(at, line_end.max(at)),
+                format!("file is not valid UTF-8 (first invalid byte at offset {at})"),
+            )
+            .label("invalid bytes were replaced with U+FFFD")
+            .help("the rest of the file was still checked; save it as UTF-8 to silence this");
+            (text, Some(d))
+        }
+    }
+}
+
+/// Is this binary data rather than text? (a NUL byte in the first 8 KiB)
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(8192).any(|&b| b == 0)
+}
+
+/// Check one in-memory source (stdin, hook content).
+pub fn check_text(
+    path: &str,
+    bytes: Vec<u8>,
+    lang: Lang,
+    facts: FileFacts,
+    settings: &Settings,
+) -> Result<FileOutcome, FileError> {
+    if looks_binary(&bytes) {
+        return Err(FileError {
+            file: path.to_string(),
+            message: "binary file (contains NUL bytes); not checked".to_string(),
+        });
+    }
+    let (text, utf8_diag) = decode(bytes);
+    let source = Source {
+        path: path.to_string(),
+        text,
+        lang,
+    };
+    let mut diagnostics = check_source(&source, settings.dialect, facts);
+    diagnostics.extend(utf8_diag);
+    settings.filter.apply(&mut diagnostics);
+    let text = if diagnostics.is_empty() {
+        String::new()
+    } else {
+        source.text
+    };
+    Ok(FileOutcome {
+        path: source.path,
+        text,
+        lang,
+        diagnostics,
+    })
+}
+
+/// Read and check discovered files in parallel.
+pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
+    let results: Vec<Result<FileOutcome, FileError>> = files
+        .par_iter()
+        .map(|f| {
+            let bytes = std::fs::read(&f.path).map_err(|e| FileError {
+                file: f.display.clone(),
+                message: format!("cannot read: {e}"),
+            })?;
+            let facts = FileFacts {
+                down: f.down && !settings.check_down,
+            };
+            check_text(&f.display, bytes, f.lang, facts, settings)
+        })
+        .collect();
+    let mut out = Outcome::default();
+    for r in results {
+        match r {
+            Ok(f) => {
+                out.files_checked += 1;
+                out.files.push(f);
+            }
+            Err(e) => out.errors.push(e),
+        }
+    }
+    out.sort();
+    out
+}

@@ -1,0 +1,388 @@
+//! SQL front end: split → parse each statement with sqlparser → plain facts ([`StmtKind`]).
+//! A statement sqlparser cannot parse is read by tokens (fail closed), and statements inside
+//! plpgsql bodies (`DO $$ … $$`, `CREATE FUNCTION … AS $$ … $$`) are split and read too.
+
+mod ast_facts;
+pub mod lexer;
+pub mod model;
+pub mod split;
+mod token_facts;
+
+use crate::source::{Dialect, Span};
+use lexer::{Token, TokenKind};
+pub use model::*;
+use sqlparser::parser::Parser;
+
+/// One analysed statement. Spans are relative to the text given to [`analyze`].
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// From the first keyword to the last token (terminator excluded).
+    pub span: Span,
+    pub kind: StmtKind,
+    /// sqlparser's tree, when it parsed.
+    pub ast: Option<Box<sqlparser::ast::Statement>>,
+    /// Why sqlparser refused the statement (the facts then come from tokens).
+    pub parse_error: Option<String>,
+    /// The statement sits inside a routine body (plpgsql); it runs when the routine is called.
+    pub in_body: bool,
+    /// First keyword, upper-cased (`DROP`, `ALTER`, …).
+    pub keyword: String,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// `$VAR` / `${VAR}` are shell expansions (SQL lifted out of a script), kept opaque.
+    pub shell_vars: bool,
+}
+
+/// Statements no rule looks at: not worth a parse (large seed-data INSERTs are most of the
+/// bytes of a migration corpus).
+const SKIP_PARSE: &[&str] = &[
+    "INSERT",
+    "SELECT",
+    "VALUES",
+    "COPY",
+    "SET",
+    "SHOW",
+    "COMMENT",
+    "GRANT",
+    "REVOKE",
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "START",
+    "SAVEPOINT",
+    "RELEASE",
+    "END",
+    "ANALYZE",
+    "VACUUM",
+    "REFRESH",
+    "LOCK",
+    "USE",
+    "PRAGMA",
+    "CALL",
+    "NOTIFY",
+    "LISTEN",
+    "DECLARE",
+    "FETCH",
+    "CLOSE",
+    "RESET",
+    "DISCARD",
+    "CHECKPOINT",
+    "CLUSTER",
+    "REINDEX",
+    "SECURITY",
+    "PREPARE",
+    "EXECUTE",
+    "DEALLOCATE",
+    // plpgsql block: its body is split and read below
+    "DO",
+];
+
+pub fn analyze(src: &str, dialect: Dialect, opts: Options) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let parse_src;
+    let text: &str = if opts.shell_vars {
+        parse_src = mask_shell_vars(src);
+        &parse_src
+    } else {
+        src
+    };
+    for raw in split::split(text, dialect) {
+        analyze_one(
+            text,
+            src,
+            dialect,
+            &raw.tokens,
+            raw.span,
+            raw.unterminated,
+            false,
+            &mut out,
+        );
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn analyze_one(
+    text: &str,
+    original: &str,
+    dialect: Dialect,
+    tokens: &[Token],
+    span: Span,
+    unterminated: bool,
+    in_body: bool,
+    out: &mut Vec<Statement>,
+) {
+    let Some(first) = tokens.first() else { return };
+    let keyword = first.text(text).to_ascii_uppercase();
+    let stmt_text = &text[span.start..span.end];
+    let opaque = |s: Span| {
+        original
+            .get(s.start..s.end)
+            .is_some_and(|t| t.contains('$') && t != &text[s.start..s.end])
+    };
+
+    let mut stmt = Statement {
+        span,
+        kind: StmtKind::Other,
+        ast: None,
+        parse_error: None,
+        in_body,
+        keyword: keyword.clone(),
+    };
+
+    let skip = first.kind == TokenKind::Word && SKIP_PARSE.contains(&keyword.as_str());
+    if skip && !unterminated {
+        // nothing to learn from the tree
+    } else if unterminated {
+        stmt.parse_error = Some("unterminated quote, comment or dollar quote".to_string());
+        stmt.kind = token_facts::facts(text, tokens, &opaque);
+    } else if in_body {
+        // plpgsql, not plain SQL: read by tokens, without parse-error noise
+        stmt.kind = token_facts::facts(text, tokens, &opaque);
+    } else {
+        match parse(stmt_text, dialect) {
+            Ok(mut stmts) if !stmts.is_empty() => {
+                let ast = stmts.swap_remove(0);
+                stmt.kind = ast_facts::facts(&ast, stmt_text, span.start, &opaque);
+                stmt.ast = Some(Box::new(ast));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                stmt.parse_error = Some(clean_parse_error(&e.to_string()));
+                stmt.kind = token_facts::facts(text, tokens, &opaque);
+            }
+        }
+    }
+    out.push(stmt);
+
+    // routine bodies: DO $$ … $$, CREATE FUNCTION/PROCEDURE … AS $$ … $$
+    let is_routine = keyword == "DO"
+        || (keyword == "CREATE"
+            && tokens
+                .iter()
+                .take(8)
+                .any(|t| t.is_word(text, "FUNCTION") || t.is_word(text, "PROCEDURE")));
+    if is_routine {
+        for t in tokens {
+            if let TokenKind::DollarStr { body } = t.kind {
+                let body_text = &text[body.start..body.end];
+                for raw in split::split(body_text, dialect) {
+                    let toks: Vec<Token> = raw
+                        .tokens
+                        .iter()
+                        .map(|t| Token {
+                            kind: shift_kind(t.kind, body.start),
+                            span: t.span.shift(body.start),
+                        })
+                        .collect();
+                    // drop plpgsql control words before the statement proper
+                    let start = body_statement_start(text, &toks);
+                    if let Some(rest) = toks.get(start..).filter(|r| !r.is_empty()) {
+                        let sp = Span::new(rest[0].span.start, raw.span.end + body.start);
+                        analyze_one(
+                            text,
+                            original,
+                            dialect,
+                            rest,
+                            sp,
+                            raw.unterminated,
+                            true,
+                            out,
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn shift_kind(kind: TokenKind, by: usize) -> TokenKind {
+    match kind {
+        TokenKind::DollarStr { body } => TokenKind::DollarStr {
+            body: body.shift(by),
+        },
+        k => k,
+    }
+}
+
+const BODY_STATEMENTS: &[&str] = &[
+    "DROP", "TRUNCATE", "DELETE", "UPDATE", "ALTER", "CREATE", "INSERT", "RENAME",
+];
+const BODY_CONTROL: &[&str] = &["BEGIN", "THEN", "ELSE", "LOOP", "DECLARE", "ATOMIC"];
+
+/// Index of the first token of a real statement inside a plpgsql chunk such as
+/// `IF x THEN DELETE FROM t` or `BEGIN DROP TABLE a`. Returns `toks.len()` for none.
+fn body_statement_start(src: &str, toks: &[Token]) -> usize {
+    let mut depth = 0i32;
+    for (i, t) in toks.iter().enumerate() {
+        if t.is_punct(src, "(") {
+            depth += 1;
+        } else if t.is_punct(src, ")") {
+            depth -= 1;
+        }
+        if depth != 0 || t.kind != TokenKind::Word {
+            continue;
+        }
+        let w = t.text(src);
+        if BODY_STATEMENTS.iter().any(|k| w.eq_ignore_ascii_case(k)) {
+            let prev_ok = i == 0
+                || toks[i - 1].kind == TokenKind::Word
+                    && BODY_CONTROL
+                        .iter()
+                        .any(|k| toks[i - 1].text(src).eq_ignore_ascii_case(k));
+            if prev_ok {
+                return i;
+            }
+        }
+    }
+    toks.len()
+}
+
+/// Parse one statement's text; a recursion limit keeps deep nesting an error, not a crash.
+pub fn parse(
+    text: &str,
+    dialect: Dialect,
+) -> Result<Vec<sqlparser::ast::Statement>, sqlparser::parser::ParserError> {
+    use sqlparser::dialect as d;
+    let pg = d::PostgreSqlDialect {};
+    let my = d::MySqlDialect {};
+    let lite = d::SQLiteDialect {};
+    let gen_ = d::GenericDialect {};
+    let dia: &dyn d::Dialect = match dialect {
+        Dialect::Postgres => &pg,
+        Dialect::Mysql => &my,
+        Dialect::Sqlite => &lite,
+        Dialect::Generic => &gen_,
+    };
+    Parser::new(dia)
+        .with_recursion_limit(64)
+        .try_with_sql(text)?
+        .parse_statements()
+}
+
+/// sqlparser's message without its prefix and its statement-relative position (the
+/// diagnostic already points at the statement).
+fn clean_parse_error(msg: &str) -> String {
+    let msg = msg.trim_start_matches("sql parser error: ");
+    match msg.find(" at Line: ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// Replace each `$VAR` / `${…}` with an identifier of the same byte length, so sqlparser can
+/// parse the statement and spans still line up with the original text.
+pub fn mask_shell_vars(src: &str) -> String {
+    let bytes = src.as_bytes();
+    let mut out = String::with_capacity(src.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'$' {
+            let n = if bytes.get(i + 1) == Some(&b'{') {
+                bytes[i..].iter().position(|&c| c == b'}').map(|p| p + 1)
+            } else if bytes
+                .get(i + 1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+            {
+                Some(
+                    1 + bytes[i + 1..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                        .count(),
+                )
+            } else {
+                None
+            };
+            if let Some(n) = n.filter(|n| src.is_char_boundary(i + n)) {
+                // a letter first keeps it an identifier in every dialect
+                out.push('v');
+                for c in src[i + 1..i + n].chars() {
+                    for _ in 0..c.len_utf8() {
+                        out.push('_');
+                    }
+                }
+                i += n;
+                continue;
+            }
+        }
+        let ch_len = src[i..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&src[i..i + ch_len]);
+        i += ch_len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<StmtKind> {
+        analyze(src, Dialect::Postgres, Options::default())
+            .into_iter()
+            .map(|s| s.kind)
+            .collect()
+    }
+
+    #[test]
+    fn drop_table_facts() {
+        let k = kinds("DROP TABLE IF EXISTS public.user_sessions CASCADE;");
+        match &k[0] {
+            StmtKind::Drop {
+                object,
+                names,
+                if_exists,
+                cascade,
+                ..
+            } => {
+                assert_eq!(*object, ObjectKind::Table);
+                assert_eq!(names[0].display, "public.user_sessions");
+                assert!(*if_exists && *cascade);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unparseable_statement_is_still_read_by_tokens() {
+        let s = analyze(
+            "DROP TABLE users WITH SOME GIBBERISH (((;",
+            Dialect::Postgres,
+            Options::default(),
+        );
+        assert!(s[0].parse_error.is_some());
+        assert!(
+            matches!(&s[0].kind, StmtKind::Drop { object: ObjectKind::Table, names, .. } if names[0].name == "users")
+        );
+    }
+
+    #[test]
+    fn plpgsql_bodies_are_read() {
+        let s = analyze(
+            "DO $$ BEGIN IF true THEN DELETE FROM users; END IF; END $$;",
+            Dialect::Postgres,
+            Options::default(),
+        );
+        assert!(
+            s.iter().any(|s| s.in_body
+                && matches!(
+                    s.kind,
+                    StmtKind::Delete {
+                        predicate: None,
+                        ..
+                    }
+                )),
+            "{s:?}"
+        );
+    }
+
+    #[test]
+    fn shell_vars_are_masked_to_same_length() {
+        let src = "DELETE FROM ${T} WHERE $COND";
+        let m = mask_shell_vars(src);
+        assert_eq!(m.len(), src.len());
+        assert_eq!(m, "DELETE FROM v___ WHERE v____");
+    }
+}

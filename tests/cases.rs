@@ -1,0 +1,168 @@
+//! Rule case files: `tests/cases/<rule-id>/fire.*` must produce the rule exactly on the lines
+//! marked `expect: <rule-id>` (in a trailing comment); `ok.*` are near misses that must stay
+//! silent for that rule. Each fire file's rendered diagnostics are snapshotted.
+
+use preflight::check::FileFacts;
+use preflight::report::human::{Style, render_diagnostic};
+use preflight::rules::RULES;
+use preflight::run::{Settings, check_text};
+use preflight::source::{Lang, LineIndex};
+use std::path::{Path, PathBuf};
+
+fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases")
+}
+
+fn lang_of(path: &Path) -> Lang {
+    preflight::discover::lang_by_name(path).unwrap_or(Lang::Shell)
+}
+
+/// (line, rule) pairs produced for `rule` by the file.
+fn findings(path: &Path, rule: &str) -> (Vec<usize>, String) {
+    let bytes = std::fs::read(path).expect("case file readable");
+    let out = check_text(
+        &format!(
+            "tests/cases/{rule}/{}",
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+        ),
+        bytes,
+        lang_of(path),
+        FileFacts::default(),
+        &Settings::default(),
+    )
+    .expect("case file is text");
+    let idx = LineIndex::new(&out.text);
+    let mut lines = Vec::new();
+    let mut rendered = String::new();
+    for d in out.diagnostics.iter().filter(|d| d.rule == rule) {
+        lines.push(idx.position(&out.text, d.span.start).line);
+        rendered.push_str(&render_diagnostic(&out.path, &out.text, d, Style::plain()));
+        rendered.push('\n');
+    }
+    (lines, rendered)
+}
+
+fn expected_lines(text: &str, rule: &str) -> Vec<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.split("expect:").nth(1).is_some_and(|ids| {
+                ids.split(|c: char| c == ',' || c.is_whitespace())
+                    .any(|id| id == rule)
+            })
+        })
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+fn case_files(rule: &str, prefix: &str) -> Vec<PathBuf> {
+    let dir = cases_dir().join(rule);
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file()
+                        && p.file_name()
+                            .and_then(|n| n.to_str())
+                            .is_some_and(|n| n.starts_with(prefix))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_rule_has_firing_and_near_miss_cases() {
+    let mut missing = Vec::new();
+    for r in RULES {
+        if case_files(r.id, "fire").is_empty() {
+            missing.push(format!("tests/cases/{}/fire.*", r.id));
+        }
+        if case_files(r.id, "ok").is_empty() {
+            missing.push(format!("tests/cases/{}/ok.*", r.id));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "missing case files:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_case_dir_is_a_rule() {
+    for entry in std::fs::read_dir(cases_dir()).expect("tests/cases exists") {
+        let path = entry.expect("readable").path();
+        if path.is_dir() {
+            let id = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                RULES.iter().any(|r| r.id == id),
+                "tests/cases/{id} names no rule"
+            );
+        }
+    }
+}
+
+#[test]
+fn firing_cases_fire_exactly_on_marked_lines() {
+    let mut failures = Vec::new();
+    let mut snapshots = Vec::new();
+    for r in RULES {
+        for f in case_files(r.id, "fire") {
+            let text = String::from_utf8_lossy(&std::fs::read(&f).expect("readable")).into_owned();
+            let expected = expected_lines(&text, r.id);
+            assert!(
+                !expected.is_empty(),
+                "{} has no `expect: {}` marker",
+                f.display(),
+                r.id
+            );
+            let (got, rendered) = findings(&f, r.id);
+            if got != expected {
+                failures.push(format!(
+                    "{}: expected {} on lines {expected:?}, got {got:?}",
+                    f.display(),
+                    r.id
+                ));
+            }
+            let name = format!(
+                "{}__{}",
+                r.id,
+                f.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+            );
+            snapshots.push((name, rendered));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    for (name, rendered) in snapshots {
+        insta::with_settings!({snapshot_path => "snapshots/cases", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!(name, rendered);
+        });
+    }
+}
+
+#[test]
+fn near_miss_cases_stay_silent() {
+    let mut failures = Vec::new();
+    for r in RULES {
+        for f in case_files(r.id, "ok") {
+            let (got, rendered) = findings(&f, r.id);
+            if !got.is_empty() {
+                failures.push(format!(
+                    "{}: {} fired on lines {got:?}\n{rendered}",
+                    f.display(),
+                    r.id
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}

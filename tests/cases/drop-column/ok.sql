@@ -1,0 +1,6 @@
+ALTER TABLE users ADD COLUMN tmp_flag boolean;
+ALTER TABLE users DROP COLUMN tmp_flag;
+CREATE TABLE t (a int, b int);
+ALTER TABLE t DROP COLUMN b;
+ALTER TABLE users DROP CONSTRAINT users_email_key;
+ALTER TABLE users ALTER COLUMN email DROP DEFAULT;

@@ -1,0 +1,3 @@
+CREATE DATABASE scratch_db;
+DROP DATABASE scratch_db;
+SELECT 'DROP DATABASE production';

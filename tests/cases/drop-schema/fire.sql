@@ -1,0 +1,2 @@
+DROP SCHEMA billing CASCADE; -- expect: drop-schema
+DROP SCHEMA IF EXISTS archive; -- expect: drop-schema

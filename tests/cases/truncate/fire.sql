@@ -1,0 +1,2 @@
+TRUNCATE users; -- expect: truncate
+TRUNCATE TABLE ONLY events, sessions RESTART IDENTITY; -- expect: truncate
