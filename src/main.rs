@@ -58,6 +58,7 @@ fn check(args: CheckArgs) -> ExitCode {
         dialect,
         filter,
         check_down: false,
+        migrations: Vec::new(),
     };
 
     let paths: Vec<PathBuf> = if args.paths.is_empty() {

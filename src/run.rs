@@ -56,8 +56,11 @@ impl RuleFilter {
 pub struct Settings {
     pub dialect: Dialect,
     pub filter: RuleFilter,
-    /// Check down migrations with the drop rules too.
+    /// Check down migrations with the drop rules too (`down-migrations = "check"`).
     pub check_down: bool,
+    /// Migration directories (globs) from config `migrations = [...]`, replayed in version
+    /// order; empty = detect by convention.
+    pub migrations: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
