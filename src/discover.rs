@@ -152,10 +152,29 @@ pub fn discover(
                     continue;
                 }
             };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
+            let path = entry.path();
+            if entry.path_is_symlink() {
+                // Linked files are checked; linked directories are not walked (no loops);
+                // a dangling link that looks like SQL or shell is reported, not skipped.
+                match std::fs::metadata(path) {
+                    Ok(m) if m.is_file() => {}
+                    Ok(_) => continue,
+                    Err(e) => {
+                        if lang_by_name(path).is_some() {
+                            errors.push(DiscoverError {
+                                file: path.to_string_lossy().to_string(),
+                                message: format!(
+                                    "cannot read: {} (dangling symlink?)",
+                                    io_reason(&e)
+                                ),
+                            });
+                        }
+                        continue;
+                    }
+                }
+            } else if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }
-            let path = entry.path();
             if excluded(path) {
                 continue;
             }
