@@ -157,43 +157,81 @@ fn analyze_one(
     }
     out.push(stmt);
 
-    // routine bodies: DO $$ … $$, CREATE FUNCTION/PROCEDURE … AS $$ … $$
-    let is_routine = keyword == "DO"
-        || (keyword == "CREATE"
-            && tokens
-                .iter()
-                .take(8)
-                .any(|t| t.is_word(text, "FUNCTION") || t.is_word(text, "PROCEDURE")));
-    if is_routine {
-        for t in tokens {
-            if let TokenKind::DollarStr { body } = t.kind {
-                let body_text = &text[body.start..body.end];
-                for raw in split::split(body_text, dialect) {
-                    let toks: Vec<Token> = raw
-                        .tokens
-                        .iter()
-                        .map(|t| Token {
-                            kind: shift_kind(t.kind, body.start),
-                            span: t.span.shift(body.start),
-                        })
-                        .collect();
-                    // drop plpgsql control words before the statement proper
-                    let start = body_statement_start(text, &toks);
-                    if let Some(rest) = toks.get(start..).filter(|r| !r.is_empty()) {
-                        let sp = Span::new(rest[0].span.start, raw.span.end + body.start);
-                        analyze_one(
-                            text,
-                            original,
-                            dialect,
-                            rest,
-                            sp,
-                            raw.unterminated,
-                            true,
-                            out,
-                        );
+    // routine bodies: DO $$ … $$, CREATE FUNCTION/PROCEDURE … AS $$ … $$, and
+    // CREATE TRIGGER/PROCEDURE … BEGIN … END (MySQL, SQLite)
+    if let Some(routine) = routine_kind(text, &keyword, tokens) {
+        let mut bodies: Vec<Span> = tokens
+            .iter()
+            .filter_map(|t| match t.kind {
+                TokenKind::DollarStr { body } => Some(body),
+                _ => None,
+            })
+            .collect();
+        if routine != "DO" {
+            let begin = tokens.iter().position(|t| t.is_word(text, "BEGIN"));
+            let end = tokens.iter().rposition(|t| t.is_word(text, "END"));
+            if let (Some(b), Some(e)) = (begin, end) {
+                if b + 1 < e {
+                    bodies.push(Span::new(tokens[b].span.end, tokens[e].span.start));
+                    // we read the body ourselves: sqlparser's refusal of the wrapper is noise
+                    if let Some(last) = out.last_mut().filter(|s| s.span == span) {
+                        last.parse_error = None;
                     }
                 }
             }
+        }
+        for body in bodies {
+            analyze_body(text, original, dialect, body, out);
+        }
+    }
+}
+
+/// `DO`, or the object word of `CREATE [OR REPLACE] … FUNCTION|PROCEDURE|TRIGGER|EVENT`.
+fn routine_kind(text: &str, keyword: &str, tokens: &[Token]) -> Option<&'static str> {
+    if keyword == "DO" {
+        return Some("DO");
+    }
+    if keyword != "CREATE" {
+        return None;
+    }
+    tokens.iter().take(12).find_map(|t| {
+        ["FUNCTION", "PROCEDURE", "TRIGGER", "EVENT"]
+            .into_iter()
+            .find(|k| t.is_word(text, k))
+    })
+}
+
+fn analyze_body(
+    text: &str,
+    original: &str,
+    dialect: Dialect,
+    body: Span,
+    out: &mut Vec<Statement>,
+) {
+    let body_text = &text[body.start..body.end];
+    for raw in split::split(body_text, dialect) {
+        let toks: Vec<Token> = raw
+            .tokens
+            .iter()
+            .map(|t| Token {
+                kind: shift_kind(t.kind, body.start),
+                span: t.span.shift(body.start),
+            })
+            .collect();
+        // drop control words (BEGIN, IF … THEN, LOOP) before the statement proper
+        let start = body_statement_start(text, &toks);
+        if let Some(rest) = toks.get(start..).filter(|r| !r.is_empty()) {
+            let sp = Span::new(rest[0].span.start, raw.span.end + body.start);
+            analyze_one(
+                text,
+                original,
+                dialect,
+                rest,
+                sp,
+                raw.unterminated,
+                true,
+                out,
+            );
         }
     }
 }
