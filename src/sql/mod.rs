@@ -170,13 +170,13 @@ fn analyze_one(
         if routine != "DO" {
             let begin = tokens.iter().position(|t| t.is_word(text, "BEGIN"));
             let end = tokens.iter().rposition(|t| t.is_word(text, "END"));
-            if let (Some(b), Some(e)) = (begin, end) {
-                if b + 1 < e {
-                    bodies.push(Span::new(tokens[b].span.end, tokens[e].span.start));
-                    // we read the body ourselves: sqlparser's refusal of the wrapper is noise
-                    if let Some(last) = out.last_mut().filter(|s| s.span == span) {
-                        last.parse_error = None;
-                    }
+            if let (Some(b), Some(e)) = (begin, end)
+                && b + 1 < e
+            {
+                bodies.push(Span::new(tokens[b].span.end, tokens[e].span.start));
+                // we read the body ourselves: sqlparser's refusal of the wrapper is noise
+                if let Some(last) = out.last_mut().filter(|s| s.span == span) {
+                    last.parse_error = None;
                 }
             }
         }
