@@ -70,6 +70,15 @@ fn check(args: CheckArgs) -> ExitCode {
         paths.into_iter().partition(|p| p.as_os_str() == "-");
 
     let (files, discover_errors) = discover(&file_inputs, &|_| None, &|_| false);
+    for dir in file_inputs.iter().filter(|p| p.is_dir()) {
+        if !files.iter().any(|f| f.path.starts_with(dir)) {
+            eprintln!(
+                "preflight: note: no SQL or shell files under {} (files ignored by .gitignore, \
+                 and target/, node_modules/, .git/ are skipped)",
+                dir.display()
+            );
+        }
+    }
     let mut outcome = run::run(&files, &settings);
     outcome
         .errors

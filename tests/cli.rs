@@ -256,3 +256,16 @@ fn walk_skips_gitignored_and_build_dirs_but_explicit_files_are_taken() {
     assert_eq!(v["summary"]["files_checked"], 1);
     assert!(Path::new(&ignored).exists());
 }
+
+#[test]
+fn readme_rule_table_lists_every_rule() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    for r in preflight::rules::RULES {
+        assert!(
+            readme.contains(&format!("| `{}` |", r.id)),
+            "README rule table lacks {}",
+            r.id
+        );
+    }
+}
