@@ -21,9 +21,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(col) = null_driven(expr) else {
         return;
     };
-    let name = table
-        .as_ref()
-        .map_or("the table".to_string(), |t| format!("`{}`", t.display));
+    let name = super::table_phrase(table.as_ref());
     out.push(
         Diagnostic::new(
             "delete-null-predicate",

@@ -19,9 +19,7 @@ pub fn check(stmt: &Statement, ctx: &Context, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    let name = table
-        .as_ref()
-        .map_or("the table".to_string(), |t| format!("`{}`", t.display));
+    let name = super::table_phrase(table.as_ref());
     out.push(
         Diagnostic::new(
             "delete-without-where",

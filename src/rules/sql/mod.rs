@@ -143,6 +143,11 @@ pub fn list(names: &[&ObjName]) -> String {
     }
 }
 
+/// `` `orders` `` or, when the front end could not tell, "the table".
+pub fn table_phrase(table: Option<&ObjName>) -> String {
+    table.map_or("the table".to_string(), |t| format!("`{}`", t.display))
+}
+
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 {
         one.to_string()

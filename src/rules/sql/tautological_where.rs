@@ -26,9 +26,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, out: &mut Vec<Diagnostic>) {
     if pred.opaque || always_true(expr) != Some(true) {
         return;
     }
-    let name = table
-        .as_ref()
-        .map_or("the table".to_string(), |t| format!("`{}`", t.display));
+    let name = super::table_phrase(table.as_ref());
     out.push(
         Diagnostic::new(
             "tautological-where",
