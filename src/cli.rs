@@ -57,6 +57,31 @@ pub struct CheckArgs {
     /// Colour: auto, always, never (NO_COLOR is honoured)
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Measure risky statements against this PostgreSQL database, read-only
+    /// (postgres://user:password@host/db; the password is never printed)
+    #[arg(
+        long,
+        env = "PREFLIGHT_DATABASE_URL",
+        hide_env_values = true,
+        help_heading = "Live database check"
+    )]
+    pub database_url: Option<String>,
+    /// Timeout for each query and for connecting (e.g. 5s, 500ms)
+    #[arg(long, default_value = "5s", help_heading = "Live database check")]
+    pub db_timeout: String,
+    /// A DELETE/UPDATE matching more than this share of its table is an error
+    #[arg(long, default_value = "10%", help_heading = "Live database check")]
+    pub max_affected: String,
+    /// … or more than this many rows
+    #[arg(long, help_heading = "Live database check")]
+    pub max_rows: Option<u64>,
+    /// Above this many rows, use the planner's estimate instead of count(*)
+    #[arg(
+        long,
+        default_value_t = 10_000_000,
+        help_heading = "Live database check"
+    )]
+    pub max_count_rows: u64,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod discover;
+pub mod live;
 pub mod report;
 pub mod rules;
 pub mod run;

@@ -59,6 +59,11 @@ fn check(args: CheckArgs) -> ExitCode {
         filter,
         check_down: false,
         migrations: Vec::new(),
+        keep_text: args.database_url.is_some(),
+    };
+    let live = match live_options(&args) {
+        Ok(l) => l,
+        Err(msg) => return usage_error(msg),
     };
 
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
@@ -97,8 +102,29 @@ fn check(args: CheckArgs) -> ExitCode {
             Err(msg) => return usage_error(msg),
         }
     }
+    if let Some(opts) = &live {
+        preflight::live::measure(&mut outcome, opts, &settings);
+    }
     outcome.sort();
     emit(&args, &outcome)
+}
+
+fn live_options(args: &CheckArgs) -> Result<Option<preflight::live::Options>, String> {
+    let Some(url) = args
+        .database_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+    else {
+        return Ok(None);
+    };
+    preflight::live::Options::new(
+        url,
+        &args.db_timeout,
+        &args.max_affected,
+        args.max_rows,
+        args.max_count_rows,
+    )
+    .map(Some)
 }
 
 fn read_stdin(

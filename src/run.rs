@@ -61,6 +61,9 @@ pub struct Settings {
     /// Migration directories (globs) from config `migrations = [...]`, replayed in version
     /// order; empty = detect by convention.
     pub migrations: Vec<String>,
+    /// Keep every file's text in the outcome, even without findings (the live database check
+    /// reads the statements again after the static check).
+    pub keep_text: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -156,7 +159,7 @@ pub fn check_text(
     let mut diagnostics = check_source(&source, settings.dialect, facts);
     diagnostics.extend(utf8_diag);
     settings.filter.apply(&mut diagnostics);
-    let text = if diagnostics.is_empty() {
+    let text = if diagnostics.is_empty() && !settings.keep_text {
         String::new()
     } else {
         source.text

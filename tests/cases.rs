@@ -4,7 +4,7 @@
 
 use preflight::check::FileFacts;
 use preflight::report::human::{Style, render_diagnostic};
-use preflight::rules::RULES;
+use preflight::rules::{Check, RULES};
 use preflight::run::{Settings, check_text};
 use preflight::source::{Lang, LineIndex};
 use std::path::{Path, PathBuf};
@@ -78,7 +78,8 @@ fn case_files(rule: &str, prefix: &str) -> Vec<PathBuf> {
 #[test]
 fn every_rule_has_firing_and_near_miss_cases() {
     let mut missing = Vec::new();
-    for r in RULES {
+    // live rules need a database: tests/live.rs covers them against a real server
+    for r in RULES.iter().filter(|r| !matches!(r.check, Check::Live)) {
         if case_files(r.id, "fire").is_empty() {
             missing.push(format!("tests/cases/{}/fire.*", r.id));
         }

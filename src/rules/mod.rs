@@ -18,6 +18,9 @@ pub enum Check {
     /// Produced by the front end or pipeline itself (parse errors, suppressions, migrations,
     /// shell analysis); listed here for its metadata and docs.
     Builtin,
+    /// Produced by the live database check (`check --database-url`, `src/live/`); needs a
+    /// database, so it is tested by `tests/live.rs` instead of `tests/cases/`.
+    Live,
 }
 
 pub struct Rule {
@@ -49,6 +52,11 @@ registry! {
     "delete-null-predicate" => Check::Sql(sql::delete_null_predicate::check),
     "drop-recreate" => Check::Sql(sql::drop_recreate::check),
     "parse-error" => Check::Builtin,
+    "live-blast-radius" => Check::Live,
+    "live-not-null-violation" => Check::Live,
+    "live-missing-object" => Check::Live,
+    "live-cannot-measure" => Check::Live,
+    "live-impact" => Check::Live,
 }
 
 /// Group a rule belongs to (for `--select sql` and the rules table).
@@ -59,6 +67,7 @@ pub enum Group {
     Migrations,
     Shell,
     Meta,
+    Live,
 }
 
 impl Group {
@@ -68,6 +77,7 @@ impl Group {
             "migrations" => Some(Group::Migrations),
             "shell" => Some(Group::Shell),
             "meta" => Some(Group::Meta),
+            "live" => Some(Group::Live),
             _ => None,
         }
     }
@@ -77,6 +87,7 @@ impl Group {
             Group::Migrations => "migrations",
             Group::Shell => "shell",
             Group::Meta => "meta",
+            Group::Live => "live",
         }
     }
 }
