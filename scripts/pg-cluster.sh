@@ -81,7 +81,7 @@ case "$cmd" in
     for _ in 1 2 3 4 5; do
       port="$(free_port)"
       if as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start \
-          -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+          -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c log_statement=all -c log_line_prefix=app=%a:" \
           >/dev/null 2>&1; then
         started=1; break
       fi

@@ -3,4 +3,18 @@
 # It installs what the tests need, then runs the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The live database tests (tests/live.rs) start a throwaway PostgreSQL cluster: make sure the
+# server binaries are there, installing the distribution's package when they are not.
+if ! scripts/pg-cluster.sh find >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+    echo "scripts/test.sh: installing postgresql for the live database tests" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "scripts/test.sh: WARNING: no PostgreSQL server binaries and no way to install them;" \
+         "tests/live.rs will say so (and fail when CI=true)" >&2
+  fi
+fi
+
 exec cargo test --all-targets "$@"
