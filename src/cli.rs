@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check SQL and shell files (default: the current directory; '-' reads stdin)
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: id, group, default severity, summary
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]

@@ -45,9 +45,7 @@ fn start_cluster() -> Result<Cluster, String> {
     };
     Ok(Cluster {
         dir: get("DIR")?,
-        port: get("PORT")?
-            .parse()
-            .map_err(|e| format!("bad port: {e}"))?,
+        port: get("PORT")?.parse().map_err(|e| format!("bad port: {e}"))?,
         url: get("URL")?,
     })
 }
@@ -210,7 +208,9 @@ fn thresholds(live: &[&str]) {
     let r = check_file("t.sql", sql, &args);
     let d = only(&r, "live-blast-radius");
     assert!(
-        d["help"].as_str().is_some_and(|h| h.contains("--max-rows 1,000")),
+        d["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("--max-rows 1,000")),
         "{d}"
     );
     // … and a stricter --max-affected
@@ -228,7 +228,11 @@ fn thresholds(live: &[&str]) {
     let d = only(&r, "live-blast-radius");
     // orders reference users 7, 14, …, 14000: 2,000 distinct users
     assert_eq!(d["impact"]["rows_matched"], 2_000);
-    assert!(d["message"].as_str().is_some_and(|m| m.contains("would update")));
+    assert!(
+        d["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("would update"))
+    );
 
     // DELETE without WHERE: everything, attached to the static finding too
     let r = check_file("t.sql", "DELETE FROM sessions;\n", live);
@@ -252,7 +256,10 @@ fn thresholds(live: &[&str]) {
         live,
     );
     let i = &only(&r, "live-blast-radius")["impact"];
-    assert_eq!((i["rows_matched"].clone(), i["rows_total"].clone()), (2.into(), 7.into()));
+    assert_eq!(
+        (i["rows_matched"].clone(), i["rows_total"].clone()),
+        (2.into(), 7.into())
+    );
 }
 
 fn estimates(live: &[&str]) {
@@ -322,7 +329,10 @@ fn drop_truncate_rename(live: &[&str]) {
     let d = only(&r, "drop-table");
     let i = &d["impact"];
     assert_eq!(i["rows"], 50_000);
-    assert!(i["size_bytes"].as_i64().is_some_and(|s| s > 1_000_000), "{i}");
+    assert!(
+        i["size_bytes"].as_i64().is_some_and(|s| s > 1_000_000),
+        "{i}"
+    );
     assert_eq!(i["dependent_views"], serde_json::json!(["active_users"]));
     assert_eq!(
         i["foreign_keys"],
@@ -359,7 +369,10 @@ fn drop_truncate_rename(live: &[&str]) {
     let v = diags(&r, "live-impact");
     assert_eq!(v.len(), 2, "{}", r.stdout);
     assert_eq!(v[0]["line"], 1);
-    assert_eq!(v[0]["impact"]["dependent_views"], serde_json::json!(["active_users"]));
+    assert_eq!(
+        v[0]["impact"]["dependent_views"],
+        serde_json::json!(["active_users"])
+    );
     assert_eq!(
         v[0]["impact"]["dependents"],
         serde_json::json!(["function user_count()"])
@@ -381,8 +394,16 @@ fn cannot_measure(live: &[&str]) {
     assert_eq!(v[0]["severity"], "info");
     assert!(v[0]["message"].as_str().is_some_and(|m| m.contains("`$1`")));
     assert_eq!(v[1]["severity"], "warning");
-    assert!(v[1]["message"].as_str().is_some_and(|m| m.contains("refuses")));
-    assert!(v[2]["message"].as_str().is_some_and(|m| m.contains("nextval")));
+    assert!(
+        v[1]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("refuses"))
+    );
+    assert!(
+        v[2]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("nextval"))
+    );
     assert!(diags(&r, "live-blast-radius").is_empty());
 }
 
@@ -421,7 +442,14 @@ fn timeout_continues(url: &str) {
         "slow.sql",
         "DELETE FROM users WHERE pg_sleep(0.01) IS NOT NULL;\n\
          DELETE FROM users WHERE id <= 6000;\n",
-        &["--format", "json", "--database-url", url, "--db-timeout", "300ms"],
+        &[
+            "--format",
+            "json",
+            "--database-url",
+            url,
+            "--db-timeout",
+            "300ms",
+        ],
     );
     let t = only(&r, "live-cannot-measure");
     assert_eq!(t["line"], 1);
@@ -470,7 +498,10 @@ fn env_var_and_many_files(url: &str) {
 fn connection_failures(c: &Cluster) {
     let sql = "DELETE FROM users;\n";
     // wrong password: exit 2, static findings still printed, password never shown
-    let bad = format!("postgres://postgres:wrong-s3cret@127.0.0.1:{}/fixture", c.port);
+    let bad = format!(
+        "postgres://postgres:wrong-s3cret@127.0.0.1:{}/fixture",
+        c.port
+    );
     let r = check_file("f.sql", sql, &["--format", "json", "--database-url", &bad]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert_eq!(only(&r, "delete-without-where")["line"], 1);
@@ -492,12 +523,18 @@ fn connection_failures(c: &Cluster) {
         "postgres://postgres:{PASSWORD}@127.0.0.1:{}/fixture",
         free_port()
     );
-    let r = check_file("f.sql", sql, &["--format", "json", "--database-url", &closed]);
+    let r = check_file(
+        "f.sql",
+        sql,
+        &["--format", "json", "--database-url", &closed],
+    );
     assert_eq!(r.code, 2, "{}", r.stdout);
     assert_eq!(only(&r, "delete-without-where")["line"], 1);
-    assert!(r.json["errors"][0]["message"]
-        .as_str()
-        .is_some_and(|m| m.starts_with("cannot connect")));
+    assert!(
+        r.json["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("cannot connect"))
+    );
     assert!(!r.stdout.contains(PASSWORD) && !r.stderr.contains(PASSWORD));
 
     // a database that does not exist: also a connection failure
@@ -531,7 +568,10 @@ fn no_user_statement_reached_the_server(c: &Cluster) {
             let rest = l.split_once("LOG:  ")?.1;
             match rest.strip_prefix("statement: ") {
                 Some(s) => Some(s),
-                None => rest.strip_prefix("execute ")?.split_once(": ").map(|(_, s)| s),
+                None => rest
+                    .strip_prefix("execute ")?
+                    .split_once(": ")
+                    .map(|(_, s)| s),
             }
         })
         .map(str::trim)

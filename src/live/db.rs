@@ -178,14 +178,22 @@ impl Db {
                         total: Count::estimate(total_est),
                     });
                 }
-                let sql = match &cond {
-                    Some(c) => format!("SELECT count(*), count(*) FILTER (WHERE {c}) FROM {from}"),
-                    None => format!("SELECT count(*), count(*) FROM {from}"),
+                // two queries rather than one `count(*) FILTER (WHERE …)` scan: in WHERE the
+                // planner can use indexes and turn EXISTS/IN into semi-joins
+                let total: i64 = self
+                    .client
+                    .query_one(&format!("SELECT count(*) FROM {from}"), &[])?
+                    .get(0);
+                let matched: i64 = match &cond {
+                    Some(c) => self
+                        .client
+                        .query_one(&format!("SELECT count(*) FROM {from} WHERE {c}"), &[])?
+                        .get(0),
+                    None => total,
                 };
-                let row = self.client.query_one(&sql, &[])?;
                 Ok(Measured::Rows {
-                    total: Count::exact(row.get::<_, i64>(0)),
-                    matched: Count::exact(row.get::<_, i64>(1)),
+                    total: Count::exact(total),
+                    matched: Count::exact(matched),
                 })
             }
             Probe::NotNull {

@@ -616,7 +616,7 @@ mod tests {
     #[test]
     fn update_from_and_delete_using_keep_the_join() {
         match one("UPDATE users SET plan = 'x' FROM orders o WHERE o.user_id = users.id;") {
-            Probe::Rows { join, .. } => assert_eq!(join.as_deref(), Some("orders AS o")),
+            Probe::Rows { join, .. } => assert_eq!(join.as_deref(), Some("orders o")),
             p => panic!("{p:?}"),
         }
         match one("DELETE FROM users USING orders WHERE orders.user_id = users.id;") {
