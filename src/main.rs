@@ -61,7 +61,7 @@ fn check(args: CheckArgs) -> ExitCode {
         migrations: Vec::new(),
         keep_text: args.database_url.is_some(),
     };
-    let live = match live_options(&args) {
+    let live = match live_options(&args, dialect) {
         Ok(l) => l,
         Err(msg) => return usage_error(msg),
     };
@@ -109,7 +109,10 @@ fn check(args: CheckArgs) -> ExitCode {
     emit(&args, &outcome)
 }
 
-fn live_options(args: &CheckArgs) -> Result<Option<preflight::live::Options>, String> {
+fn live_options(
+    args: &CheckArgs,
+    dialect: Dialect,
+) -> Result<Option<preflight::live::Options>, String> {
     let Some(url) = args
         .database_url
         .as_deref()
@@ -117,6 +120,12 @@ fn live_options(args: &CheckArgs) -> Result<Option<preflight::live::Options>, St
     else {
         return Ok(None);
     };
+    if matches!(dialect, Dialect::Mysql | Dialect::Sqlite) {
+        return Err(format!(
+            "--database-url measures against PostgreSQL; it cannot be used with --dialect {}",
+            args.dialect.as_deref().unwrap_or_default()
+        ));
+    }
     preflight::live::Options::new(
         url,
         &args.db_timeout,

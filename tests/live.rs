@@ -547,6 +547,14 @@ fn connection_failures(c: &Cluster) {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("mysql://u:***@h/d"), "{}", r.stderr);
     assert!(!r.stderr.contains("pw-xyz"));
+    let r = check_file(
+        "f.sql",
+        sql,
+        &["--database-url", &c.url, "--dialect", "mysql"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--dialect mysql"), "{}", r.stderr);
+    assert!(!r.stderr.contains(PASSWORD));
 }
 
 fn free_port() -> u16 {
