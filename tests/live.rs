@@ -493,6 +493,27 @@ fn env_var_and_many_files(url: &str) {
     assert_eq!(v.len(), 2, "{}", r.stdout);
     assert_eq!(v[1]["impact"]["rows_matched"], 1_234);
     assert_eq!(v[1]["line"], 2);
+
+    // stdin: a statement with no static finding is still measured
+    let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["check", "-", "--lang", "sql", "--format", "json"])
+        .args(["--database-url", url])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        stdin
+            .write_all(b"UPDATE users SET plan = 'x' WHERE last_login IS NULL;\n")
+            .expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["rule"], "live-blast-radius", "{v}");
+    assert_eq!(d["impact"]["rows_matched"], 49_000);
+    assert_eq!(out.status.code(), Some(1));
 }
 
 fn connection_failures(c: &Cluster) {
