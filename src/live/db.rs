@@ -153,10 +153,9 @@ impl Db {
                 predicate,
                 ..
             } => {
-                let Some(t) = self.table(&qualified(table))? else {
+                if self.table(&qualified(table))?.is_none() {
                     return Ok(Measured::MissingTable);
-                };
-                let _ = t;
+                }
                 let from = match alias {
                     Some(a) => format!("{} AS {a}", qualified(table)),
                     None => qualified(table),

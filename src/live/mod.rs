@@ -393,9 +393,7 @@ fn findings(
         | Probe::DropColumn { table, .. }
         | Probe::Rename { table, .. } => table.clone(),
         Probe::CannotMeasure {
-            table,
-            reason,
-            refused,
+            reason, refused, ..
         } => {
             let d = Diagnostic::new(
                 "live-cannot-measure",
@@ -410,7 +408,6 @@ fn findings(
                 "substitute a representative value and count the rows yourself, e.g. \
                  `SELECT count(*) FROM … WHERE …` in a read-only transaction"
             });
-            let _ = table;
             out.push(if *refused {
                 d.severity(Severity::Warning)
             } else {
