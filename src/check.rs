@@ -1,6 +1,7 @@
 //! The per-file pipeline: text in, diagnostics out. No I/O here.
 
 use crate::diagnostic::Diagnostic;
+use crate::migrations::Replay;
 use crate::rules::sql::{Context, FileState};
 use crate::rules::{Check, RULES};
 use crate::source::{Dialect, Lang, Source};
@@ -16,6 +17,26 @@ pub struct SqlOptions {
 
 /// Check a SQL text. Diagnostic spans point into `src`.
 pub fn check_sql(src: &str, dialect: Dialect, opts: &SqlOptions) -> Vec<Diagnostic> {
+    check_sql_in(src, dialect, opts, None)
+}
+
+/// [`check_sql`] as one file of a migration set: `replay` holds the schema the earlier files
+/// built (`None`: a schema private to this file).
+pub fn check_sql_in(
+    src: &str,
+    dialect: Dialect,
+    opts: &SqlOptions,
+    replay: Option<&mut Replay>,
+) -> Vec<Diagnostic> {
+    let mut local = Replay::new(false);
+    let replay = match replay {
+        Some(r) => r,
+        None => {
+            local.next_file("", opts.down);
+            &mut local
+        }
+    };
+    replay.begin_text(src);
     let statements = sql::analyze(
         src,
         dialect,
@@ -45,13 +66,15 @@ pub fn check_sql(src: &str, dialect: Dialect, opts: &SqlOptions) -> Vec<Diagnost
             src,
             dialect,
             file: &state,
-            down: opts.down,
+            down: opts.down || replay.exempt(stmt.span.start),
         };
+        let before = out.len();
         for rule in RULES {
             if let Check::Sql(f) = rule.check {
                 f(stmt, &ctx, &mut out);
             }
         }
+        replay.after_rules(stmt, &ctx, &mut out, before);
         state.apply(stmt);
     }
     out
@@ -65,14 +88,25 @@ pub struct FileFacts {
 
 /// Check one source file.
 pub fn check_source(source: &Source, dialect: Dialect, facts: FileFacts) -> Vec<Diagnostic> {
+    check_source_in(source, dialect, facts, None)
+}
+
+/// [`check_source`] as one file of a migration set (see [`check_sql_in`]).
+pub fn check_source_in(
+    source: &Source,
+    dialect: Dialect,
+    facts: FileFacts,
+    replay: Option<&mut Replay>,
+) -> Vec<Diagnostic> {
     match source.lang {
-        Lang::Sql => check_sql(
+        Lang::Sql => check_sql_in(
             &source.text,
             dialect,
             &SqlOptions {
                 down: facts.down,
                 shell_vars: false,
             },
+            replay,
         ),
         Lang::Shell => crate::shell::check(&source.text, dialect),
     }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod discover;
 pub mod live;
+pub mod migrations;
 pub mod report;
 pub mod rules;
 pub mod run;

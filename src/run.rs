@@ -1,6 +1,6 @@
 //! A whole run: discovered files → read (in parallel) → check → filter → sorted outcome.
 
-use crate::check::{FileFacts, check_source};
+use crate::check::{FileFacts, check_source_in};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::Discovered;
 use crate::rules::{self, Group};
@@ -144,6 +144,27 @@ pub fn check_text(
     facts: FileFacts,
     settings: &Settings,
 ) -> Result<FileOutcome, FileError> {
+    check_text_in(path, bytes, lang, facts, settings, None)
+}
+
+/// [`check_text`] as one file of a migration set: `replay` carries the schema built by the
+/// earlier files of the set.
+pub fn check_text_in(
+    path: &str,
+    bytes: Vec<u8>,
+    lang: Lang,
+    facts: FileFacts,
+    settings: &Settings,
+    replay: Option<&mut crate::migrations::Replay>,
+) -> Result<FileOutcome, FileError> {
+    let mut local = crate::migrations::Replay::new(settings.check_down);
+    let replay = match replay {
+        Some(r) => r,
+        None => {
+            local.next_file("", facts.down);
+            &mut local
+        }
+    };
     if looks_binary(&bytes) {
         return Err(FileError {
             file: path.to_string(),
@@ -156,7 +177,7 @@ pub fn check_text(
         text,
         lang,
     };
-    let mut diagnostics = check_source(&source, settings.dialect, facts);
+    let mut diagnostics = check_source_in(&source, settings.dialect, facts, Some(replay));
     diagnostics.extend(utf8_diag);
     settings.filter.apply(&mut diagnostics);
     let text = if diagnostics.is_empty() && !settings.keep_text {
@@ -172,8 +193,14 @@ pub fn check_text(
     })
 }
 
-/// Read and check discovered files in parallel.
+/// Read and check discovered files in parallel; the files of one migration set are checked
+/// in order against a shared schema (sets run in parallel with each other and other files).
 pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
+    let (files, sets) = crate::migrations::plan(files, &settings.migrations);
+    let set_results: Vec<Result<FileOutcome, FileError>> = sets
+        .par_iter()
+        .flat_map_iter(|s| crate::migrations::check_set(s, settings))
+        .collect();
     let results: Vec<Result<FileOutcome, FileError>> = files
         .par_iter()
         .map(|f| {
@@ -188,7 +215,7 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
         })
         .collect();
     let mut out = Outcome::default();
-    for r in results {
+    for r in results.into_iter().chain(set_results) {
         match r {
             Ok(f) => {
                 out.files_checked += 1;

@@ -1,6 +1,7 @@
 //! The one registry: every rule id, its documentation (which carries its metadata in front
 //! matter) and the check that implements it. Adding a rule is one line in [`RULES`].
 
+pub mod migrations;
 pub mod sql;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -11,8 +12,15 @@ use std::sync::OnceLock;
 /// A check run on one SQL statement.
 pub type SqlCheck = fn(&Statement, &sql::Context, &mut Vec<Diagnostic>);
 
+/// A check run on every SQL statement of an up-migration, with the schema the earlier
+/// migrations built (see [`crate::migrations`]).
+pub type MigrationCheck =
+    fn(&Statement, &sql::Context, &crate::migrations::Ctx, &mut Vec<Diagnostic>);
+
 #[derive(Clone, Copy)]
 pub enum Check {
+    /// Runs on every statement of an up-migration, with the replayed schema.
+    Migration(MigrationCheck),
     /// Runs on every SQL statement.
     Sql(SqlCheck),
     /// Produced by the front end or pipeline itself (parse errors, suppressions, migrations,
@@ -57,6 +65,12 @@ registry! {
     "live-missing-object" => Check::Live,
     "live-cannot-measure" => Check::Live,
     "live-impact" => Check::Live,
+    "set-not-null" => Check::Migration(migrations::set_not_null::check),
+    "add-not-null-without-default" => Check::Migration(migrations::add_not_null_without_default::check),
+    "rename-column" => Check::Migration(migrations::rename_column::check),
+    "rename-table" => Check::Migration(migrations::rename_table::check),
+    "alter-column-type" => Check::Migration(migrations::alter_column_type::check),
+    "create-index-blocking" => Check::Migration(migrations::create_index_blocking::check),
 }
 
 /// Group a rule belongs to (for `--select sql` and the rules table).

@@ -1,0 +1,526 @@
+//! Migration awareness: the files of one migration set are checked in version order against
+//! a schema model replayed from every earlier up-migration ([`schema`]), so a rule can judge a
+//! change by the schema it meets ("column `orders.notes` was created nullable in
+//! 0003_add_notes.sql:4").
+
+pub mod detect;
+pub mod schema;
+
+use crate::diagnostic::Diagnostic;
+use crate::discover::Discovered;
+use crate::rules::sql::Context;
+use crate::rules::{Check, RULES};
+use crate::run::{FileError, FileOutcome, Settings};
+use crate::source::Lang;
+use crate::sql::{AlterOp, ObjectKind, Statement, StmtKind};
+pub use detect::{Convention, MigrationSet, SetFile, natural_cmp};
+use schema::{Origin, Schema, key};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// What a migration rule sees besides the statement: the schema as it stands before the
+/// statement runs, and which file is being checked.
+pub struct Ctx<'a> {
+    pub schema: &'a Schema,
+    /// Index of the file being checked (origins with this file were created by it).
+    pub file: u32,
+}
+
+impl Ctx<'_> {
+    /// "in 0001_init.sql:3", or "on line 3 of this file".
+    pub fn at(&self, o: Origin) -> String {
+        if o.file == self.file {
+            format!("on line {} of this file", o.line)
+        } else {
+            format!("in {}:{}", self.schema.file_name(o.file), o.line)
+        }
+    }
+    /// Created by the file being checked.
+    pub fn here(&self, o: Option<Origin>) -> bool {
+        o.is_some_and(|o| o.file == self.file)
+    }
+}
+
+/// Replay state shared by the files of one set (or private to one file).
+#[derive(Debug, Default)]
+pub struct Replay {
+    pub schema: Schema,
+    check_down: bool,
+    cur: u32,
+    cur_down: bool,
+    started: bool,
+    prev_replayed: Option<u32>,
+    line_starts: Vec<usize>,
+    /// `-- migrate:down` sections of the current file (dbmate).
+    down_sections: Vec<(usize, usize)>,
+}
+
+impl Replay {
+    pub fn new(check_down: bool) -> Replay {
+        Replay {
+            check_down,
+            ..Replay::default()
+        }
+    }
+
+    /// The next file of the set starts (`name` as messages show it).
+    pub fn next_file(&mut self, name: &str, down: bool) {
+        if self.started && !self.cur_down {
+            self.prev_replayed = Some(self.cur);
+        }
+        self.started = true;
+        self.schema.files.push(name.to_string());
+        self.cur = (self.schema.files.len() - 1) as u32;
+        self.cur_down = down;
+    }
+
+    /// The text of the current file is known (called by the checker).
+    pub fn begin_text(&mut self, src: &str) {
+        if !self.started {
+            self.next_file("", false);
+        }
+        self.line_starts = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        self.down_sections.clear();
+        let mut down_start = None;
+        for &start in &self.line_starts {
+            let end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+            let line = src[start..end].trim().to_ascii_lowercase();
+            let marker = line
+                .strip_prefix("--")
+                .map(|r| r.trim().replace(' ', ""))
+                .unwrap_or_default();
+            if marker == "migrate:down" && down_start.is_none() {
+                down_start = Some(start);
+            } else if marker == "migrate:up"
+                && let Some(s) = down_start.take()
+            {
+                self.down_sections.push((s, start));
+            }
+        }
+        if let Some(s) = down_start {
+            self.down_sections.push((s, src.len()));
+        }
+    }
+
+    fn in_down_section(&self, offset: usize) -> bool {
+        self.down_sections
+            .iter()
+            .any(|&(s, e)| offset >= s && offset < e)
+    }
+
+    /// The statement at `offset` sits in a down section that is exempt from the drop rules.
+    pub fn exempt(&self, offset: usize) -> bool {
+        !self.check_down && self.in_down_section(offset)
+    }
+
+    fn line_of(&self, offset: usize) -> u32 {
+        self.line_starts.partition_point(|&s| s <= offset) as u32
+    }
+
+    /// Run the migration rules on `stmt` (after the per-statement rules, whose findings are
+    /// `out[before..]`), then apply it to the schema.
+    pub fn after_rules(
+        &mut self,
+        stmt: &Statement,
+        ctx: &Context,
+        out: &mut Vec<Diagnostic>,
+        before: usize,
+    ) {
+        if self.cur_down || self.in_down_section(stmt.span.start) || stmt.in_body {
+            return;
+        }
+        let mctx = Ctx {
+            schema: &self.schema,
+            file: self.cur,
+        };
+        if !ctx.down {
+            for rule in RULES {
+                if let Check::Migration(f) = rule.check {
+                    f(stmt, ctx, &mctx, out);
+                }
+            }
+            self.recreated(stmt, &mctx, out);
+        }
+        let before = before.min(out.len());
+        annotate_drops(stmt, &mctx, &mut out[before..]);
+        let line = self.line_of(stmt.span.start);
+        self.schema.apply(
+            stmt,
+            Origin {
+                file: self.cur,
+                line,
+            },
+        );
+    }
+
+    /// `drop-recreate` across consecutive files of the set.
+    fn recreated(&self, stmt: &Statement, mctx: &Ctx, out: &mut Vec<Diagnostic>) {
+        let StmtKind::CreateTable { name, .. } = &stmt.kind else {
+            return;
+        };
+        let k = key(name);
+        let Some(dropped) = self.schema.dropped_tables.get(&k) else {
+            return;
+        };
+        if dropped.file == self.cur
+            || Some(dropped.file) != self.prev_replayed
+            || self.schema.tables.contains_key(&k)
+        {
+            return;
+        }
+        out.push(
+            Diagnostic::new(
+                "drop-recreate",
+                stmt.span,
+                format!(
+                    "table `{}` was dropped {} and is created again here: every row it held is \
+                     lost, even though the new table has the same name",
+                    name.display,
+                    mctx.at(*dropped)
+                ),
+            )
+            .label("an empty table replaces the dropped one")
+            .help(
+                "change the table in place with `ALTER TABLE` (ADD/DROP/ALTER COLUMN, RENAME); if \
+                 a rebuild is needed, create the new table, copy rows with INSERT … SELECT, then \
+                 swap names",
+            ),
+        );
+    }
+}
+
+/// Give drop findings the history of what they drop.
+fn annotate_drops(stmt: &Statement, mctx: &Ctx, diags: &mut [Diagnostic]) {
+    let s = mctx.schema;
+    let mut notes = Vec::new();
+    let rule = match &stmt.kind {
+        StmtKind::Drop {
+            object: ObjectKind::Table,
+            names,
+            ..
+        } => {
+            for n in names {
+                if let Some(t) = s.table(n) {
+                    let later = t.altered_in.len();
+                    let altered = if later == 0 {
+                        String::new()
+                    } else {
+                        format!(
+                            " and altered in {later} later {}",
+                            if later == 1 {
+                                "migration"
+                            } else {
+                                "migrations"
+                            }
+                        )
+                    };
+                    match t.created {
+                        Some(o) if o.file != mctx.file => notes.push(format!(
+                            "table `{}` was created {}{altered}",
+                            n.display,
+                            mctx.at(o)
+                        )),
+                        None if later > 0 => notes.push(format!(
+                            "table `{}` was altered in {later} {} of this set",
+                            n.display,
+                            if later == 1 {
+                                "migration"
+                            } else {
+                                "migrations"
+                            }
+                        )),
+                        _ => {}
+                    }
+                }
+            }
+            "drop-table"
+        }
+        StmtKind::Drop {
+            object: ObjectKind::Index,
+            names,
+            ..
+        } => {
+            for n in names {
+                let found = s.indexes.get(&key(n)).or_else(|| {
+                    s.indexes
+                        .values()
+                        .find(|i| i.display.eq_ignore_ascii_case(&n.display))
+                });
+                if let Some(i) = found.filter(|i| i.created.file != mctx.file) {
+                    let table = s
+                        .tables
+                        .get(&i.table)
+                        .map_or(i.table.1.as_str(), |t| &t.display);
+                    notes.push(format!(
+                        "index `{}` on `{table}` ({}) was created {}",
+                        n.display,
+                        i.columns.join(", "),
+                        mctx.at(i.created)
+                    ));
+                }
+            }
+            "drop-index"
+        }
+        StmtKind::AlterTable { name, ops } => {
+            if let Some(t) = s.table(name) {
+                for op in ops {
+                    if let AlterOp::DropColumn { names, .. } = op {
+                        for c in names {
+                            if let Some(col) = t.column(c).filter(|c| c.created.file != mctx.file) {
+                                notes.push(format!(
+                                    "column `{}.{c}` was created {}",
+                                    name.display,
+                                    mctx.at(col.created)
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            "drop-column"
+        }
+        _ => return,
+    };
+    if notes.is_empty() {
+        return;
+    }
+    for d in diags.iter_mut().filter(|d| d.rule == rule) {
+        d.message.push_str(&format!(" ({})", notes.join("; ")));
+    }
+}
+
+/// One migration set to check: its files in order, and which of them are reported (the
+/// others are replayed only, e.g. unchanged files under `--since`).
+#[derive(Debug, Clone)]
+pub struct PlannedSet {
+    pub set: MigrationSet,
+    /// Per file of `set.files`: the display path when reported.
+    pub reported: Vec<Option<String>>,
+}
+
+/// Split discovered files into migration sets and standalone files.
+pub fn plan<'a>(
+    files: &'a [Discovered],
+    globs: &[String],
+) -> (Vec<&'a Discovered>, Vec<PlannedSet>) {
+    let matcher = glob_matcher(globs);
+    let mut cache: HashMap<PathBuf, Option<usize>> = HashMap::new();
+    let mut sets: Vec<PlannedSet> = Vec::new();
+    let mut standalone = Vec::new();
+    for f in files {
+        if f.lang != Lang::Sql {
+            standalone.push(f);
+            continue;
+        }
+        let mut found = None;
+        let configured_dir = matcher.as_ref().and_then(|m| {
+            f.path
+                .ancestors()
+                .skip(1)
+                .find(|a| !a.as_os_str().is_empty() && m.is_match(normalize(a)))
+                .map(Path::to_path_buf)
+        });
+        let dirs = match configured_dir {
+            Some(d) => vec![(d, true)],
+            None => detect::candidate_dirs(&f.path)
+                .into_iter()
+                .map(|d| (d, false))
+                .collect(),
+        };
+        for (dir, is_configured) in dirs {
+            let idx = *cache.entry(dir.clone()).or_insert_with(|| {
+                let set = if is_configured {
+                    Some(detect::configured(&dir))
+                } else {
+                    detect::detect(&dir)
+                };
+                set.map(|set| {
+                    sets.push(PlannedSet {
+                        reported: vec![None; set.files.len()],
+                        set,
+                    });
+                    sets.len() - 1
+                })
+            });
+            if let Some(i) = idx
+                && let Some(pos) = sets[i].set.position(&f.path)
+            {
+                sets[i].reported[pos] = Some(f.display.clone());
+                found = Some(i);
+                break;
+            }
+        }
+        if found.is_none() {
+            standalone.push(f);
+        }
+    }
+    sets.retain(|s| s.reported.iter().any(Option::is_some));
+    (standalone, sets)
+}
+
+fn normalize(p: &Path) -> String {
+    let s = p.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./")
+        .unwrap_or(&s)
+        .trim_end_matches('/')
+        .to_string()
+}
+
+fn glob_matcher(globs: &[String]) -> Option<globset::GlobSet> {
+    if globs.is_empty() {
+        return None;
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        let g = g.trim_end_matches('/');
+        for pat in [g.to_string(), format!("**/{g}")] {
+            if let Ok(glob) = globset::GlobBuilder::new(&pat)
+                .literal_separator(true)
+                .build()
+            {
+                b.add(glob);
+            }
+        }
+    }
+    b.build().ok()
+}
+
+fn display_of(f: &SetFile) -> String {
+    f.path.to_string_lossy().to_string()
+}
+
+/// Check one set: every file in order against the shared schema; only reported files'
+/// outcomes are returned.
+pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOutcome, FileError>> {
+    let set = &planned.set;
+    let mut replay = Replay::new(settings.check_down);
+    if let Some(seed) = &set.seed
+        && let Ok(bytes) = std::fs::read(seed)
+        && !crate::run::looks_binary(&bytes)
+    {
+        let text = String::from_utf8_lossy(&bytes);
+        let name = seed
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().to_string());
+        replay.next_file(&name, false);
+        replay.begin_text(&text);
+        for stmt in crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default()) {
+            let line = replay.line_of(stmt.span.start);
+            replay.schema.apply(
+                &stmt,
+                Origin {
+                    file: replay.cur,
+                    line,
+                },
+            );
+        }
+    }
+    let mut out = Vec::new();
+    for (f, reported) in set.files.iter().zip(&planned.reported) {
+        let display = reported.clone().unwrap_or_else(|| display_of(f));
+        replay.next_file(&f.name, f.down);
+        let bytes = match std::fs::read(&f.path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.push(Err(FileError {
+                    file: display,
+                    message: format!("cannot read: {e}"),
+                }));
+                continue;
+            }
+        };
+        let facts = crate::check::FileFacts {
+            down: f.down && !settings.check_down,
+        };
+        let r = crate::run::check_text_in(
+            &display,
+            bytes,
+            Lang::Sql,
+            facts,
+            settings,
+            Some(&mut replay),
+        );
+        if reported.is_some() || r.is_err() {
+            out.push(r);
+        }
+    }
+    out
+}
+
+/// `preflight check --explain-order DIR`: the convention, the order, and what the schema
+/// model could not apply.
+pub fn explain_order(dir: &Path, settings: &Settings) -> Result<String, String> {
+    if !dir.is_dir() {
+        return Err(format!("{}: not a directory", dir.display()));
+    }
+    let matcher = glob_matcher(&settings.migrations);
+    let set = if matcher.as_ref().is_some_and(|m| m.is_match(normalize(dir))) {
+        Some(detect::configured(dir))
+    } else {
+        detect::detect(dir)
+    };
+    let Some(set) = set else {
+        return Err(format!(
+            "{}: no migration convention detected (Flyway, golang-migrate, dbmate, Prisma, diesel, \
+             Supabase, Django, numbered files); list it under `migrations` in preflight.toml",
+            dir.display()
+        ));
+    };
+    let mut replay = Replay::new(settings.check_down);
+    let mut s = format!("{}: {}\n", normalize(dir), set.convention.name());
+    if let Some(seed) = &set.seed {
+        s.push_str(&format!("  seeded from schema dump {}\n", normalize(seed)));
+    }
+    let mut n = 0;
+    let mut errors = Vec::new();
+    for f in &set.files {
+        replay.next_file(&f.name, f.down);
+        if f.down {
+            s.push_str(&format!("       {}  (down: not replayed)\n", f.name));
+            continue;
+        }
+        n += 1;
+        s.push_str(&format!("  {n:>4}  {}\n", f.name));
+        match std::fs::read(&f.path) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes);
+                replay.begin_text(&text);
+                for stmt in
+                    crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default())
+                {
+                    if !replay.in_down_section(stmt.span.start) {
+                        let line = replay.line_of(stmt.span.start);
+                        replay.schema.apply(
+                            &stmt,
+                            Origin {
+                                file: replay.cur,
+                                line,
+                            },
+                        );
+                    }
+                }
+            }
+            Err(e) => errors.push(format!("{}: cannot read: {e}", f.name)),
+        }
+    }
+    let sch = &replay.schema;
+    s.push_str(&format!(
+        "schema after replay: {} tables, {} views, {} indexes\n",
+        sch.tables.len(),
+        sch.views.len(),
+        sch.indexes.len()
+    ));
+    for (o, kw) in &sch.not_understood {
+        s.push_str(&format!(
+            "  not understood (model unchanged): {}:{} {kw} …\n",
+            sch.file_name(o.file),
+            o.line
+        ));
+    }
+    for e in errors {
+        s.push_str(&format!("  error: {e}\n"));
+    }
+    Ok(s)
+}

@@ -1,0 +1,75 @@
+//! `add-not-null-without-default`: `ADD COLUMN … NOT NULL` without a DEFAULT on a table that
+//! existed before this migration.
+
+use super::{created_note, table_created_here};
+use crate::diagnostic::Diagnostic;
+use crate::migrations::Ctx;
+use crate::rules::sql::Context;
+use crate::sql::{AlterOp, Statement, StmtKind};
+
+pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic>) {
+    let StmtKind::AlterTable { name, ops } = &stmt.kind else {
+        return;
+    };
+    if table_created_here(m, name) {
+        return;
+    }
+    for op in ops {
+        let AlterOp::AddColumn(c) = op else { continue };
+        if !c.not_null || c.has_default {
+            continue;
+        }
+        let existed = match m.schema.table(name) {
+            Some(t) if t.created.is_some() => {
+                format!("existed before this migration{}", created_note(m, Some(t)))
+            }
+            _ => "existed before this migration".to_string(),
+        };
+        out.push(
+            Diagnostic::new(
+                "add-not-null-without-default",
+                stmt.span,
+                format!(
+                    "ADD COLUMN `{}` NOT NULL without a DEFAULT: table `{}` {existed}, and the \
+                     column has no value for its existing rows — the migration fails on any \
+                     non-empty table (MySQL silently fills in 0 or '')",
+                    c.name, name.display
+                ),
+            )
+            .label("existing rows get no value for this column")
+            .help(
+                "add the column nullable (or with a DEFAULT), backfill it, then SET NOT NULL in a \
+                 later step",
+            ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::migrations::testing::*;
+
+    #[test]
+    fn vectors() {
+        fires(
+            "add-not-null-without-default",
+            "ALTER TABLE orders ADD COLUMN region text NOT NULL;",
+        );
+        silent(
+            "add-not-null-without-default",
+            "ALTER TABLE orders ADD COLUMN region text NOT NULL DEFAULT 'eu';",
+        );
+        silent(
+            "add-not-null-without-default",
+            "ALTER TABLE orders ADD COLUMN region text;",
+        );
+        silent(
+            "add-not-null-without-default",
+            "ALTER TABLE orders ADD COLUMN id bigserial NOT NULL;",
+        );
+        silent(
+            "add-not-null-without-default",
+            "CREATE TABLE t (a int); ALTER TABLE t ADD COLUMN b int NOT NULL;",
+        );
+    }
+}

@@ -1,0 +1,50 @@
+//! Rules that judge a statement against the schema the earlier migrations built
+//! ([`crate::migrations::schema`]). Outside a migration set the schema holds what the file
+//! itself created; a table it did not create is taken to exist already.
+
+pub mod add_not_null_without_default;
+pub mod alter_column_type;
+pub mod create_index_blocking;
+pub mod rename_column;
+pub mod rename_table;
+pub mod set_not_null;
+
+use crate::migrations::Ctx;
+use crate::migrations::schema::Table;
+use crate::sql::ObjName;
+
+/// " (created in 0001_init.sql:3)" or "".
+pub fn created_note(m: &Ctx, t: Option<&Table>) -> String {
+    match t.and_then(|t| t.created) {
+        Some(o) => format!(" (created {})", m.at(o)),
+        None => String::new(),
+    }
+}
+
+/// The table was created by the file being checked (its rows cannot predate this file).
+pub fn table_created_here(m: &Ctx, name: &ObjName) -> bool {
+    m.here(m.schema.table(name).and_then(|t| t.created))
+}
+
+#[cfg(test)]
+pub mod testing {
+    //! Multi-statement vectors: the file's own statements build the schema.
+    use crate::check::{SqlOptions, check_sql};
+    use crate::diagnostic::Severity;
+    pub use crate::rules::sql::testing::{fires, silent};
+    use crate::source::Dialect;
+
+    pub fn severity_of(rule: &str, src: &str) -> Option<Severity> {
+        check_sql(src, Dialect::Postgres, &SqlOptions::default())
+            .into_iter()
+            .find(|d| d.rule == rule)
+            .map(|d| d.severity)
+    }
+    pub fn message_of(rule: &str, src: &str) -> String {
+        check_sql(src, Dialect::Postgres, &SqlOptions::default())
+            .into_iter()
+            .find(|d| d.rule == rule)
+            .map(|d| d.message)
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,132 @@
+//! `rename-column`: renaming a column breaks every query that uses the old name; an error
+//! when a view, index or foreign key the migrations created still refers to it.
+
+use super::table_created_here;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::migrations::Ctx;
+use crate::migrations::schema::key;
+use crate::rules::sql::Context;
+use crate::sql::{AlterOp, Statement, StmtKind};
+
+pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic>) {
+    let StmtKind::AlterTable { name, ops } = &stmt.kind else {
+        return;
+    };
+    if table_created_here(m, name) {
+        return;
+    }
+    let s = m.schema;
+    let table = s.table(name);
+    let tk = key(name);
+    for op in ops {
+        let (from, to) = match op {
+            AlterOp::RenameColumn { from, to } => (from, to),
+            AlterOp::Redefine { from, column } if *from != column.name => (from, &column.name),
+            _ => continue,
+        };
+        let col = table.and_then(|t| t.column(from));
+        if col.is_some_and(|c| m.here(Some(c.created))) {
+            continue;
+        }
+        let mut deps = Vec::new();
+        for v in s.views_on(&tk) {
+            if v.idents.contains(from) {
+                let kind = if v.materialized {
+                    "materialized view"
+                } else {
+                    "view"
+                };
+                deps.push(format!(
+                    "{kind} `{}` ({})",
+                    v.display,
+                    m.at(v.created).trim_start_matches("in ")
+                ));
+            }
+        }
+        for i in s.indexes_on(&tk) {
+            if i.columns.contains(from) {
+                deps.push(format!(
+                    "index `{}` ({})",
+                    i.display,
+                    m.at(i.created).trim_start_matches("in ")
+                ));
+            }
+        }
+        for (t, fk) in s.references_to(&tk) {
+            if fk.ref_columns.contains(from) {
+                deps.push(format!(
+                    "foreign key from `{}` ({})",
+                    t.display,
+                    m.at(fk.origin).trim_start_matches("in ")
+                ));
+            }
+        }
+        let created = col.map_or(String::new(), |c| format!(" (created {})", m.at(c.created)));
+        let mut msg = format!(
+            "RENAME COLUMN `{}.{from}`{created} to `{to}`: every query, view and application \
+             code that still uses `{from}` breaks",
+            name.display
+        );
+        let sev = if deps.is_empty() {
+            Severity::Warning
+        } else {
+            msg.push_str(&format!(
+                "; still referring to `{from}`: {}",
+                deps.join(", ")
+            ));
+            Severity::Error
+        };
+        out.push(
+            Diagnostic::new("rename-column", stmt.span, msg)
+                .severity(sev)
+                .label("the old name stops working here")
+                .help(
+                    "add the new column, write to both, backfill, move readers over, and drop the \
+                     old column in a later release (expand/contract); or keep the old name",
+                ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Severity;
+    use crate::rules::migrations::testing::*;
+
+    #[test]
+    fn vectors() {
+        assert_eq!(
+            severity_of(
+                "rename-column",
+                "ALTER TABLE orders RENAME COLUMN customer_id TO client_id;"
+            ),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            severity_of(
+                "rename-column",
+                "CREATE VIEW v AS SELECT customer_id FROM orders;\n\
+                 ALTER TABLE orders RENAME COLUMN customer_id TO client_id;"
+            ),
+            Some(Severity::Error)
+        );
+        // a view on another column does not make it an error
+        assert_eq!(
+            severity_of(
+                "rename-column",
+                "CREATE VIEW v AS SELECT total FROM orders;\n\
+                 ALTER TABLE orders RENAME COLUMN customer_id TO client_id;"
+            ),
+            Some(Severity::Warning)
+        );
+        silent(
+            "rename-column",
+            "CREATE TABLE t (a int); ALTER TABLE t RENAME COLUMN a TO b;",
+        );
+        silent(
+            "rename-column",
+            "ALTER TABLE t ADD COLUMN a int; ALTER TABLE t RENAME COLUMN a TO b;",
+        );
+        silent("rename-column", "ALTER TABLE t RENAME TO u;");
+    }
+}
