@@ -90,13 +90,18 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
             continue;
         }
         let shown = format!("{}.{column}", name.display);
+        let new = &new.to_ascii_lowercase();
         let (sev, msg) = match col {
             Some(c) => {
                 let (old_t, new_t) = (parse(&c.data_type), parse(new));
                 if old_t == new_t {
                     continue;
                 }
-                let was = format!("`{}` (created {})", c.data_type, m.at(c.created));
+                let was = format!(
+                    "`{}` (created {})",
+                    c.data_type.to_ascii_lowercase(),
+                    m.at(c.created)
+                );
                 match narrowing(&old_t, &new_t) {
                     Some(false) => continue,
                     Some(true) => (

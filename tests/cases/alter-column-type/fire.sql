@@ -1,0 +1,3 @@
+-- events and users existed before this file: their rows are rewritten
+ALTER TABLE events ALTER COLUMN payload TYPE jsonb; -- expect: alter-column-type
+ALTER TABLE users MODIFY age smallint; -- expect: alter-column-type

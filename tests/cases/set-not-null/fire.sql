@@ -1,0 +1,11 @@
+-- a column added nullable, then made NOT NULL with no backfill in between
+ALTER TABLE orders ADD COLUMN notes text;
+ALTER TABLE orders ALTER COLUMN notes SET NOT NULL; -- expect: set-not-null
+
+-- a backfill of some rows only is not a backfill
+ALTER TABLE orders ADD COLUMN region text;
+UPDATE orders SET region = 'eu' WHERE id < 100;
+ALTER TABLE orders ALTER COLUMN region SET NOT NULL; -- expect: set-not-null
+
+-- a column preflight has not seen created: a warning
+ALTER TABLE users ALTER COLUMN email SET NOT NULL; -- expect: set-not-null
