@@ -82,6 +82,13 @@ pub struct CheckArgs {
         help_heading = "Live database check"
     )]
     pub max_count_rows: u64,
+    /// Only report files added or changed since this git ref (migration sets still replay
+    /// their older files to build the schema)
+    #[arg(long, value_name = "GIT_REF")]
+    pub since: Option<String>,
+    /// Print the migration set in DIR: its convention and the order its files run in
+    #[arg(long, value_name = "DIR")]
+    pub explain_order: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -13,5 +13,6 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod shell;
+pub mod since;
 pub mod source;
 pub mod sql;

@@ -66,6 +66,16 @@ fn check(args: CheckArgs) -> ExitCode {
         Err(msg) => return usage_error(msg),
     };
 
+    if let Some(dir) = &args.explain_order {
+        return match preflight::migrations::explain_order(dir, &settings) {
+            Ok(text) => {
+                let _ = std::io::stdout().write_all(text.as_bytes());
+                ExitCode::SUCCESS
+            }
+            Err(msg) => usage_error(msg),
+        };
+    }
+
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -74,7 +84,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let (stdin_inputs, file_inputs): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
 
-    let (files, discover_errors) = discover(&file_inputs, &|_| None, &|_| false);
+    let (mut files, discover_errors) = discover(&file_inputs, &|_| None, &|_| false);
     for dir in file_inputs.iter().filter(|p| p.is_dir()) {
         if !files.iter().any(|f| f.path.starts_with(dir)) {
             eprintln!(
@@ -82,6 +92,16 @@ fn check(args: CheckArgs) -> ExitCode {
                  and target/, node_modules/, .git/ are skipped)",
                 dir.display()
             );
+        }
+    }
+    if let Some(reference) = &args.since {
+        let start = file_inputs
+            .first()
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from("."));
+        match preflight::since::changed_since(reference, &start) {
+            Ok(changed) => files.retain(|f| preflight::since::contains(&changed, &f.path)),
+            Err(msg) => return usage_error(msg),
         }
     }
     let mut outcome = run::run(&files, &settings);

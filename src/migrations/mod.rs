@@ -203,7 +203,7 @@ fn annotate_drops(stmt: &Statement, mctx: &Ctx, diags: &mut [Diagnostic]) {
         } => {
             for n in names {
                 if let Some(t) = s.table(n) {
-                    let later = t.altered_in.len();
+                    let later = t.altered_in.iter().filter(|&&f| f != mctx.file).count();
                     let altered = if later == 0 {
                         String::new()
                     } else {

@@ -196,6 +196,11 @@ impl Schema {
                     }
                     for def in &ct.columns {
                         let col = ident(&def.name);
+                        let here = at_ident(at, &def.name);
+                        if let Some(c) = t.column_mut(&col) {
+                            c.created = here;
+                            c.nullable_since = here;
+                        }
                         for opt in &def.options {
                             match &opt.option {
                                 ast::ColumnOption::ForeignKey(fk) => {
@@ -207,7 +212,7 @@ impl Schema {
                                             .iter()
                                             .map(ident)
                                             .collect(),
-                                        origin: at,
+                                        origin: here,
                                     })
                                 }
                                 ast::ColumnOption::Unique(_) => t.unique.push(vec![col.clone()]),
@@ -286,6 +291,13 @@ impl Schema {
                             match op {
                                 ast::AlterTableOperation::AddConstraint { constraint, .. } => {
                                     apply_constraint(t, constraint, at)
+                                }
+                                ast::AlterTableOperation::AddColumn { column_def, .. } => {
+                                    let here = at_ident(at, &column_def.name);
+                                    if let Some(c) = t.column_mut(&ident(&column_def.name)) {
+                                        c.created = here;
+                                        c.nullable_since = here;
+                                    }
                                 }
                                 ast::AlterTableOperation::AlterColumn { column_name, op } => {
                                     let col = ident(column_name);
@@ -531,6 +543,15 @@ fn apply_constraint(t: &mut Table, con: &ast::TableConstraint, at: Origin) {
             origin: at,
         }),
         _ => {}
+    }
+}
+
+/// The origin of an identifier inside the statement that starts at `at`.
+fn at_ident(at: Origin, id: &ast::Ident) -> Origin {
+    let l = id.span.start.line as u32;
+    Origin {
+        file: at.file,
+        line: if l > 0 { at.line + l - 1 } else { at.line },
     }
 }
 

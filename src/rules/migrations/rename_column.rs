@@ -52,6 +52,18 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
                 ));
             }
         }
+        if let Some(t) = table {
+            for fk in t.foreign_keys.iter().filter(|fk| fk.columns.contains(from)) {
+                let target = s
+                    .tables
+                    .get(&fk.table)
+                    .map_or(fk.table.1.as_str(), |t| &t.display);
+                deps.push(format!(
+                    "its foreign key to `{target}` ({})",
+                    m.at(fk.origin).trim_start_matches("in ")
+                ));
+            }
+        }
         for (t, fk) in s.references_to(&tk) {
             if fk.ref_columns.contains(from) {
                 deps.push(format!(
