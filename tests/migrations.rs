@@ -1,0 +1,345 @@
+//! Migration sets: fixture sets in each convention under `fixtures/migrations/`, checked as a
+//! whole (files in version order, one replayed schema), with snapshots of the findings and of
+//! `--explain-order`.
+
+use preflight::discover::discover;
+use preflight::migrations::explain_order;
+use preflight::run::{Outcome, Settings, run};
+use preflight::source::LineIndex;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn check(paths: &[&str], settings: &Settings) -> Outcome {
+    let inputs: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let (files, errors) = discover(&inputs, &|_| None, &|_| false);
+    assert!(errors.is_empty(), "{errors:?}");
+    run(&files, settings)
+}
+
+/// One line per finding: `file:line severity[rule] message`.
+fn compact(out: &Outcome) -> String {
+    let mut s = String::new();
+    for f in &out.files {
+        let idx = LineIndex::new(&f.text);
+        for d in &f.diagnostics {
+            let line = idx.position(&f.text, d.span.start).line;
+            s.push_str(&format!(
+                "{}:{line} {}[{}] {}\n",
+                f.path,
+                d.severity.as_str(),
+                d.rule,
+                d.message
+            ));
+        }
+    }
+    for e in &out.errors {
+        s.push_str(&format!("error {}: {}\n", e.file, e.message));
+    }
+    s
+}
+
+fn rules_in(out: &Outcome, file_suffix: &str) -> Vec<String> {
+    out.files
+        .iter()
+        .filter(|f| f.path.ends_with(file_suffix))
+        .flat_map(|f| f.diagnostics.iter().map(|d| d.rule.clone()))
+        .collect()
+}
+
+const SETS: &[(&str, &str)] = &[
+    ("numbered", "fixtures/migrations/numbered"),
+    ("flyway", "fixtures/migrations/flyway/sql"),
+    (
+        "golang-migrate",
+        "fixtures/migrations/golang-migrate/migrations",
+    ),
+    ("prisma", "fixtures/migrations/prisma/prisma/migrations"),
+    ("dbmate", "fixtures/migrations/dbmate/db/migrations"),
+    ("diesel", "fixtures/migrations/diesel/migrations"),
+    (
+        "supabase",
+        "fixtures/migrations/supabase/supabase/migrations",
+    ),
+];
+
+#[test]
+fn fixture_sets_findings_and_order() {
+    for (name, dir) in SETS {
+        let out = check(&[dir], &Settings::default());
+        let order = explain_order(Path::new(dir), &Settings::default()).expect("a set");
+        insta::with_settings!({snapshot_path => "snapshots/migrations", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!(format!("{name}__findings"), compact(&out));
+            insta::assert_snapshot!(format!("{name}__order"), order);
+        });
+    }
+}
+
+#[test]
+fn incident_gives_three_findings_naming_where_objects_were_created() {
+    for (dir, file, init, notes) in [
+        (
+            "fixtures/migrations/numbered",
+            "0004_incident.sql",
+            "0001_init.sql:",
+            "0002_add_notes.sql:2",
+        ),
+        (
+            "fixtures/migrations/flyway/sql",
+            "V10__incident.sql",
+            "V1__init.sql:",
+            "V1.1__add_notes.sql:2",
+        ),
+        (
+            "fixtures/migrations/golang-migrate/migrations",
+            "000010_incident.up.sql",
+            "000001_init.up.sql:",
+            "000002_add_notes.up.sql:2",
+        ),
+    ] {
+        let out = check(&[dir], &Settings::default());
+        let f = out
+            .files
+            .iter()
+            .find(|f| f.path.ends_with(file))
+            .unwrap_or_else(|| panic!("{dir}: no findings in {file}"));
+        let mut rules: Vec<&str> = f.diagnostics.iter().map(|d| d.rule.as_str()).collect();
+        rules.sort();
+        assert_eq!(
+            rules,
+            ["drop-index", "rename-column", "set-not-null"],
+            "{dir}"
+        );
+        for d in &f.diagnostics {
+            let expected = if d.rule == "set-not-null" {
+                notes
+            } else {
+                init
+            };
+            assert!(
+                d.message.contains(expected),
+                "{dir}: {} lacks {expected}",
+                d.message
+            );
+        }
+        // nothing else in the set is reported, down migrations included
+        assert_eq!(
+            out.files.iter().map(|f| f.diagnostics.len()).sum::<usize>(),
+            if dir.contains("flyway") { 6 } else { 3 },
+            "{dir}: {}",
+            compact(&out)
+        );
+    }
+}
+
+#[test]
+fn backfill_or_not_null_column_gives_none() {
+    for dir in [
+        "fixtures/migrations/numbered-backfill",
+        "fixtures/migrations/numbered-not-null",
+    ] {
+        let out = check(&[dir], &Settings::default());
+        assert_eq!(compact(&out), "", "{dir}");
+    }
+}
+
+#[test]
+fn a_single_file_of_a_set_is_judged_with_its_history() {
+    let out = check(
+        &["fixtures/migrations/numbered/0004_incident.sql"],
+        &Settings::default(),
+    );
+    assert_eq!(out.files_checked, 1);
+    let msgs = compact(&out);
+    assert!(
+        msgs.contains("created nullable in 0002_add_notes.sql:2"),
+        "{msgs}"
+    );
+    assert!(msgs.contains("was created in 0001_init.sql:12"), "{msgs}");
+    // the earlier files are replayed, not reported
+    assert!(rules_in(&out, "0001_init.sql").is_empty());
+}
+
+#[test]
+fn down_migrations_are_exempt_unless_checked() {
+    let dir = "fixtures/migrations/golang-migrate/migrations";
+    let out = check(&[dir], &Settings::default());
+    assert!(rules_in(&out, "000001_init.down.sql").is_empty());
+    let out = check(
+        &[dir],
+        &Settings {
+            check_down: true,
+            ..Settings::default()
+        },
+    );
+    assert_eq!(
+        rules_in(&out, "000001_init.down.sql"),
+        ["drop-table", "drop-table"]
+    );
+    // dbmate: the `-- migrate:down` section drops a table; exempt by default
+    let out = check(
+        &["fixtures/migrations/dbmate/db/migrations"],
+        &Settings::default(),
+    );
+    assert!(!rules_in(&out, "20240301000000_incident.sql").contains(&"drop-table".to_string()));
+    let out = check(
+        &["fixtures/migrations/dbmate/db/migrations"],
+        &Settings {
+            check_down: true,
+            ..Settings::default()
+        },
+    );
+    assert!(rules_in(&out, "20240301000000_incident.sql").contains(&"drop-table".to_string()));
+}
+
+#[test]
+fn configured_directory_is_a_set() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("schema_changes");
+    std::fs::create_dir(&dir).expect("mkdir");
+    // no convention: names are not numbered
+    std::fs::write(dir.join("a_init.sql"), "CREATE TABLE t (id int, c text);\n").expect("write");
+    std::fs::write(
+        dir.join("b_tighten.sql"),
+        "ALTER TABLE t ALTER COLUMN c SET NOT NULL;\n",
+    )
+    .expect("write");
+    let path = dir.to_string_lossy().to_string();
+    let plain = check(&[&path], &Settings::default());
+    // alone, the column is unknown: a warning
+    assert!(
+        compact(&plain).contains("warning[set-not-null]"),
+        "{}",
+        compact(&plain)
+    );
+    let configured = check(
+        &[&path],
+        &Settings {
+            migrations: vec!["**/schema_changes".to_string()],
+            ..Settings::default()
+        },
+    );
+    let c = compact(&configured);
+    assert!(
+        c.contains("error[set-not-null]") && c.contains("a_init.sql:1"),
+        "{c}"
+    );
+}
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_preflight"))
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let st = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        st.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+}
+
+#[test]
+fn since_reports_only_changed_files_but_replays_all() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    let m = root.join("migrations");
+    std::fs::create_dir(&m).expect("mkdir");
+    for f in [
+        "0001_init.sql",
+        "0002_add_notes.sql",
+        "0003_customer_email.sql",
+    ] {
+        std::fs::copy(Path::new("fixtures/migrations/numbered").join(f), m.join(f)).expect("copy");
+    }
+    // an old, unchanged destructive script: not reported under --since
+    std::fs::write(root.join("old.sql"), "DROP TABLE legacy;\n").expect("write");
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "init"]);
+    std::fs::copy(
+        "fixtures/migrations/numbered/0004_incident.sql",
+        m.join("0004_incident.sql"),
+    )
+    .expect("copy");
+    std::fs::write(root.join("new.sql"), "TRUNCATE audit;\n").expect("write");
+
+    let out = bin()
+        .current_dir(root)
+        .args(["check", "--format", "json", "--since", "HEAD", "."])
+        .output()
+        .expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut seen: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap_or_default().to_string(),
+                d["rule"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    seen.sort();
+    let files: Vec<&str> = seen.iter().map(|(f, _)| f.as_str()).collect();
+    assert!(
+        files
+            .iter()
+            .all(|f| f.ends_with("0004_incident.sql") || f.ends_with("new.sql")),
+        "{seen:?}"
+    );
+    assert!(seen.iter().any(|(_, r)| r == "set-not-null"), "{seen:?}");
+    assert!(seen.iter().any(|(_, r)| r == "truncate"), "{seen:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("0002_add_notes.sql:2"),
+        "history replayed: {text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // unknown ref, and outside a git repository: clear errors, exit 2
+    let bad = bin()
+        .current_dir(root)
+        .args(["check", "--since", "no-such-ref", "."])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown git revision 'no-such-ref'"));
+    let outside = tempfile::tempdir().expect("tempdir");
+    std::fs::write(outside.path().join("a.sql"), "SELECT 1;\n").expect("write");
+    let out = bin()
+        .current_dir(outside.path())
+        .args(["check", "--since", "HEAD", "."])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("needs a git repository"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn explain_order_cli() {
+    let out = bin()
+        .args(["check", "--explain-order", "fixtures/migrations/flyway/sql"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v2 = text.find("V2__audit.sql").expect("listed");
+    let v10 = text.find("V10__incident.sql").expect("listed");
+    assert!(v2 < v10, "natural order: {text}");
+    let out = bin()
+        .args(["check", "--explain-order", "src"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
