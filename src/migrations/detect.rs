@@ -311,10 +311,11 @@ pub fn candidate_dirs(file: &Path) -> Vec<PathBuf> {
         .file_name()
         .and_then(|n| n.to_str())
         .is_some_and(starts_with_digit);
-    if parent_versioned && matches!(name, "migration.sql" | "up.sql" | "down.sql") {
-        if let Some(gp) = parent.parent() {
-            out.push(gp.to_path_buf());
-        }
+    if parent_versioned
+        && matches!(name, "migration.sql" | "up.sql" | "down.sql")
+        && let Some(gp) = parent.parent()
+    {
+        out.push(gp.to_path_buf());
     }
     out.push(parent.to_path_buf());
     out

@@ -402,11 +402,9 @@ impl Schema {
                         ObjectKind::View | ObjectKind::MaterializedView => {
                             self.views.remove(&k);
                         }
-                        ObjectKind::Index => {
-                            if self.indexes.remove(&k).is_none() {
-                                // MySQL `DROP INDEX i ON t`: index names are per table
-                                self.indexes.retain(|_, i| i.display != n.display);
-                            }
+                        // MySQL `DROP INDEX i ON t`: index names are per table
+                        ObjectKind::Index if self.indexes.remove(&k).is_none() => {
+                            self.indexes.retain(|_, i| i.display != n.display);
                         }
                         _ => {}
                     }
