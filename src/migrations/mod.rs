@@ -86,14 +86,14 @@ impl Replay {
         let mut down_start = None;
         for &start in &self.line_starts {
             let end = src[start..].find('\n').map_or(src.len(), |i| start + i);
-            let line = src[start..end].trim().to_ascii_lowercase();
-            let marker = line
-                .strip_prefix("--")
-                .map(|r| r.trim().replace(' ', ""))
-                .unwrap_or_default();
-            if marker == "migrate:down" && down_start.is_none() {
+            let Some(rest) = src[start..end].trim().strip_prefix("--") else {
+                continue;
+            };
+            // `-- migrate:up`, also with options (`-- migrate:up transaction:false`)
+            let marker = rest.trim_start().to_ascii_lowercase();
+            if marker.starts_with("migrate:down") && down_start.is_none() {
                 down_start = Some(start);
-            } else if marker == "migrate:up"
+            } else if marker.starts_with("migrate:up")
                 && let Some(s) = down_start.take()
             {
                 self.down_sections.push((s, start));
@@ -523,4 +523,90 @@ pub fn explain_order(dir: &Path, settings: &Settings) -> Result<String, String> 
         s.push_str(&format!("  error: {e}\n"));
     }
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::{SqlOptions, check_sql};
+    use crate::source::Dialect;
+
+    fn rules(src: &str) -> Vec<String> {
+        check_sql(src, Dialect::Postgres, &SqlOptions::default())
+            .into_iter()
+            .map(|d| d.rule)
+            .collect()
+    }
+
+    #[test]
+    fn dbmate_down_sections_are_exempt_and_not_replayed() {
+        let f = "-- migrate:up\nCREATE TABLE t (a int);\n\n-- migrate:down\nDROP TABLE users;\n";
+        assert!(!rules(f).contains(&"drop-table".to_string()));
+        // options after the marker
+        let f = "-- migrate:up transaction:false\nSELECT 1;\n-- migrate:down\nDROP TABLE users;\n";
+        assert!(!rules(f).contains(&"drop-table".to_string()));
+        // a comment that only mentions the marker is not one
+        let f = "-- see the migrate:down docs\nDROP TABLE users;\n";
+        assert!(rules(f).contains(&"drop-table".to_string()));
+        // a down section's ALTER is not replayed: the up section's SET NOT NULL is judged
+        // against the column as the up section left it
+        let f = "-- migrate:up\nALTER TABLE o ADD COLUMN n text NOT NULL DEFAULT '';\n\
+                 ALTER TABLE o ALTER COLUMN n SET NOT NULL;\n\
+                 -- migrate:down\nALTER TABLE o ALTER COLUMN n DROP NOT NULL;\n";
+        assert!(!rules(f).contains(&"set-not-null".to_string()));
+    }
+
+    #[test]
+    fn made_nullable_later_is_named() {
+        let d = check_sql(
+            "ALTER TABLE o ADD COLUMN n text NOT NULL DEFAULT '';\n\
+             ALTER TABLE o ALTER COLUMN n DROP NOT NULL;\n\
+             ALTER TABLE o ALTER COLUMN n SET NOT NULL;\n",
+            Dialect::Postgres,
+            &SqlOptions::default(),
+        );
+        let m = d
+            .iter()
+            .find(|d| d.rule == "set-not-null")
+            .map(|d| d.message.clone())
+            .unwrap_or_default();
+        assert!(m.contains("made nullable on line 2"), "{m}");
+    }
+
+    #[test]
+    fn statements_the_model_does_not_know_are_not_fatal() {
+        let mut r = super::Replay::new(false);
+        let src = "CREATE TRIGGER t BEFORE INSERT ON o FOR EACH ROW EXECUTE FUNCTION f();\n\
+                   ALTER TABLE o ADD CONSTRAINT c CHECK (a > 0);\n\
+                   CREATE EXTENSION IF NOT EXISTS pgcrypto;\n\
+                   ALTER TABLE o GIBBERISH;\n\
+                   DROP INDEX i ON o;\n";
+        r.next_file("x.sql", false);
+        r.begin_text(src);
+        for stmt in crate::sql::analyze(src, Dialect::Postgres, crate::sql::Options::default()) {
+            let line = r.line_of(stmt.span.start);
+            r.schema.apply(&stmt, super::Origin { file: r.cur, line });
+        }
+        assert!(r.schema.views.is_empty());
+    }
+
+    #[test]
+    fn renames_follow_through_views_and_keys() {
+        let src = "CREATE TABLE a (id int PRIMARY KEY);\n\
+                   CREATE TABLE b (id int, a_id int REFERENCES a (id));\n\
+                   CREATE VIEW v AS SELECT id FROM a;\n\
+                   ALTER TABLE a RENAME TO a2;\n";
+        let mut r = super::Replay::new(false);
+        r.next_file("x.sql", false);
+        r.begin_text(src);
+        for stmt in crate::sql::analyze(src, Dialect::Postgres, crate::sql::Options::default()) {
+            let line = r.line_of(stmt.span.start);
+            r.schema.apply(&stmt, super::Origin { file: r.cur, line });
+        }
+        let k = ("public".to_string(), "a2".to_string());
+        assert!(r.schema.tables.contains_key(&k));
+        assert_eq!(r.schema.views_on(&k).len(), 1);
+        assert_eq!(r.schema.references_to(&k).len(), 1);
+        let b = &r.schema.tables[&("public".to_string(), "b".to_string())];
+        assert_eq!(b.column("a_id").map(|c| c.created.line), Some(2));
+    }
 }

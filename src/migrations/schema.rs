@@ -89,8 +89,6 @@ pub struct View {
     pub tables: Vec<Key>,
     /// Identifiers the query mentions (column names, unqualified or the last part).
     pub idents: Vec<String>,
-    /// `SELECT *` somewhere in the query.
-    pub wildcard: bool,
     pub created: Origin,
 }
 
@@ -365,13 +363,11 @@ impl Schema {
                 references,
             } => {
                 let mut idents = Vec::new();
-                let mut wildcard = false;
                 if let Some(ast::Statement::CreateView(v)) = ast {
                     let _ = ast::visit_expressions(&*v.query, |e| {
                         idents_of(e, &mut idents);
                         ControlFlow::<()>::Continue(())
                     });
-                    wildcard = v.query.to_string().contains('*');
                 }
                 idents.sort();
                 idents.dedup();
@@ -382,7 +378,6 @@ impl Schema {
                         materialized: *materialized,
                         tables: references.iter().map(key).collect(),
                         idents,
-                        wildcard,
                         created: at,
                     },
                 );
