@@ -67,11 +67,12 @@ def generate(out, n, as_set):
 
 
 def measure(path, runs):
-    times, rss = [], 0
+    """Median wall seconds, median CPU (user+sys) seconds, max peak RSS in KiB."""
+    times, cpu, rss = [], [], 0
     for _ in range(runs):
         t0 = time.perf_counter()
         r = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", BIN, "check", "--format", "json", path],
+            ["/usr/bin/time", "-f", "%U %S %M", BIN, "check", "--format", "json", path],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -79,24 +80,30 @@ def measure(path, runs):
         times.append(time.perf_counter() - t0)
         if r.returncode not in (0, 1):
             sys.exit(f"preflight failed on {path}: {r.stderr}")
-        rss = max(rss, int(r.stderr.strip().splitlines()[-1]))
-    return statistics.median(times), rss
+        u, s_, m = r.stderr.strip().splitlines()[-1].split()
+        cpu.append(float(u) + float(s_))
+        rss = max(rss, int(m))
+    return statistics.median(times), statistics.median(cpu), rss
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="500,1000,2000")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--sizes", default="500,1000,2000,4000")
+    ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "preflight-bench-migrations"))
     a = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
-    print(f"{'files':>6} {'mode':>6} {'MB':>7} {'seconds':>8} {'MB/s':>7} {'peak RSS MB':>12}")
+    print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'files':>6} {'mode':>6} {'MB':>7} {'wall s':>7} {'MB/s':>7} {'cpu s':>6} {'MB/cpu-s':>9} {'peak RSS MB':>12}")
     for n in [int(s) for s in a.sizes.split(",")]:
         for as_set in (True, False):
             d, total = generate(a.out, n, as_set)
-            secs, rss = measure(d, a.runs)
+            secs, cpu, rss = measure(d, a.runs)
             mb = total / 1e6
-            print(f"{n:>6} {'set' if as_set else 'loose':>6} {mb:>7.2f} {secs:>8.3f} {mb / secs:>7.1f} {rss / 1024:>12.1f}")
+            print(
+                f"{n:>6} {'set' if as_set else 'loose':>6} {mb:>7.2f} {secs:>7.3f} {mb / secs:>7.1f} "
+                f"{cpu:>6.2f} {mb / max(cpu, 0.01):>9.1f} {rss / 1024:>12.1f}"
+            )
 
 
 if __name__ == "__main__":

@@ -37,13 +37,17 @@ pub fn check_sql_in(
         }
     };
     replay.begin_text(src);
-    let statements = sql::analyze(
-        src,
-        dialect,
-        sql::Options {
-            shell_vars: opts.shell_vars,
-        },
-    );
+    let statements = match replay.analyzed.take() {
+        // parsed ahead, in parallel, by the migration set runner
+        Some(s) if !opts.shell_vars => s,
+        _ => sql::analyze(
+            src,
+            dialect,
+            sql::Options {
+                shell_vars: opts.shell_vars,
+            },
+        ),
+    };
     let mut state = FileState::default();
     let mut out = Vec::new();
     for stmt in &statements {

@@ -14,6 +14,7 @@ use crate::run::{FileError, FileOutcome, Settings};
 use crate::source::Lang;
 use crate::sql::{AlterOp, ObjectKind, Statement, StmtKind};
 pub use detect::{Convention, MigrationSet, SetFile, natural_cmp};
+use rayon::prelude::*;
 use schema::{Origin, Schema, key};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -53,6 +54,9 @@ pub struct Replay {
     line_starts: Vec<usize>,
     /// `-- migrate:down` sections of the current file (dbmate).
     down_sections: Vec<(usize, usize)>,
+    /// The current file's statements, analysed ahead (of exactly the text the checker will
+    /// see); taken by the checker.
+    pub(crate) analyzed: Option<Vec<Statement>>,
 }
 
 impl Replay {
@@ -308,6 +312,8 @@ pub fn plan<'a>(
     let matcher = glob_matcher(globs);
     let mut cache: HashMap<PathBuf, Option<usize>> = HashMap::new();
     let mut sets: Vec<PlannedSet> = Vec::new();
+    // per set: file path → position (a set can hold thousands of files)
+    let mut positions: Vec<HashMap<PathBuf, usize>> = Vec::new();
     let mut standalone = Vec::new();
     for f in files {
         if f.lang != Lang::Sql {
@@ -337,6 +343,13 @@ pub fn plan<'a>(
                     detect::detect(&dir)
                 };
                 set.map(|set| {
+                    positions.push(
+                        set.files
+                            .iter()
+                            .enumerate()
+                            .map(|(i, f)| (f.path.clone(), i))
+                            .collect(),
+                    );
                     sets.push(PlannedSet {
                         reported: vec![None; set.files.len()],
                         set,
@@ -345,7 +358,7 @@ pub fn plan<'a>(
                 })
             });
             if let Some(i) = idx
-                && let Some(pos) = sets[i].set.position(&f.path)
+                && let Some(&pos) = positions[i].get(&f.path)
             {
                 sets[i].reported[pos] = Some(f.display.clone());
                 found = Some(i);
@@ -417,33 +430,52 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
             );
         }
     }
+    // Files are read and parsed ahead in parallel, a window at a time (memory stays bounded
+    // by the window, not the set); rules and replay then run in order.
+    const WINDOW: usize = 64;
     let mut out = Vec::new();
-    for (f, reported) in set.files.iter().zip(&planned.reported) {
-        let display = reported.clone().unwrap_or_else(|| display_of(f));
-        replay.next_file(&f.name, f.down);
-        let bytes = match std::fs::read(&f.path) {
-            Ok(b) => b,
-            Err(e) => {
-                out.push(Err(FileError {
-                    file: display,
-                    message: format!("cannot read: {e}"),
-                }));
-                continue;
+    let items: Vec<(&SetFile, &Option<String>)> = set.files.iter().zip(&planned.reported).collect();
+    for window in items.chunks(WINDOW) {
+        let loaded: Vec<std::io::Result<(Vec<u8>, Option<Vec<Statement>>)>> = window
+            .par_iter()
+            .map(|(f, _)| {
+                let bytes = std::fs::read(&f.path)?;
+                let stmts = (!crate::run::looks_binary(&bytes)).then(|| {
+                    let text = String::from_utf8_lossy(&bytes);
+                    crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default())
+                });
+                Ok((bytes, stmts))
+            })
+            .collect();
+        for ((f, reported), item) in window.iter().zip(loaded) {
+            let display = (*reported).clone().unwrap_or_else(|| display_of(f));
+            replay.next_file(&f.name, f.down);
+            let (bytes, stmts) = match item {
+                Ok(b) => b,
+                Err(e) => {
+                    out.push(Err(FileError {
+                        file: display,
+                        message: format!("cannot read: {e}"),
+                    }));
+                    continue;
+                }
+            };
+            let facts = crate::check::FileFacts {
+                down: f.down && !settings.check_down,
+            };
+            replay.analyzed = stmts;
+            let r = crate::run::check_text_in(
+                &display,
+                bytes,
+                Lang::Sql,
+                facts,
+                settings,
+                Some(&mut replay),
+            );
+            replay.analyzed = None;
+            if reported.is_some() || r.is_err() {
+                out.push(r);
             }
-        };
-        let facts = crate::check::FileFacts {
-            down: f.down && !settings.check_down,
-        };
-        let r = crate::run::check_text_in(
-            &display,
-            bytes,
-            Lang::Sql,
-            facts,
-            settings,
-            Some(&mut replay),
-        );
-        if reported.is_some() || r.is_err() {
-            out.push(r);
         }
     }
     out
