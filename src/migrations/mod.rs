@@ -404,6 +404,9 @@ fn display_of(f: &SetFile) -> String {
     f.path.to_string_lossy().to_string()
 }
 
+/// A file read and parsed ahead: its bytes, and its statements unless it is binary.
+type Loaded = (Vec<u8>, Option<Vec<Statement>>);
+
 /// Check one set: every file in order against the shared schema; only reported files'
 /// outcomes are returned.
 pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOutcome, FileError>> {
@@ -436,7 +439,7 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
     let mut out = Vec::new();
     let items: Vec<(&SetFile, &Option<String>)> = set.files.iter().zip(&planned.reported).collect();
     for window in items.chunks(WINDOW) {
-        let loaded: Vec<std::io::Result<(Vec<u8>, Option<Vec<Statement>>)>> = window
+        let loaded: Vec<std::io::Result<Loaded>> = window
             .par_iter()
             .map(|(f, _)| {
                 let bytes = std::fs::read(&f.path)?;
