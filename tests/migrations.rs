@@ -343,3 +343,41 @@ fn explain_order_cli() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn rename_used_by_a_later_migration_is_an_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("migrations");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "0001_init.sql",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b int);\n",
+    );
+    write("0002_rename.sql", "ALTER TABLE t RENAME COLUMN a TO a2;\n");
+    write(
+        "0003_uses_new.sql",
+        "CREATE INDEX CONCURRENTLY t_a2_idx ON t (a2);\n",
+    );
+    let path = dir.to_string_lossy().to_string();
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(out.contains("warning[rename-column]"), "{out}");
+    assert!(!out.contains("later migration"), "{out}");
+    write(
+        "0004_uses_old.sql",
+        "\nUPDATE t SET a = 0 WHERE a IS NULL;\n",
+    );
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(out.contains("error[rename-column]"), "{out}");
+    assert!(
+        out.contains("a later migration still uses `a`: 0004_uses_old.sql:2"),
+        "{out}"
+    );
+    // an identifier that only starts with the old name is not a use
+    write(
+        "0004_uses_old.sql",
+        "UPDATE t SET b = a2 + 1 WHERE a2 IS NOT NULL;\n",
+    );
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(out.contains("warning[rename-column]"), "{out}");
+}

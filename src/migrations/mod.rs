@@ -57,6 +57,47 @@ pub struct Replay {
     /// The current file's statements, analysed ahead (of exactly the text the checker will
     /// see); taken by the checker.
     pub(crate) analyzed: Option<Vec<Statement>>,
+    /// Column renames seen so far, and later statements that still use the old name.
+    renames: Vec<Rename>,
+}
+
+/// A `RENAME COLUMN` on a table that existed before its migration.
+#[derive(Debug, Clone)]
+struct Rename {
+    file: u32,
+    span: crate::source::Span,
+    /// The table, under its name after the rename.
+    table: schema::Key,
+    old: String,
+    /// Later statements (file, line) that still use the old name.
+    later_uses: Vec<Origin>,
+}
+
+/// Does `text` contain `word` as a whole identifier (ASCII case-insensitive)?
+fn mentions(text: &str, word: &str) -> bool {
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let (t, w) = (text.as_bytes(), word.as_bytes());
+    if w.is_empty() || t.len() < w.len() {
+        return false;
+    }
+    (0..=t.len() - w.len()).any(|i| {
+        t[i..i + w.len()].eq_ignore_ascii_case(w)
+            && (i == 0 || !is_ident(t[i - 1]))
+            && t.get(i + w.len()).is_none_or(|&c| !is_ident(c))
+    })
+}
+
+/// The tables a statement acts on or reads.
+fn tables_of(stmt: &Statement) -> Vec<schema::Key> {
+    match &stmt.kind {
+        StmtKind::AlterTable { name, .. } => vec![key(name)],
+        StmtKind::CreateIndex { table, .. } => vec![key(table)],
+        StmtKind::Update { table: Some(t), .. } | StmtKind::Delete { table: Some(t), .. } => {
+            vec![key(t)]
+        }
+        StmtKind::CreateView { references, .. } => references.iter().map(key).collect(),
+        _ => Vec::new(),
+    }
 }
 
 impl Replay {
@@ -150,6 +191,7 @@ impl Replay {
         let before = before.min(out.len());
         annotate_drops(stmt, &mctx, &mut out[before..]);
         let line = self.line_of(stmt.span.start);
+        self.track_renames(stmt, ctx, line);
         self.schema.apply(
             stmt,
             Origin {
@@ -157,6 +199,84 @@ impl Replay {
                 line,
             },
         );
+    }
+
+    /// Remember column renames; note later statements that still use an old name.
+    fn track_renames(&mut self, stmt: &Statement, ctx: &Context, line: u32) {
+        if !self.renames.is_empty() {
+            let tables = tables_of(stmt);
+            if !tables.is_empty() {
+                let text = ctx.text(stmt.span);
+                for r in &mut self.renames {
+                    if (r.file, r.span) != (self.cur, stmt.span)
+                        && tables.contains(&r.table)
+                        && mentions(text, &r.old)
+                    {
+                        r.later_uses.push(Origin {
+                            file: self.cur,
+                            line,
+                        });
+                    }
+                }
+            }
+        }
+        let StmtKind::AlterTable { name, ops } = &stmt.kind else {
+            return;
+        };
+        if self
+            .schema
+            .table(name)
+            .and_then(|t| t.created)
+            .is_some_and(|o| o.file == self.cur)
+        {
+            return;
+        }
+        let mut table = key(name);
+        if let Some(AlterOp::RenameTo(to)) = ops.iter().find(|o| matches!(o, AlterOp::RenameTo(_)))
+        {
+            table = key(to);
+        }
+        for op in ops {
+            if let AlterOp::RenameColumn { from, .. } = op {
+                self.renames.push(Rename {
+                    file: self.cur,
+                    span: stmt.span,
+                    table: table.clone(),
+                    old: from.clone(),
+                    later_uses: Vec::new(),
+                });
+            }
+        }
+    }
+
+    /// `rename-column` findings whose old name a later migration still uses become errors.
+    /// `outcomes[file]` is the outcome of file index `file`, when it is reported.
+    fn escalate_renames(&self, outcomes: &mut [Option<&mut FileOutcome>], settings: &Settings) {
+        let overridden = settings.filter.severity.contains_key("rename-column");
+        for r in self.renames.iter().filter(|r| !r.later_uses.is_empty()) {
+            let Some(Some(fo)) = outcomes.get_mut(r.file as usize) else {
+                continue;
+            };
+            let uses: Vec<String> = r
+                .later_uses
+                .iter()
+                .map(|o| format!("{}:{}", self.schema.file_name(o.file), o.line))
+                .collect();
+            for d in fo
+                .diagnostics
+                .iter_mut()
+                .filter(|d| d.rule == "rename-column" && d.span == r.span)
+            {
+                if !overridden {
+                    d.severity = crate::diagnostic::Severity::Error;
+                }
+                d.message.push_str(&format!(
+                    "; a later migration still uses `{}`: {}",
+                    r.old,
+                    uses.join(", ")
+                ));
+            }
+        }
     }
 
     /// `drop-recreate` across consecutive files of the set.
@@ -437,6 +557,7 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
     // by the window, not the set); rules and replay then run in order.
     const WINDOW: usize = 64;
     let mut out = Vec::new();
+    let mut index_of: Vec<Option<usize>> = Vec::new();
     let items: Vec<(&SetFile, &Option<String>)> = set.files.iter().zip(&planned.reported).collect();
     for window in items.chunks(WINDOW) {
         let loaded: Vec<std::io::Result<Loaded>> = window
@@ -453,6 +574,7 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
         for ((f, reported), item) in window.iter().zip(loaded) {
             let display = (*reported).clone().unwrap_or_else(|| display_of(f));
             replay.next_file(&f.name, f.down);
+            index_of.resize(replay.cur as usize + 1, None);
             let (bytes, stmts) = match item {
                 Ok(b) => b,
                 Err(e) => {
@@ -477,10 +599,21 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
             );
             replay.analyzed = None;
             if reported.is_some() || r.is_err() {
+                if r.is_ok() {
+                    index_of[replay.cur as usize] = Some(out.len());
+                }
                 out.push(r);
             }
         }
     }
+    // file index → its outcome, for findings that later files change
+    let mut by_file: Vec<Option<&mut FileOutcome>> = Vec::new();
+    let mut slots: Vec<Option<&mut FileOutcome>> =
+        out.iter_mut().map(|r| r.as_mut().ok()).collect();
+    for i in &index_of {
+        by_file.push(i.and_then(|i| slots.get_mut(i).and_then(Option::take)));
+    }
+    replay.escalate_renames(&mut by_file, settings);
     out
 }
 
