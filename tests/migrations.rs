@@ -381,3 +381,40 @@ fn rename_used_by_a_later_migration_is_an_error() {
     let out = compact(&check(&[&path], &Settings::default()));
     assert!(out.contains("warning[rename-column]"), "{out}");
 }
+
+#[test]
+fn a_schema_dump_beside_the_set_seeds_the_model() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let db = tmp.path().join("db");
+    let dir = db.join("migrations");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        db.join("schema.sql"),
+        "CREATE TABLE legacy (\n  id int PRIMARY KEY,\n  note text\n);\nCREATE TABLE orders (id int, notes text NOT NULL);\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("0001_tighten.sql"),
+        "ALTER TABLE legacy ALTER COLUMN note SET NOT NULL;\n",
+    )
+    .expect("write");
+    // the dump may show the final state: the set's own CREATE (even IF NOT EXISTS) wins
+    std::fs::write(
+        dir.join("0002_orders.sql"),
+        "CREATE TABLE IF NOT EXISTS orders (id int, notes text);\nCREATE INDEX orders_id_idx ON orders (id);\n",
+    )
+    .expect("write");
+    let path = dir.to_string_lossy().to_string();
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(
+        out.contains(
+            "error[set-not-null] column `legacy.note` was created nullable in schema.sql:3"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("create-index-blocking"), "{out}");
+    // the dump itself is not a member of the set, and checking it alone still works
+    let order = explain_order(&dir, &Settings::default()).expect("a set");
+    assert!(order.contains("seeded from schema dump"), "{order}");
+    assert!(order.contains("schema after replay: 2 tables"), "{order}");
+}

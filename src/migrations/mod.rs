@@ -541,6 +541,7 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().to_string());
         replay.next_file(&name, false);
+        replay.schema.seed_file = Some(replay.cur);
         replay.begin_text(&text);
         for stmt in crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default()) {
             let line = replay.line_of(stmt.span.start);
@@ -640,6 +641,23 @@ pub fn explain_order(dir: &Path, settings: &Settings) -> Result<String, String> 
     let mut s = format!("{}: {}\n", normalize(dir), set.convention.name());
     if let Some(seed) = &set.seed {
         s.push_str(&format!("  seeded from schema dump {}\n", normalize(seed)));
+        if let Ok(bytes) = std::fs::read(seed) {
+            let text = String::from_utf8_lossy(&bytes);
+            replay.next_file(&normalize(seed), false);
+            replay.schema.seed_file = Some(replay.cur);
+            replay.begin_text(&text);
+            for stmt in crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default())
+            {
+                let line = replay.line_of(stmt.span.start);
+                replay.schema.apply(
+                    &stmt,
+                    Origin {
+                        file: replay.cur,
+                        line,
+                    },
+                );
+            }
+        }
     }
     let mut n = 0;
     let mut errors = Vec::new();

@@ -103,6 +103,9 @@ pub struct Schema {
     pub dropped_tables: HashMap<Key, Origin>,
     /// DDL statements the model could not apply: (origin, first keyword).
     pub not_understood: Vec<(Origin, String)>,
+    /// The schema dump that seeded the model (it may show the final state, so the set's own
+    /// CREATEs, even `IF NOT EXISTS`, replace what it says).
+    pub seed_file: Option<u32>,
 }
 
 impl Schema {
@@ -171,7 +174,8 @@ impl Schema {
                 ..
             } => {
                 let k = key(name);
-                if *if_not_exists && self.tables.contains_key(&k) {
+                let seeded = |t: &Table| t.created.is_some_and(|o| Some(o.file) == self.seed_file);
+                if *if_not_exists && self.tables.get(&k).is_some_and(|t| !seeded(t)) {
                     return;
                 }
                 let mut t = Table {
