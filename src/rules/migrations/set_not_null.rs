@@ -43,8 +43,8 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
                         "set-not-null",
                         stmt.span,
                         format!(
-                            "column `{shown}` {how} and no backfill runs before this SET NOT NULL: \
-                             it fails on the first row that still holds NULL"
+                            "column `{shown}` {how} and no backfill runs before it is made NOT NULL \
+                             here: the migration fails on the first row that still holds NULL"
                         ),
                     )
                     .label(
