@@ -89,6 +89,10 @@ pub struct CheckArgs {
     /// Print the migration set in DIR: its convention and the order its files run in
     #[arg(long, value_name = "DIR")]
     pub explain_order: Option<PathBuf>,
+    /// Count uses of renamed columns' and tables' old names in application code under these
+    /// paths (comma-separated; migrations are skipped)
+    #[arg(long, value_name = "PATH", value_delimiter = ',')]
+    pub references: Vec<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -125,6 +125,9 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Some(opts) = &live {
         preflight::live::measure(&mut outcome, opts, &settings);
     }
+    if !args.references.is_empty() {
+        preflight::migrations::references::annotate(&mut outcome, &args.references);
+    }
     outcome.sort();
     emit(&args, &outcome)
 }

@@ -418,3 +418,55 @@ fn a_schema_dump_beside_the_set_seeds_the_model() {
     assert!(order.contains("seeded from schema dump"), "{order}");
     assert!(order.contains("schema after replay: 2 tables"), "{order}");
 }
+
+#[test]
+fn references_count_old_names_in_application_code() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    let m = root.join("db").join("migrations");
+    std::fs::create_dir_all(&m).expect("mkdir");
+    std::fs::create_dir_all(root.join("app")).expect("mkdir");
+    std::fs::write(
+        m.join("0001_init.sql"),
+        "CREATE TABLE orders (id int, customer_id int);\n",
+    )
+    .expect("write");
+    std::fs::write(
+        m.join("0002_rename.sql"),
+        "ALTER TABLE orders RENAME COLUMN customer_id TO client_id;\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("app").join("orders.py"),
+        "q = 'SELECT customer_id FROM orders'\n# customer_ids is another word\nrow.customer_id\n",
+    )
+    .expect("write");
+    std::fs::write(root.join("app").join("other.rb"), "x = 1\n").expect("write");
+    let out = bin()
+        .current_dir(root)
+        .args(["check", "--format", "json", "--references", "app", "db"])
+        .output()
+        .expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let d = json["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["rule"] == "rename-column"))
+        .cloned()
+        .expect("rename-column finding");
+    let msg = d["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains(
+            "`customer_id` appears in 2 places in 1 file (app/orders.py:1, app/orders.py:3)"
+        ),
+        "{msg}"
+    );
+    assert_eq!(d["renamed"]["from"], "customer_id");
+    assert_eq!(d["references"].as_array().map(Vec::len), Some(2));
+    // without --references nothing is searched
+    let out = bin()
+        .current_dir(root)
+        .args(["check", "--format", "json", "db"])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("appears in"));
+}

@@ -4,6 +4,7 @@
 //! 0003_add_notes.sql:4").
 
 pub mod detect;
+pub mod references;
 pub mod schema;
 
 use crate::diagnostic::Diagnostic;

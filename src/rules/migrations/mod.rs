@@ -9,6 +9,7 @@ pub mod rename_column;
 pub mod rename_table;
 pub mod set_not_null;
 
+use crate::diagnostic::Diagnostic;
 use crate::migrations::Ctx;
 use crate::migrations::schema::Table;
 use crate::sql::ObjName;
@@ -19,6 +20,15 @@ pub fn created_note(m: &Ctx, t: Option<&Table>) -> String {
         Some(o) => format!(" (created {})", m.at(o)),
         None => String::new(),
     }
+}
+
+/// Record the rename in the finding's JSON (`"renamed": {kind, from, to}`), which
+/// `--references` reads.
+pub fn with_renamed(mut d: Diagnostic, renamed: serde_json::Value) -> Diagnostic {
+    d.extra
+        .get_or_insert_with(Default::default)
+        .insert("renamed".to_string(), renamed);
+    d
 }
 
 /// The table was created by the file being checked (its rows cannot predate this file).

@@ -1,7 +1,7 @@
 //! `rename-column`: renaming a column breaks every query that uses the old name; an error
 //! when a view, index or foreign key the migrations created still refers to it.
 
-use super::table_created_here;
+use super::{table_created_here, with_renamed};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::Ctx;
 use crate::migrations::schema::key;
@@ -89,13 +89,18 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
             Severity::Error
         };
         out.push(
-            Diagnostic::new("rename-column", stmt.span, msg)
-                .severity(sev)
-                .label("the old name stops working here")
-                .help(
-                    "add the new column, write to both, backfill, move readers over, and drop the \
+            with_renamed(
+                Diagnostic::new("rename-column", stmt.span, msg),
+                serde_json::json!({
+                    "kind": "column", "table": name.display, "from": from, "to": to
+                }),
+            )
+            .severity(sev)
+            .label("the old name stops working here")
+            .help(
+                "add the new column, write to both, backfill, move readers over, and drop the \
                      old column in a later release (expand/contract); or keep the old name",
-                ),
+            ),
         );
     }
 }

@@ -1,6 +1,7 @@
 //! `rename-table`: renaming a table breaks every query that uses the old name; an error when
 //! a view or foreign key the migrations created still refers to it.
 
+use super::with_renamed;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::Ctx;
 use crate::migrations::schema::key;
@@ -64,13 +65,16 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
         Severity::Error
     };
     out.push(
-        Diagnostic::new("rename-table", stmt.span, msg)
-            .severity(sev)
-            .label("the old name stops working here")
-            .help(
-                "rename, then create a view with the old name (`CREATE VIEW old AS SELECT * FROM \
+        with_renamed(
+            Diagnostic::new("rename-table", stmt.span, msg),
+            serde_json::json!({"kind": "table", "from": from.name, "to": to.name}),
+        )
+        .severity(sev)
+        .label("the old name stops working here")
+        .help(
+            "rename, then create a view with the old name (`CREATE VIEW old AS SELECT * FROM \
                  new`) until every reader has moved; drop the view in a later release",
-            ),
+        ),
     );
 }
 
