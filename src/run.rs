@@ -194,7 +194,8 @@ pub fn check_text_in(
 }
 
 /// Read and check discovered files in parallel; the files of one migration set are checked
-/// in order against a shared schema (sets run in parallel with each other and other files).
+/// in order against a shared schema (sets run in parallel with each other, and each set
+/// parses its files ahead in parallel; other files follow).
 pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
     let (files, sets) = crate::migrations::plan(files, &settings.migrations);
     let set_results: Vec<Result<FileOutcome, FileError>> = sets
