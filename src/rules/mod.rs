@@ -2,6 +2,7 @@
 //! matter) and the check that implements it. Adding a rule is one line in [`RULES`].
 
 pub mod migrations;
+pub mod shell;
 pub mod sql;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -23,6 +24,10 @@ pub enum Check {
     Migration(MigrationCheck),
     /// Runs on every SQL statement.
     Sql(SqlCheck),
+    /// Runs on every resolved shell command.
+    Shell(shell::ShellCheck),
+    /// A shell command rule defined as data in `rules/commands.toml`.
+    Command,
     /// Produced by the front end or pipeline itself (parse errors, suppressions, migrations,
     /// shell analysis); listed here for its metadata and docs.
     Builtin,
@@ -71,6 +76,21 @@ registry! {
     "rename-table" => Check::Migration(migrations::rename_table::check),
     "alter-column-type" => Check::Migration(migrations::alter_column_type::check),
     "create-index-blocking" => Check::Migration(migrations::create_index_blocking::check),
+    "rm-parent-path" => Check::Shell(shell::rm_parent_path::check),
+    "rm-root-path" => Check::Shell(shell::rm_root_path::check),
+    "rm-unguarded-variable" => Check::Shell(shell::rm_unguarded_variable::check),
+    "rm-after-unchecked-cd" => Check::Shell(shell::rm_after_unchecked_cd::check),
+    "find-delete" => Check::Shell(shell::find_delete::check),
+    "terraform-destroy" => Check::Command,
+    "kubectl-delete" => Check::Command,
+    "dropdb" => Check::Command,
+    "redis-flush" => Check::Command,
+    "s3-delete" => Check::Command,
+    "git-force-push" => Check::Command,
+    "git-discard" => Check::Command,
+    "disk-wipe" => Check::Command,
+    "chmod-world" => Check::Command,
+    "docker-prune" => Check::Command,
 }
 
 /// Group a rule belongs to (for `--select sql` and the rules table).
@@ -244,7 +264,8 @@ mod tests {
         for r in RULES {
             assert!(seen.insert(r.id), "duplicate id {}", r.id);
             assert!(
-                r.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                r.id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{}",
                 r.id
             );

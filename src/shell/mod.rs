@@ -1,8 +1,369 @@
-//! Shell front end (tree-sitter-bash). Placeholder until the shell work lands.
+//! Shell front end: tree-sitter-bash → resolved commands ([`command::Item`]) → variable
+//! facts → the shell rules and, for SQL run by `psql`/`mysql`/`sqlite3`, the SQL rules.
+//!
+//! A script with syntax errors keeps every command tree-sitter recovered, gets one
+//! `parse-error` warning, and the lines inside the broken region are read again one by one
+//! (with heredoc bodies skipped) so a destructive command next to a construct tree-sitter
+//! misreads (`cat <<'EOF'; rm -rf …`, several heredocs on one line) is not lost.
 
-use crate::diagnostic::Diagnostic;
-use crate::source::Dialect;
+pub mod command;
+pub mod facts;
+mod parse;
+pub mod sql;
+mod unwrap;
 
-pub fn check(_text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
-    Vec::new()
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::shell::Context;
+use crate::rules::{Check, RULES};
+use crate::source::{Dialect, Span, floor_char_boundary};
+use command::{Item, Mapped};
+use std::cell::RefCell;
+use tree_sitter::{Parser, Tree};
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parse with this thread's parser (created once per thread).
+pub(crate) fn parse_tree(text: &str) -> Option<Tree> {
+    PARSER.with(|p| {
+        let mut p = p.try_borrow_mut().ok()?;
+        if p.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_bash::LANGUAGE.into())
+                .ok()?;
+            *p = Some(parser);
+        }
+        p.as_mut()?.parse(text, None)
+    })
+}
+
+/// What the front end read from a script.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub items: Vec<Item>,
+    /// The first syntax error tree-sitter reported.
+    pub syntax_error: Option<Span>,
+    /// Statement nesting deeper than the walker follows.
+    pub too_deep: Option<Span>,
+    /// The parser could not run at all (it never returns nothing for text, but fail closed).
+    pub unparsed: bool,
+}
+
+pub fn analyze(text: &str) -> Analysis {
+    let mut a = Analysis::default();
+    let Some(tree) = parse_tree(text) else {
+        a.unparsed = true;
+        return a;
+    };
+    let root = tree.root_node();
+    let mut w = parse::Walker::new(text, None, 0);
+    w.stmt(root, command::Flow::default(), 0);
+    a.items = w.items;
+    a.too_deep = w.too_deep;
+    if root.has_error() {
+        let errors = error_regions(root);
+        a.syntax_error = errors.first().copied();
+        fallback(text, &errors, &mut a.items);
+    }
+    a
+}
+
+/// ERROR / MISSING nodes (outermost), in document order, without recursion.
+fn error_regions(root: tree_sitter::Node) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut c = root.walk();
+    'outer: loop {
+        let n = c.node();
+        let mut descend = true;
+        if n.is_error() || n.is_missing() {
+            out.push(Span::new(n.start_byte(), n.end_byte().max(n.start_byte())));
+            descend = false;
+        } else if !n.has_error() {
+            descend = false;
+        }
+        if descend && c.goto_first_child() {
+            continue;
+        }
+        loop {
+            if c.goto_next_sibling() {
+                continue 'outer;
+            }
+            if !c.goto_parent() {
+                break 'outer;
+            }
+        }
+    }
+    out
+}
+
+/// Heredoc bodies found by reading lines (for the fallback: tree-sitter can misplace them).
+fn heredoc_bodies(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut pending: Vec<(String, bool)> = Vec::new();
+    let mut body_start = None;
+    let mut off = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if let Some((delim, dash)) = pending.first().cloned() {
+            let check = if dash {
+                content.trim_start_matches('\t')
+            } else {
+                content
+            };
+            if body_start.is_none() {
+                body_start = Some(off);
+            }
+            if check == delim {
+                out.push((body_start.unwrap_or(off), off + line.len()));
+                body_start = None;
+                pending.remove(0);
+            }
+        } else {
+            pending = heredoc_starts(content)
+                .into_iter()
+                .map(|(d, dash, _, _)| (d, dash))
+                .collect();
+        }
+        off += line.len();
+    }
+    if let Some(s) = body_start {
+        out.push((s, text.len()));
+    }
+    out
+}
+
+/// `<<EOF`, `<<-'EOF'`, `<< "EOF"` on a line (outside quotes): delimiter, dash, byte range
+/// of the operator and delimiter.
+fn heredoc_starts(line: &str) -> Vec<(String, bool, usize, usize)> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut quote = None;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                } else if c == b'\\' && q == b'"' {
+                    i += 1;
+                }
+            }
+            None => match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'\\' => i += 1,
+                b'#' if i == 0 || b[i - 1].is_ascii_whitespace() => break,
+                b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => {
+                    let start = i;
+                    let mut j = i + 2;
+                    let dash = b.get(j) == Some(&b'-');
+                    if dash {
+                        j += 1;
+                    }
+                    while j < b.len() && b[j] == b' ' {
+                        j += 1;
+                    }
+                    let mut delim = String::new();
+                    while j < b.len() && !b[j].is_ascii_whitespace() && !b";|&<>()".contains(&b[j])
+                    {
+                        if !matches!(b[j], b'\'' | b'"' | b'\\') {
+                            delim.push(b[j] as char);
+                        }
+                        j += 1;
+                    }
+                    if !delim.is_empty() {
+                        out.push((delim, dash, start, j));
+                    }
+                    i = j;
+                    continue;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Re-read the lines of broken regions one by one.
+fn fallback(text: &str, errors: &[Span], items: &mut Vec<Item>) {
+    let bodies = heredoc_bodies(text);
+    let in_body = |pos: usize| bodies.iter().any(|(a, b)| pos >= *a && pos < *b);
+    // commands tree-sitter read out of a heredoc body it misplaced
+    items.retain(|it| match it {
+        Item::Cmd(c) if !c.reparsed => !in_body(c.name_span().start),
+        _ => true,
+    });
+    let known: std::collections::HashSet<usize> = items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Cmd(c) => Some(c.name_span().start),
+            _ => None,
+        })
+        .collect();
+    // the lines the error regions touch
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut off = 0;
+    let mut e = errors.iter().peekable();
+    for line in text.split_inclusive('\n') {
+        let (a, b) = (off, off + line.len());
+        off = b;
+        while e.peek().is_some_and(|s| s.end < a) {
+            e.next();
+        }
+        let touched = errors
+            .iter()
+            .skip_while(|s| s.end < a)
+            .take_while(|s| s.start <= b)
+            .any(|s| s.start < b && s.end >= a);
+        if touched && !in_body(a) {
+            lines.push((a, b));
+        }
+        if lines.len() > 10_000 {
+            break;
+        }
+    }
+    let mut extra = Vec::new();
+    for (a, b) in lines {
+        let Some(line) = text.get(a..b) else { continue };
+        // blank out heredoc operators so the rest of the line reads as commands
+        let mut cleaned = line.to_string();
+        for (_, _, s, e) in heredoc_starts(line) {
+            if cleaned.is_char_boundary(s) && cleaned.is_char_boundary(e) {
+                cleaned.replace_range(s..e, &" ".repeat(e - s));
+            }
+        }
+        let mut m = Mapped::default();
+        m.push_with(&cleaned, |i| a + i);
+        let Some(tree) = parse_tree(&m.text) else {
+            continue;
+        };
+        let mut w = parse::Walker::new(&m.text, Some(&m), 1);
+        w.stmt(tree.root_node(), command::Flow::default(), 0);
+        for it in w.items {
+            if let Item::Cmd(c) = &it {
+                if known.contains(&c.name_span().start) {
+                    continue;
+                }
+            }
+            extra.push((a, it));
+        }
+    }
+    if extra.is_empty() {
+        return;
+    }
+    // insert each fallback item before the first command that starts after its line
+    let mut merged = Vec::with_capacity(items.len() + extra.len());
+    let mut extra = extra.into_iter().peekable();
+    for it in items.drain(..) {
+        if let Item::Cmd(c) = &it {
+            let pos = c.name_span().start;
+            while let Some((_, x)) = extra.next_if(|(a, _)| *a <= pos) {
+                merged.push(x);
+            }
+        }
+        merged.push(it);
+    }
+    merged.extend(extra.map(|(_, x)| x));
+    *items = merged;
+}
+
+/// Check a shell script. Diagnostic spans point into `text`.
+pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
+    let a = analyze(text);
+    let mut out = Vec::new();
+    if a.unparsed {
+        out.push(
+            Diagnostic::new(
+                "parse-error",
+                Span::new(0, text.len().min(1)),
+                "the shell parser could not read this file",
+            )
+            .severity(Severity::Warning)
+            .help("the file was not checked; report it to preflight"),
+        );
+        return out;
+    }
+    if let Some(s) = a.syntax_error {
+        out.push(
+            Diagnostic::new(
+                "parse-error",
+                s,
+                "shell syntax error: the script was checked as far as it could be read",
+            )
+            .severity(Severity::Warning)
+            .label("the parser could not read this")
+            .help(
+                "commands around the error were still checked (the broken lines were read again \
+                 one by one); run `bash -n` on the script to see the error",
+            ),
+        );
+    }
+    if let Some(s) = a.too_deep {
+        out.push(
+            Diagnostic::new(
+                "parse-error",
+                s,
+                "shell nesting is too deep: commands nested below this point were not checked",
+            )
+            .severity(Severity::Warning)
+            .help("flatten the script; preflight stops following nesting this deep"),
+        );
+    }
+    let mut state = facts::State::from_shebang(text);
+    let mut saved: Vec<facts::State> = Vec::new();
+    for item in &a.items {
+        match item {
+            Item::Cmd(cmd) => {
+                let ctx = Context {
+                    state: &state,
+                    src: text,
+                };
+                for rule in RULES {
+                    if let Check::Shell(f) = rule.check {
+                        f(cmd, &ctx, &mut out);
+                    }
+                }
+                crate::rules::shell::commands::check(cmd, &ctx, &mut out);
+                sql::check(cmd, &mut out);
+                state.after(cmd);
+            }
+            Item::Assign { name, value, .. } => state.assign(name, value.as_ref()),
+            Item::LoopVar { name, non_empty } => state.set_fact(
+                name,
+                if *non_empty {
+                    facts::VarFact::NonEmpty
+                } else {
+                    facts::VarFact::MaybeEmpty
+                },
+            ),
+            Item::Enter => saved.push(state.clone()),
+            Item::Exit => {
+                if let Some(s) = saved.pop() {
+                    state = s;
+                }
+            }
+        }
+    }
+    // spans on character boundaries of the file
+    for d in &mut out {
+        d.span = clamp(text, d.span);
+        for l in &mut d.labels {
+            l.span = clamp(text, l.span);
+        }
+    }
+    out.sort_by(|x, y| (x.span.start, &x.rule).cmp(&(y.span.start, &y.rule)));
+    out.dedup_by(|x, y| x.rule == y.rule && x.span == y.span && x.message == y.message);
+    out
+}
+
+fn clamp(text: &str, s: Span) -> Span {
+    let start = floor_char_boundary(text, s.start);
+    let mut end = s.end.max(start).min(text.len());
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Span::new(start, end)
 }

@@ -1,0 +1,332 @@
+//! The command rules of `rules/commands.toml` and the one matcher that runs them.
+
+use super::{Context, command_span, via};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::shell::command::Command;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+pub const SOURCE: &str = include_str!("../../../rules/commands.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct File {
+    pub rule: Vec<CommandRule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandRule {
+    pub id: String,
+    pub severity: String,
+    pub message: String,
+    pub help: String,
+    pub when: Vec<Pattern>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    #[serde(default)]
+    pub command: Vec<String>,
+    pub command_prefix: Option<String>,
+    #[serde(default)]
+    pub sub: Vec<String>,
+    #[serde(default)]
+    pub flags: Vec<String>,
+    #[serde(default)]
+    pub not_flags: Vec<String>,
+    #[serde(default)]
+    pub args: Vec<String>,
+    #[serde(default)]
+    pub not_args: Vec<String>,
+    pub severity: Option<String>,
+    pub message: Option<String>,
+}
+
+static RULES: OnceLock<Result<File, String>> = OnceLock::new();
+
+/// The parsed rules file (an error names what is wrong; the registry tests require `Ok`).
+pub fn parsed() -> &'static Result<File, String> {
+    RULES.get_or_init(|| toml::from_str::<File>(SOURCE).map_err(|e| e.to_string()))
+}
+
+/// Is `arg` the flag `alt` (`-f` also inside `-fdx`, `--force` also as `--force=…`)?
+fn flag_is(arg: &str, alt: &str) -> bool {
+    if arg == alt {
+        return true;
+    }
+    if alt.starts_with("--") || alt.len() > 2 {
+        return arg
+            .strip_prefix(alt)
+            .is_some_and(|rest| rest.starts_with('='));
+    }
+    let Some(letter) = alt.strip_prefix('-').and_then(|l| l.chars().next()) else {
+        return false;
+    };
+    arg.len() > 1
+        && arg.starts_with('-')
+        && !arg.starts_with("--")
+        && arg[1..].chars().all(|c| c.is_ascii_alphabetic())
+        && arg[1..].contains(letter)
+}
+
+fn any_flag(args: &[Option<String>], entry: &str) -> bool {
+    entry
+        .split('|')
+        .any(|alt| args.iter().flatten().any(|a| flag_is(a, alt)))
+}
+
+/// Glob with `*` and `?`, ASCII case-insensitive.
+pub fn glob(pat: &str, s: &str) -> bool {
+    let p: Vec<char> = pat.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let t: Vec<char> = s.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+fn arg_matching<'a>(args: &'a [Option<String>], entry: &str) -> Option<&'a str> {
+    args.iter()
+        .flatten()
+        .find(|a| entry.split('|').any(|alt| glob(alt, a)))
+        .map(String::as_str)
+}
+
+/// `sub` words in order; between them only options and their values.
+fn sub_matches(args: &[Option<String>], sub: &[String]) -> bool {
+    let mut k = 0;
+    for want in sub {
+        loop {
+            let Some(a) = args.get(k) else { return false };
+            let a = a.as_deref().unwrap_or("");
+            if want.split('|').any(|alt| alt == a) {
+                k += 1;
+                break;
+            }
+            let is_option = a.starts_with('-');
+            let after_option = k > 0
+                && args[k - 1]
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with('-') && !p.contains('='));
+            if !(is_option || after_option) {
+                return false;
+            }
+            k += 1;
+        }
+    }
+    true
+}
+
+impl Pattern {
+    fn matches<'a>(&self, name: &str, args: &'a [Option<String>]) -> Option<Option<&'a str>> {
+        let named = self.command.iter().any(|c| c == name)
+            || self
+                .command_prefix
+                .as_deref()
+                .is_some_and(|p| name.starts_with(p));
+        if !named || !sub_matches(args, &self.sub) {
+            return None;
+        }
+        if !self.flags.iter().all(|f| any_flag(args, f)) {
+            return None;
+        }
+        if self.not_flags.iter().any(|f| any_flag(args, f)) {
+            return None;
+        }
+        let mut first = None;
+        for entry in &self.args {
+            let m = arg_matching(args, entry)?;
+            first.get_or_insert(m);
+        }
+        if self
+            .not_args
+            .iter()
+            .any(|e| arg_matching(args, e).is_some())
+        {
+            return None;
+        }
+        Some(first)
+    }
+}
+
+/// The command as written, shortened for a message.
+fn display(cmd: &Command) -> String {
+    let mut s = String::new();
+    for w in &cmd.words {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(w.src.text.trim());
+        if s.chars().count() > 70 {
+            let cut: String = s.chars().take(67).collect();
+            return format!("{cut}…");
+        }
+    }
+    s
+}
+
+pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Ok(file) = parsed() else { return };
+    let Some(name) = cmd.name() else { return };
+    let args = cmd.lit_args();
+    for rule in &file.rule {
+        let Some((pat, m)) = rule
+            .when
+            .iter()
+            .find_map(|p| p.matches(&name, &args).map(|m| (p, m)))
+        else {
+            continue;
+        };
+        let text = display(cmd);
+        let msg = pat
+            .message
+            .as_deref()
+            .unwrap_or(&rule.message)
+            .replace("{cmd}", &text)
+            .replace("{match}", m.unwrap_or(""));
+        let mut d = Diagnostic::new(&rule.id, command_span(cmd), format!("{msg}{}", via(cmd)))
+            .help(rule.help.clone());
+        if let Some(sev) = pat.severity.as_deref().and_then(Severity::parse) {
+            d = d.severity(sev);
+        }
+        out.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::shell::testing::{fires, silent};
+    use crate::rules::{Check, RULES, meta};
+
+    #[test]
+    fn the_rules_file_parses_and_matches_the_registry() {
+        let file = match parsed() {
+            Ok(f) => f,
+            Err(e) => panic!("rules/commands.toml: {e}"),
+        };
+        for r in &file.rule {
+            let m = meta(&r.id).unwrap_or_else(|| panic!("{} is not registered", r.id));
+            assert_eq!(
+                m.severity.as_str(),
+                r.severity,
+                "severity of {} differs from its doc",
+                r.id
+            );
+            assert!(
+                matches!(
+                    RULES.iter().find(|x| x.id == r.id).map(|x| x.check),
+                    Some(Check::Command)
+                ),
+                "{} must be registered as Check::Command",
+                r.id
+            );
+            assert!(!r.when.is_empty(), "{} has no pattern", r.id);
+            for p in &r.when {
+                assert!(
+                    !p.command.is_empty() || p.command_prefix.is_some(),
+                    "{}: pattern without command",
+                    r.id
+                );
+                if let Some(s) = &p.severity {
+                    assert!(Severity::parse(s).is_some(), "{}: bad severity {s}", r.id);
+                }
+            }
+        }
+        for r in RULES {
+            if matches!(r.check, Check::Command) {
+                assert!(
+                    file.rule.iter().any(|x| x.id == r.id),
+                    "{} is registered as a command rule but not in rules/commands.toml",
+                    r.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn flags_and_globs() {
+        assert!(flag_is("-fdx", "-f"));
+        assert!(flag_is("--force=true", "--force"));
+        assert!(!flag_is("--force-with-lease", "--force"));
+        assert!(!flag_is("-auto-approve", "-a"));
+        assert!(glob("*:main", "HEAD:main"));
+        assert!(glob("of=/dev/*", "of=/dev/sda"));
+        assert!(!glob("main", "maintenance"));
+    }
+
+    #[test]
+    fn vectors() {
+        fires("terraform-destroy", "terraform destroy -auto-approve");
+        fires("terraform-destroy", "terraform -chdir=infra destroy");
+        fires(
+            "terraform-destroy",
+            "terraform apply -destroy -auto-approve",
+        );
+        silent("terraform-destroy", "terraform plan");
+        silent("terraform-destroy", "terraform apply -auto-approve");
+        fires("kubectl-delete", "kubectl delete namespace prod");
+        fires("kubectl-delete", "kubectl -n prod delete pods --all");
+        fires("kubectl-delete", "kubectl delete pvc data-0");
+        silent("kubectl-delete", "kubectl delete pod x");
+        silent("kubectl-delete", "kubectl get ns");
+        fires("dropdb", "dropdb -h db prod");
+        fires("redis-flush", "redis-cli -h cache FLUSHALL");
+        fires("redis-flush", "redis-cli flushdb");
+        silent("redis-flush", "redis-cli get flushall_count");
+        fires("s3-delete", "aws s3 rm s3://bucket/ --recursive");
+        fires("s3-delete", "aws --profile prod s3 rb s3://bucket --force");
+        fires("s3-delete", "gsutil -m rm -r gs://bucket/data");
+        silent("s3-delete", "aws s3 rm s3://bucket/one.txt");
+        silent("s3-delete", "aws s3 rm s3://bucket/ --recursive --dryrun");
+        fires("git-force-push", "git push --force origin main");
+        fires("git-force-push", "git push -f");
+        fires("git-force-push", "git push origin +main");
+        silent(
+            "git-force-push",
+            "git push --force-with-lease origin feature",
+        );
+        silent("git-force-push", "git push origin main");
+        silent("git-force-push", "git commit -m push -f");
+        fires("git-discard", "git reset --hard origin/main");
+        fires("git-discard", "git clean -fdx");
+        silent("git-discard", "git clean -n");
+        silent("git-discard", "git reset --soft HEAD~1");
+        fires("disk-wipe", "dd if=/dev/zero of=/dev/sda bs=1M");
+        fires("disk-wipe", "mkfs.ext4 /dev/sdb1");
+        fires("disk-wipe", "wipefs -a /dev/sdb");
+        fires("disk-wipe", "shred -n 3 /dev/sdb");
+        silent("disk-wipe", "dd if=/dev/sda of=/dev/null");
+        silent("disk-wipe", "dd if=in.img of=out.img");
+        silent("disk-wipe", "shred secret.txt");
+        fires("chmod-world", "chmod -R 777 /");
+        fires("chmod-world", "sudo chmod -R a+rwx /etc");
+        silent("chmod-world", "chmod 777 /tmp/x");
+        silent("chmod-world", "chmod -R 755 /var/www");
+        fires("docker-prune", "docker system prune -a --volumes -f");
+        fires("docker-prune", "docker volume prune -f");
+        fires("docker-prune", "docker compose down -v");
+        silent("docker-prune", "docker system prune -f");
+        silent("docker-prune", "docker compose down");
+    }
+}

@@ -1,0 +1,217 @@
+//! The resolved command model the shell rules read: words with their parts (literal text,
+//! variables with their guards, command substitutions), the text after quote removal with a
+//! byte map back into the file, and where the command sits in the control flow.
+
+use crate::source::Span;
+
+/// A text cut or rebuilt from the file (a quoted string's contents, a heredoc body, the
+/// words of `eval`), with the file offset of every byte so spans found in it map back
+/// exactly.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mapped {
+    pub text: String,
+    offs: Vec<usize>,
+}
+
+impl Mapped {
+    /// The file itself (offset i maps to i).
+    pub fn identity(text: &str) -> Mapped {
+        Mapped {
+            text: text.to_string(),
+            offs: (0..text.len()).collect(),
+        }
+    }
+    /// Append `s`, whose byte `i` sits at file offset `at(i)`.
+    pub fn push_with(&mut self, s: &str, at: impl Fn(usize) -> usize) {
+        self.text.push_str(s);
+        self.offs.extend((0..s.len()).map(at));
+    }
+    /// Append `s`; every byte maps to the file offset `at` (an escape, a separator).
+    pub fn push_at(&mut self, s: &str, at: usize) {
+        self.text.push_str(s);
+        self.offs.extend(std::iter::repeat_n(at, s.len()));
+    }
+    pub fn append(&mut self, other: &Mapped) {
+        self.text.push_str(&other.text);
+        self.offs.extend_from_slice(&other.offs);
+    }
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+    /// File offset of byte `i` of this text (the end maps just past the last byte).
+    pub fn at(&self, i: usize) -> usize {
+        match self.offs.get(i) {
+            Some(o) => *o,
+            None => self.offs.last().map_or(0, |o| o + 1),
+        }
+    }
+    /// A span of this text as a span of the file.
+    pub fn span(&self, s: Span) -> Span {
+        let start = self.at(s.start);
+        let end = if s.end > s.start {
+            self.at(s.end - 1) + 1
+        } else {
+            start
+        };
+        Span::new(start, end.max(start))
+    }
+    /// The sub-text `[start, end)` with its map.
+    pub fn slice(&self, start: usize, end: usize) -> Mapped {
+        let end = end.min(self.text.len());
+        let start = start.min(end);
+        Mapped {
+            text: self.text.get(start..end).unwrap_or_default().to_string(),
+            offs: self.offs.get(start..end).unwrap_or_default().to_vec(),
+        }
+    }
+}
+
+/// How a `${VAR…}` expansion behaves when the variable is empty or unset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// `$VAR`, `${VAR}`: whatever the variable holds (what the script knows decides).
+    Plain,
+    /// `${VAR:?}`, `${VAR:-default}`, `${VAR:=default}` with a non-empty default: never empty.
+    NonEmpty,
+    /// `${VAR:+x}`, `${VAR%…}`, `${VAR/…}`, `${VAR[i]}`, …: may be empty whatever VAR holds.
+    Derived,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Literal text after quote removal. `quoted`: globs and `~` do not apply.
+    Lit {
+        text: String,
+        quoted: bool,
+    },
+    Var {
+        name: String,
+        guard: Guard,
+    },
+    /// `$(…)` or backquotes; `mktemp` substitutions are known non-empty.
+    Subst {
+        mktemp: bool,
+    },
+    /// `$((…))`, `<(…)`, arrays: never empty, value unknown.
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub span: Span,
+    pub parts: Vec<Part>,
+    /// The word after quote removal, expansions kept as their source text (`$DIR`), mapped
+    /// into the file. This is what `bash -c`, `eval` and `psql -c` re-read.
+    pub src: Mapped,
+}
+
+impl Word {
+    /// The value when the word is literal text only.
+    pub fn lit(&self) -> Option<String> {
+        let mut s = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit { text, .. } => s.push_str(text),
+                _ => return None,
+            }
+        }
+        Some(s)
+    }
+    /// Literal value, or `None`: shorthand for option matching.
+    pub fn is(&self, s: &str) -> bool {
+        self.lit().is_some_and(|l| l == s)
+    }
+    /// The literal text before the first expansion.
+    pub fn lit_prefix(&self) -> String {
+        let mut s = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Lit { text, .. } => s.push_str(text),
+                _ => break,
+            }
+        }
+        s
+    }
+    /// Does an unquoted part carry a glob character?
+    pub fn has_glob(&self) -> bool {
+        self.parts.iter().any(
+            |p| matches!(p, Part::Lit { text, quoted: false } if text.contains(['*', '?', '['])),
+        )
+    }
+    pub fn has_expansion(&self) -> bool {
+        self.parts.iter().any(|p| !matches!(p, Part::Lit { .. }))
+    }
+}
+
+/// Where a command sits in the control flow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flow {
+    /// Left side of `&&`, an `if`/`while` condition, `!`: its failure is handled.
+    pub checked: bool,
+    /// Left side of `|| exit` / `|| return` (the script stops when it fails).
+    pub on_fail_exits: bool,
+    /// Left side of `&& exit`, or the condition of `if …; then exit; fi`.
+    pub on_success_exits: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// argv after unwrapping: `words[0]` is the command name.
+    pub words: Vec<Word>,
+    /// The whole command as written (wrappers included).
+    pub span: Span,
+    /// What the command reads on stdin: a heredoc, a here-string, or `echo '…' |`.
+    pub stdin: Option<Mapped>,
+    pub flow: Flow,
+    /// Wrappers that were unwrapped to reach this command (`sudo`, `xargs`, `bash -c`, …).
+    pub via: Vec<String>,
+    /// The command was re-read from a string (`bash -c`, `eval`, `trap`, …) or by the
+    /// line-based fallback.
+    pub reparsed: bool,
+    /// Part of a pipeline (runs in a subshell: `cd` there does not change the script's cwd).
+    pub in_pipeline: bool,
+}
+
+impl Command {
+    /// The command name without its directory (`/usr/bin/rm` → `rm`, `\rm` → `rm`).
+    pub fn name(&self) -> Option<String> {
+        let w = self.words.first()?.lit()?;
+        Some(basename(&w).to_string())
+    }
+    pub fn args(&self) -> &[Word] {
+        self.words.get(1..).unwrap_or_default()
+    }
+    /// Span of the command name.
+    pub fn name_span(&self) -> Span {
+        self.words.first().map_or(self.span, |w| w.span)
+    }
+    /// Literal args (non-literal ones as `None`).
+    pub fn lit_args(&self) -> Vec<Option<String>> {
+        self.args().iter().map(Word::lit).collect()
+    }
+}
+
+pub fn basename(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+/// What the walk produces, in execution (document) order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Cmd(Command),
+    /// `X=value`, `local X=value`, `export X=value` (`None`: `X=` or `unset X`).
+    Assign {
+        name: String,
+        value: Option<Word>,
+        span: Span,
+    },
+    /// `for X in …` / `read X`: the variable takes values we cannot see.
+    LoopVar {
+        name: String,
+        non_empty: bool,
+    },
+    /// A subshell, command substitution, function body or pipeline stage begins: what
+    /// happens inside (cd, assignments) does not outlive it.
+    Enter,
+    Exit,
+}

@@ -1,0 +1,272 @@
+//! What the script has established so far, in straight-line order: which variables are known
+//! to be non-empty (`dir=$(mktemp -d)`, `dir=/opt/app`, `: "${DIR:?}"`,
+//! `[ -n "$DIR" ] || exit`), `set -e` / `set -u`, and whether an unchecked `cd` may have
+//! left the script in the wrong directory.
+
+use super::command::{Command, Guard, Part, Word};
+use crate::source::Span;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarFact {
+    NonEmpty,
+    MaybeEmpty,
+}
+
+/// Variables that are set and non-empty in any sane environment.
+const ENV_NON_EMPTY: &[&str] = &[
+    "HOME",
+    "PWD",
+    "OLDPWD",
+    "USER",
+    "LOGNAME",
+    "PATH",
+    "SHELL",
+    "0",
+    "$",
+    "#",
+    "?",
+    "!",
+    "RANDOM",
+    "LINENO",
+    "SECONDS",
+    "UID",
+    "EUID",
+    "PPID",
+    "HOSTNAME",
+    "BASH_SOURCE",
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    vars: HashMap<String, VarFact>,
+    /// `set -e` / `set -o errexit` (or `#!/bin/bash -e`).
+    pub errexit: bool,
+    /// `set -u` / `set -o nounset`: an unset variable aborts the script.
+    pub nounset: bool,
+    /// A `cd` whose failure nobody checks, and that is still in effect.
+    pub unchecked_cd: Option<Span>,
+    /// The last `cd` went to `/`.
+    pub cwd_root: bool,
+}
+
+impl State {
+    /// Settings from the shebang line (`#!/bin/bash -eu`).
+    pub fn from_shebang(text: &str) -> State {
+        let mut s = State::default();
+        if let Some(first) = text.lines().next().filter(|l| l.starts_with("#!")) {
+            for arg in first.split_whitespace().skip(1) {
+                if arg.starts_with('-') && !arg.starts_with("--") {
+                    s.errexit |= arg.contains('e');
+                    s.nounset |= arg.contains('u');
+                }
+            }
+        }
+        s
+    }
+
+    pub fn fact(&self, name: &str) -> Option<VarFact> {
+        self.vars.get(name).copied()
+    }
+
+    /// Can this variable expand to the empty string here?
+    pub fn may_be_empty(&self, name: &str) -> bool {
+        match self.vars.get(name) {
+            Some(VarFact::NonEmpty) => false,
+            Some(VarFact::MaybeEmpty) => true,
+            // never assigned by the script: from the environment or an argument
+            None => !(ENV_NON_EMPTY.contains(&name) || self.nounset),
+        }
+    }
+
+    /// Can this part expand to nothing?
+    pub fn part_may_be_empty(&self, p: &Part) -> bool {
+        match p {
+            Part::Lit { text, .. } => text.is_empty(),
+            Part::Var { name, guard } => match guard {
+                Guard::NonEmpty => false,
+                Guard::Derived => true,
+                Guard::Plain => self.may_be_empty(name),
+            },
+            Part::Subst { mktemp } => !mktemp,
+            Part::Other => false,
+        }
+    }
+
+    /// Is the word known to be non-empty?
+    pub fn word_non_empty(&self, w: &Word) -> bool {
+        w.parts.iter().any(|p| !self.part_may_be_empty(p))
+    }
+
+    pub fn assign(&mut self, name: &str, value: Option<&Word>) {
+        let fact = match value {
+            Some(w) if self.word_non_empty(w) => VarFact::NonEmpty,
+            _ => VarFact::MaybeEmpty,
+        };
+        self.vars.insert(name.to_string(), fact);
+    }
+
+    pub fn set_fact(&mut self, name: &str, fact: VarFact) {
+        self.vars.insert(name.to_string(), fact);
+    }
+
+    /// Update after a command ran (rules have already seen it).
+    pub fn after(&mut self, cmd: &Command) {
+        // `${X:?}` anywhere: from here on X is non-empty (or the script stopped)
+        for w in &cmd.words {
+            for p in &w.parts {
+                if let Part::Var {
+                    name,
+                    guard: Guard::NonEmpty,
+                } = p
+                {
+                    if !cmd.flow.checked {
+                        self.set_fact(name, VarFact::NonEmpty);
+                    }
+                }
+            }
+        }
+        let Some(name) = cmd.name() else { return };
+        let args = cmd.args();
+        match name.as_str() {
+            "set" => self.set_options(args),
+            "cd" | "pushd" => {
+                if cmd.in_pipeline {
+                    return;
+                }
+                let target = args
+                    .iter()
+                    .find(|a| !a.lit().is_some_and(|l| l.starts_with('-')));
+                self.cwd_root = target.is_some_and(|t| {
+                    t.lit()
+                        .is_some_and(|l| l.trim_end_matches('/').is_empty() && l.starts_with('/'))
+                });
+                // `cd` alone goes home and cannot fail in practice
+                let safe = cmd.flow.checked || self.errexit || target.is_none();
+                self.unchecked_cd = if safe { None } else { Some(cmd.span) };
+            }
+            "[" | "test" | "[[" => self.test_facts(cmd),
+            "read" => {
+                let mut skip_next = false;
+                for a in args {
+                    let Some(l) = a.lit() else { continue };
+                    if skip_next {
+                        skip_next = false;
+                        continue;
+                    }
+                    if l.starts_with('-') {
+                        skip_next = matches!(
+                            l.as_str(),
+                            "-a" | "-d" | "-n" | "-N" | "-p" | "-t" | "-u" | "-i"
+                        );
+                        continue;
+                    }
+                    self.set_fact(&l, VarFact::MaybeEmpty);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn set_options(&mut self, args: &[Word]) {
+        let mut i = 0;
+        while i < args.len() {
+            let Some(l) = args[i].lit() else {
+                i += 1;
+                continue;
+            };
+            let on = l.starts_with('-');
+            if l == "-o" || l == "+o" {
+                if let Some(opt) = args.get(i + 1).and_then(Word::lit) {
+                    match opt.as_str() {
+                        "errexit" => self.errexit = on,
+                        "nounset" => self.nounset = on,
+                        _ => {}
+                    }
+                }
+                i += 2;
+                continue;
+            }
+            if (l.starts_with('-') || l.starts_with('+')) && !l.starts_with("--") {
+                if l.contains('e') {
+                    self.errexit = on;
+                }
+                if l.contains('u') {
+                    self.nounset = on;
+                }
+            }
+            i += 1;
+        }
+    }
+
+    /// `[ -n "$X" ] || exit`, `[ -z "$X" ] && exit`, `if [ -z "$X" ]; then exit; fi`.
+    fn test_facts(&mut self, cmd: &Command) {
+        let positive = cmd.flow.on_fail_exits;
+        let negative = cmd.flow.on_success_exits;
+        if !positive && !negative {
+            return;
+        }
+        let words = cmd.args();
+        // `[ -n "$A" -o -n "$B" ]` only proves one of them
+        if words.iter().any(|w| w.is("-o") || w.is("||")) {
+            return;
+        }
+        // `[ "$X" ] || exit`
+        if words.len() == 1 && positive {
+            if let Some(v) = single_var(&words[0]) {
+                self.set_fact(&v, VarFact::NonEmpty);
+            }
+            return;
+        }
+        // `[ "$X" != "" ] || exit`, `[ "$X" = "" ] && exit`
+        if words.len() == 3 && words[2].lit().is_some_and(|l| l.is_empty()) {
+            if let Some(v) = single_var(&words[0]) {
+                let op = words[1].lit();
+                let ne = matches!(op.as_deref(), Some("!="));
+                let eq = matches!(op.as_deref(), Some("=" | "=="));
+                if (ne && positive) || (eq && negative) {
+                    self.set_fact(&v, VarFact::NonEmpty);
+                }
+            }
+            return;
+        }
+        let mut negate = false;
+        let mut i = 0;
+        while i < words.len() {
+            let op = words[i].lit();
+            match op.as_deref() {
+                Some("!") => negate = !negate,
+                Some("-n" | "-d" | "-e" | "-f" | "-s" | "-z") => {
+                    let is_z = op.as_deref() == Some("-z");
+                    // the test holds afterwards when `positive`, fails when `negative`
+                    let says_non_empty = is_z == negate;
+                    if says_non_empty == positive {
+                        if let Some(v) = words.get(i + 1).and_then(single_var) {
+                            self.set_fact(&v, VarFact::NonEmpty);
+                        }
+                    }
+                    negate = false;
+                    i += 1;
+                }
+                _ => negate = false,
+            }
+            i += 1;
+        }
+    }
+}
+
+/// `"$X"`, `$X`, `${X}` → `X`.
+fn single_var(w: &Word) -> Option<String> {
+    let mut name = None;
+    for p in &w.parts {
+        match p {
+            Part::Var {
+                name: n,
+                guard: Guard::Plain,
+            } if name.is_none() => name = Some(n.clone()),
+            Part::Lit { text, .. } if text.is_empty() => {}
+            _ => return None,
+        }
+    }
+    name
+}

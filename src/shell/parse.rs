@@ -1,0 +1,1030 @@
+//! tree-sitter-bash glue: walks every place a command can run (top level, functions, `if` /
+//! `while` / `for` / `case` bodies, pipelines, `&&`/`||` lists, subshells, command
+//! substitutions) and produces [`Item`]s in document order. Strings run by `bash -c`, `eval`,
+//! `ssh host '…'`, `trap '…'` are parsed again and walked with a map back into the file.
+
+use super::command::{Command, Flow, Guard, Item, Mapped, Part, Word, basename};
+use super::unwrap;
+use crate::source::Span;
+use tree_sitter::Node;
+
+/// Deeper statement nesting than this is not walked (reported once).
+const MAX_DEPTH: usize = 120;
+/// Word structure (`${a:-${b:-…}}`) deeper than this is opaque.
+const MAX_WORD_DEPTH: usize = 48;
+/// `bash -c "eval '…'"` nesting.
+const MAX_REPARSE: usize = 6;
+
+const EXIT_NAMES: &[&str] = &[
+    "exit",
+    "return",
+    "die",
+    "fail",
+    "fatal",
+    "abort",
+    "bail",
+    "panic",
+    "error_exit",
+];
+
+pub struct Walker<'t> {
+    src: &'t str,
+    /// Offsets of `src` in the file; `None` when `src` is the file.
+    map: Option<&'t Mapped>,
+    pub items: Vec<Item>,
+    /// Where nesting went deeper than [`MAX_DEPTH`].
+    pub too_deep: Option<Span>,
+    reparse_depth: usize,
+    reparsed: bool,
+    subs: Vec<Node<'t>>,
+    feed_in: Option<Mapped>,
+    feed_out: Option<Mapped>,
+    in_pipeline: usize,
+}
+
+impl<'t> Walker<'t> {
+    pub fn new(src: &'t str, map: Option<&'t Mapped>, reparse_depth: usize) -> Walker<'t> {
+        Walker {
+            src,
+            map,
+            items: Vec::new(),
+            too_deep: None,
+            reparse_depth,
+            reparsed: map.is_some(),
+            subs: Vec::new(),
+            feed_in: None,
+            feed_out: None,
+            in_pipeline: 0,
+        }
+    }
+
+    fn at(&self, i: usize) -> usize {
+        self.map.map_or(i, |m| m.at(i))
+    }
+    fn span_of(&self, a: usize, b: usize) -> Span {
+        match self.map {
+            None => Span::new(a, b),
+            Some(m) => m.span(Span::new(a, b)),
+        }
+    }
+    fn span(&self, n: Node) -> Span {
+        self.span_of(n.start_byte(), n.end_byte())
+    }
+    fn text(&self, n: Node) -> &'t str {
+        self.src.get(n.start_byte()..n.end_byte()).unwrap_or("")
+    }
+    fn push_src(&self, m: &mut Mapped, a: usize, b: usize) {
+        if let Some(s) = self.src.get(a..b) {
+            m.push_with(s, |i| self.at(a + i));
+        }
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    pub fn stmt(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
+        if depth > MAX_DEPTH {
+            if self.too_deep.is_none() {
+                self.too_deep = Some(self.span_of(node.start_byte(), node.start_byte() + 1));
+            }
+            return;
+        }
+        let d = depth + 1;
+        match node.kind() {
+            "comment" | "heredoc_body" | "heredoc_start" | "heredoc_end" | "heredoc_content"
+            | "file_redirect" => {}
+            "command" => self.command(node, &[], flow, d),
+            "redirected_statement" => self.redirected(node, flow, d),
+            "list" => self.list(node, d),
+            "pipeline" => self.pipeline(node, flow, d),
+            "subshell" => {
+                self.items.push(Item::Enter);
+                self.children(node, d);
+                self.items.push(Item::Exit);
+            }
+            "function_definition" => {
+                self.items.push(Item::Enter);
+                if let Some(b) = node.child_by_field_name("body") {
+                    self.stmt(b, Flow::default(), d);
+                }
+                self.items.push(Item::Exit);
+            }
+            "negated_command" => {
+                let f = Flow {
+                    checked: true,
+                    ..Flow::default()
+                };
+                let mut c = node.walk();
+                for ch in node.named_children(&mut c) {
+                    self.stmt(ch, f, d);
+                }
+            }
+            "if_statement" => self.if_statement(node, d),
+            "while_statement" | "until_statement" => {
+                let mut c = node.walk();
+                let kids: Vec<(Option<&str>, Node)> = node
+                    .children(&mut c)
+                    .enumerate()
+                    .map(|(i, n)| (node.field_name_for_child(i as u32), n))
+                    .collect();
+                for (field, ch) in kids {
+                    if !ch.is_named() {
+                        continue;
+                    }
+                    let f = if field == Some("condition") {
+                        Flow {
+                            checked: true,
+                            ..Flow::default()
+                        }
+                    } else {
+                        Flow::default()
+                    };
+                    self.stmt(ch, f, d);
+                }
+            }
+            "for_statement" | "select_statement" => {
+                let mut name = None;
+                let mut non_empty = true;
+                let mut c = node.walk();
+                let kids: Vec<(Option<&str>, Node)> = node
+                    .children(&mut c)
+                    .enumerate()
+                    .map(|(i, n)| (node.field_name_for_child(i as u32), n))
+                    .collect();
+                for (field, ch) in &kids {
+                    match *field {
+                        Some("variable") => name = Some(self.text(*ch).to_string()),
+                        Some("value") => {
+                            let w = self.word(*ch, d);
+                            self.walk_subs(d);
+                            // quoted expansions ("$@", "$x") may yield empty words
+                            let quoted_var = ch.kind() == "string"
+                                && w.parts.iter().any(|p| !matches!(p, Part::Lit { .. }));
+                            if quoted_var || w.lit().is_some_and(|l| l.is_empty()) {
+                                non_empty = false;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(name) = name {
+                    self.items.push(Item::LoopVar { name, non_empty });
+                }
+                for (field, ch) in kids {
+                    if field == Some("body") {
+                        self.stmt(ch, Flow::default(), d);
+                    }
+                }
+            }
+            "case_statement" => {
+                if let Some(v) = node.child_by_field_name("value") {
+                    self.word(v, d);
+                    self.walk_subs(d);
+                }
+                let mut c = node.walk();
+                for item in node.named_children(&mut c) {
+                    if item.kind() == "case_item" {
+                        let mut c2 = item.walk();
+                        let kids: Vec<(Option<&str>, Node)> = item
+                            .children(&mut c2)
+                            .enumerate()
+                            .map(|(i, n)| (item.field_name_for_child(i as u32), n))
+                            .collect();
+                        for (field, ch) in kids {
+                            if ch.is_named() && field != Some("value") {
+                                self.stmt(ch, Flow::default(), d);
+                            }
+                        }
+                    }
+                }
+            }
+            "test_command" => self.test_command(node, flow, d),
+            "declaration_command" => self.declaration(node, d),
+            "unset_command" => {
+                let mut c = node.walk();
+                for ch in node.named_children(&mut c) {
+                    let name = self.text(ch).to_string();
+                    if !name.starts_with('-') {
+                        self.items.push(Item::Assign {
+                            name,
+                            value: None,
+                            span: self.span(ch),
+                        });
+                    }
+                }
+            }
+            "variable_assignment" => self.assignment(node, d),
+            "variable_assignments" => {
+                let mut c = node.walk();
+                for ch in node.named_children(&mut c) {
+                    self.assignment(ch, d);
+                }
+            }
+            "word"
+            | "string"
+            | "raw_string"
+            | "concatenation"
+            | "simple_expansion"
+            | "expansion"
+            | "number"
+            | "ansi_c_string"
+            | "arithmetic_expansion" => {
+                self.word(node, d);
+                self.walk_subs(d);
+            }
+            "command_substitution" | "process_substitution" => {
+                self.items.push(Item::Enter);
+                self.children(node, d);
+                self.items.push(Item::Exit);
+            }
+            _ => self.children(node, d),
+        }
+    }
+
+    fn children(&mut self, node: Node<'t>, depth: usize) {
+        let mut c = node.walk();
+        let kids: Vec<Node> = node.named_children(&mut c).collect();
+        for ch in kids {
+            self.stmt(ch, Flow::default(), depth);
+        }
+    }
+
+    /// `a && b || c`: tree-sitter nests lists to the left; flatten so long chains do not
+    /// recurse, and work out which operands have their failure handled.
+    fn list(&mut self, node: Node<'t>, depth: usize) {
+        let mut rest: Vec<(String, Node<'t>)> = Vec::new();
+        let mut cur = node;
+        loop {
+            if cur.kind() != "list" {
+                break;
+            }
+            let Some(left) = cur.named_child(0) else {
+                break;
+            };
+            let mut op = String::new();
+            let mut right = None;
+            let mut c = cur.walk();
+            for ch in cur.children(&mut c).skip(1) {
+                if ch.is_named() {
+                    right = Some(ch);
+                } else if op.is_empty() {
+                    op = ch.kind().to_string();
+                }
+            }
+            if let Some(r) = right {
+                rest.push((op, r));
+            }
+            cur = left;
+        }
+        rest.reverse();
+        let mut operands = vec![cur];
+        let mut ops = Vec::new();
+        for (op, n) in rest {
+            ops.push(op);
+            operands.push(n);
+        }
+        let exits: Vec<bool> = operands.iter().map(|n| self.exits(*n, 0)).collect();
+        for (i, n) in operands.iter().enumerate() {
+            let next = ops.get(i).map(String::as_str);
+            let mut on_fail_exits = false;
+            for k in i + 1..operands.len() {
+                match ops[k - 1].as_str() {
+                    "||" => {
+                        on_fail_exits = exits[k];
+                        break;
+                    }
+                    "&&" => continue,
+                    _ => break,
+                }
+            }
+            let on_success_exits = next == Some("&&") && exits.get(i + 1) == Some(&true);
+            let flow = Flow {
+                checked: next == Some("&&") || on_fail_exits,
+                on_fail_exits,
+                on_success_exits,
+            };
+            self.stmt(*n, flow, depth);
+        }
+    }
+
+    fn pipeline(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
+        let mut c = node.walk();
+        let stages: Vec<Node> = node.named_children(&mut c).collect();
+        let n = stages.len();
+        let mut feed: Option<Mapped> = None;
+        for (i, st) in stages.into_iter().enumerate() {
+            self.items.push(Item::Enter);
+            self.in_pipeline += 1;
+            self.feed_in = feed.take();
+            self.feed_out = None;
+            let f = if i + 1 == n { flow } else { Flow::default() };
+            self.stmt(st, f, depth);
+            feed = self.feed_out.take();
+            self.feed_in = None;
+            self.in_pipeline -= 1;
+            self.items.push(Item::Exit);
+        }
+    }
+
+    fn if_statement(&mut self, node: Node<'t>, depth: usize) {
+        let mut c = node.walk();
+        let kids: Vec<(Option<&str>, Node)> = node
+            .children(&mut c)
+            .enumerate()
+            .map(|(i, n)| (node.field_name_for_child(i as u32), n))
+            .collect();
+        let has_else = kids
+            .iter()
+            .any(|(_, n)| matches!(n.kind(), "elif_clause" | "else_clause"));
+        let body_exits = !has_else
+            && kids.iter().any(|(f, n)| {
+                n.is_named() && f.is_none() && !is_clause(n.kind()) && self.exits(*n, 0)
+            });
+        for (field, ch) in kids {
+            if !ch.is_named() {
+                continue;
+            }
+            let f = if field == Some("condition") {
+                Flow {
+                    checked: true,
+                    on_success_exits: body_exits,
+                    on_fail_exits: false,
+                }
+            } else {
+                Flow::default()
+            };
+            self.stmt(ch, f, depth);
+        }
+    }
+
+    /// Does this statement end the script (`exit`, `return`, `die "…"`, `{ …; exit 1; }`)?
+    fn exits(&self, node: Node, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        match node.kind() {
+            "command" => node
+                .child_by_field_name("name")
+                .is_some_and(|n| EXIT_NAMES.contains(&basename(self.text(n)))),
+            "compound_statement" => {
+                let mut c = node.walk();
+                let kids: Vec<Node> = node.named_children(&mut c).collect();
+                kids.iter().any(|k| self.exits(*k, depth + 1))
+            }
+            "redirected_statement" => node
+                .child_by_field_name("body")
+                .is_some_and(|b| self.exits(b, depth + 1)),
+            "list" => {
+                let n = node.named_child_count();
+                n > 0
+                    && node
+                        .named_child(n - 1)
+                        .is_some_and(|r| self.exits(r, depth + 1))
+            }
+            _ => false,
+        }
+    }
+
+    fn redirected(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
+        let mut c = node.walk();
+        let mut redirects = Vec::new();
+        let mut body = None;
+        for (i, ch) in node.children(&mut c).enumerate() {
+            match node.field_name_for_child(i as u32) {
+                Some("body") => body = Some(ch),
+                _ if ch.is_named() => redirects.push(ch),
+                _ => {}
+            }
+        }
+        // what follows a heredoc on its line: `cat <<EOF | psql`, `cmd <<EOF && next`
+        let mut pipe_cont = Vec::new();
+        let mut right = Vec::new();
+        let mut and_op = None;
+        for r in &redirects {
+            if r.kind() != "heredoc_redirect" {
+                continue;
+            }
+            let mut c2 = r.walk();
+            for (i, ch) in r.children(&mut c2).enumerate() {
+                match (r.field_name_for_child(i as u32), ch.kind()) {
+                    (_, "pipeline") => pipe_cont.push(ch),
+                    (Some("right"), _) => right.push(ch),
+                    (Some("operator"), k) => and_op = Some(k.to_string()),
+                    _ => {}
+                }
+            }
+        }
+        let right_exits = right.iter().any(|r| self.exits(*r, 0));
+        let mut bflow = flow;
+        match and_op.as_deref() {
+            Some("&&") => bflow.checked = true,
+            Some("||") if right_exits => {
+                bflow.checked = true;
+                bflow.on_fail_exits = true;
+            }
+            _ => {}
+        }
+        if !pipe_cont.is_empty() {
+            bflow = Flow::default();
+            self.items.push(Item::Enter);
+            self.in_pipeline += 1;
+        }
+        match body {
+            Some(b) if b.kind() == "command" => self.command(b, &redirects, bflow, depth),
+            Some(b) => {
+                self.stmt(b, bflow, depth);
+                for r in &redirects {
+                    if r.kind() != "heredoc_redirect" {
+                        self.word(*r, depth);
+                        self.walk_subs(depth);
+                    }
+                }
+            }
+            None => {}
+        }
+        if !pipe_cont.is_empty() {
+            self.in_pipeline -= 1;
+            self.items.push(Item::Exit);
+            let feed = self.feed_out.take();
+            let mut first = true;
+            for p in pipe_cont {
+                let mut c3 = p.walk();
+                let stages: Vec<Node> = p.named_children(&mut c3).collect();
+                let n = stages.len();
+                let mut feed = if first { feed.clone() } else { None };
+                first = false;
+                for (i, st) in stages.into_iter().enumerate() {
+                    self.items.push(Item::Enter);
+                    self.in_pipeline += 1;
+                    self.feed_in = feed.take();
+                    self.feed_out = None;
+                    let f = if i + 1 == n { flow } else { Flow::default() };
+                    self.stmt(st, f, depth);
+                    feed = self.feed_out.take();
+                    self.feed_in = None;
+                    self.in_pipeline -= 1;
+                    self.items.push(Item::Exit);
+                }
+            }
+        }
+        for r in right {
+            self.stmt(r, Flow::default(), depth);
+        }
+    }
+
+    fn command(&mut self, node: Node<'t>, extra: &[Node<'t>], flow: Flow, depth: usize) {
+        let feed = self.feed_in.take();
+        let mut words = Vec::new();
+        let mut assigns = Vec::new();
+        let mut stdin = None;
+        let mut c = node.walk();
+        let kids: Vec<(Option<&str>, Node)> = node
+            .children(&mut c)
+            .enumerate()
+            .map(|(i, n)| (node.field_name_for_child(i as u32), n))
+            .collect();
+        for (field, ch) in kids {
+            match (field, ch.kind()) {
+                (_, "variable_assignment") => assigns.push(ch),
+                (Some("name"), _) | (Some("argument"), _) => words.push(self.word(ch, depth)),
+                (_, "herestring_redirect") => stdin = self.herestring(ch, depth),
+                (_, "file_redirect") => {
+                    self.word(ch, depth);
+                }
+                (_, "subshell") => self.stmt(ch, Flow::default(), depth),
+                _ => {}
+            }
+        }
+        for r in extra {
+            match r.kind() {
+                "heredoc_redirect" => stdin = Some(self.heredoc(*r)),
+                "herestring_redirect" => stdin = self.herestring(*r, depth),
+                _ => {
+                    self.word(*r, depth);
+                }
+            }
+        }
+        if words.is_empty() {
+            self.walk_subs(depth);
+            for a in assigns {
+                self.assignment(a, depth);
+            }
+            return;
+        }
+        for a in &assigns {
+            if let Some(v) = a.child_by_field_name("value") {
+                self.word(v, depth);
+            }
+        }
+        self.walk_subs(depth);
+        let cmd = Command {
+            words,
+            span: self.span(node),
+            stdin: stdin.or(feed),
+            flow,
+            via: Vec::new(),
+            reparsed: self.reparsed,
+            in_pipeline: self.in_pipeline > 0,
+        };
+        self.feed_out = feed_of(&cmd);
+        self.emit(cmd, depth);
+    }
+
+    fn herestring(&mut self, node: Node<'t>, depth: usize) -> Option<Mapped> {
+        let mut c = node.walk();
+        let w = node
+            .named_children(&mut c)
+            .find(|n| n.kind() != "file_descriptor")?;
+        Some(self.word(w, depth).src)
+    }
+
+    /// The body of a heredoc, with `<<-` leading tabs removed, mapped into the file.
+    fn heredoc(&self, node: Node<'t>) -> Mapped {
+        let mut m = Mapped::default();
+        let mut c = node.walk();
+        let dash = node.children(&mut c).any(|n| n.kind() == "<<-");
+        let mut c = node.walk();
+        let Some(body) = node.children(&mut c).find(|n| n.kind() == "heredoc_body") else {
+            return m;
+        };
+        let (a, b) = (body.start_byte(), body.end_byte());
+        let Some(text) = self.src.get(a..b) else {
+            return m;
+        };
+        let mut off = 0;
+        for line in text.split_inclusive('\n') {
+            let skip = if dash {
+                line.len() - line.trim_start_matches('\t').len()
+            } else {
+                0
+            };
+            self.push_src(&mut m, a + off + skip, a + off + line.len());
+            off += line.len();
+        }
+        m
+    }
+
+    fn test_command(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
+        let mut words = vec![Word {
+            span: self.span_of(node.start_byte(), node.start_byte() + 1),
+            parts: vec![Part::Lit {
+                text: "[".to_string(),
+                quoted: false,
+            }],
+            src: Mapped::default(),
+        }];
+        // leaves of the test expression, in order
+        let mut stack = vec![(node, 0usize)];
+        let mut leaves = Vec::new();
+        while let Some((n, d)) = stack.pop() {
+            let word_like = matches!(
+                n.kind(),
+                "word"
+                    | "string"
+                    | "raw_string"
+                    | "concatenation"
+                    | "simple_expansion"
+                    | "expansion"
+                    | "number"
+                    | "test_operator"
+                    | "command_substitution"
+                    | "ansi_c_string"
+                    | "regex"
+                    | "extglob_pattern"
+                    | "variable_name"
+            );
+            if (word_like && n.id() != node.id()) || d > MAX_WORD_DEPTH {
+                leaves.push(n);
+                continue;
+            }
+            let mut c = n.walk();
+            let kids: Vec<Node> = n.children(&mut c).collect();
+            for k in kids.into_iter().rev() {
+                if k.is_named() {
+                    stack.push((k, d + 1));
+                } else if matches!(
+                    k.kind(),
+                    "!" | "=" | "==" | "!=" | "-a" | "-o" | "||" | "&&"
+                ) {
+                    leaves.push(k);
+                }
+            }
+        }
+        leaves.sort_by_key(|n| n.start_byte());
+        for l in leaves {
+            if l.kind() == "variable_name" {
+                // `[[ -n x ]]` has bare names in arithmetic context; keep the text
+                let mut w = self.word(l, depth);
+                w.parts = vec![Part::Lit {
+                    text: self.text(l).to_string(),
+                    quoted: false,
+                }];
+                words.push(w);
+            } else {
+                words.push(self.word(l, depth));
+            }
+        }
+        self.walk_subs(depth);
+        let cmd = Command {
+            words,
+            span: self.span(node),
+            stdin: None,
+            flow,
+            via: Vec::new(),
+            reparsed: self.reparsed,
+            in_pipeline: self.in_pipeline > 0,
+        };
+        self.items.push(Item::Cmd(cmd));
+    }
+
+    fn declaration(&mut self, node: Node<'t>, depth: usize) {
+        let kw = node.child(0).map(|n| n.kind()).unwrap_or("");
+        let mut c = node.walk();
+        let kids: Vec<Node> = node.named_children(&mut c).collect();
+        for ch in kids {
+            match ch.kind() {
+                "variable_assignment" => self.assignment(ch, depth),
+                "variable_name" | "word" if kw == "local" || kw == "declare" || kw == "typeset" => {
+                    let name = self.text(ch).to_string();
+                    if !name.starts_with('-') {
+                        self.items.push(Item::Assign {
+                            name,
+                            value: None,
+                            span: self.span(ch),
+                        });
+                    }
+                }
+                _ => {
+                    self.word(ch, depth);
+                    self.walk_subs(depth);
+                }
+            }
+        }
+    }
+
+    fn assignment(&mut self, node: Node<'t>, depth: usize) {
+        let name = node
+            .child_by_field_name("name")
+            .map(|n| self.text(n).to_string())
+            .unwrap_or_default();
+        let value = node
+            .child_by_field_name("value")
+            .map(|v| self.word(v, depth));
+        self.walk_subs(depth);
+        // `X+=…` appends: X stays whatever it was, plus text
+        self.items.push(Item::Assign {
+            name,
+            value,
+            span: self.span(node),
+        });
+    }
+
+    fn walk_subs(&mut self, depth: usize) {
+        let subs = std::mem::take(&mut self.subs);
+        for s in subs {
+            self.items.push(Item::Enter);
+            self.children(s, depth + 1);
+            self.items.push(Item::Exit);
+        }
+    }
+
+    /// Unwrap (`sudo`, `xargs`, …) and push; re-read `bash -c` / `eval` strings.
+    fn emit(&mut self, cmd: Command, depth: usize) {
+        let out = unwrap::unwrap(cmd);
+        for c in out.commands {
+            self.items.push(Item::Cmd(c));
+        }
+        for r in out.reparse {
+            if self.reparse_depth >= MAX_REPARSE {
+                continue;
+            }
+            let Some(tree) = super::parse_tree(&r.text.text) else {
+                continue;
+            };
+            let mut inner = Walker::new(&r.text.text, Some(&r.text), self.reparse_depth + 1);
+            inner.stmt(tree.root_node(), r.flow, depth);
+            if r.scoped {
+                self.items.push(Item::Enter);
+            }
+            for it in inner.items.iter_mut() {
+                if let Item::Cmd(c) = it {
+                    c.via.splice(0..0, r.via.iter().cloned());
+                }
+            }
+            self.items.append(&mut inner.items);
+            if r.scoped {
+                self.items.push(Item::Exit);
+            }
+            if self.too_deep.is_none() {
+                self.too_deep = inner.too_deep;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- words
+
+    pub fn word(&mut self, node: Node<'t>, _depth: usize) -> Word {
+        let mut w = Word {
+            span: self.span(node),
+            parts: Vec::new(),
+            src: Mapped::default(),
+        };
+        self.conv(node, &mut w, 0);
+        w
+    }
+
+    fn conv(&mut self, node: Node<'t>, w: &mut Word, depth: usize) {
+        let (a, b) = (node.start_byte(), node.end_byte());
+        if depth > MAX_WORD_DEPTH {
+            w.parts.push(Part::Other);
+            self.push_src(&mut w.src, a, b);
+            return;
+        }
+        let text = self.text(node);
+        match node.kind() {
+            "raw_string" => {
+                let (ia, ib) = inner(text, a, b, 1);
+                let t = self.src.get(ia..ib).unwrap_or("");
+                w.parts.push(Part::Lit {
+                    text: t.to_string(),
+                    quoted: true,
+                });
+                self.push_src(&mut w.src, ia, ib);
+            }
+            "string" => {
+                let (ia, ib) = inner(text, a, b, 1);
+                let mut cur = ia;
+                let mut c = node.walk();
+                let kids: Vec<Node> = node.named_children(&mut c).collect();
+                for ch in kids {
+                    let (ca, cb) = (ch.start_byte().max(ia), ch.end_byte().min(ib));
+                    if ca < cur || ca >= cb {
+                        continue;
+                    }
+                    self.dq_lit(w, cur, ca);
+                    if ch.kind() == "string_content" {
+                        self.dq_lit(w, ca, cb);
+                    } else {
+                        self.conv(ch, w, depth + 1);
+                    }
+                    cur = cb;
+                }
+                self.dq_lit(w, cur, ib);
+            }
+            "translated_string" => {
+                let mut c = node.walk();
+                let kids: Vec<Node> = node.named_children(&mut c).collect();
+                for ch in kids {
+                    self.conv(ch, w, depth + 1);
+                }
+            }
+            "ansi_c_string" => {
+                let (ia, ib) = inner(text, a, b, 2);
+                let raw = self.src.get(ia..ib).unwrap_or("");
+                let mut s = String::new();
+                let mut it = raw.char_indices().peekable();
+                while let Some((i, ch)) = it.next() {
+                    if ch == '\\' {
+                        if let Some((j, e)) = it.next() {
+                            let r = match e {
+                                'n' => '\n',
+                                't' => '\t',
+                                'r' => '\r',
+                                '0' => '\0',
+                                other => other,
+                            };
+                            s.push(r);
+                            w.src.push_at(r.encode_utf8(&mut [0; 4]), self.at(ia + j));
+                            continue;
+                        }
+                    }
+                    s.push(ch);
+                    let mut buf = [0; 4];
+                    w.src
+                        .push_with(ch.encode_utf8(&mut buf), |k| self.at(ia + i + k));
+                }
+                w.parts.push(Part::Lit {
+                    text: s,
+                    quoted: true,
+                });
+            }
+            "simple_expansion" => {
+                let name = text.trim_start_matches('$').to_string();
+                w.parts.push(Part::Var {
+                    name,
+                    guard: Guard::Plain,
+                });
+                self.push_src(&mut w.src, a, b);
+            }
+            "expansion" => {
+                w.parts.push(expansion_part(text));
+                self.push_src(&mut w.src, a, b);
+            }
+            "command_substitution" => {
+                let mktemp = is_mktemp(text);
+                w.parts.push(Part::Subst { mktemp });
+                self.subs.push(node);
+                self.push_src(&mut w.src, a, b);
+            }
+            "process_substitution" => {
+                w.parts.push(Part::Other);
+                self.subs.push(node);
+                self.push_src(&mut w.src, a, b);
+            }
+            "arithmetic_expansion" | "array" => {
+                w.parts.push(Part::Other);
+                self.push_src(&mut w.src, a, b);
+            }
+            "concatenation" | "command_name" | "file_redirect" | "herestring_redirect" => {
+                let mut c = node.walk();
+                let kids: Vec<Node> = node.children(&mut c).collect();
+                let named = node.kind() == "concatenation" || node.kind() == "command_name";
+                for ch in kids {
+                    if ch.is_named() {
+                        if ch.kind() != "file_descriptor" {
+                            self.conv(ch, w, depth + 1);
+                        }
+                    } else if named {
+                        self.unquoted_lit(w, ch.start_byte(), ch.end_byte());
+                    }
+                }
+            }
+            _ => self.unquoted_lit(w, a, b),
+        }
+    }
+
+    /// Unquoted text: `\x` is `x`, `\<newline>` is nothing.
+    fn unquoted_lit(&self, w: &mut Word, a: usize, b: usize) {
+        let raw = self.src.get(a..b).unwrap_or("");
+        if !raw.contains('\\') {
+            push_lit(w, raw, false);
+            self.push_src(&mut w.src, a, b);
+            return;
+        }
+        let mut s = String::new();
+        let mut it = raw.char_indices();
+        while let Some((i, ch)) = it.next() {
+            let (j, c) = if ch == '\\' {
+                match it.next() {
+                    Some((_, '\n')) => continue,
+                    Some(x) => x,
+                    None => (i, ch),
+                }
+            } else {
+                (i, ch)
+            };
+            s.push(c);
+            let mut buf = [0; 4];
+            w.src
+                .push_with(c.encode_utf8(&mut buf), |k| self.at(a + j + k));
+        }
+        push_lit(w, &s, false);
+    }
+
+    /// Text inside double quotes: `\$ \` \" \\` lose their backslash.
+    fn dq_lit(&self, w: &mut Word, a: usize, b: usize) {
+        if a >= b {
+            return;
+        }
+        let raw = self.src.get(a..b).unwrap_or("");
+        if !raw.contains('\\') {
+            push_lit(w, raw, true);
+            self.push_src(&mut w.src, a, b);
+            return;
+        }
+        let mut s = String::new();
+        let mut it = raw.char_indices().peekable();
+        while let Some((i, ch)) = it.next() {
+            let (j, c) = if ch == '\\' {
+                match it.peek() {
+                    Some((_, '\n')) => {
+                        it.next();
+                        continue;
+                    }
+                    Some(&(j, e)) if matches!(e, '$' | '`' | '"' | '\\') => {
+                        it.next();
+                        (j, e)
+                    }
+                    _ => (i, ch),
+                }
+            } else {
+                (i, ch)
+            };
+            s.push(c);
+            let mut buf = [0; 4];
+            w.src
+                .push_with(c.encode_utf8(&mut buf), |k| self.at(a + j + k));
+        }
+        push_lit(w, &s, true);
+    }
+}
+
+fn is_clause(kind: &str) -> bool {
+    matches!(kind, "elif_clause" | "else_clause")
+}
+
+fn push_lit(w: &mut Word, s: &str, quoted: bool) {
+    if s.is_empty() && !quoted {
+        return;
+    }
+    w.parts.push(Part::Lit {
+        text: s.to_string(),
+        quoted,
+    });
+}
+
+/// `[a, b)` without `open` leading bytes and a closing quote.
+fn inner(text: &str, a: usize, b: usize, open: usize) -> (usize, usize) {
+    let ia = (a + open).min(b);
+    let close = text.len() > open && (text.ends_with('\'') || text.ends_with('"'));
+    let ib = if close { b - 1 } else { b };
+    (ia, ib.max(ia))
+}
+
+fn is_mktemp(subst: &str) -> bool {
+    let inner = subst
+        .trim_start_matches("$(")
+        .trim_start_matches('`')
+        .trim_start();
+    let first = inner.split_whitespace().next().unwrap_or("");
+    basename(first) == "mktemp"
+}
+
+/// `${NAME…}` → the variable and how it behaves when empty.
+pub fn expansion_part(text: &str) -> Part {
+    let inner = text
+        .strip_prefix("${")
+        .map(|t| t.strip_suffix('}').unwrap_or(t))
+        .unwrap_or("");
+    if inner.len() > 1 && inner.starts_with('#') {
+        return Part::Other; // ${#X}: a length
+    }
+    if let Some(rest) = inner.strip_prefix('!') {
+        return Part::Var {
+            name: rest.to_string(),
+            guard: Guard::Derived,
+        };
+    }
+    let first = inner.chars().next().unwrap_or(' ');
+    let name_len = if first.is_ascii_alphabetic() || first == '_' {
+        inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len())
+    } else if first.is_ascii_digit() {
+        inner
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(inner.len())
+    } else {
+        first.len_utf8().min(inner.len())
+    };
+    let name = inner[..name_len].to_string();
+    let rest = &inner[name_len..];
+    // `${X?}`, `${X-d}`, `${X=d}` still allow an empty X: what the script knows decides
+    let guard = if rest.is_empty()
+        || rest.starts_with('?')
+        || rest.starts_with('-')
+        || rest.starts_with('=')
+    {
+        Guard::Plain
+    } else if rest.starts_with(":?") {
+        Guard::NonEmpty
+    } else if let Some(default) = rest.strip_prefix(":-").or_else(|| rest.strip_prefix(":=")) {
+        if default.is_empty() {
+            Guard::Derived
+        } else {
+            Guard::NonEmpty
+        }
+    } else {
+        Guard::Derived
+    };
+    Part::Var { name, guard }
+}
+
+/// What this command writes to a following pipeline stage, when that is plain text we can
+/// read (`echo '…'`, `printf '…'`, `cat <<EOF`).
+fn feed_of(cmd: &Command) -> Option<Mapped> {
+    let name = cmd.name()?;
+    match name.as_str() {
+        "echo" => {
+            let mut m = Mapped::default();
+            let mut first = true;
+            for w in cmd.args() {
+                if first && w.lit().is_some_and(|l| l.starts_with('-') && l.len() <= 3) {
+                    continue;
+                }
+                if !first {
+                    m.push_at(" ", w.span.start);
+                }
+                first = false;
+                m.append(&w.src);
+            }
+            Some(m)
+        }
+        "printf" => cmd
+            .args()
+            .iter()
+            .find(|w| !w.is("--"))
+            .map(|w| w.src.clone()),
+        "cat" if cmd.args().is_empty() => cmd.stdin.clone(),
+        _ => None,
+    }
+}

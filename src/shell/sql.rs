@@ -1,0 +1,221 @@
+//! SQL inside shell: `psql -c '…'`, `psql <<EOF`, `psql -f file.sql`, `mysql -e '…'`,
+//! `sqlite3 DB 'SQL'`, `echo '…' | psql`. The SQL is checked by the SQL rules and every span
+//! is mapped back into the shell file.
+
+use super::command::{Command, Mapped, Word};
+use crate::check::{SqlOptions, check_sql};
+use crate::diagnostic::Diagnostic;
+use crate::source::{Dialect, Span};
+
+pub struct Sql<'c> {
+    pub text: &'c Mapped,
+    pub dialect: Dialect,
+}
+
+/// What a database client command runs.
+#[derive(Default)]
+pub struct Found<'c> {
+    pub sql: Vec<Sql<'c>>,
+    /// `psql -f file.sql`: the file the command runs (checked on its own when it is part of
+    /// the run).
+    pub files: Vec<(String, Span)>,
+}
+
+/// `-cSQL`, `--command=SQL` → the value part of the word.
+fn attached(w: &Word, prefix: &str) -> Option<Mapped> {
+    let l = w.src.text.as_str();
+    if l.starts_with(prefix) && l.len() > prefix.len() {
+        let v = &l[prefix.len()..];
+        let v = v.strip_prefix('=').unwrap_or(v);
+        let skip = l.len() - v.len();
+        return Some(w.src.slice(skip, l.len()));
+    }
+    None
+}
+
+pub fn extract(cmd: &Command) -> (Found<'_>, Vec<Mapped>) {
+    let mut found = Found::default();
+    let mut owned = Vec::new();
+    let Some(name) = cmd.name() else {
+        return (found, owned);
+    };
+    let args = cmd.args();
+    let (dialect, cmd_opts, file_opts, with_arg): (Dialect, &[&str], &[&str], &[&str]) =
+        match name.as_str() {
+            "psql" => (
+                Dialect::Postgres,
+                &["-c", "--command"],
+                &["-f", "--file"],
+                &[
+                    "-d",
+                    "--dbname",
+                    "-h",
+                    "--host",
+                    "-p",
+                    "--port",
+                    "-U",
+                    "--username",
+                    "-v",
+                    "--set",
+                    "--variable",
+                    "-o",
+                    "--output",
+                    "-P",
+                    "--pset",
+                    "-L",
+                    "--log-file",
+                    "-T",
+                    "-F",
+                    "-R",
+                ],
+            ),
+            "mysql" | "mariadb" => (
+                Dialect::Mysql,
+                &["-e", "--execute"],
+                &[],
+                &[
+                    "-h",
+                    "--host",
+                    "-P",
+                    "--port",
+                    "-u",
+                    "--user",
+                    "-D",
+                    "--database",
+                    "-S",
+                    "--socket",
+                ],
+            ),
+            "sqlite3" | "sqlite" => (
+                Dialect::Sqlite,
+                &["-cmd"],
+                &["-init"],
+                &["-separator", "-newline", "-nullvalue"],
+            ),
+            _ => return (found, owned),
+        };
+    let mut has_command = false;
+    let mut positional = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let w = &args[i];
+        let lit = w.lit();
+        let l = lit.as_deref().unwrap_or("");
+        if cmd_opts.contains(&l) {
+            if let Some(v) = args.get(i + 1) {
+                owned.push(v.src.clone());
+                has_command = true;
+            }
+            i += 2;
+            continue;
+        }
+        if file_opts.contains(&l) {
+            if let Some(v) = args.get(i + 1) {
+                found.files.push((v.src.text.clone(), v.span));
+                has_command = true;
+            }
+            i += 2;
+            continue;
+        }
+        if with_arg.contains(&l) {
+            i += 2;
+            continue;
+        }
+        // attached values: -cSQL, --command=SQL, -fFILE, --file=FILE
+        if let Some(m) = cmd_opts.iter().find_map(|o| {
+            if o.starts_with("--") {
+                attached(w, &format!("{o}="))
+            } else if o.len() == 2 {
+                attached(w, o)
+            } else {
+                None
+            }
+        }) {
+            owned.push(m);
+            has_command = true;
+            i += 1;
+            continue;
+        }
+        if let Some(m) = file_opts.iter().find_map(|o| {
+            if o.starts_with("--") {
+                attached(w, &format!("{o}="))
+            } else if o.len() == 2 {
+                attached(w, o)
+            } else {
+                None
+            }
+        }) {
+            found.files.push((m.text.clone(), w.span));
+            has_command = true;
+            i += 1;
+            continue;
+        }
+        if w.src.text.starts_with('-') {
+            i += 1;
+            continue;
+        }
+        positional.push(w);
+        i += 1;
+    }
+    // sqlite3 DB 'SQL' …
+    if dialect == Dialect::Sqlite && positional.len() > 1 {
+        for w in &positional[1..] {
+            owned.push(w.src.clone());
+            has_command = true;
+        }
+    }
+    if !has_command {
+        if let Some(stdin) = &cmd.stdin {
+            found.sql.push(Sql {
+                text: stdin,
+                dialect,
+            });
+        }
+    }
+    // the dialect of owned texts is the client's
+    found.sql.iter_mut().for_each(|s| s.dialect = dialect);
+    (found, owned)
+}
+
+/// The client's dialect (for texts returned by [`extract`]).
+pub fn dialect_of(cmd: &Command) -> Dialect {
+    match cmd.name().as_deref() {
+        Some("mysql" | "mariadb") => Dialect::Mysql,
+        Some("sqlite3" | "sqlite") => Dialect::Sqlite,
+        _ => Dialect::Postgres,
+    }
+}
+
+/// Run the SQL rules on `text` and map every span into the shell file.
+pub fn check_mapped(text: &Mapped, dialect: Dialect, out: &mut Vec<Diagnostic>) {
+    if text.text.trim().is_empty() {
+        return;
+    }
+    let diags = check_sql(
+        &text.text,
+        dialect,
+        &SqlOptions {
+            down: false,
+            shell_vars: true,
+        },
+    );
+    for mut d in diags {
+        d.span = text.span(d.span);
+        for l in &mut d.labels {
+            l.span = text.span(l.span);
+        }
+        out.push(d);
+    }
+}
+
+/// Check the SQL a database client command runs.
+pub fn check(cmd: &Command, out: &mut Vec<Diagnostic>) {
+    let (found, owned) = extract(cmd);
+    let dialect = dialect_of(cmd);
+    for s in &found.sql {
+        check_mapped(s.text, s.dialect, out);
+    }
+    for m in &owned {
+        check_mapped(m, dialect, out);
+    }
+}
