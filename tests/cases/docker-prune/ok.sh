@@ -1,0 +1,5 @@
+#!/bin/bash
+docker system prune -f
+docker compose down
+docker image prune -a -f
+docker volume ls

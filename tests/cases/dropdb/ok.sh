@@ -1,0 +1,4 @@
+#!/bin/bash
+createdb app_test
+dropdb --help
+echo dropdb app

@@ -1,0 +1,4 @@
+#!/bin/bash
+set -o errexit
+cd build
+rm -rf *

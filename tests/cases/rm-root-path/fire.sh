@@ -1,0 +1,13 @@
+#!/bin/sh
+rm -rf /  # expect: rm-root-path
+rm -rf /*  # expect: rm-root-path
+rm -rf ~  # expect: rm-root-path
+rm -rf ~/  # expect: rm-root-path
+rm -rf "$HOME"  # expect: rm-root-path
+sudo rm -rf /etc  # expect: rm-root-path
+rm -rf /usr/  # expect: rm-root-path
+rm -rf /var/app/../..  # expect: rm-root-path
+rm -f /etc/*  # expect: rm-root-path
+rm -r --no-preserve-root /tmp/x  # expect: rm-root-path
+cd /
+rm -rf *  # expect: rm-root-path

@@ -1,0 +1,5 @@
+#!/bin/bash
+terraform plan
+terraform plan -destroy -out=destroy.plan
+terraform apply -auto-approve
+echo "terraform destroy -auto-approve"
