@@ -119,10 +119,9 @@ impl State {
                     name,
                     guard: Guard::NonEmpty,
                 } = p
+                    && !cmd.flow.checked
                 {
-                    if !cmd.flow.checked {
-                        self.set_fact(name, VarFact::NonEmpty);
-                    }
+                    self.set_fact(name, VarFact::NonEmpty);
                 }
             }
         }
@@ -240,10 +239,10 @@ impl State {
                     let is_z = op.as_deref() == Some("-z");
                     // the test holds afterwards when `positive`, fails when `negative`
                     let says_non_empty = is_z == negate;
-                    if says_non_empty == positive {
-                        if let Some(v) = words.get(i + 1).and_then(single_var) {
-                            self.set_fact(&v, VarFact::NonEmpty);
-                        }
+                    if says_non_empty == positive
+                        && let Some(v) = words.get(i + 1).and_then(single_var)
+                    {
+                        self.set_fact(&v, VarFact::NonEmpty);
                     }
                     negate = false;
                     i += 1;

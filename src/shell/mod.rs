@@ -243,10 +243,10 @@ fn fallback(text: &str, errors: &[Span], items: &mut Vec<Item>) {
         let mut w = parse::Walker::new(&m.text, Some(&m), 1);
         w.stmt(tree.root_node(), command::Flow::default(), 0);
         for it in w.items {
-            if let Item::Cmd(c) = &it {
-                if known.contains(&c.name_span().start) {
-                    continue;
-                }
+            if let Item::Cmd(c) = &it
+                && known.contains(&c.name_span().start)
+            {
+                continue;
             }
             extra.push((a, it));
         }

@@ -783,19 +783,19 @@ impl<'t> Walker<'t> {
                 let mut s = String::new();
                 let mut it = raw.char_indices().peekable();
                 while let Some((i, ch)) = it.next() {
-                    if ch == '\\' {
-                        if let Some((j, e)) = it.next() {
-                            let r = match e {
-                                'n' => '\n',
-                                't' => '\t',
-                                'r' => '\r',
-                                '0' => '\0',
-                                other => other,
-                            };
-                            s.push(r);
-                            w.src.push_at(r.encode_utf8(&mut [0; 4]), self.at(ia + j));
-                            continue;
-                        }
+                    if ch == '\\'
+                        && let Some((j, e)) = it.next()
+                    {
+                        let r = match e {
+                            'n' => '\n',
+                            't' => '\t',
+                            'r' => '\r',
+                            '0' => '\0',
+                            other => other,
+                        };
+                        s.push(r);
+                        w.src.push_at(r.encode_utf8(&mut [0; 4]), self.at(ia + j));
+                        continue;
                     }
                     s.push(ch);
                     let mut buf = [0; 4];

@@ -164,13 +164,11 @@ pub fn extract(cmd: &Command) -> (Found<'_>, Vec<Mapped>) {
             has_command = true;
         }
     }
-    if !has_command {
-        if let Some(stdin) = &cmd.stdin {
-            found.sql.push(Sql {
-                text: stdin,
-                dialect,
-            });
-        }
+    if !has_command && let Some(stdin) = &cmd.stdin {
+        found.sql.push(Sql {
+            text: stdin,
+            dialect,
+        });
     }
     // the dialect of owned texts is the client's
     found.sql.iter_mut().for_each(|s| s.dialect = dialect);

@@ -172,15 +172,15 @@ pub fn unwrap(cmd: Command) -> Unwrapped {
                     false,
                 );
                 if w.iter().skip(1).any(|x| x.is("-c") || x.is("--command")) {
-                    if let Some(pos) = w.iter().position(|x| x.is("-c") || x.is("--command")) {
-                        if let Some(s) = w.get(pos + 1) {
-                            out.reparse.push(Reparse {
-                                text: s.src.clone(),
-                                via: vec!["flock -c".to_string()],
-                                scoped: true,
-                                flow: cmd.flow,
-                            });
-                        }
+                    if let Some(pos) = w.iter().position(|x| x.is("-c") || x.is("--command"))
+                        && let Some(s) = w.get(pos + 1)
+                    {
+                        out.reparse.push(Reparse {
+                            text: s.src.clone(),
+                            via: vec!["flock -c".to_string()],
+                            scoped: true,
+                            flow: cmd.flow,
+                        });
                     }
                     None
                 } else {
@@ -264,11 +264,11 @@ pub fn unwrap(cmd: Command) -> Unwrapped {
                 for (k, x) in w.iter().enumerate() {
                     if x.is("-c") || x.is("--command") {
                         text = w.get(k + 1).map(|s| s.src.clone());
-                    } else if let Some(l) = x.lit() {
-                        if let Some(v) = l.strip_prefix("--command=") {
-                            let skip = x.src.text.len() - v.len();
-                            text = Some(x.src.slice(skip, x.src.text.len()));
-                        }
+                    } else if let Some(l) = x.lit()
+                        && let Some(v) = l.strip_prefix("--command=")
+                    {
+                        let skip = x.src.text.len() - v.len();
+                        text = Some(x.src.slice(skip, x.src.text.len()));
                     }
                 }
                 if let Some(t) = text {
@@ -283,15 +283,15 @@ pub fn unwrap(cmd: Command) -> Unwrapped {
                 None
             }
             "trap" => {
-                if let Some(a) = w.get(1) {
-                    if !a.lit().is_some_and(|l| l.starts_with('-')) {
-                        out.reparse.push(Reparse {
-                            text: a.src.clone(),
-                            via: vec!["trap".to_string()],
-                            scoped: false,
-                            flow: Flow::default(),
-                        });
-                    }
+                if let Some(a) = w.get(1)
+                    && !a.lit().is_some_and(|l| l.starts_with('-'))
+                {
+                    out.reparse.push(Reparse {
+                        text: a.src.clone(),
+                        via: vec!["trap".to_string()],
+                        scoped: false,
+                        flow: Flow::default(),
+                    });
                 }
                 out.commands.push(cmd);
                 None
@@ -410,17 +410,18 @@ fn shell_c(cmd: &Command, out: &mut Unwrapped) {
                 flow: cmd.flow,
             });
         }
-    } else if !script_arg && i >= w.len() {
-        if let Some(stdin) = &cmd.stdin {
-            out.reparse.push(Reparse {
-                text: stdin.clone(),
-                via: vec![format!(
-                    "{} <<",
-                    w.first().and_then(Word::lit).unwrap_or_default()
-                )],
-                scoped: true,
-                flow: Flow::default(),
-            });
-        }
+    } else if !script_arg
+        && i >= w.len()
+        && let Some(stdin) = &cmd.stdin
+    {
+        out.reparse.push(Reparse {
+            text: stdin.clone(),
+            via: vec![format!(
+                "{} <<",
+                w.first().and_then(Word::lit).unwrap_or_default()
+            )],
+            scoped: true,
+            flow: Flow::default(),
+        });
     }
 }
