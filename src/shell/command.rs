@@ -10,7 +10,9 @@ use crate::source::Span;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Mapped {
     pub text: String,
-    offs: Vec<usize>,
+    /// `(offset in text, offset in file)` where a contiguous run starts; bytes after it map
+    /// one to one until the next run.
+    segs: Vec<(usize, usize)>,
 }
 
 impl Mapped {
@@ -18,31 +20,64 @@ impl Mapped {
     pub fn identity(text: &str) -> Mapped {
         Mapped {
             text: text.to_string(),
-            offs: (0..text.len()).collect(),
+            segs: vec![(0, 0)],
+        }
+    }
+    fn push_byte_at(&mut self, i: usize, o: usize) {
+        match self.segs.last() {
+            Some(&(si, so)) if so + (i - si) == o => {}
+            _ => self.segs.push((i, o)),
         }
     }
     /// Append `s`, whose byte `i` sits at file offset `at(i)`.
     pub fn push_with(&mut self, s: &str, at: impl Fn(usize) -> usize) {
+        let base = self.text.len();
+        for k in 0..s.len() {
+            self.push_byte_at(base + k, at(k));
+        }
         self.text.push_str(s);
-        self.offs.extend((0..s.len()).map(at));
+    }
+    /// Append `s`, contiguous in the file from offset `at`.
+    pub fn push_run(&mut self, s: &str, at: usize) {
+        if !s.is_empty() {
+            self.push_byte_at(self.text.len(), at);
+            self.text.push_str(s);
+        }
     }
     /// Append `s`; every byte maps to the file offset `at` (an escape, a separator).
     pub fn push_at(&mut self, s: &str, at: usize) {
+        let base = self.text.len();
+        for k in 0..s.len() {
+            self.segs.push((base + k, at));
+        }
         self.text.push_str(s);
-        self.offs.extend(std::iter::repeat_n(at, s.len()));
     }
     pub fn append(&mut self, other: &Mapped) {
+        let base = self.text.len();
+        for (k, &(i, o)) in other.segs.iter().enumerate() {
+            if k == 0 {
+                self.push_byte_at(base + i, o);
+            } else {
+                self.segs.push((base + i, o));
+            }
+        }
         self.text.push_str(&other.text);
-        self.offs.extend_from_slice(&other.offs);
     }
     pub fn is_empty(&self) -> bool {
         self.text.is_empty()
     }
     /// File offset of byte `i` of this text (the end maps just past the last byte).
     pub fn at(&self, i: usize) -> usize {
-        match self.offs.get(i) {
-            Some(o) => *o,
-            None => self.offs.last().map_or(0, |o| o + 1),
+        if i >= self.text.len() {
+            return match self.text.len() {
+                0 => self.segs.first().map_or(0, |s| s.1),
+                n => self.at(n - 1) + 1,
+            };
+        }
+        let k = self.segs.partition_point(|s| s.0 <= i);
+        match k.checked_sub(1).and_then(|k| self.segs.get(k)) {
+            Some(&(si, so)) => so + (i - si),
+            None => i,
         }
     }
     /// A span of this text as a span of the file.
@@ -59,10 +94,11 @@ impl Mapped {
     pub fn slice(&self, start: usize, end: usize) -> Mapped {
         let end = end.min(self.text.len());
         let start = start.min(end);
-        Mapped {
-            text: self.text.get(start..end).unwrap_or_default().to_string(),
-            offs: self.offs.get(start..end).unwrap_or_default().to_vec(),
+        let mut m = Mapped::default();
+        if let Some(t) = self.text.get(start..end) {
+            m.push_with(t, |k| self.at(start + k));
         }
+        m
     }
 }
 
@@ -174,9 +210,11 @@ pub struct Command {
 
 impl Command {
     /// The command name without its directory (`/usr/bin/rm` → `rm`, `\rm` → `rm`).
-    pub fn name(&self) -> Option<String> {
-        let w = self.words.first()?.lit()?;
-        Some(basename(&w).to_string())
+    pub fn name(&self) -> Option<&str> {
+        match self.words.first()?.parts.as_slice() {
+            [Part::Lit { text, .. }] => Some(basename(text)),
+            _ => None,
+        }
     }
     pub fn args(&self) -> &[Word] {
         self.words.get(1..).unwrap_or_default()

@@ -40,6 +40,10 @@ const ENV_NON_EMPTY: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct State {
     vars: HashMap<String, VarFact>,
+    /// Previous values of variables changed inside open scopes (undone on [`State::exit`]).
+    journal: Vec<(String, Option<VarFact>)>,
+    /// Per open scope: journal length and the flags to restore.
+    scopes: Vec<(usize, bool, bool, Option<Span>, bool)>,
     /// `set -e` / `set -o errexit` (or `#!/bin/bash -e`).
     pub errexit: bool,
     /// `set -u` / `set -o nounset`: an unset variable aborts the script.
@@ -103,11 +107,44 @@ impl State {
             Some(w) if self.word_non_empty(w) => VarFact::NonEmpty,
             _ => VarFact::MaybeEmpty,
         };
-        self.vars.insert(name.to_string(), fact);
+        self.set_fact(name, fact);
     }
 
     pub fn set_fact(&mut self, name: &str, fact: VarFact) {
-        self.vars.insert(name.to_string(), fact);
+        let old = self.vars.insert(name.to_string(), fact);
+        if !self.scopes.is_empty() && old != Some(fact) {
+            self.journal.push((name.to_string(), old));
+        }
+    }
+
+    /// A subshell, substitution, function body or pipeline stage begins.
+    pub fn enter(&mut self) {
+        self.scopes.push((
+            self.journal.len(),
+            self.errexit,
+            self.nounset,
+            self.unchecked_cd,
+            self.cwd_root,
+        ));
+    }
+
+    /// …and ends: what happened inside does not outlive it.
+    pub fn exit(&mut self) {
+        let Some((mark, errexit, nounset, cd, root)) = self.scopes.pop() else {
+            return;
+        };
+        while self.journal.len() > mark {
+            if let Some((name, old)) = self.journal.pop() {
+                match old {
+                    Some(f) => self.vars.insert(name, f),
+                    None => self.vars.remove(&name),
+                };
+            }
+        }
+        self.errexit = errexit;
+        self.nounset = nounset;
+        self.unchecked_cd = cd;
+        self.cwd_root = root;
     }
 
     /// Update after a command ran (rules have already seen it).
@@ -127,7 +164,7 @@ impl State {
         }
         let Some(name) = cmd.name() else { return };
         let args = cmd.args();
-        match name.as_str() {
+        match name {
             "set" => self.set_options(args),
             "cd" | "pushd" => {
                 if cmd.in_pipeline {

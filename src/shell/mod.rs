@@ -313,7 +313,6 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
         );
     }
     let mut state = facts::State::from_shebang(text);
-    let mut saved: Vec<facts::State> = Vec::new();
     for item in &a.items {
         match item {
             Item::Cmd(cmd) => {
@@ -339,12 +338,8 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
                     facts::VarFact::MaybeEmpty
                 },
             ),
-            Item::Enter => saved.push(state.clone()),
-            Item::Exit => {
-                if let Some(s) = saved.pop() {
-                    state = s;
-                }
-            }
+            Item::Enter => state.enter(),
+            Item::Exit => state.exit(),
         }
     }
     // spans on character boundaries of the file

@@ -75,7 +75,10 @@ impl<'t> Walker<'t> {
     }
     fn push_src(&self, m: &mut Mapped, a: usize, b: usize) {
         if let Some(s) = self.src.get(a..b) {
-            m.push_with(s, |i| self.at(a + i));
+            match self.map {
+                None => m.push_run(s, a),
+                Some(_) => m.push_with(s, |i| self.at(a + i)),
+            }
         }
     }
 
@@ -120,12 +123,7 @@ impl<'t> Walker<'t> {
             }
             "if_statement" => self.if_statement(node, d),
             "while_statement" | "until_statement" => {
-                let mut c = node.walk();
-                let kids: Vec<(Option<&str>, Node)> = node
-                    .children(&mut c)
-                    .enumerate()
-                    .map(|(i, n)| (node.field_name_for_child(i as u32), n))
-                    .collect();
+                let kids = fields(node);
                 for (field, ch) in kids {
                     if !ch.is_named() {
                         continue;
@@ -144,12 +142,7 @@ impl<'t> Walker<'t> {
             "for_statement" | "select_statement" => {
                 let mut name = None;
                 let mut non_empty = true;
-                let mut c = node.walk();
-                let kids: Vec<(Option<&str>, Node)> = node
-                    .children(&mut c)
-                    .enumerate()
-                    .map(|(i, n)| (node.field_name_for_child(i as u32), n))
-                    .collect();
+                let kids = fields(node);
                 for (field, ch) in &kids {
                     match *field {
                         Some("variable") => name = Some(self.text(*ch).to_string()),
@@ -183,12 +176,7 @@ impl<'t> Walker<'t> {
                 let mut c = node.walk();
                 for item in node.named_children(&mut c) {
                     if item.kind() == "case_item" {
-                        let mut c2 = item.walk();
-                        let kids: Vec<(Option<&str>, Node)> = item
-                            .children(&mut c2)
-                            .enumerate()
-                            .map(|(i, n)| (item.field_name_for_child(i as u32), n))
-                            .collect();
+                        let kids = fields(item);
                         for (field, ch) in kids {
                             if ch.is_named() && field != Some("value") {
                                 self.stmt(ch, Flow::default(), d);
@@ -326,12 +314,7 @@ impl<'t> Walker<'t> {
     }
 
     fn if_statement(&mut self, node: Node<'t>, depth: usize) {
-        let mut c = node.walk();
-        let kids: Vec<(Option<&str>, Node)> = node
-            .children(&mut c)
-            .enumerate()
-            .map(|(i, n)| (node.field_name_for_child(i as u32), n))
-            .collect();
+        let kids = fields(node);
         let has_else = kids
             .iter()
             .any(|(_, n)| matches!(n.kind(), "elif_clause" | "else_clause"));
@@ -385,11 +368,10 @@ impl<'t> Walker<'t> {
     }
 
     fn redirected(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
-        let mut c = node.walk();
         let mut redirects = Vec::new();
         let mut body = None;
-        for (i, ch) in node.children(&mut c).enumerate() {
-            match node.field_name_for_child(i as u32) {
+        for (field, ch) in fields(node) {
+            match field {
                 Some("body") => body = Some(ch),
                 _ if ch.is_named() => redirects.push(ch),
                 _ => {}
@@ -403,9 +385,8 @@ impl<'t> Walker<'t> {
             if r.kind() != "heredoc_redirect" {
                 continue;
             }
-            let mut c2 = r.walk();
-            for (i, ch) in r.children(&mut c2).enumerate() {
-                match (r.field_name_for_child(i as u32), ch.kind()) {
+            for (field, ch) in fields(*r) {
+                match (field, ch.kind()) {
                     (_, "pipeline") => pipe_cont.push(ch),
                     (Some("right"), _) => right.push(ch),
                     (Some("operator"), k) => and_op = Some(k.to_string()),
@@ -476,12 +457,7 @@ impl<'t> Walker<'t> {
         let mut words = Vec::new();
         let mut assigns = Vec::new();
         let mut stdin = None;
-        let mut c = node.walk();
-        let kids: Vec<(Option<&str>, Node)> = node
-            .children(&mut c)
-            .enumerate()
-            .map(|(i, n)| (node.field_name_for_child(i as u32), n))
-            .collect();
+        let kids = fields(node);
         for (field, ch) in kids {
             match (field, ch.kind()) {
                 (_, "variable_assignment") => assigns.push(ch),
@@ -918,6 +894,21 @@ impl<'t> Walker<'t> {
     }
 }
 
+/// Children with their field names (one cursor walk; `field_name_for_child` is linear).
+fn fields(node: Node<'_>) -> Vec<(Option<&'static str>, Node<'_>)> {
+    let mut c = node.walk();
+    let mut v = Vec::with_capacity(node.child_count());
+    if c.goto_first_child() {
+        loop {
+            v.push((c.field_name(), c.node()));
+            if !c.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+    v
+}
+
 fn is_clause(kind: &str) -> bool {
     matches!(kind, "elif_clause" | "else_clause")
 }
@@ -925,6 +916,12 @@ fn is_clause(kind: &str) -> bool {
 fn push_lit(w: &mut Word, s: &str, quoted: bool) {
     if s.is_empty() && !quoted {
         return;
+    }
+    if let Some(Part::Lit { text, quoted: q }) = w.parts.last_mut() {
+        if *q == quoted {
+            text.push_str(s);
+            return;
+        }
     }
     w.parts.push(Part::Lit {
         text: s.to_string(),
@@ -1003,7 +1000,7 @@ pub fn expansion_part(text: &str) -> Part {
 /// read (`echo '…'`, `printf '…'`, `cat <<EOF`).
 fn feed_of(cmd: &Command) -> Option<Mapped> {
     let name = cmd.name()?;
-    match name.as_str() {
+    match name {
         "echo" => {
             let mut m = Mapped::default();
             let mut first = true;

@@ -40,60 +40,60 @@ pub fn extract(cmd: &Command) -> (Found<'_>, Vec<Mapped>) {
         return (found, owned);
     };
     let args = cmd.args();
-    let (dialect, cmd_opts, file_opts, with_arg): (Dialect, &[&str], &[&str], &[&str]) =
-        match name.as_str() {
-            "psql" => (
-                Dialect::Postgres,
-                &["-c", "--command"],
-                &["-f", "--file"],
-                &[
-                    "-d",
-                    "--dbname",
-                    "-h",
-                    "--host",
-                    "-p",
-                    "--port",
-                    "-U",
-                    "--username",
-                    "-v",
-                    "--set",
-                    "--variable",
-                    "-o",
-                    "--output",
-                    "-P",
-                    "--pset",
-                    "-L",
-                    "--log-file",
-                    "-T",
-                    "-F",
-                    "-R",
-                ],
-            ),
-            "mysql" | "mariadb" => (
-                Dialect::Mysql,
-                &["-e", "--execute"],
-                &[],
-                &[
-                    "-h",
-                    "--host",
-                    "-P",
-                    "--port",
-                    "-u",
-                    "--user",
-                    "-D",
-                    "--database",
-                    "-S",
-                    "--socket",
-                ],
-            ),
-            "sqlite3" | "sqlite" => (
-                Dialect::Sqlite,
-                &["-cmd"],
-                &["-init"],
-                &["-separator", "-newline", "-nullvalue"],
-            ),
-            _ => return (found, owned),
-        };
+    let (dialect, cmd_opts, file_opts, with_arg): (Dialect, &[&str], &[&str], &[&str]) = match name
+    {
+        "psql" => (
+            Dialect::Postgres,
+            &["-c", "--command"],
+            &["-f", "--file"],
+            &[
+                "-d",
+                "--dbname",
+                "-h",
+                "--host",
+                "-p",
+                "--port",
+                "-U",
+                "--username",
+                "-v",
+                "--set",
+                "--variable",
+                "-o",
+                "--output",
+                "-P",
+                "--pset",
+                "-L",
+                "--log-file",
+                "-T",
+                "-F",
+                "-R",
+            ],
+        ),
+        "mysql" | "mariadb" => (
+            Dialect::Mysql,
+            &["-e", "--execute"],
+            &[],
+            &[
+                "-h",
+                "--host",
+                "-P",
+                "--port",
+                "-u",
+                "--user",
+                "-D",
+                "--database",
+                "-S",
+                "--socket",
+            ],
+        ),
+        "sqlite3" | "sqlite" => (
+            Dialect::Sqlite,
+            &["-cmd"],
+            &["-init"],
+            &["-separator", "-newline", "-nullvalue"],
+        ),
+        _ => return (found, owned),
+    };
     let mut has_command = false;
     let mut positional = Vec::new();
     let mut i = 0;

@@ -81,7 +81,7 @@ pub fn unwrap(cmd: Command) -> Unwrapped {
     let mut cur = Some(cmd);
     for _ in 0..16 {
         let Some(cmd) = cur.take() else { break };
-        let Some(name) = cmd.name() else {
+        let Some(name) = cmd.name().map(str::to_string) else {
             out.commands.push(cmd);
             break;
         };

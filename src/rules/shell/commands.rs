@@ -185,15 +185,28 @@ fn display(cmd: &Command) -> String {
     s
 }
 
+/// Could any pattern match a command of this name? (cheap test before reading the args)
+fn named_anywhere(file: &File, name: &str) -> bool {
+    file.rule.iter().flat_map(|r| &r.when).any(|p| {
+        p.command.iter().any(|c| c == name)
+            || p.command_prefix
+                .as_deref()
+                .is_some_and(|x| name.starts_with(x))
+    })
+}
+
 pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Ok(file) = parsed() else { return };
     let Some(name) = cmd.name() else { return };
+    if !named_anywhere(file, name) {
+        return;
+    }
     let args = cmd.lit_args();
     for rule in &file.rule {
         let Some((pat, m)) = rule
             .when
             .iter()
-            .find_map(|p| p.matches(&name, &args).map(|m| (p, m)))
+            .find_map(|p| p.matches(name, &args).map(|m| (p, m)))
         else {
             continue;
         };
