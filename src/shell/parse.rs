@@ -917,11 +917,11 @@ fn push_lit(w: &mut Word, s: &str, quoted: bool) {
     if s.is_empty() && !quoted {
         return;
     }
-    if let Some(Part::Lit { text, quoted: q }) = w.parts.last_mut() {
-        if *q == quoted {
-            text.push_str(s);
-            return;
-        }
+    if let Some(Part::Lit { text, quoted: q }) = w.parts.last_mut()
+        && *q == quoted
+    {
+        text.push_str(s);
+        return;
     }
     w.parts.push(Part::Lit {
         text: s.to_string(),

@@ -177,7 +177,7 @@ pub fn extract(cmd: &Command) -> (Found<'_>, Vec<Mapped>) {
 
 /// The client's dialect (for texts returned by [`extract`]).
 pub fn dialect_of(cmd: &Command) -> Dialect {
-    match cmd.name().as_deref() {
+    match cmd.name() {
         Some("mysql" | "mariadb") => Dialect::Mysql,
         Some("sqlite3" | "sqlite") => Dialect::Sqlite,
         _ => Dialect::Postgres,

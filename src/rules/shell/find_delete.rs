@@ -6,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::shell::command::{Command, basename};
 
 pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
-    if cmd.name().as_deref() != Some("find") {
+    if cmd.name() != Some("find") {
         return;
     }
     let args = cmd.args();
