@@ -19,6 +19,8 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // SAFETY: first thing in main, before any tree-sitter object exists.
+    unsafe { preflight::shell::use_mimalloc_for_tree_sitter() };
     let cli = Cli::parse();
     match cli.command {
         Command::Check(args) => check(*args),

@@ -229,9 +229,18 @@ impl<'t> Walker<'t> {
     }
 
     fn children(&mut self, node: Node<'t>, depth: usize) {
+        let n = node.named_child_count();
+        if n <= 8 {
+            // no cursor allocation for the common small node
+            for i in 0..n {
+                if let Some(ch) = node.named_child(i) {
+                    self.stmt(ch, Flow::default(), depth);
+                }
+            }
+            return;
+        }
         let mut c = node.walk();
-        let kids: Vec<Node> = node.named_children(&mut c).collect();
-        for ch in kids {
+        for ch in node.named_children(&mut c) {
             self.stmt(ch, Flow::default(), depth);
         }
     }
@@ -729,9 +738,7 @@ impl<'t> Walker<'t> {
             "string" => {
                 let (ia, ib) = inner(text, a, b, 1);
                 let mut cur = ia;
-                let mut c = node.walk();
-                let kids: Vec<Node> = node.named_children(&mut c).collect();
-                for ch in kids {
+                for ch in (0..node.named_child_count()).filter_map(|i| node.named_child(i)) {
                     let (ca, cb) = (ch.start_byte().max(ia), ch.end_byte().min(ib));
                     if ca < cur || ca >= cb {
                         continue;
@@ -811,10 +818,8 @@ impl<'t> Walker<'t> {
                 self.push_src(&mut w.src, a, b);
             }
             "concatenation" | "command_name" | "file_redirect" | "herestring_redirect" => {
-                let mut c = node.walk();
-                let kids: Vec<Node> = node.children(&mut c).collect();
                 let named = node.kind() == "concatenation" || node.kind() == "command_name";
-                for ch in kids {
+                for ch in (0..node.child_count()).filter_map(|i| node.child(i)) {
                     if ch.is_named() {
                         if ch.kind() != "file_descriptor" {
                             self.conv(ch, w, depth + 1);
