@@ -83,7 +83,10 @@ pub fn analyze(text: &str) -> Analysis {
     a.too_deep = w.too_deep;
     if root.has_error() {
         let errors = error_regions(root);
-        a.syntax_error = errors.first().copied();
+        a.syntax_error = first_error(root).map(|at| {
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            Span::new(at, end.max(at))
+        });
         fallback(text, &errors, &mut a.items);
     }
     a
@@ -115,6 +118,24 @@ fn error_regions(root: tree_sitter::Node) -> Vec<Span> {
         }
     }
     out
+}
+
+/// Where the first syntax error is: the innermost ERROR / MISSING node on the path of
+/// first errors (an outer ERROR node can span the whole file).
+fn first_error(root: tree_sitter::Node) -> Option<usize> {
+    let mut node = root;
+    for _ in 0..10_000 {
+        let mut c = node.walk();
+        let next = node
+            .children(&mut c)
+            .find(|ch| ch.is_error() || ch.is_missing() || ch.has_error());
+        match next {
+            Some(ch) if ch.is_missing() => return Some(ch.start_byte()),
+            Some(ch) => node = ch,
+            None => break,
+        }
+    }
+    (node.is_error() || node.is_missing()).then(|| node.start_byte())
 }
 
 /// Heredoc bodies found by reading lines (for the fallback: tree-sitter can misplace them).
@@ -310,13 +331,14 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
             Diagnostic::new(
                 "parse-error",
                 s,
-                "shell syntax error: the script was checked as far as it could be read",
+                "the shell parser could not read part of this script; the rest was checked",
             )
             .severity(Severity::Warning)
             .label("the parser could not read this")
             .help(
-                "commands around the error were still checked (the broken lines were read again \
-                 one by one); run `bash -n` on the script to see the error",
+                "commands around this point were still checked (the broken lines were read again \
+                 one by one); if `bash -n` accepts the script, this is a limitation of the \
+                 parser (tree-sitter-bash), not an error in the script",
             ),
         );
     }
