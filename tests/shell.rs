@@ -300,3 +300,52 @@ fn huge_file_is_checked() {
     let f = at(&s, "rm-parent-path");
     assert_eq!(f, vec![(200_001, 31)]);
 }
+
+#[test]
+fn truncated_and_spliced_scripts_do_not_panic() {
+    // every case script, cut at many points and with a chunk removed: the front end must
+    // cope with any prefix (unterminated quotes, heredocs, substitutions, option lists)
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut texts = Vec::new();
+    for rule in std::fs::read_dir(&dir).expect("cases") {
+        for f in std::fs::read_dir(rule.expect("entry").path()).expect("rule dir") {
+            let p = f.expect("entry").path();
+            if p.extension().is_some_and(|e| e == "sh") {
+                texts.push(std::fs::read_to_string(&p).expect("utf-8 case"));
+            }
+        }
+    }
+    assert!(texts.len() > 20);
+    let extra = [
+        "find / -D",
+        "find -D",
+        "xargs -I",
+        "sudo -u",
+        "timeout",
+        "bash -c",
+        "psql -c",
+        "git push",
+        "dd of=",
+        "ssh",
+        "env -u",
+        "rm --",
+        "trap",
+        "eval",
+    ];
+    for t in extra {
+        texts.push(t.to_string());
+    }
+    for t in &texts {
+        let cuts: Vec<usize> = (0..t.len())
+            .step_by(5)
+            .filter(|i| t.is_char_boundary(*i))
+            .collect();
+        for &i in &cuts {
+            shell::check(&t[..i], Dialect::Postgres);
+            if let Some(&j) = cuts.iter().find(|&&j| j > i + 7) {
+                let spliced = format!("{}{}", &t[..i], &t[j..]);
+                shell::check(&spliced, Dialect::Postgres);
+            }
+        }
+    }
+}

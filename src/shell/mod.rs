@@ -84,7 +84,11 @@ pub fn analyze(text: &str) -> Analysis {
     if root.has_error() {
         let errors = error_regions(root);
         a.syntax_error = first_error(root).map(|at| {
-            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            let at = floor_char_boundary(text, at);
+            let end = text
+                .get(at..)
+                .and_then(|t| t.find('\n'))
+                .map_or(text.len(), |i| at + i);
             Span::new(at, end.max(at))
         });
         fallback(text, &errors, &mut a.items);

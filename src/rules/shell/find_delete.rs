@@ -34,7 +34,7 @@ pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
             _ => break,
         }
     }
-    for w in &args[i..] {
+    for w in args.get(i..).unwrap_or_default() {
         if w.lit()
             .is_some_and(|l| l.starts_with('-') || l == "(" || l == "!")
         {
