@@ -5,6 +5,7 @@
 //! read files; the binary (`main.rs`, `cli.rs`) owns arguments, output and exit codes.
 
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod live;
@@ -16,3 +17,4 @@ pub mod shell;
 pub mod since;
 pub mod source;
 pub mod sql;
+pub mod suppress;

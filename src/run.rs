@@ -16,6 +16,24 @@ pub struct RuleFilter {
     pub ignore: Vec<String>,
     /// `None` turns a rule off.
     pub severity: HashMap<String, Option<Severity>>,
+    /// `[[per-file]]` ignores from preflight.toml.
+    pub per_file: Vec<PerFile>,
+}
+
+/// Rules ignored for the files a glob matches (`[[per-file]]` in preflight.toml).
+#[derive(Debug, Clone)]
+pub struct PerFile {
+    pub glob: globset::GlobMatcher,
+    /// Globs are relative to this directory (the config file's).
+    pub root: std::path::PathBuf,
+    pub ignore: Vec<String>,
+}
+
+impl PerFile {
+    pub fn matches(&self, path: &str) -> bool {
+        crate::config::relative_to(std::path::Path::new(path), &self.root)
+            .is_some_and(|rel| self.glob.is_match(rel))
+    }
 }
 
 impl RuleFilter {
@@ -35,6 +53,15 @@ impl RuleFilter {
         for d in diags.iter_mut() {
             if let Some(Some(sev)) = self.severity.get(&d.rule) {
                 d.severity = *sev;
+            }
+        }
+    }
+    /// [`RuleFilter::apply`] plus the `[[per-file]]` ignores that match `path`.
+    pub fn apply_for(&self, path: &str, diags: &mut Vec<Diagnostic>) {
+        self.apply(diags);
+        for pf in &self.per_file {
+            if !pf.ignore.is_empty() && pf.matches(path) {
+                diags.retain(|d| !pf.ignore.iter().any(|s| Self::matches(s, &d.rule)));
             }
         }
     }
@@ -73,6 +100,8 @@ pub struct FileOutcome {
     pub text: String,
     pub lang: Lang,
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by a `preflight: allow(…)` comment (for `--show-suppressed`).
+    pub suppressed: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -106,6 +135,8 @@ impl Outcome {
             });
             f.diagnostics
                 .dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
+            f.suppressed
+                .sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
         }
         self.errors.sort_by(|a, b| a.file.cmp(&b.file));
     }
@@ -179,8 +210,13 @@ pub fn check_text_in(
     };
     let mut diagnostics = check_source_in(&source, settings.dialect, facts, Some(replay));
     diagnostics.extend(utf8_diag);
-    settings.filter.apply(&mut diagnostics);
-    let text = if diagnostics.is_empty() && !settings.keep_text {
+    let applied = crate::suppress::apply(&source.text, lang, settings.dialect, diagnostics);
+    let mut diagnostics = applied.kept;
+    let mut suppressed = applied.suppressed;
+    settings.filter.apply_for(&source.path, &mut diagnostics);
+    // only findings that would have been reported count as suppressed
+    settings.filter.apply_for(&source.path, &mut suppressed);
+    let text = if diagnostics.is_empty() && suppressed.is_empty() && !settings.keep_text {
         String::new()
     } else {
         source.text
@@ -190,6 +226,7 @@ pub fn check_text_in(
         text,
         lang,
         diagnostics,
+        suppressed,
     })
 }
 
@@ -220,6 +257,7 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
         match r {
             Ok(f) => {
                 out.files_checked += 1;
+                out.suppressed += f.suppressed.len();
                 out.files.push(f);
             }
             Err(e) => out.errors.push(e),

@@ -91,6 +91,8 @@ registry! {
     "disk-wipe" => Check::Command,
     "chmod-world" => Check::Command,
     "docker-prune" => Check::Command,
+    "suppression-without-reason" => Check::Builtin,
+    "unused-suppression" => Check::Builtin,
 }
 
 /// Group a rule belongs to (for `--select sql` and the rules table).
