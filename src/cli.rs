@@ -28,6 +28,43 @@ pub enum Command {
         /// Rule id, e.g. drop-table
         rule: String,
     },
+    /// Write a commented starter preflight.toml
+    Init {
+        /// Where to write it
+        #[arg(default_value = "preflight.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Agent pre-tool hook: reads the tool call JSON on stdin, exits 2 to block it
+    Hook(HookArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct HookArgs {
+    /// text: reason on stderr and exit 2 when blocked; json: print a permissionDecision
+    /// object (exit 0)
+    #[arg(long, value_enum, default_value_t = HookFormat::Text)]
+    pub format: HookFormat,
+    /// Block when a finding at or above this severity remains
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// SQL dialect: postgres, mysql, sqlite, generic
+    #[arg(long)]
+    pub dialect: Option<String>,
+    /// Use this config file instead of looking for preflight.toml
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Do not read any preflight.toml
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HookFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug)]
@@ -93,12 +130,36 @@ pub struct CheckArgs {
     /// paths (comma-separated; migrations are skipped)
     #[arg(long, value_name = "PATH", value_delimiter = ',')]
     pub references: Vec<PathBuf>,
+    /// Use this config file instead of looking for preflight.toml above the first path
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Do not read any preflight.toml
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Read the paths to check from FILE, one per line ('-' = stdin)
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+    /// Human output: print only the summary line (and files that could not be read)
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Human output: print how many findings each rule produced
+    #[arg(long)]
+    pub statistics: bool,
+    /// Also list the findings silenced by `preflight: allow(…)` comments
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning)
+    Sarif,
+    /// GitHub Actions workflow commands (inline annotations)
+    Github,
+    /// GitLab Code Quality report
+    Gitlab,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,8 +3,9 @@
 mod cli;
 
 use clap::Parser;
-use cli::{CheckArgs, Cli, Color, Command, FailOn, Format, ListFormat};
+use cli::{CheckArgs, Cli, Color, Command, FailOn, Format, HookArgs, HookFormat, ListFormat};
 use preflight::check::FileFacts;
+use preflight::config::{self, Config};
 use preflight::diagnostic::Severity;
 use preflight::discover::{discover, is_down_migration, lang_by_name};
 use preflight::report;
@@ -26,6 +27,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check(*args),
         Command::Rules { format } => list_rules(format),
         Command::Explain { rule } => explain(&rule),
+        Command::Init { path, force } => init(&path, force),
+        Command::Hook(args) => hook(args),
     }
 }
 
@@ -34,36 +37,140 @@ fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(EXIT_ERROR)
 }
 
-fn check(args: CheckArgs) -> ExitCode {
-    let dialect = match args.dialect.as_deref().map(|d| (d, Dialect::parse(d))) {
-        None => Dialect::default(),
+/// Use colour on stderr/stdout? `--color`, then NO_COLOR, then whether it is a terminal.
+fn use_color(choice: Color, terminal: bool) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// The config to use: `--no-config` → none; `--config FILE`; else the nearest
+/// preflight.toml above `start`. Errors are printed (with the TOML snippet) by the caller.
+fn load_config(
+    explicit: Option<&Path>,
+    no_config: bool,
+    start: &Path,
+) -> Result<Option<Config>, config::ConfigError> {
+    if no_config {
+        return Ok(None);
+    }
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => match config::find(start) {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    config::load(&path).map(Some)
+}
+
+fn config_error(e: &config::ConfigError, color: Color) -> ExitCode {
+    let color = use_color(color, std::io::stderr().is_terminal());
+    eprint!("{}", e.render(color));
+    ExitCode::from(EXIT_ERROR)
+}
+
+/// Settings from the CLI flags over the config.
+fn settings_from(
+    dialect_flag: Option<&str>,
+    select: &[String],
+    ignore: &[String],
+    cfg: Option<&Config>,
+) -> Result<Settings, String> {
+    let dialect = match dialect_flag.map(|d| (d, Dialect::parse(d))) {
+        None => cfg.and_then(|c| c.dialect).unwrap_or_default(),
         Some((_, Some(d))) => d,
         Some((d, None)) => {
-            return usage_error(format!(
+            return Err(format!(
                 "unknown dialect '{d}' (expected postgres, mysql, sqlite or generic)"
             ));
         }
     };
     let filter = RuleFilter {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        ..Default::default()
+        select: select.to_vec(),
+        ignore: ignore.to_vec(),
+        severity: cfg.map(|c| c.severity.clone()).unwrap_or_default(),
+        per_file: cfg.map(|c| c.per_file.clone()).unwrap_or_default(),
     };
     let unknown = filter.unknown_ids();
     if !unknown.is_empty() {
-        return usage_error(format!(
+        return Err(format!(
             "unknown rule or group: {} (see `preflight rules`)",
             unknown.join(", ")
         ));
     }
-    let settings = Settings {
+    Ok(Settings {
         dialect,
         filter,
-        check_down: false,
-        migrations: Vec::new(),
-        keep_text: args.database_url.is_some(),
+        check_down: cfg.and_then(|c| c.check_down).unwrap_or(false),
+        migrations: cfg.map(|c| c.migrations.clone()).unwrap_or_default(),
+        keep_text: false,
+    })
+}
+
+/// `--files-from FILE|-`: one path per line; blank lines are skipped.
+fn read_path_list(from: &Path) -> Result<Vec<PathBuf>, String> {
+    let text = if from.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read the path list from stdin: {e}"))?;
+        s
+    } else {
+        std::fs::read_to_string(from)
+            .map_err(|e| format!("cannot read the path list {}: {e}", from.display()))?
     };
-    let live = match live_options(&args, dialect) {
+    Ok(text
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty())
+        .map(PathBuf::from)
+        .collect())
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let mut paths: Vec<PathBuf> = args.paths.clone();
+    if let Some(from) = &args.files_from {
+        if from.as_os_str() == "-" && paths.iter().any(|p| p.as_os_str() == "-") {
+            return usage_error(
+                "stdin cannot be both the path list (--files-from -) and a file ('-')",
+            );
+        }
+        match read_path_list(from) {
+            Ok(list) => paths.extend(list),
+            Err(e) => return usage_error(e),
+        }
+        if paths.is_empty() {
+            // an empty list (no changed files) checks nothing, not the current directory
+            let outcome = Outcome::default();
+            return emit(&args, &outcome);
+        }
+    }
+    if paths.is_empty() {
+        paths.push(PathBuf::from("."));
+    }
+    let start = paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let cfg = match load_config(args.config.as_deref(), args.no_config, &start) {
+        Ok(c) => c,
+        Err(e) => return config_error(&e, args.color),
+    };
+    let mut settings = match settings_from(
+        args.dialect.as_deref(),
+        &args.select,
+        &args.ignore,
+        cfg.as_ref(),
+    ) {
+        Ok(s) => s,
+        Err(e) => return usage_error(e),
+    };
+    settings.keep_text = args.database_url.is_some();
+    let live = match live_options(&args, settings.dialect) {
         Ok(l) => l,
         Err(msg) => return usage_error(msg),
     };
@@ -78,15 +185,16 @@ fn check(args: CheckArgs) -> ExitCode {
         };
     }
 
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let (stdin_inputs, file_inputs): (Vec<PathBuf>, Vec<PathBuf>) =
+    let (stdin_inputs, mut file_inputs): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
+    if let Some(c) = &cfg {
+        // explicit files excluded by the config (pre-commit passes every staged file)
+        file_inputs.retain(|p| !(p.is_file() && c.excluded(p)));
+    }
 
-    let (mut files, discover_errors) = discover(&file_inputs, &|_| None, &|_| false);
+    let extra = |p: &Path| cfg.as_ref().and_then(|c| c.included(p));
+    let excluded = |p: &Path| cfg.as_ref().is_some_and(|c| c.excluded(p));
+    let (mut files, discover_errors) = discover(&file_inputs, &extra, &excluded);
     for dir in file_inputs.iter().filter(|p| p.is_dir()) {
         if !files.iter().any(|f| f.path.starts_with(dir)) {
             eprintln!(
@@ -118,6 +226,7 @@ fn check(args: CheckArgs) -> ExitCode {
         match read_stdin(&args, &settings) {
             Ok(Ok(f)) => {
                 outcome.files_checked += 1;
+                outcome.suppressed += f.suppressed.len();
                 outcome.files.push(f);
             }
             Ok(Err(e)) => outcome.errors.push(e),
@@ -161,6 +270,63 @@ fn live_options(
     .map(Some)
 }
 
+fn init(path: &Path, force: bool) -> ExitCode {
+    if path.exists() && !force {
+        return usage_error(format!(
+            "{} already exists (pass --force to overwrite it)",
+            path.display()
+        ));
+    }
+    match std::fs::write(path, config::STARTER) {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(format!("cannot write {}: {e}", path.display())),
+    }
+}
+
+fn hook(args: HookArgs) -> ExitCode {
+    // fail closed: anything that goes wrong blocks the tool call
+    let block = |msg: String| {
+        eprintln!("preflight hook: {msg}");
+        ExitCode::from(EXIT_ERROR)
+    };
+    let cfg = match load_config(args.config.as_deref(), args.no_config, Path::new(".")) {
+        Ok(c) => c,
+        Err(e) => return block(e.render(false)),
+    };
+    let settings = match settings_from(args.dialect.as_deref(), &[], &[], cfg.as_ref()) {
+        Ok(s) => s,
+        Err(e) => return block(e),
+    };
+    let mut input = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut input) {
+        return block(format!("cannot read stdin: {e}"));
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Never => None,
+    };
+    match preflight::hook::decide(&input, &settings, threshold) {
+        Err(e) => block(e),
+        Ok(preflight::hook::Decision::Allow) => ExitCode::SUCCESS,
+        Ok(preflight::hook::Decision::Deny(reason)) => match args.format {
+            HookFormat::Text => {
+                eprintln!("{reason}");
+                ExitCode::from(EXIT_ERROR)
+            }
+            HookFormat::Json => {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(preflight::hook::deny_json(&reason).as_bytes());
+                let _ = out.flush();
+                ExitCode::SUCCESS
+            }
+        },
+    }
+}
+
 fn read_stdin(
     args: &CheckArgs,
     settings: &Settings,
@@ -187,22 +353,27 @@ fn read_stdin(
 
 fn emit(args: &CheckArgs, outcome: &Outcome) -> ExitCode {
     let text = match args.format {
+        Format::Json if args.show_suppressed => report::json::render_with_suppressed(outcome),
         Format::Json => report::json::render(outcome),
+        Format::Sarif => report::sarif::render(outcome),
+        Format::Github => report::github::render(outcome),
+        Format::Gitlab => report::gitlab::render(outcome),
         Format::Human => {
             let terminal = std::io::stdout().is_terminal();
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
-            };
             let style = report::human::Style {
-                color,
+                color: use_color(args.color, terminal),
                 unicode: true,
                 width: if terminal { terminal_width() } else { 100 },
             };
-            report::human::render(outcome, style)
+            report::human::render_with(
+                outcome,
+                style,
+                report::human::Options {
+                    quiet: args.quiet,
+                    statistics: args.statistics,
+                    show_suppressed: args.show_suppressed,
+                },
+            )
         }
     };
     let mut stdout = std::io::stdout().lock();

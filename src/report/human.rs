@@ -136,6 +136,113 @@ pub fn render_diagnostic(path: &str, text: &str, d: &Diagnostic, style: Style) -
     out
 }
 
+/// What the human report shows besides the findings (CLI flags).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Only the summary (and files that could not be read).
+    pub quiet: bool,
+    /// Counts per rule.
+    pub statistics: bool,
+    /// List suppressed findings too.
+    pub show_suppressed: bool,
+}
+
+/// The full human report with options: findings, unreadable files, suppressed findings,
+/// statistics, summary and a hint line.
+pub fn render_with(outcome: &Outcome, style: Style, opts: Options) -> String {
+    if !opts.quiet {
+        let mut full = render(outcome, style);
+        // keep the summary last
+        let summary = summary(outcome);
+        full.truncate(full.len() - summary.len());
+        if opts.show_suppressed {
+            full.push_str(&suppressed_list(outcome));
+        }
+        if opts.statistics {
+            full.push_str(&statistics(outcome));
+        }
+        full.push_str(&summary);
+        if let Some(h) = hint(outcome) {
+            full.push_str(&h);
+        }
+        return full;
+    }
+    let mut out = String::new();
+    for e in &outcome.errors {
+        out.push_str(&format!("error: {}: {}\n", e.file, e.message));
+    }
+    if opts.statistics {
+        out.push_str(&statistics(outcome));
+    }
+    out.push_str(&summary(outcome));
+    out
+}
+
+/// `path:line:col: rule: message` for every suppressed finding.
+pub fn suppressed_list(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for f in &outcome.files {
+        let idx = crate::source::LineIndex::new(&f.text);
+        for d in &f.suppressed {
+            let p = idx.position(&f.text, d.span.start);
+            out.push_str(&format!(
+                "suppressed: {}:{}:{}: {}[{}]: {}\n",
+                f.path,
+                p.line,
+                p.column,
+                d.severity.as_str(),
+                d.rule,
+                d.message
+            ));
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Findings per rule, most frequent first.
+pub fn statistics(outcome: &Outcome) -> String {
+    let mut counts: std::collections::BTreeMap<(&str, Severity), usize> = Default::default();
+    for d in outcome.files.iter().flat_map(|f| &f.diagnostics) {
+        *counts.entry((d.rule.as_str(), d.severity)).or_default() += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = String::new();
+    for ((rule, sev), n) in rows {
+        out.push_str(&format!("{n:>6}  {rule:<30} {}\n", sev.as_str()));
+    }
+    if outcome.suppressed > 0 {
+        out.push_str(&format!("{:>6}  (suppressed)\n", outcome.suppressed));
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// One line on what to do next: explain the most frequent rule, or how to suppress it.
+pub fn hint(outcome: &Outcome) -> Option<String> {
+    let (f, d) = outcome
+        .files
+        .iter()
+        .flat_map(|f| f.diagnostics.iter().map(move |d| (f, d)))
+        .find(|(_, d)| {
+            !crate::rules::group_of(&d.rule).is_some_and(|g| g == crate::rules::Group::Meta)
+        })?;
+    let comment = match f.lang {
+        crate::source::Lang::Sql => "--",
+        crate::source::Lang::Shell => "#",
+    };
+    Some(format!(
+        "hint: `preflight explain {rule}` says why and what to do instead; to allow a reviewed \
+         case: `{comment} preflight: allow({rule}) <reason>`\n",
+        rule = d.rule
+    ))
+}
+
 pub fn render(outcome: &Outcome, style: Style) -> String {
     let mut out = String::new();
     for f in &outcome.files {

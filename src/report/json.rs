@@ -6,7 +6,32 @@ use crate::run::Outcome;
 use serde_json::{Value, json};
 
 pub fn render(outcome: &Outcome) -> String {
-    let diagnostics: Vec<Value> = located(&outcome.files)
+    finish(document(outcome))
+}
+
+/// v1 plus `suppressed_diagnostics` (same shape as `diagnostics`), for `--show-suppressed`.
+pub fn render_with_suppressed(outcome: &Outcome) -> String {
+    let mut doc = document(outcome);
+    let files: Vec<crate::run::FileOutcome> = outcome
+        .files
+        .iter()
+        .map(|f| crate::run::FileOutcome {
+            diagnostics: f.suppressed.clone(),
+            ..f.clone()
+        })
+        .collect();
+    doc["suppressed_diagnostics"] = Value::Array(diagnostics(&files));
+    finish(doc)
+}
+
+fn finish(doc: Value) -> String {
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
+
+fn diagnostics(files: &[crate::run::FileOutcome]) -> Vec<Value> {
+    located(files)
         .into_iter()
         .map(|l| {
             let mut v = json!({
@@ -29,8 +54,12 @@ pub fn render(outcome: &Outcome) -> String {
             }
             v
         })
-        .collect();
-    let doc = json!({
+        .collect()
+}
+
+fn document(outcome: &Outcome) -> Value {
+    let diagnostics = diagnostics(&outcome.files);
+    json!({
         "version": 1,
         "tool": {"name": "preflight", "version": env!("CARGO_PKG_VERSION")},
         "summary": {
@@ -41,8 +70,5 @@ pub fn render(outcome: &Outcome) -> String {
         },
         "diagnostics": diagnostics,
         "errors": outcome.errors,
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
-    s.push('\n');
-    s
+    })
 }

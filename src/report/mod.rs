@@ -1,7 +1,10 @@
 //! Reporters: turn an [`Outcome`] into text. They know nothing of SQL or shell.
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod sarif;
 
 use crate::diagnostic::Diagnostic;
 use crate::run::FileOutcome;
@@ -53,4 +56,51 @@ fn snippet(text: &str, start: usize, end: usize) -> String {
     } else {
         folded
     }
+}
+
+/// A fingerprint per located diagnostic that survives unrelated edits: a hash of the rule,
+/// the file, the whitespace-normalised snippet and the occurrence index of that
+/// (rule, snippet) pair in the file — no line numbers, so inserting lines above a finding
+/// does not change it.
+pub fn fingerprints(located: &[Located<'_>]) -> Vec<String> {
+    let mut seen: std::collections::HashMap<(&str, &str, &str), usize> =
+        std::collections::HashMap::new();
+    located
+        .iter()
+        .map(|l| {
+            let n = seen
+                .entry((
+                    l.file.path.as_str(),
+                    l.diag.rule.as_str(),
+                    l.snippet.as_str(),
+                ))
+                .or_insert(0);
+            let occurrence = *n;
+            *n += 1;
+            let key = format!(
+                "{}\0{}\0{}\0{occurrence}",
+                l.diag.rule,
+                l.file.path.replace('\\', "/"),
+                l.snippet
+            );
+            format!(
+                "{:016x}{:016x}",
+                fnv1a(key.as_bytes(), FNV_OFFSET),
+                fnv1a(key.as_bytes(), FNV_OFFSET_2)
+            )
+        })
+        .collect()
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_OFFSET_2: u64 = 0x6c62_272e_07bb_0142;
+
+/// FNV-1a, 64 bit: stable across versions and platforms (unlike `DefaultHasher`).
+fn fnv1a(bytes: &[u8], offset: u64) -> u64 {
+    let mut h = offset;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }

@@ -1,0 +1,66 @@
+//! GitHub Actions workflow commands: one `::error …::message` line per finding, shown as
+//! inline annotations on the pull request.
+
+use super::located;
+use crate::diagnostic::Severity;
+use crate::run::Outcome;
+
+/// Escape a command's message (data).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a command property value (also `:` and `,`).
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for l in located(&outcome.files) {
+        let cmd = match l.diag.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut msg = l.diag.message.clone();
+        if !l.diag.help.is_empty() {
+            msg.push_str("\nhelp: ");
+            msg.push_str(&l.diag.help);
+        }
+        msg.push_str(&format!("\n(`preflight explain {}`)", l.diag.rule));
+        out.push_str(&format!(
+            "::{cmd} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            escape_property(&l.file.path),
+            l.start.line,
+            l.start.column,
+            l.end.line,
+            l.end.column,
+            escape_property(&format!("preflight {}", l.diag.rule)),
+            escape_data(&msg),
+        ));
+    }
+    for e in &outcome.errors {
+        out.push_str(&format!(
+            "::error file={},title={}::{}\n",
+            escape_property(&e.file),
+            escape_property("preflight could not check this file"),
+            escape_data(&e.message)
+        ));
+    }
+    out.push_str(&super::human::summary(outcome));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_data("50%\r\nx: a, b"), "50%25%0D%0Ax: a, b");
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+}

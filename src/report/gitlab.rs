@@ -1,0 +1,58 @@
+//! GitLab Code Quality report (a JSON array of issues), for `artifacts:reports:codequality`.
+
+use super::{fingerprints, located};
+use crate::diagnostic::Severity;
+use crate::run::Outcome;
+use serde_json::{Value, json};
+
+fn severity(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Error => "critical",
+        Severity::Warning => "major",
+        Severity::Info => "info",
+    }
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let located = located(&outcome.files);
+    let prints = fingerprints(&located);
+    let mut issues: Vec<Value> = located
+        .iter()
+        .zip(prints)
+        .map(|(l, fp)| {
+            let mut description = l.diag.message.clone();
+            if !l.diag.help.is_empty() {
+                description.push_str(" — ");
+                description.push_str(&l.diag.help);
+            }
+            json!({
+                "type": "issue",
+                "engine_name": "preflight",
+                "check_name": l.diag.rule,
+                "description": description,
+                "categories": ["Bug Risk"],
+                "severity": severity(l.diag.severity),
+                "fingerprint": fp,
+                "location": {
+                    "path": l.file.path.strip_prefix("./").unwrap_or(&l.file.path),
+                    "lines": {"begin": l.start.line, "end": l.end.line},
+                },
+            })
+        })
+        .collect();
+    for e in &outcome.errors {
+        issues.push(json!({
+            "type": "issue",
+            "engine_name": "preflight",
+            "check_name": "preflight-error",
+            "description": format!("preflight could not check this file: {}", e.message),
+            "categories": ["Bug Risk"],
+            "severity": "blocker",
+            "fingerprint": format!("error:{}", e.file),
+            "location": {"path": e.file, "lines": {"begin": 1, "end": 1}},
+        }));
+    }
+    let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".to_string());
+    s.push('\n');
+    s
+}

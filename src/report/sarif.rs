@@ -1,0 +1,139 @@
+//! SARIF 2.1.0 (one run) for GitHub code scanning and other SARIF viewers.
+
+use super::{fingerprints, located};
+use crate::diagnostic::Severity;
+use crate::rules;
+use crate::run::Outcome;
+use serde_json::{Value, json};
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Where a rule's documentation lives: the repository's `rules/<id>.md` when Cargo.toml
+/// names a repository, else the path inside the preflight sources (also shown by
+/// `preflight explain <id>`).
+pub fn help_uri(id: &str) -> String {
+    let repo = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    if repo.is_empty() {
+        rules::url(id)
+    } else {
+        format!("{repo}/blob/main/{}", rules::url(id))
+    }
+}
+
+fn level(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The text of one `## Section` of a rule doc (up to the next `## `).
+fn section<'a>(body: &'a str, title: &str) -> Option<&'a str> {
+    let start = body.find(&format!("## {title}\n"))? + title.len() + 4;
+    let rest = &body[start..];
+    let end = rest.find("\n## ").unwrap_or(rest.len());
+    Some(rest[..end].trim())
+}
+
+fn uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    p.strip_prefix("./").map(str::to_string).unwrap_or(p)
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let all = rules::all();
+    let rule_objs: Vec<Value> = all
+        .iter()
+        .map(|m| {
+            let body = rules::doc_body(m.doc);
+            let full = section(body, "What it catches").unwrap_or(&m.summary);
+            json!({
+                "id": m.id,
+                "name": m.id,
+                "shortDescription": {"text": m.summary},
+                "fullDescription": {"text": full},
+                "help": {"text": body, "markdown": body},
+                "helpUri": help_uri(&m.id),
+                "defaultConfiguration": {"level": level(m.severity)},
+                "properties": {"tags": [m.group.as_str()]},
+            })
+        })
+        .collect();
+    let located = located(&outcome.files);
+    let prints = fingerprints(&located);
+    let results: Vec<Value> = located
+        .iter()
+        .zip(&prints)
+        .map(|(l, fp)| {
+            let mut text = l.diag.message.clone();
+            if !l.diag.help.is_empty() {
+                text.push_str("\nhelp: ");
+                text.push_str(&l.diag.help);
+            }
+            let mut artifact = json!({"uri": uri(&l.file.path)});
+            if !l.file.path.starts_with('/') {
+                artifact["uriBaseId"] = json!("%SRCROOT%");
+            }
+            let mut result = json!({
+                "ruleId": l.diag.rule,
+                "level": level(l.diag.severity),
+                "message": {"text": text},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": artifact,
+                        "region": {
+                            "startLine": l.start.line,
+                            "startColumn": l.start.column,
+                            "endLine": l.end.line,
+                            "endColumn": l.end.column,
+                            "snippet": {"text": l.snippet},
+                        }
+                    }
+                }],
+                "partialFingerprints": {"preflight/v1": fp},
+            });
+            if let Some(i) = all.iter().position(|m| m.id == l.diag.rule) {
+                result["ruleIndex"] = json!(i);
+            }
+            result
+        })
+        .collect();
+    let notifications: Vec<Value> = outcome
+        .errors
+        .iter()
+        .map(|e| {
+            json!({
+                "level": "error",
+                "message": {"text": format!("{}: {}", e.file, e.message)},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(&e.file)}}}],
+            })
+        })
+        .collect();
+    let mut doc = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "preflight",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rule_objs,
+            }},
+            "invocations": [{
+                "executionSuccessful": outcome.errors.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+            "results": results,
+            "properties": {"filesChecked": outcome.files_checked, "suppressed": outcome.suppressed},
+        }],
+    });
+    let repo = env!("CARGO_PKG_REPOSITORY");
+    if !repo.is_empty() {
+        doc["runs"][0]["tool"]["driver"]["informationUri"] = json!(repo);
+    }
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
