@@ -103,7 +103,10 @@ impl ConfigError {
             .with_links(false)
             .with_width(100);
         let mut out = String::new();
-        let named = NamedConfig(self);
+        let named = NamedConfig(
+            self,
+            miette::NamedSource::new(&self.path, self.text.clone()),
+        );
         if handler.render_report(&mut out, &named).is_err() {
             out = format!("error: {self}\n");
         }
@@ -112,7 +115,7 @@ impl ConfigError {
 }
 
 /// Wraps the error so the snippet is titled with the config's path.
-struct NamedConfig<'a>(&'a ConfigError);
+struct NamedConfig<'a>(&'a ConfigError, miette::NamedSource<String>);
 impl std::fmt::Debug for NamedConfig<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Display::fmt(self, f)
@@ -132,7 +135,10 @@ impl miette::Diagnostic for NamedConfig<'_> {
         self.0.help()
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.0.source_code()
+        self.0
+            .span
+            .as_ref()
+            .map(|_| &self.1 as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         self.0.labels()
@@ -173,7 +179,12 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     loop {
         let candidate = dir.join(FILE_NAME);
         if candidate.is_file() {
-            return Some(candidate);
+            // shown relative to the current directory when it is below it
+            let cwd = std::env::current_dir().ok();
+            return Some(
+                cwd.and_then(|c| candidate.strip_prefix(&c).ok().map(Path::to_path_buf))
+                    .unwrap_or(candidate),
+            );
         }
         if !dir.pop() {
             return None;
