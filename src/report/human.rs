@@ -229,9 +229,11 @@ pub fn hint(outcome: &Outcome) -> Option<String> {
         .files
         .iter()
         .flat_map(|f| f.diagnostics.iter().map(move |d| (f, d)))
-        .find(|(_, d)| {
+        .filter(|(_, d)| {
             !crate::rules::group_of(&d.rule).is_some_and(|g| g == crate::rules::Group::Meta)
-        })?;
+        })
+        // the first of the most severe findings
+        .min_by_key(|(_, d)| d.severity)?;
     let comment = match f.lang {
         crate::source::Lang::Sql => "--",
         crate::source::Lang::Shell => "#",
