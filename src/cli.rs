@@ -47,13 +47,15 @@ pub struct HookArgs {
     /// object (exit 0)
     #[arg(long, value_enum, default_value_t = HookFormat::Text)]
     pub format: HookFormat,
-    /// Block when a finding at or above this severity remains
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    /// Block when a finding at or above this severity remains (default warning: an agent
+    /// cannot weigh a warning the way a reviewer can)
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
     /// SQL dialect: postgres, mysql, sqlite, generic
     #[arg(long)]
     pub dialect: Option<String>,
-    /// Use this config file instead of looking for preflight.toml
+    /// Use this config file instead of looking for preflight.toml in the current directory
+    /// and above
     #[arg(long)]
     pub config: Option<PathBuf>,
     /// Do not read any preflight.toml

@@ -131,10 +131,12 @@ pub fn decide(
         };
         let out = check_text(&i.name, i.text.into_bytes(), i.lang, facts, settings)
             .map_err(|e| format!("{}: {}", e.file, e.message))?;
+        // `parse-error` says how sure preflight is, not that data is at risk (the statement
+        // is still checked by its tokens); edits are fragments that often do not parse
         let hits: Vec<Diagnostic> = out
             .diagnostics
             .iter()
-            .filter(|d| d.severity <= threshold)
+            .filter(|d| d.severity <= threshold && d.rule != "parse-error")
             .cloned()
             .collect();
         if !hits.is_empty() {

@@ -124,7 +124,6 @@ pub fn render(outcome: &Outcome) -> String {
                 "executionSuccessful": outcome.errors.is_empty(),
                 "toolExecutionNotifications": notifications,
             }],
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
             "results": results,
             "properties": {"filesChecked": outcome.files_checked, "suppressed": outcome.suppressed},
         }],

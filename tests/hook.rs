@@ -1,0 +1,175 @@
+//! `preflight hook` decisions for recorded Claude Code PreToolUse payloads (`tests/hook/`).
+//!
+//! File names say what must happen:
+//! - `allow--<what>.json`: exit 0, no output;
+//! - `deny--<rule>--<what>.json`: exit 2, the reason on stderr names `<rule>`;
+//! - `deny-shell--<rule>--<what>.json`: the same, but it needs the shell front end's rules
+//!   (`rm-parent-path`, `terraform-destroy`, SQL inside `psql -c`/heredocs);
+//! - `malformed--<what>.json`: exit 2 (fail closed) with a message.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn hook(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .arg("hook")
+        .arg("--no-config")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    if let Some(mut pipe) = child.stdin.take() {
+        let _ = pipe.write_all(input);
+    }
+    child.wait_with_output().expect("binary finishes")
+}
+
+fn payloads(prefix: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hook");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("tests/hook exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{prefix}--")) && n.ends_with(".json"))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn name(p: &Path) -> String {
+    p.file_stem()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn check_denials(prefix: &str) {
+    let files = payloads(prefix);
+    assert!(!files.is_empty());
+    let mut failures = Vec::new();
+    for f in files {
+        let n = name(&f);
+        let rule = n.split("--").nth(1).unwrap_or_default().to_string();
+        let o = hook(&[], &std::fs::read(&f).expect("readable"));
+        let err = String::from_utf8_lossy(&o.stderr);
+        if o.status.code() != Some(2) || !err.contains(&format!("[{rule}]")) {
+            failures.push(format!(
+                "{n}: expected a block naming {rule}, got exit {:?}\nstderr: {err}",
+                o.status.code()
+            ));
+        } else if !o.stdout.is_empty() {
+            failures.push(format!("{n}: text mode printed to stdout"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn harmless_calls_pass_silently() {
+    let files = payloads("allow");
+    assert!(files.len() >= 10, "at least ten harmless payloads");
+    let mut failures = Vec::new();
+    for f in files {
+        let o = hook(&[], &std::fs::read(&f).expect("readable"));
+        if o.status.code() != Some(0) || !o.stdout.is_empty() || !o.stderr.is_empty() {
+            failures.push(format!(
+                "{}: exit {:?}\nstdout: {}\nstderr: {}",
+                name(&f),
+                o.status.code(),
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn destructive_sql_writes_are_blocked() {
+    check_denials("deny");
+}
+
+#[test]
+#[ignore = "needs shell rules (shell front end)"]
+fn destructive_commands_are_blocked() {
+    check_denials("deny-shell");
+}
+
+#[test]
+fn the_reason_names_rule_snippet_and_alternative() {
+    let f = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/hook/deny--drop-table--write-migration.json");
+    let o = hook(&[], &std::fs::read(f).expect("readable"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("/home/dev/app/migrations/0042.sql"), "{err}");
+    assert!(err.contains("error[drop-table]"), "{err}");
+    assert!(err.contains("> line 1: DROP TABLE users"), "{err}");
+    assert!(err.contains("instead: rename it"), "{err}");
+    assert!(err.lines().count() <= 8, "short: {err}");
+}
+
+#[test]
+fn malformed_input_fails_closed() {
+    let files = payloads("malformed");
+    assert!(files.len() >= 3);
+    for f in files {
+        for args in [&[][..], &["--format", "json"][..]] {
+            let o = hook(args, &std::fs::read(&f).expect("readable"));
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{}: {err}", name(&f));
+            assert!(err.starts_with("preflight hook: "), "{}: {err}", name(&f));
+        }
+    }
+    let o = hook(&[], b"");
+    assert_eq!(o.status.code(), Some(2), "empty stdin blocks");
+}
+
+#[test]
+fn json_format_prints_a_permission_decision() {
+    let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hook/deny--truncate--edit-sql.json");
+    let o = hook(&["--format", "json"], &std::fs::read(f).expect("readable"));
+    assert_eq!(o.status.code(), Some(0), "JSON answers are read on exit 0");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    let out = &v["hookSpecificOutput"];
+    assert_eq!(out["hookEventName"], "PreToolUse");
+    assert_eq!(out["permissionDecision"], "deny");
+    assert!(
+        out["permissionDecisionReason"]
+            .as_str()
+            .is_some_and(|r| r.contains("[truncate]")),
+        "{v}"
+    );
+    // allowed: nothing at all
+    let ok = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hook/allow--ls.json");
+    let o = hook(&["--format", "json"], &std::fs::read(ok).expect("readable"));
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn fail_on_controls_what_blocks() {
+    let f = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/hook/deny--delete-null-predicate--write.json");
+    let input = std::fs::read(f).expect("readable");
+    assert_eq!(
+        hook(&[], &input).status.code(),
+        Some(2),
+        "warnings block by default"
+    );
+    assert_eq!(hook(&["--fail-on", "error"], &input).status.code(), Some(0));
+    let drop = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/hook/deny--drop-table--write-migration.json"),
+    )
+    .expect("readable");
+    assert_eq!(hook(&["--fail-on", "never"], &drop).status.code(), Some(0));
+}
