@@ -17,4 +17,9 @@ if ! scripts/pg-cluster.sh find >/dev/null 2>&1; then
   fi
 fi
 
+# pre-commit (pip package) for tests/precommit.rs, which runs this repo's hook for real
+if ! command -v pre-commit >/dev/null 2>&1; then
+  python3 -m pip install --quiet pre-commit
+fi
+export PREFLIGHT_REQUIRE_PRE_COMMIT=1
 exec cargo test --all-targets "$@"

@@ -130,8 +130,21 @@ fn read_path_list(from: &Path) -> Result<Vec<PathBuf>, String> {
         .collect())
 }
 
+/// SQL or shell by extension or `#!` line (config `include` is applied later).
+fn classifiable(p: &Path) -> bool {
+    if lang_by_name(p).is_some() {
+        return true;
+    }
+    let mut head = [0u8; 256];
+    let n = std::fs::File::open(p)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    preflight::discover::lang_by_shebang(&head[..n]).is_some()
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let mut paths: Vec<PathBuf> = args.paths.clone();
+    let mut listed: std::collections::HashSet<PathBuf> = Default::default();
     if let Some(from) = &args.files_from {
         if from.as_os_str() == "-" && paths.iter().any(|p| p.as_os_str() == "-") {
             return usage_error(
@@ -139,7 +152,12 @@ fn check(args: CheckArgs) -> ExitCode {
             );
         }
         match read_path_list(from) {
-            Ok(list) => paths.extend(list),
+            // a list is like a walk: files that are neither SQL nor shell are skipped (a
+            // `git diff --name-only` lists everything); missing files stay errors
+            Ok(list) => {
+                listed = list.iter().cloned().collect();
+                paths.extend(list);
+            }
             Err(e) => return usage_error(e),
         }
         if paths.is_empty() {
@@ -191,6 +209,12 @@ fn check(args: CheckArgs) -> ExitCode {
         // explicit files excluded by the config (pre-commit passes every staged file)
         file_inputs.retain(|p| !(p.is_file() && c.excluded(p)));
     }
+    file_inputs.retain(|p| {
+        !listed.contains(p)
+            || !p.is_file()
+            || classifiable(p)
+            || cfg.as_ref().is_some_and(|c| c.included(p).is_some())
+    });
 
     let extra = |p: &Path| cfg.as_ref().and_then(|c| c.included(p));
     let excluded = |p: &Path| cfg.as_ref().is_some_and(|c| c.excluded(p));

@@ -5,8 +5,9 @@
 //!
 //! pre-commit builds the hook with `cargo install` (`language: rust`); the build directory
 //! and pre-commit's cache live under `target/tmp`, so only the first run pays for a full
-//! build (compiled with debug-like release settings to keep it short). Skipped, loudly, when `pre-commit` is not installed (scripts/test.sh
-//! installs it and sets PREFLIGHT_REQUIRE_PRE_COMMIT=1, which turns the skip into a failure).
+//! build (made with debug-like release settings to keep it short). Skipped, loudly, when
+//! `pre-commit` is not installed (scripts/test.sh installs it and sets
+//! PREFLIGHT_REQUIRE_PRE_COMMIT=1, which turns the skip into a failure).
 
 use std::path::Path;
 use std::process::{Command, Output};
