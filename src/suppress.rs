@@ -712,4 +712,56 @@ mod tests {
         assert!(s.comments.is_empty());
         assert_eq!(s.lines.len(), 2);
     }
+
+    #[test]
+    fn never_panics_on_odd_text() {
+        let pieces = [
+            "# preflight: allow(drop-table) r\n",
+            "-- preflight: allow(drop-table) r\n",
+            "-- preflight: allow-file(x)",
+            "/* preflight: allow(drop-table) y */",
+            "\\",
+            "\\é",
+            "'",
+            "\"",
+            "`",
+            "<<",
+            "<<-'E'\n",
+            "E\n",
+            "$'",
+            "é",
+            "😀",
+            "\n",
+            " ",
+            ";",
+            "DROP TABLE t",
+            "#",
+            "preflight:",
+            "allow(",
+            ")",
+            "$$",
+            "\r\n",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            for _ in 0..12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                t.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let diags: Vec<Diagnostic> = t
+                .char_indices()
+                .step_by(3)
+                .map(|(i, _)| Diagnostic::new("drop-table", Span::new(i, t.len()), "x"))
+                .collect();
+            for lang in [Lang::Sql, Lang::Shell] {
+                let n = diags.len();
+                let a = apply(&t, lang, Dialect::Postgres, diags.clone());
+                let metas = a.kept.iter().filter(|d| d.rule != "drop-table").count();
+                assert_eq!(a.kept.len() - metas + a.suppressed.len(), n, "{t:?}");
+            }
+        }
+    }
 }
