@@ -52,7 +52,10 @@ struct Suppression {
 
 /// What a `preflight:` comment says. `None`: not a preflight comment at all.
 /// `Some(Err(..))`: it starts with `preflight:` but is not a valid directive.
-fn parse_directive(body: &str) -> Option<Result<(bool, Vec<String>, String), String>> {
+/// `(allow-file?, rule ids, reason)`.
+type Parsed = (bool, Vec<String>, String);
+
+fn parse_directive(body: &str) -> Option<Result<Parsed, String>> {
     let rest = body.trim_start().strip_prefix("preflight:")?.trim_start();
     let (file, rest) = if let Some(r) = rest.strip_prefix("allow-file") {
         (true, r)

@@ -230,7 +230,7 @@ pub fn hint(outcome: &Outcome) -> Option<String> {
         .iter()
         .flat_map(|f| f.diagnostics.iter().map(move |d| (f, d)))
         .filter(|(_, d)| {
-            !crate::rules::group_of(&d.rule).is_some_and(|g| g == crate::rules::Group::Meta)
+            crate::rules::group_of(&d.rule).is_none_or(|g| g != crate::rules::Group::Meta)
         })
         // the first of the most severe findings
         .min_by_key(|(_, d)| d.severity)?;
