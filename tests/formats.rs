@@ -123,6 +123,8 @@ fn check_sarif(doc: &Value) {
     let runs = arr(&doc["runs"], "runs");
     assert_eq!(runs.len(), 1, "one run");
     let run = &runs[0];
+    // preflight's columns count characters; SARIF's default is UTF-16 code units
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
     let driver = obj(&run["tool"]["driver"], "runs[0].tool.driver");
     assert_eq!(string(&driver["name"], "driver.name"), "preflight");
     let rules = arr(&run["tool"]["driver"]["rules"], "driver.rules");

@@ -81,6 +81,11 @@ fn pre_commit_blocks_a_drop_table_migration_until_it_has_a_reason() {
             .env("GIT_COMMITTER_NAME", "t")
             .env("GIT_COMMITTER_EMAIL", "t@example.com"))
     };
+    // drop the clones and environments of earlier HEADs (their temporary repos are gone)
+    let _ = Command::new("pre-commit")
+        .arg("gc")
+        .env("PRE_COMMIT_HOME", cache.join("home"))
+        .output();
     assert!(git(&["init", "-q", "-b", "main"]).status.success());
     std::fs::write(
         repo.join(".pre-commit-config.yaml"),

@@ -124,6 +124,8 @@ pub fn render(outcome: &Outcome) -> String {
                 "executionSuccessful": outcome.errors.is_empty(),
                 "toolExecutionNotifications": notifications,
             }],
+            // columns count characters, as in every preflight format
+            "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": {"filesChecked": outcome.files_checked, "suppressed": outcome.suppressed},
         }],
