@@ -20,6 +20,10 @@ fi
 # pre-commit (pip package) for tests/precommit.rs, which runs this repo's hook for real
 if ! command -v pre-commit >/dev/null 2>&1; then
   python3 -m pip install --quiet pre-commit
+  # pip's script directory may not be on PATH (user installs, pyenv before a rehash)
+  PATH="$PATH:$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+  PATH="$PATH:$(python3 -m site --user-base)/bin"
+  export PATH
 fi
 export PREFLIGHT_REQUIRE_PRE_COMMIT=1
 exec cargo test --all-targets "$@"
