@@ -73,6 +73,8 @@ fn config_error(e: &config::ConfigError, color: Color) -> ExitCode {
 }
 
 /// Settings from the CLI flags over the config.
+// field by field, so fields other branches add to Settings keep their defaults
+#[allow(clippy::field_reassign_with_default)]
 fn settings_from(
     dialect_flag: Option<&str>,
     select: &[String],
@@ -101,13 +103,12 @@ fn settings_from(
             unknown.join(", ")
         ));
     }
-    Ok(Settings {
-        dialect,
-        filter,
-        check_down: cfg.and_then(|c| c.check_down).unwrap_or(false),
-        migrations: cfg.map(|c| c.migrations.clone()).unwrap_or_default(),
-        keep_text: false,
-    })
+    let mut settings = Settings::default();
+    settings.dialect = dialect;
+    settings.filter = filter;
+    settings.check_down = cfg.and_then(|c| c.check_down).unwrap_or(false);
+    settings.migrations = cfg.map(|c| c.migrations.clone()).unwrap_or_default();
+    Ok(settings)
 }
 
 /// `--files-from FILE|-`: one path per line; blank lines are skipped.
