@@ -34,7 +34,10 @@ fn field<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
 
-fn inputs(payload: &Value) -> Result<(String, Vec<Input>), String> {
+fn inputs(
+    payload: &Value,
+    excluded: &dyn Fn(&Path) -> bool,
+) -> Result<(String, Vec<Input>), String> {
     let obj = payload
         .as_object()
         .ok_or("hook input is not a JSON object")?;
@@ -89,6 +92,9 @@ fn inputs(payload: &Value) -> Result<(String, Vec<Input>), String> {
                     .collect::<Result<_, _>>()?,
             };
             let p = Path::new(path);
+            if excluded(p) {
+                return Ok((tool, out));
+            }
             for text in texts {
                 let lang = lang_by_name(p).or_else(|| {
                     if p.extension().is_none() {
@@ -118,9 +124,19 @@ pub fn decide(
     settings: &Settings,
     fail_on: Option<Severity>,
 ) -> Result<Decision, String> {
+    decide_with(input, settings, fail_on, &|_| false)
+}
+
+/// [`decide`], skipping writes to files the config excludes.
+pub fn decide_with(
+    input: &[u8],
+    settings: &Settings,
+    fail_on: Option<Severity>,
+    excluded: &dyn Fn(&Path) -> bool,
+) -> Result<Decision, String> {
     let payload: Value =
         serde_json::from_slice(input).map_err(|e| format!("hook input is not valid JSON: {e}"))?;
-    let (tool, inputs) = inputs(&payload)?;
+    let (tool, inputs) = inputs(&payload, excluded)?;
     let Some(threshold) = fail_on else {
         return Ok(Decision::Allow);
     };

@@ -334,7 +334,8 @@ fn hook(args: HookArgs) -> ExitCode {
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Never => None,
     };
-    match preflight::hook::decide(&input, &settings, threshold) {
+    let excluded = |p: &Path| cfg.as_ref().is_some_and(|c| c.excluded(p));
+    match preflight::hook::decide_with(&input, &settings, threshold, &excluded) {
         Err(e) => block(e),
         Ok(preflight::hook::Decision::Allow) => ExitCode::SUCCESS,
         Ok(preflight::hook::Decision::Deny(reason)) => match args.format {

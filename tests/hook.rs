@@ -173,3 +173,48 @@ fn fail_on_controls_what_blocks() {
     .expect("readable");
     assert_eq!(hook(&["--fail-on", "never"], &drop).status.code(), Some(0));
 }
+
+#[test]
+fn the_config_applies_to_the_hook() {
+    let t = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        t.path().join("preflight.toml"),
+        "exclude = [\"vendor\"]\n[rules]\ntruncate = \"off\"\n",
+    )
+    .expect("write");
+    let run = |payload: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
+            .arg("hook")
+            .current_dir(t.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("binary runs");
+        if let Some(mut pipe) = child.stdin.take() {
+            let _ = pipe.write_all(payload.as_bytes());
+        }
+        child.wait_with_output().expect("finishes").status.code()
+    };
+    let write = |path: &str, sql: &str| {
+        serde_json::json!({"tool_name": "Write", "tool_input": {"file_path": path, "content": sql}})
+            .to_string()
+    };
+    assert_eq!(
+        run(&write("vendor/x.sql", "DROP TABLE t;")),
+        Some(0),
+        "excluded"
+    );
+    assert_eq!(run(&write("db/x.sql", "TRUNCATE t;")), Some(0), "rule off");
+    assert_eq!(run(&write("db/x.sql", "DROP TABLE t;")), Some(2));
+    std::fs::write(
+        t.path().join("preflight.toml"),
+        "[rules]\nno-such = \"off\"\n",
+    )
+    .expect("write");
+    assert_eq!(
+        run(&write("db/x.sql", "SELECT 1;")),
+        Some(2),
+        "a broken config blocks"
+    );
+}
