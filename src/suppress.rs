@@ -198,6 +198,8 @@ fn scan_shell(text: &str) -> ShellScan {
     let mut pending: Vec<(String, bool)> = Vec::new(); // heredoc terminators, strip tabs
     let mut quote: Option<u8> = None;
     let mut prev_word_boundary = true;
+    // inside `$(( … ))` / `(( … ))`, `<<` is a shift, not a heredoc
+    let mut arith = 0usize;
     while i < b.len() {
         let c = b[i];
         if let Some(q) = quote {
@@ -275,7 +277,27 @@ fn scan_shell(text: &str) -> ShellScan {
                 i = end;
                 continue;
             }
-            b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => {
+            b'(' if b.get(i + 1) == Some(&b'(') => {
+                cur_start.get_or_insert(i);
+                arith += 1;
+                i += 2;
+                prev_word_boundary = true;
+                continue;
+            }
+            b')' if arith > 0 && b.get(i + 1) == Some(&b')') => {
+                arith -= 1;
+                i += 2;
+                prev_word_boundary = true;
+                continue;
+            }
+            b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) == Some(&b'<') => {
+                // a here-string (`<<<`), not a heredoc
+                cur_start.get_or_insert(i);
+                i += 3;
+                prev_word_boundary = true;
+                continue;
+            }
+            b'<' if arith == 0 && b.get(i + 1) == Some(&b'<') => {
                 cur_start.get_or_insert(i);
                 let mut p = i + 2;
                 let strip = b.get(p) == Some(&b'-');
@@ -707,6 +729,14 @@ mod tests {
         let a = apply(t, Lang::Shell, Dialect::Postgres, diags);
         assert_eq!(a.suppressed.len(), 1);
         assert_eq!(rules_of(&a.kept), ["drop-table"]);
+    }
+
+    #[test]
+    fn shifts_and_here_strings_are_not_heredocs() {
+        let s = scan_shell("x=$((1 << 2))\ny=$(( a<<b ))\ncat <<< \"$x\"\n# c\nls\n");
+        assert_eq!(s.comments.len(), 1, "the comment after them is still found");
+        assert!(s.heredocs.is_empty());
+        assert_eq!(s.lines.len(), 4);
     }
 
     #[test]
