@@ -172,7 +172,7 @@ fn reason(tool: &str, blocking: &[(FileOutcome, Vec<Diagnostic>)]) -> String {
         format!("this write to {}", blocking[0].0.path)
     };
     let total: usize = blocking.iter().map(|(_, h)| h.len()).sum();
-    let mut s = format!("preflight blocked {what}: it would destroy data.\n");
+    let mut s = format!("preflight blocked {what}: it may destroy data.\n");
     let mut shown = 0;
     for (f, hits) in blocking {
         let idx = LineIndex::new(&f.text);
