@@ -439,6 +439,46 @@ fn collect(
     out
 }
 
+/// Rules whose findings are added after [`apply`] ran (the live database check); [`apply`]
+/// does not call their suppressions unused, [`apply_late`] applies them.
+fn is_late(rule: &str) -> bool {
+    crate::rules::group_of(rule) == Some(crate::rules::Group::Live)
+}
+
+/// Apply the suppression comments of `text` to findings produced after [`apply`] (the live
+/// check): coverage only; malformed or unused comments were reported by [`apply`].
+pub fn apply_late(text: &str, lang: Lang, dialect: Dialect, diags: Vec<Diagnostic>) -> Applied {
+    if !text.contains("preflight:") {
+        return Applied {
+            kept: diags,
+            suppressed: Vec::new(),
+        };
+    }
+    let mut ignored = Vec::new();
+    let sups = collect(text, lang, dialect, &mut ignored);
+    let mut out = Applied::default();
+    for d in diags {
+        if sups.iter().any(|s| covers(s, &d)) {
+            out.suppressed.push(d);
+        } else {
+            out.kept.push(d);
+        }
+    }
+    out
+}
+
+/// Does this (reasoned) suppression silence `d`?
+fn covers(s: &Suppression, d: &Diagnostic) -> bool {
+    !s.directive.reason.is_empty()
+        && s.directive.rules.contains(&d.rule)
+        && match &s.scope {
+            Scope::File => true,
+            Scope::Ranges(rs) => rs
+                .iter()
+                .any(|r| r.start <= d.span.start && d.span.start < r.end.max(r.start + 1)),
+        }
+}
+
 /// Apply the suppression comments of `text` to `diags`.
 pub fn apply(text: &str, lang: Lang, dialect: Dialect, diags: Vec<Diagnostic>) -> Applied {
     // most files have no directive: skip the lexing
@@ -513,7 +553,7 @@ pub fn apply(text: &str, lang: Lang, dialect: Dialect, diags: Vec<Diagnostic>) -
             .rules
             .iter()
             .zip(used)
-            .filter(|(r, u)| !**u && crate::rules::meta(r).is_some())
+            .filter(|(r, u)| !**u && crate::rules::meta(r).is_some() && !is_late(r))
             .map(|(r, _)| r.as_str())
             .collect();
         if !unknown.is_empty() {
@@ -672,6 +712,21 @@ mod tests {
         );
         assert!(a.kept[0].message.contains("no-such-rule"));
         assert!(a.kept[1].message.contains("drop-table"));
+    }
+
+    #[test]
+    fn live_rules_are_applied_late_and_never_unused() {
+        let t = "-- preflight: allow(live-blast-radius) archived first, see #9\nDELETE FROM u WHERE x IS NULL;\nDELETE FROM v WHERE x IS NULL;\n";
+        let a = apply(t, Lang::Sql, Dialect::Postgres, vec![]);
+        assert!(a.kept.is_empty(), "not unused: {:?}", a.kept);
+        let late = vec![
+            d("live-blast-radius", t, "DELETE FROM u"),
+            d("live-blast-radius", t, "DELETE FROM v"),
+        ];
+        let a = apply_late(t, Lang::Sql, Dialect::Postgres, late);
+        assert_eq!(a.suppressed.len(), 1);
+        assert_eq!(a.kept.len(), 1);
+        assert!(a.kept[0].span.start == t.find("DELETE FROM v").unwrap_or(0));
     }
 
     #[test]

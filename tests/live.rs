@@ -148,6 +148,7 @@ fn live_database_check() {
     missing_and_rejected(&live);
     timeout_continues(&url);
     human_label(&url);
+    suppressions(&live);
     env_var_and_many_files(&url);
     connection_failures(&cluster);
 
@@ -180,6 +181,33 @@ fn seed_delete(live: &[&str]) {
     // the static finding on the same statement carries the same numbers
     let s = only(&r, "delete-null-predicate");
     assert_eq!(s["impact"], *impact);
+}
+
+fn suppressions(live: &[&str]) {
+    // a reasoned suppression covers the live finding too, and is not "unused"
+    let r = check_file(
+        "cleanup.sql",
+        "-- preflight: allow(live-blast-radius, delete-null-predicate) inactive users are archived by job #31 first\nDELETE FROM users WHERE last_login IS NULL;\n",
+        live,
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.json["diagnostics"]
+            .as_array()
+            .is_some_and(|a| a.is_empty()),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.json["summary"]["suppressed"], 2, "{}", r.stdout);
+    // without a reason it does not apply
+    let r = check_file(
+        "cleanup.sql",
+        "-- preflight: allow(live-blast-radius)\nDELETE FROM users WHERE last_login IS NULL;\n",
+        live,
+    );
+    assert_eq!(r.code, 1);
+    only(&r, "live-blast-radius");
+    only(&r, "suppression-without-reason");
 }
 
 fn thresholds(live: &[&str]) {

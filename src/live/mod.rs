@@ -272,6 +272,7 @@ pub fn measure(outcome: &mut Outcome, opts: &Options, settings: &Settings) {
         }
     }
     db.finish();
+    outcome.suppressed = outcome.files.iter().map(|f| f.suppressed.len()).sum();
     outcome.sort();
 }
 
@@ -284,8 +285,13 @@ fn measure_file(
     let statements = sql::analyze(&file.text, settings.dialect, sql::Options::default());
     let mut new = Vec::new();
     let r = measure_statements(db, file, &statements, opts, settings, &mut new);
-    settings.filter.apply(&mut new);
+    // `-- preflight: allow(live-…) reason` comments apply to live findings too
+    let applied = crate::suppress::apply_late(&file.text, file.lang, settings.dialect, new);
+    let (mut new, mut suppressed) = (applied.kept, applied.suppressed);
+    settings.filter.apply_for(&file.path, &mut new);
+    settings.filter.apply_for(&file.path, &mut suppressed);
     file.diagnostics.extend(new);
+    file.suppressed.extend(suppressed);
     r
 }
 
