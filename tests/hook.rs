@@ -3,8 +3,9 @@
 //! File names say what must happen:
 //! - `allow--<what>.json`: exit 0, no output;
 //! - `deny--<rule>--<what>.json`: exit 2, the reason on stderr names `<rule>`;
-//! - `deny-shell--<rule>--<what>.json`: the same, but it needs the shell front end's rules
-//!   (`rm-parent-path`, `terraform-destroy`, SQL inside `psql -c`/heredocs);
+//! - `deny-shell--<rule>--<what>.json`: the same, through the shell front end's rules
+//!   (`rm-parent-path`, `terraform-destroy`, SQL inside `psql -c`/heredocs), including the
+//!   seed commands;
 //! - `malformed--<what>.json`: exit 2 (fail closed) with a message.
 
 use std::io::Write;
@@ -98,7 +99,6 @@ fn destructive_sql_writes_are_blocked() {
 }
 
 #[test]
-#[ignore = "needs shell rules (shell front end)"]
 fn destructive_commands_are_blocked() {
     check_denials("deny-shell");
 }
