@@ -100,6 +100,16 @@ pub fn analyze(src: &str, dialect: Dialect, opts: Options) -> Vec<Statement> {
             &mut out,
         );
     }
+    if opts.shell_vars {
+        for stmt in &mut out {
+            let (s, e) = (stmt.span.start, stmt.span.end);
+            let (masked, original) = (&text[s..e], src.get(s..e).unwrap_or(""));
+            if masked != original {
+                stmt.kind
+                    .for_each_name(&mut |n| n.display = unmask(&n.display, masked, original));
+            }
+        }
+    }
     out
 }
 
@@ -310,6 +320,26 @@ fn clean_parse_error(msg: &str) -> String {
     }
 }
 
+/// Messages should show `$TABLE`, not the identifier it was masked to: put back the original
+/// text of every masked identifier that occurs in `display`.
+fn unmask(display: &str, masked: &str, original: &str) -> String {
+    let mut out = display.to_string();
+    let mut i = 0;
+    let mb = masked.as_bytes();
+    while i < mb.len() {
+        if mb[i] == b'v' && original.as_bytes().get(i) == Some(&b'$') {
+            let len = 1 + mb[i + 1..].iter().take_while(|&&b| b == b'_').count();
+            if let (Some(m), Some(o)) = (masked.get(i..i + len), original.get(i..i + len)) {
+                out = out.replace(m, o);
+            }
+            i += len;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 /// Replace each `$VAR` / `${…}` with an identifier of the same byte length, so sqlparser can
 /// parse the statement and spans still line up with the original text.
 pub fn mask_shell_vars(src: &str) -> String {
@@ -414,6 +444,19 @@ mod tests {
                 )),
             "{s:?}"
         );
+    }
+
+    #[test]
+    fn masked_names_are_shown_as_written() {
+        let s = analyze(
+            "DELETE FROM ${T};",
+            Dialect::Postgres,
+            Options { shell_vars: true },
+        );
+        match &s[0].kind {
+            StmtKind::Delete { table: Some(t), .. } => assert_eq!(t.display, "${T}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -243,6 +243,32 @@ pub enum StmtKind {
     Other,
 }
 
+impl StmtKind {
+    /// Visit every object name the statement mentions.
+    pub fn for_each_name(&mut self, f: &mut dyn FnMut(&mut ObjName)) {
+        match self {
+            StmtKind::Drop { names, .. } => names.iter_mut().for_each(f),
+            StmtKind::Truncate { tables, .. } => tables.iter_mut().for_each(f),
+            StmtKind::Delete { table, .. } | StmtKind::Update { table, .. } => {
+                table.iter_mut().for_each(f)
+            }
+            StmtKind::CreateTable { name, .. }
+            | StmtKind::AlterTable { name, .. }
+            | StmtKind::CreateOther { name, .. } => f(name),
+            StmtKind::CreateIndex { name, table, .. } => {
+                name.iter_mut().for_each(&mut *f);
+                f(table)
+            }
+            StmtKind::CreateView { name, .. } => f(name),
+            StmtKind::RenameTable { from, to } => {
+                f(from);
+                f(to)
+            }
+            _ => {}
+        }
+    }
+}
+
 pub fn ident_key(id: &ast::Ident) -> String {
     if id.quote_style.is_some() {
         id.value.clone()
