@@ -60,6 +60,10 @@ pub struct Replay {
     pub(crate) analyzed: Option<Vec<Statement>>,
     /// Column renames seen so far, and later statements that still use the old name.
     renames: Vec<Rename>,
+    /// Indexes into `renames` by table key (the table under its name after the rename), so a
+    /// statement looks only at the renames of the tables it touches, not at every rename of
+    /// the set (which made replay quadratic in the number of renames).
+    renames_by_table: HashMap<schema::Key, Vec<usize>>,
 }
 
 /// A `RENAME COLUMN` on a table that existed before its migration.
@@ -67,8 +71,6 @@ pub struct Replay {
 struct Rename {
     file: u32,
     span: crate::source::Span,
-    /// The table, under its name after the rename.
-    table: schema::Key,
     old: String,
     /// Later statements (file, line) that still use the old name.
     later_uses: Vec<Origin>,
@@ -208,11 +210,18 @@ impl Replay {
             let tables = tables_of(stmt);
             if !tables.is_empty() {
                 let text = ctx.text(stmt.span);
-                for r in &mut self.renames {
-                    if (r.file, r.span) != (self.cur, stmt.span)
-                        && tables.contains(&r.table)
-                        && mentions(text, &r.old)
-                    {
+                let mut hits: Vec<usize> = tables
+                    .iter()
+                    .filter_map(|t| self.renames_by_table.get(t))
+                    .flatten()
+                    .copied()
+                    .collect();
+                // each rename once, even when a view reads its table twice
+                hits.sort_unstable();
+                hits.dedup();
+                for i in hits {
+                    let r = &mut self.renames[i];
+                    if (r.file, r.span) != (self.cur, stmt.span) && mentions(text, &r.old) {
                         r.later_uses.push(Origin {
                             file: self.cur,
                             line,
@@ -239,10 +248,13 @@ impl Replay {
         }
         for op in ops {
             if let AlterOp::RenameColumn { from, .. } = op {
+                self.renames_by_table
+                    .entry(table.clone())
+                    .or_default()
+                    .push(self.renames.len());
                 self.renames.push(Rename {
                     file: self.cur,
                     span: stmt.span,
-                    table: table.clone(),
                     old: from.clone(),
                     later_uses: Vec::new(),
                 });
@@ -525,6 +537,15 @@ fn display_of(f: &SetFile) -> String {
     f.path.to_string_lossy().to_string()
 }
 
+/// Bytes as text, invalid UTF-8 replaced (the same text as `String::from_utf8_lossy`, but
+/// valid files, the usual case, take the fast ASCII-skipping validator).
+fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// A file read and parsed ahead: its bytes, and its statements unless it is binary.
 type Loaded = (Vec<u8>, Option<Vec<Statement>>);
 
@@ -537,7 +558,7 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
         && let Ok(bytes) = std::fs::read(seed)
         && !crate::run::looks_binary(&bytes)
     {
-        let text = String::from_utf8_lossy(&bytes);
+        let text = lossy(&bytes);
         let name = seed
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().to_string());
@@ -567,7 +588,7 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
             .map(|(f, _)| {
                 let bytes = std::fs::read(&f.path)?;
                 let stmts = (!crate::run::looks_binary(&bytes)).then(|| {
-                    let text = String::from_utf8_lossy(&bytes);
+                    let text = lossy(&bytes);
                     crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default())
                 });
                 Ok((bytes, stmts))
@@ -643,7 +664,7 @@ pub fn explain_order(dir: &Path, settings: &Settings) -> Result<String, String> 
     if let Some(seed) = &set.seed {
         s.push_str(&format!("  seeded from schema dump {}\n", normalize(seed)));
         if let Ok(bytes) = std::fs::read(seed) {
-            let text = String::from_utf8_lossy(&bytes);
+            let text = lossy(&bytes);
             replay.next_file(&normalize(seed), false);
             replay.schema.seed_file = Some(replay.cur);
             replay.begin_text(&text);
@@ -672,7 +693,7 @@ pub fn explain_order(dir: &Path, settings: &Settings) -> Result<String, String> 
         s.push_str(&format!("  {n:>4}  {}\n", f.name));
         match std::fs::read(&f.path) {
             Ok(bytes) => {
-                let text = String::from_utf8_lossy(&bytes);
+                let text = lossy(&bytes);
                 replay.begin_text(&text);
                 for stmt in
                     crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default())
