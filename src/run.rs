@@ -164,7 +164,7 @@ pub fn decode(bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
 
 /// Is this binary data rather than text? (a NUL byte in the first 8 KiB)
 pub fn looks_binary(bytes: &[u8]) -> bool {
-    bytes.iter().take(8192).any(|&b| b == 0)
+    bytes[..bytes.len().min(8192)].contains(&0)
 }
 
 /// Check one in-memory source (stdin, hook content).
