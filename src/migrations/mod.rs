@@ -798,6 +798,31 @@ mod tests {
     }
 
     #[test]
+    fn later_uses_of_renamed_columns_are_found_per_table() {
+        let mut r = super::Replay::new(false);
+        let opts = SqlOptions::default();
+        let files = [
+            "CREATE TABLE a (x int, y int);\nCREATE TABLE b (x int);\n",
+            "ALTER TABLE a RENAME COLUMN x TO x2;\nALTER TABLE a RENAME COLUMN y TO y2;\n\
+             ALTER TABLE b RENAME COLUMN x TO x3;\n",
+            // reads `a` twice: each rename is noted once for the statement
+            "SELECT 1;\nCREATE VIEW v AS SELECT a.x FROM a JOIN a AS a2 ON a.y = a2.y;\n\
+             UPDATE b SET y = 1 WHERE y IS NULL;\nUPDATE a SET z = 1 WHERE z IS NULL;\n",
+        ];
+        for (i, f) in files.iter().enumerate() {
+            r.next_file(&format!("{i}.sql"), false);
+            crate::check::check_sql_in(f, Dialect::Postgres, &opts, Some(&mut r));
+        }
+        let uses: Vec<Vec<(u32, u32)>> = r
+            .renames
+            .iter()
+            .map(|x| x.later_uses.iter().map(|o| (o.file, o.line)).collect())
+            .collect();
+        // a.x and a.y: the view on line 2 of file 2; b.x: not used again
+        assert_eq!(uses, vec![vec![(2, 2)], vec![(2, 2)], vec![]]);
+    }
+
+    #[test]
     fn renames_follow_through_views_and_keys() {
         let src = "CREATE TABLE a (id int PRIMARY KEY);\n\
                    CREATE TABLE b (id int, a_id int REFERENCES a (id));\n\
