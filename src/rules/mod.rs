@@ -4,6 +4,8 @@
 pub mod migrations;
 pub mod shell;
 pub mod sql;
+#[cfg(test)]
+pub mod testing;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::sql::Statement;

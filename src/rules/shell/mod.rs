@@ -203,27 +203,14 @@ pub fn show(w: &Word) -> String {
 #[cfg(test)]
 pub mod testing {
     //! `fires` / `silent` vectors for the shell rules' own tests.
-    use crate::source::Dialect;
+    use crate::rules::testing::{fires_in, silent_in};
+    use crate::source::Lang;
 
-    pub fn rules_for(src: &str) -> Vec<String> {
-        crate::shell::check(src, Dialect::Postgres)
-            .into_iter()
-            .map(|d| d.rule)
-            .collect()
-    }
     pub fn fires(rule: &str, src: &str) {
-        let got = rules_for(src);
-        assert!(
-            got.iter().any(|r| r == rule),
-            "expected {rule} on {src:?}, got {got:?}"
-        );
+        fires_in(Lang::Shell, rule, src)
     }
     pub fn silent(rule: &str, src: &str) {
-        let got = rules_for(src);
-        assert!(
-            !got.iter().any(|r| r == rule),
-            "expected no {rule} on {src:?}, got {got:?}"
-        );
+        silent_in(Lang::Shell, rule, src)
     }
 }
 

@@ -159,27 +159,13 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 #[cfg(test)]
 pub mod testing {
     //! `fires` / `silent` vectors for the rules' own tests.
-    use crate::check::{SqlOptions, check_sql};
-    use crate::source::Dialect;
+    use crate::rules::testing::{fires_in, silent_in};
+    use crate::source::Lang;
 
-    pub fn rules_for(src: &str) -> Vec<String> {
-        check_sql(src, Dialect::Postgres, &SqlOptions::default())
-            .into_iter()
-            .map(|d| d.rule)
-            .collect()
-    }
     pub fn fires(rule: &str, src: &str) {
-        let got = rules_for(src);
-        assert!(
-            got.iter().any(|r| r == rule),
-            "expected {rule} on {src:?}, got {got:?}"
-        );
+        fires_in(Lang::Sql, rule, src)
     }
     pub fn silent(rule: &str, src: &str) {
-        let got = rules_for(src);
-        assert!(
-            !got.iter().any(|r| r == rule),
-            "expected no {rule} on {src:?}, got {got:?}"
-        );
+        silent_in(Lang::Sql, rule, src)
     }
 }
