@@ -304,10 +304,21 @@ impl<'t> Walker<'t> {
     }
 
     fn pipeline(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
+        self.pipeline_stages(node, None, flow, depth);
+    }
+
+    /// Walks the stages of a `pipeline` node, each fed by the previous one's output
+    /// (the first by `feed`); only the last stage gets `flow`.
+    fn pipeline_stages(
+        &mut self,
+        node: Node<'t>,
+        mut feed: Option<Mapped>,
+        flow: Flow,
+        depth: usize,
+    ) {
         let mut c = node.walk();
         let stages: Vec<Node> = node.named_children(&mut c).collect();
         let n = stages.len();
-        let mut feed: Option<Mapped> = None;
         for (i, st) in stages.into_iter().enumerate() {
             self.items.push(Item::Enter);
             self.in_pipeline += 1;
@@ -437,23 +448,9 @@ impl<'t> Walker<'t> {
             let feed = self.feed_out.take();
             let mut first = true;
             for p in pipe_cont {
-                let mut c3 = p.walk();
-                let stages: Vec<Node> = p.named_children(&mut c3).collect();
-                let n = stages.len();
-                let mut feed = if first { feed.clone() } else { None };
+                let feed = if first { feed.clone() } else { None };
                 first = false;
-                for (i, st) in stages.into_iter().enumerate() {
-                    self.items.push(Item::Enter);
-                    self.in_pipeline += 1;
-                    self.feed_in = feed.take();
-                    self.feed_out = None;
-                    let f = if i + 1 == n { flow } else { Flow::default() };
-                    self.stmt(st, f, depth);
-                    feed = self.feed_out.take();
-                    self.feed_in = None;
-                    self.in_pipeline -= 1;
-                    self.items.push(Item::Exit);
-                }
+                self.pipeline_stages(p, feed, flow, depth);
             }
         }
         for r in right {
