@@ -21,6 +21,20 @@ pub struct Found<'c> {
     pub files: Vec<(String, Span)>,
 }
 
+/// The value attached to the first of `opts` that `w` carries: `--command=SQL` for a
+/// long option, `-cSQL` for a short one.
+fn attached_any(w: &Word, opts: &[&str]) -> Option<Mapped> {
+    opts.iter().find_map(|o| {
+        if o.starts_with("--") {
+            attached(w, &format!("{o}="))
+        } else if o.len() == 2 {
+            attached(w, o)
+        } else {
+            None
+        }
+    })
+}
+
 /// `-cSQL`, `--command=SQL` → the value part of the word.
 fn attached(w: &Word, prefix: &str) -> Option<Mapped> {
     let l = w.src.text.as_str();
@@ -122,29 +136,13 @@ pub fn extract(cmd: &Command) -> (Found<'_>, Vec<Mapped>) {
             continue;
         }
         // attached values: -cSQL, --command=SQL, -fFILE, --file=FILE
-        if let Some(m) = cmd_opts.iter().find_map(|o| {
-            if o.starts_with("--") {
-                attached(w, &format!("{o}="))
-            } else if o.len() == 2 {
-                attached(w, o)
-            } else {
-                None
-            }
-        }) {
+        if let Some(m) = attached_any(w, cmd_opts) {
             owned.push(m);
             has_command = true;
             i += 1;
             continue;
         }
-        if let Some(m) = file_opts.iter().find_map(|o| {
-            if o.starts_with("--") {
-                attached(w, &format!("{o}="))
-            } else if o.len() == 2 {
-                attached(w, o)
-            } else {
-                None
-            }
-        }) {
+        if let Some(m) = attached_any(w, file_opts) {
             found.files.push((m.text.clone(), w.span));
             has_command = true;
             i += 1;
