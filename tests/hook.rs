@@ -8,26 +8,15 @@
 //!   seed commands;
 //! - `malformed--<what>.json`: exit 2 (fail closed) with a message.
 
-use std::io::Write;
+mod common;
+
+use common::run_in;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn hook(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
-        .arg("hook")
-        .arg("--no-config")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    if let Some(mut pipe) = child.stdin.take() {
-        let _ = pipe.write_all(input);
-    }
-    child.wait_with_output().expect("binary finishes")
+    let args = [&["hook", "--no-config"], args].concat();
+    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &args, input)
 }
 
 fn payloads(prefix: &str) -> Vec<PathBuf> {
@@ -183,18 +172,9 @@ fn the_config_applies_to_the_hook() {
     )
     .expect("write");
     let run = |payload: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_preflight"))
-            .arg("hook")
-            .current_dir(t.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("binary runs");
-        if let Some(mut pipe) = child.stdin.take() {
-            let _ = pipe.write_all(payload.as_bytes());
-        }
-        child.wait_with_output().expect("finishes").status.code()
+        run_in(t.path(), &["hook"], payload.as_bytes())
+            .status
+            .code()
     };
     let write = |path: &str, sql: &str| {
         serde_json::json!({"tool_name": "Write", "tool_input": {"file_path": path, "content": sql}})
