@@ -129,26 +129,25 @@ fn clean_input_exits_zero_and_fail_on_controls_exit() {
     );
 }
 
+/// The rule ids of a `--format json` run's diagnostics, in output order.
+fn json_rules(o: &Output) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    v["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["rule"].as_str().map(str::to_string))
+        .collect()
+}
+
 #[test]
 fn select_and_ignore() {
     let f = "fixtures/incidents/cleanup_sessions.sql";
     let o = preflight(&["check", f, "--format", "json", "--ignore", "drop-table"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    let rules: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|d| d["rule"].as_str())
-        .collect();
+    let rules = json_rules(&o);
     assert_eq!(rules, vec!["drop-if-exists"]);
     let o = preflight(&["check", f, "--format", "json", "--select", "drop-table"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    let rules: Vec<&str> = v["diagnostics"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|d| d["rule"].as_str())
-        .collect();
+    let rules = json_rules(&o);
     assert_eq!(rules, vec!["drop-table"]);
     let o = preflight(&["check", f, "--select", "no-such-rule"]);
     assert_eq!(o.status.code(), Some(2));
