@@ -1,19 +1,16 @@
 //! `add-not-null-without-default`: `ADD COLUMN … NOT NULL` without a DEFAULT on a table that
 //! existed before this migration.
 
-use super::{created_note, table_created_here};
+use super::{alter_of_existing_table, created_note};
 use crate::diagnostic::Diagnostic;
 use crate::migrations::Ctx;
 use crate::rules::sql::Context;
-use crate::sql::{AlterOp, Statement, StmtKind};
+use crate::sql::{AlterOp, Statement};
 
 pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic>) {
-    let StmtKind::AlterTable { name, ops } = &stmt.kind else {
+    let Some((name, ops)) = alter_of_existing_table(stmt, m) else {
         return;
     };
-    if table_created_here(m, name) {
-        return;
-    }
     for op in ops {
         let AlterOp::AddColumn(c) = op else { continue };
         if !c.not_null || c.has_default {

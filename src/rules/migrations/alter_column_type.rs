@@ -1,11 +1,11 @@
 //! `alter-column-type`: changing a column's type rewrites the table under an exclusive lock
 //! and may fail or lose data; an error when the new type is narrower.
 
-use super::table_created_here;
+use super::alter_of_existing_table;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::Ctx;
 use crate::rules::sql::Context;
-use crate::sql::{AlterOp, Statement, StmtKind};
+use crate::sql::{AlterOp, Statement};
 
 #[derive(Debug, PartialEq)]
 enum Ty {
@@ -72,12 +72,9 @@ fn narrowing(old: &Ty, new: &Ty) -> Option<bool> {
 }
 
 pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic>) {
-    let StmtKind::AlterTable { name, ops } = &stmt.kind else {
+    let Some((name, ops)) = alter_of_existing_table(stmt, m) else {
         return;
     };
-    if table_created_here(m, name) {
-        return;
-    }
     let table = m.schema.table(name);
     for op in ops {
         let (column, new) = match op {

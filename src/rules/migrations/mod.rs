@@ -12,7 +12,7 @@ pub mod set_not_null;
 use crate::diagnostic::Diagnostic;
 use crate::migrations::Ctx;
 use crate::migrations::schema::Table;
-use crate::sql::ObjName;
+use crate::sql::{AlterOp, ObjName, Statement, StmtKind};
 
 /// " (created in 0001_init.sql:3)" or "".
 pub fn created_note(m: &Ctx, t: Option<&Table>) -> String {
@@ -34,6 +34,18 @@ pub fn with_renamed(mut d: Diagnostic, renamed: serde_json::Value) -> Diagnostic
 /// The table was created by the file being checked (its rows cannot predate this file).
 pub fn table_created_here(m: &Ctx, name: &ObjName) -> bool {
     m.here(m.schema.table(name).and_then(|t| t.created))
+}
+
+/// The table and operations of an `ALTER TABLE` on a table the file being checked did not
+/// create (an `ALTER` of a table created here cannot hurt rows that predate the file).
+pub fn alter_of_existing_table<'s>(
+    stmt: &'s Statement,
+    m: &Ctx,
+) -> Option<(&'s ObjName, &'s [AlterOp])> {
+    let StmtKind::AlterTable { name, ops } = &stmt.kind else {
+        return None;
+    };
+    (!table_created_here(m, name)).then_some((name, ops.as_slice()))
 }
 
 #[cfg(test)]

@@ -1,20 +1,17 @@
 //! `rename-column`: renaming a column breaks every query that uses the old name; an error
 //! when a view, index or foreign key the migrations created still refers to it.
 
-use super::{table_created_here, with_renamed};
+use super::{alter_of_existing_table, with_renamed};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::Ctx;
 use crate::migrations::schema::key;
 use crate::rules::sql::Context;
-use crate::sql::{AlterOp, Statement, StmtKind};
+use crate::sql::{AlterOp, Statement};
 
 pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic>) {
-    let StmtKind::AlterTable { name, ops } = &stmt.kind else {
+    let Some((name, ops)) = alter_of_existing_table(stmt, m) else {
         return;
     };
-    if table_created_here(m, name) {
-        return;
-    }
     let s = m.schema;
     let table = s.table(name);
     let tk = key(name);

@@ -2,23 +2,20 @@
 //! hold NULLs at that point: nullable since its creation or a `DROP NOT NULL`, and no backfill
 //! runs before it in the same migration.
 
-use super::table_created_here;
+use super::alter_of_existing_table;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::Ctx;
 use crate::rules::sql::Context;
-use crate::sql::{AlterOp, Statement, StmtKind};
+use crate::sql::{AlterOp, Statement};
 
 const HELP: &str = "backfill first in the same migration (`UPDATE t SET col = <value> WHERE col \
     IS NULL`), then SET NOT NULL; on a large PostgreSQL table add `CHECK (col IS NOT NULL) NOT \
     VALID`, `VALIDATE CONSTRAINT` it, then SET NOT NULL without a long lock";
 
 pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic>) {
-    let StmtKind::AlterTable { name, ops } = &stmt.kind else {
+    let Some((name, ops)) = alter_of_existing_table(stmt, m) else {
         return;
     };
-    if table_created_here(m, name) {
-        return;
-    }
     let table = m.schema.table(name);
     for op in ops {
         let column = match op {
