@@ -11,7 +11,7 @@ pub mod set_not_null;
 
 use crate::diagnostic::Diagnostic;
 use crate::migrations::Ctx;
-use crate::migrations::schema::Table;
+use crate::migrations::schema::{Table, View};
 use crate::sql::{AlterOp, ObjName, Statement, StmtKind};
 
 /// " (created in 0001_init.sql:3)" or "".
@@ -46,6 +46,20 @@ pub fn alter_of_existing_table<'s>(
         return None;
     };
     (!table_created_here(m, name)).then_some((name, ops.as_slice()))
+}
+
+/// "view `v` (0001_init.sql:3)", "materialized view `v` (on line 3 of this file)".
+pub fn view_dependency(m: &Ctx, v: &View) -> String {
+    let kind = if v.materialized {
+        "materialized view"
+    } else {
+        "view"
+    };
+    format!(
+        "{kind} `{}` ({})",
+        v.display,
+        m.at(v.created).trim_start_matches("in ")
+    )
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! `rename-column`: renaming a column breaks every query that uses the old name; an error
 //! when a view, index or foreign key the migrations created still refers to it.
 
-use super::{alter_of_existing_table, with_renamed};
+use super::{alter_of_existing_table, view_dependency, with_renamed};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::Ctx;
 use crate::migrations::schema::key;
@@ -28,16 +28,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
         let mut deps = Vec::new();
         for v in s.views_on(&tk) {
             if v.idents.contains(from) {
-                let kind = if v.materialized {
-                    "materialized view"
-                } else {
-                    "view"
-                };
-                deps.push(format!(
-                    "{kind} `{}` ({})",
-                    v.display,
-                    m.at(v.created).trim_start_matches("in ")
-                ));
+                deps.push(view_dependency(m, v));
             }
         }
         for i in s.indexes_on(&tk) {

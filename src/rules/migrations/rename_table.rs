@@ -1,7 +1,7 @@
 //! `rename-table`: renaming a table breaks every query that uses the old name; an error when
 //! a view or foreign key the migrations created still refers to it.
 
-use super::with_renamed;
+use super::{view_dependency, with_renamed};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::Ctx;
 use crate::migrations::schema::key;
@@ -30,16 +30,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
     let tk = key(from);
     let mut deps = Vec::new();
     for v in s.views_on(&tk) {
-        let kind = if v.materialized {
-            "materialized view"
-        } else {
-            "view"
-        };
-        deps.push(format!(
-            "{kind} `{}` ({})",
-            v.display,
-            m.at(v.created).trim_start_matches("in ")
-        ));
+        deps.push(view_dependency(m, v));
     }
     for (t, fk) in s.references_to(&tk) {
         if t.display != from.display {
