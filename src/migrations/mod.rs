@@ -167,6 +167,30 @@ impl Replay {
         self.line_starts.partition_point(|&s| s <= offset) as u32
     }
 
+    /// Apply `stmt` of the current file to the schema, no rules run (seed dumps,
+    /// `--explain-order`).
+    fn apply_only(&mut self, stmt: &Statement) {
+        let line = self.line_of(stmt.span.start);
+        self.schema.apply(
+            stmt,
+            Origin {
+                file: self.cur,
+                line,
+            },
+        );
+    }
+
+    /// The schema dump `text` (`name` as messages show it) seeds the schema: its statements
+    /// are applied before the set's first file, no rules run.
+    fn seed(&mut self, name: &str, text: &str, dialect: crate::source::Dialect) {
+        self.next_file(name, false);
+        self.schema.seed_file = Some(self.cur);
+        self.begin_text(text);
+        for stmt in crate::sql::analyze(text, dialect, crate::sql::Options::default()) {
+            self.apply_only(&stmt);
+        }
+    }
+
     /// Run the migration rules on `stmt` (after the per-statement rules, whose findings are
     /// `out[before..]`), then apply it to the schema.
     pub fn after_rules(
@@ -562,19 +586,7 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
         let name = seed
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().to_string());
-        replay.next_file(&name, false);
-        replay.schema.seed_file = Some(replay.cur);
-        replay.begin_text(&text);
-        for stmt in crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default()) {
-            let line = replay.line_of(stmt.span.start);
-            replay.schema.apply(
-                &stmt,
-                Origin {
-                    file: replay.cur,
-                    line,
-                },
-            );
-        }
+        replay.seed(&name, &text, settings.dialect);
     }
     // Files are read and parsed ahead in parallel, a window at a time (memory stays bounded
     // by the window, not the set); rules and replay then run in order.
@@ -665,20 +677,7 @@ pub fn explain_order(dir: &Path, settings: &Settings) -> Result<String, String> 
         s.push_str(&format!("  seeded from schema dump {}\n", normalize(seed)));
         if let Ok(bytes) = std::fs::read(seed) {
             let text = lossy(&bytes);
-            replay.next_file(&normalize(seed), false);
-            replay.schema.seed_file = Some(replay.cur);
-            replay.begin_text(&text);
-            for stmt in crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default())
-            {
-                let line = replay.line_of(stmt.span.start);
-                replay.schema.apply(
-                    &stmt,
-                    Origin {
-                        file: replay.cur,
-                        line,
-                    },
-                );
-            }
+            replay.seed(&normalize(seed), &text, settings.dialect);
         }
     }
     let mut n = 0;
@@ -699,14 +698,7 @@ pub fn explain_order(dir: &Path, settings: &Settings) -> Result<String, String> 
                     crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default())
                 {
                     if !replay.in_down_section(stmt.span.start) {
-                        let line = replay.line_of(stmt.span.start);
-                        replay.schema.apply(
-                            &stmt,
-                            Origin {
-                                file: replay.cur,
-                                line,
-                            },
-                        );
+                        replay.apply_only(&stmt);
                     }
                 }
             }
