@@ -380,6 +380,13 @@ fn with_impact(d: Diagnostic, impact: &Value) -> Diagnostic {
     d
 }
 
+/// `live-missing-object`: the table or column the statement names is not in the target database.
+fn missing_object(span: Span, message: String, help: &str) -> Diagnostic {
+    Diagnostic::new("live-missing-object", span, message)
+        .label("not found in the target database")
+        .help(help)
+}
+
 fn name_of(n: &ObjName) -> String {
     format!("`{}`", n.display)
 }
@@ -435,18 +442,12 @@ fn findings(
             ) {
                 return;
             }
-            out.push(
-                Diagnostic::new(
-                    "live-missing-object",
-                    span,
-                    format!("table {tname} does not exist in the target database"),
-                )
-                .label("not found in the target database")
-                .help(
-                    "check --database-url points at the right database and schema; if an \
-                     earlier migration creates the table, this statement was not measured",
-                ),
-            );
+            out.push(missing_object(
+                span,
+                format!("table {tname} does not exist in the target database"),
+                "check --database-url points at the right database and schema; if an earlier \
+                 migration creates the table, this statement was not measured",
+            ));
         }
         Measured::MissingColumn(col) => {
             if matches!(
@@ -458,18 +459,12 @@ fn findings(
             ) {
                 return;
             }
-            out.push(
-                Diagnostic::new(
-                    "live-missing-object",
-                    span,
-                    format!("column `{col}` of {tname} does not exist in the target database"),
-                )
-                .label("not found in the target database")
-                .help(
-                    "check --database-url points at the right database; if an earlier \
-                     migration adds the column, this statement was not measured",
-                ),
-            );
+            out.push(missing_object(
+                span,
+                format!("column `{col}` of {tname} does not exist in the target database"),
+                "check --database-url points at the right database; if an earlier migration \
+                 adds the column, this statement was not measured",
+            ));
         }
         Measured::Rows { matched, total } => {
             let Probe::Rows { verb, .. } = probe else {
