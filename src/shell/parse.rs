@@ -832,30 +832,7 @@ impl<'t> Walker<'t> {
 
     /// Unquoted text: `\x` is `x`, `\<newline>` is nothing.
     fn unquoted_lit(&self, w: &mut Word, a: usize, b: usize) {
-        let raw = self.src.get(a..b).unwrap_or("");
-        if !raw.contains('\\') {
-            push_lit(w, raw, false);
-            self.push_src(&mut w.src, a, b);
-            return;
-        }
-        let mut s = String::new();
-        let mut it = raw.char_indices();
-        while let Some((i, ch)) = it.next() {
-            let (j, c) = if ch == '\\' {
-                match it.next() {
-                    Some((_, '\n')) => continue,
-                    Some(x) => x,
-                    None => (i, ch),
-                }
-            } else {
-                (i, ch)
-            };
-            s.push(c);
-            let mut buf = [0; 4];
-            w.src
-                .push_with(c.encode_utf8(&mut buf), |k| self.at(a + j + k));
-        }
-        push_lit(w, &s, false);
+        self.escaped_lit(w, a, b, false);
     }
 
     /// Text inside double quotes: `\$ \` \" \\` lose their backslash.
@@ -863,9 +840,15 @@ impl<'t> Walker<'t> {
         if a >= b {
             return;
         }
+        self.escaped_lit(w, a, b, true);
+    }
+
+    /// Literal text with backslash escapes: `\<newline>` is nothing; `\x` is `x` for any `x`
+    /// unquoted, only for `$ \` " \\` inside double quotes (elsewhere the backslash stays).
+    fn escaped_lit(&self, w: &mut Word, a: usize, b: usize, quoted: bool) {
         let raw = self.src.get(a..b).unwrap_or("");
         if !raw.contains('\\') {
-            push_lit(w, raw, true);
+            push_lit(w, raw, quoted);
             self.push_src(&mut w.src, a, b);
             return;
         }
@@ -878,7 +861,7 @@ impl<'t> Walker<'t> {
                         it.next();
                         continue;
                     }
-                    Some(&(j, e)) if matches!(e, '$' | '`' | '"' | '\\') => {
+                    Some(&(j, e)) if !quoted || matches!(e, '$' | '`' | '"' | '\\') => {
                         it.next();
                         (j, e)
                     }
@@ -892,7 +875,7 @@ impl<'t> Walker<'t> {
             w.src
                 .push_with(c.encode_utf8(&mut buf), |k| self.at(a + j + k));
         }
-        push_lit(w, &s, true);
+        push_lit(w, &s, quoted);
     }
 }
 
