@@ -122,23 +122,7 @@ impl<'t> Walker<'t> {
                 }
             }
             "if_statement" => self.if_statement(node, d),
-            "while_statement" | "until_statement" => {
-                let kids = fields(node);
-                for (field, ch) in kids {
-                    if !ch.is_named() {
-                        continue;
-                    }
-                    let f = if field == Some("condition") {
-                        Flow {
-                            checked: true,
-                            ..Flow::default()
-                        }
-                    } else {
-                        Flow::default()
-                    };
-                    self.stmt(ch, f, d);
-                }
-            }
+            "while_statement" | "until_statement" => self.clauses(fields(node), false, d),
             "for_statement" | "select_statement" => {
                 let mut name = None;
                 let mut non_empty = true;
@@ -342,6 +326,17 @@ impl<'t> Walker<'t> {
             && kids.iter().any(|(f, n)| {
                 n.is_named() && f.is_none() && !is_clause(n.kind()) && self.exits(*n, 0)
             });
+        self.clauses(kids, body_exits, depth);
+    }
+
+    /// The parts of an `if`/`while`/`until`: the condition's failure is handled (and, for
+    /// `if …; then exit; fi`, its success ends the script); the bodies run unchecked.
+    fn clauses(
+        &mut self,
+        kids: Vec<(Option<&'static str>, Node<'t>)>,
+        on_success_exits: bool,
+        depth: usize,
+    ) {
         for (field, ch) in kids {
             if !ch.is_named() {
                 continue;
@@ -349,7 +344,7 @@ impl<'t> Walker<'t> {
             let f = if field == Some("condition") {
                 Flow {
                     checked: true,
-                    on_success_exits: body_exits,
+                    on_success_exits,
                     on_fail_exits: false,
                 }
             } else {
