@@ -410,10 +410,7 @@ fn annotate_drops(stmt: &Statement, mctx: &Ctx, diags: &mut [Diagnostic]) {
                         .find(|i| i.display.eq_ignore_ascii_case(&n.display))
                 });
                 if let Some(i) = found.filter(|i| i.created.file != mctx.file) {
-                    let table = s
-                        .tables
-                        .get(&i.table)
-                        .map_or(i.table.1.as_str(), |t| &t.display);
+                    let table = s.table_display(&i.table);
                     notes.push(format!(
                         "index `{}` on `{table}` ({}) was created {}",
                         n.display,

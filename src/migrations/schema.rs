@@ -109,6 +109,14 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// A table's name as written where it was created (the bare key when the model does
+    /// not know it).
+    pub fn table_display<'a>(&'a self, table: &'a Key) -> &'a str {
+        self.tables
+            .get(table)
+            .map_or(table.1.as_str(), |t| &t.display)
+    }
+
     pub fn table(&self, n: &ObjName) -> Option<&Table> {
         self.tables.get(&key(n))
     }

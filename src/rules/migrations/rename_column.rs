@@ -42,10 +42,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
         }
         if let Some(t) = table {
             for fk in t.foreign_keys.iter().filter(|fk| fk.columns.contains(from)) {
-                let target = s
-                    .tables
-                    .get(&fk.table)
-                    .map_or(fk.table.1.as_str(), |t| &t.display);
+                let target = s.table_display(&fk.table);
                 deps.push(format!(
                     "its foreign key to `{target}` ({})",
                     m.at(fk.origin).trim_start_matches("in ")
