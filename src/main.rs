@@ -103,8 +103,17 @@ fn settings_from(
     };
     let unknown = filter.unknown_ids();
     if !unknown.is_empty() {
+        let hints: Vec<String> = unknown
+            .iter()
+            .filter_map(|u| config::closest_selector(u).map(|c| format!("`{c}`")))
+            .collect();
+        let hint = if hints.is_empty() {
+            String::new()
+        } else {
+            format!("; did you mean {}?", hints.join(", "))
+        };
         return Err(format!(
-            "unknown rule or group: {} (see `preflight rules`)",
+            "unknown rule or group: {}{hint} (see `preflight rules`)",
             unknown.join(", ")
         ));
     }
@@ -170,6 +179,21 @@ fn check(args: CheckArgs) -> ExitCode {
             // an empty list (no changed files) checks nothing, not the current directory
             let outcome = Outcome::default();
             return emit(&args, &outcome);
+        }
+    }
+    if !paths.iter().any(|p| p.as_os_str() == "-") {
+        // they only name stdin: without '-' stdin is never read, so the user's input would
+        // go unchecked while the current directory is checked instead
+        for (flag, given) in [
+            ("--lang", args.lang.is_some()),
+            ("--stdin-filename", args.stdin_filename.is_some()),
+        ] {
+            if given {
+                return usage_error(format!(
+                    "{flag} applies to stdin, which is read only when '-' is among the paths \
+                     (e.g. `preflight check - {flag} …`)"
+                ));
+            }
         }
     }
     if paths.is_empty() {
@@ -562,7 +586,12 @@ fn explain(rule: &str) -> ExitCode {
             let _ = std::io::stdout().write_all(rules::doc_body(m.doc).as_bytes());
             ExitCode::SUCCESS
         }
-        None => usage_error(format!("unknown rule '{rule}' (see `preflight rules`)")),
+        None => match config::closest(rule) {
+            Some(c) => usage_error(format!(
+                "unknown rule '{rule}'; did you mean `{c}`? (see `preflight rules`)"
+            )),
+            None => usage_error(format!("unknown rule '{rule}' (see `preflight rules`)")),
+        },
     }
 }
 
