@@ -357,3 +357,15 @@ fn man_page() {
         assert!(text.contains(sub), "man page lists {sub}");
     }
 }
+
+#[test]
+fn github_annotations_name_files_relative_to_the_repository() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("a.sql"), "DROP TABLE users;\n").expect("write");
+    let out = run_in(dir.path(), &["check", "--format", "github", "."], b"");
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("::error file=a.sql,line=1,col=1,"),
+        "{text}"
+    );
+}

@@ -46,7 +46,8 @@ pub(crate) fn line(l: &Located<'_>) -> String {
     msg.push_str(&format!("\n(`preflight explain {}`)", l.diag.rule));
     format!(
         "::{cmd} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-        escape_property(&l.file.path),
+        // relative to the repository root, as GitHub matches it (`preflight check .` gives `./x`)
+        escape_property(l.file.path.strip_prefix("./").unwrap_or(&l.file.path)),
         l.start.line,
         l.start.column,
         l.end.line,
@@ -60,7 +61,7 @@ pub(crate) fn line(l: &Located<'_>) -> String {
 pub(crate) fn error_line(e: &crate::run::FileError) -> String {
     format!(
         "::error file={},title={}::{}\n",
-        escape_property(&e.file),
+        escape_property(e.file.strip_prefix("./").unwrap_or(&e.file)),
         escape_property("preflight could not check this file"),
         escape_data(&e.message)
     )
