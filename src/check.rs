@@ -1,11 +1,14 @@
 //! The per-file pipeline: text in, diagnostics out. No I/O here.
 
 use crate::diagnostic::Diagnostic;
-use crate::migrations::Replay;
+pub mod replay;
+pub mod shell;
+
 use crate::rules::sql::{Context, FileState};
 use crate::rules::{Check, RULES};
 use crate::source::{Dialect, Lang, Source};
 use crate::sql;
+use replay::Replay;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SqlOptions {
@@ -112,6 +115,6 @@ pub fn check_source_in(
             },
             replay,
         ),
-        Lang::Shell => crate::shell::check(&source.text, dialect),
+        Lang::Shell => shell::check(&source.text, dialect),
     }
 }
