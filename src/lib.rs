@@ -11,6 +11,7 @@ pub mod discover;
 pub mod hook;
 pub mod live;
 pub mod migrations;
+pub mod model;
 pub mod outcome;
 pub mod report;
 pub mod rules;
