@@ -42,7 +42,7 @@ pub fn run_ordered<T: Send>(
             rayon::join(
                 || {
                     sets.par_iter().for_each_with(tx_sets, |tx, s| {
-                        for r in crate::migrations::check_set(s, settings) {
+                        for r in crate::run::sets::check_set(s, settings) {
                             let _ = tx.send(finish(r));
                         }
                     })
