@@ -315,7 +315,7 @@ fn the_action_runs_locally_with_the_readme_inputs() {
         "{out}"
     );
     assert!(
-        !out.contains("0001_init.sql"),
+        !out.contains("file=migrations/0001_init.sql") && out.contains("Checked 1 file:"),
         "--since: only changed files: {out}"
     );
     assert_eq!(r["outputs"]["exit-code"], "1");
