@@ -27,6 +27,8 @@ pub struct PerFile {
     /// Globs are relative to this directory (the config file's).
     pub root: std::path::PathBuf,
     pub ignore: Vec<String>,
+    /// `dialect = "mysql"` for these files, with the glob as written (for messages).
+    pub dialect: Option<(Dialect, String)>,
 }
 
 impl PerFile {
@@ -88,9 +90,31 @@ pub struct Settings {
     /// Migration directories (globs) from config `migrations = [...]`, replayed in version
     /// order; empty = detect by convention.
     pub migrations: Vec<String>,
+    /// `--dialect`: forces the dialect of every file.
+    pub dialect_forced: Option<Dialect>,
+    /// `dialect` in preflight.toml: used when neither settings nor the file say otherwise.
+    pub dialect_config: Option<Dialect>,
     /// Keep every file's text in the outcome, even without findings (the live database check
     /// reads the statements again after the static check).
     pub keep_text: bool,
+}
+
+impl Settings {
+    /// The dialect of one SQL file and why (see [`crate::sql::dialect`]).
+    pub fn dialect_for(&self, path: &str, text: &str) -> crate::sql::dialect::Choice {
+        let per_file = self
+            .filter
+            .per_file
+            .iter()
+            .find(|pf| pf.dialect.is_some() && pf.matches(path))
+            .and_then(|pf| pf.dialect.as_ref())
+            .map(|(d, g)| (*d, g.as_str()));
+        // `dialect` set directly on Settings (library users, tests) acts as the config value
+        let config = self
+            .dialect_config
+            .or((self.dialect != Dialect::Postgres).then_some(self.dialect));
+        crate::sql::dialect::choose(path, text, self.dialect_forced, per_file, config)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -139,6 +163,17 @@ impl Outcome {
                 .sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
         }
         self.errors.sort_by(|a, b| a.file.cmp(&b.file));
+    }
+}
+
+/// "statement could not be parsed: …" → "statement could not be parsed (read as MySQL (file
+/// name `*.mysql.*`)): …", so a wrong dialect choice is visible where it hurts.
+fn annotate_parse_errors(choice: &crate::sql::dialect::Choice, diags: &mut [Diagnostic]) {
+    const PREFIX: &str = "statement could not be parsed";
+    for d in diags.iter_mut().filter(|d| d.rule == "parse-error") {
+        if let Some(rest) = d.message.strip_prefix(PREFIX) {
+            d.message = format!("{PREFIX}, {}{rest}", choice.describe());
+        }
     }
 }
 
@@ -208,7 +243,15 @@ pub fn check_text_in(
         text,
         lang,
     };
-    let mut diagnostics = check_source_in(&source, settings.dialect, facts, Some(replay));
+    let choice = settings.dialect_for(path, &source.text);
+    let dialect = match lang {
+        Lang::Sql => choice.dialect,
+        Lang::Shell => settings.dialect,
+    };
+    let mut diagnostics = check_source_in(&source, dialect, facts, Some(replay));
+    if lang == Lang::Sql {
+        annotate_parse_errors(&choice, &mut diagnostics);
+    }
     diagnostics.extend(utf8_diag);
     let applied = crate::suppress::apply(&source.text, lang, settings.dialect, diagnostics);
     let mut diagnostics = applied.kept;
@@ -235,6 +278,7 @@ pub fn check_text_in(
 /// parses its files ahead in parallel; other files follow).
 pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
     let (files, sets) = crate::migrations::plan(files, &settings.migrations);
+    let sets = crate::migrations::dialects::split(sets);
     let set_results: Vec<Result<FileOutcome, FileError>> = sets
         .par_iter()
         .flat_map_iter(|s| crate::migrations::check_set(s, settings))

@@ -56,3 +56,107 @@ fn postgres_specifics() {
     let src = "SELECT E'it\\'s; DROP TABLE a';\nSELECT $body$ DROP TABLE b; $body$;\n/* outer /* inner; */ DROP TABLE c; */\nDROP TABLE d;";
     assert_eq!(rules(src, Dialect::Postgres), vec!["drop-table"]);
 }
+
+mod per_file {
+    //! The dialect of each file, chosen from the file, and chains per dialect.
+    use preflight::discover::discover;
+    use preflight::run::{Outcome, Settings, run};
+    use preflight::source::LineIndex;
+    use std::path::PathBuf;
+
+    fn check_dir(dir: &std::path::Path, settings: &Settings) -> String {
+        let (files, errors) = discover(&[dir.to_path_buf()], &|_| None, &|_| false);
+        assert!(errors.is_empty(), "{errors:?}");
+        compact(&run(&files, settings), dir)
+    }
+
+    fn compact(out: &Outcome, dir: &std::path::Path) -> String {
+        let mut s = String::new();
+        for f in &out.files {
+            let idx = LineIndex::new(&f.text);
+            let name = PathBuf::from(&f.path);
+            let name = name
+                .strip_prefix(dir)
+                .unwrap_or(&name)
+                .display()
+                .to_string();
+            for d in &f.diagnostics {
+                let line = idx.position(&f.text, d.span.start).line;
+                s.push_str(&format!("{name}:{line} [{}] {}\n", d.rule, d.message));
+            }
+        }
+        s
+    }
+
+    fn write(dir: &std::path::Path, name: &str, text: &str) {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+
+    #[test]
+    fn variant_sets_are_one_chain_per_dialect() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let m = tmp.path().join("migrations");
+        write(
+            &m,
+            "20200101000000_users.postgres.up.sql",
+            "CREATE TABLE users (id serial PRIMARY KEY, email text);\n",
+        );
+        write(
+            &m,
+            "20200101000000_users.mysql.up.sql",
+            "CREATE TABLE `users` (id int AUTO_INCREMENT PRIMARY KEY, email varchar(255)) ENGINE=InnoDB;\n",
+        );
+        write(
+            &m,
+            "20200101000000_users.sqlite3.up.sql",
+            "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT);\n",
+        );
+        for d in ["postgres", "mysql", "sqlite3"] {
+            write(
+                &m,
+                &format!("20200102000000_idx.{d}.up.sql"),
+                "CREATE INDEX users_email ON users (email);\n",
+            );
+        }
+        write(
+            &m,
+            "20200103000000_drop.mysql.up.sql",
+            "ALTER TABLE users MODIFY email varchar(255) NOT NULL;\nALTER TABLE `users` DROP COLUMN `email`;\n",
+        );
+        let out = check_dir(&m, &Settings::default());
+        // only the PostgreSQL variant builds its index with a lock
+        assert!(
+            out.contains("20200102000000_idx.postgres.up.sql:1 [create-index-blocking]"),
+            "{out}"
+        );
+        assert_eq!(out.matches("create-index-blocking").count(), 1, "{out}");
+        // the MySQL chain cites the MySQL file as the column's creator
+        assert!(
+            out.contains("20200103000000_drop.mysql.up.sql:2 [drop-column]"),
+            "{out}"
+        );
+        assert!(!out.contains("sqlite3.up.sql:1 ("), "{out}");
+        assert!(!out.contains("parse-error"), "{out}");
+    }
+
+    #[test]
+    fn per_file_dialect_and_parse_error_reason() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let d = tmp.path();
+        write(
+            d,
+            "tools/mysql/purge.sql",
+            "DELETE FROM `t` LIMIT 10 garbage garbage;\n",
+        );
+        let out = check_dir(d, &Settings::default());
+        assert!(out.contains("read as MySQL (directory `mysql/`)"), "{out}");
+        let settings = Settings {
+            dialect_forced: Some(preflight::source::Dialect::Sqlite),
+            ..Settings::default()
+        };
+        let out = check_dir(d, &settings);
+        assert!(out.contains("read as SQLite (`--dialect`)"), "{out}");
+    }
+}

@@ -3,6 +3,7 @@
 //! plpgsql bodies (`DO $$ … $$`, `CREATE FUNCTION … AS $$ … $$`) are split and read too.
 
 mod ast_facts;
+pub mod dialect;
 pub mod lexer;
 pub mod model;
 pub mod split;
@@ -298,11 +299,15 @@ pub fn parse(
     let my = d::MySqlDialect {};
     let lite = d::SQLiteDialect {};
     let gen_ = d::GenericDialect {};
+    let ch = d::ClickHouseDialect {};
+    let ms = d::MsSqlDialect {};
     let dia: &dyn d::Dialect = match dialect {
-        Dialect::Postgres => &pg,
+        Dialect::Postgres | Dialect::Cockroach => &pg,
         Dialect::Mysql => &my,
         Dialect::Sqlite => &lite,
         Dialect::Generic => &gen_,
+        Dialect::Clickhouse => &ch,
+        Dialect::Mssql => &ms,
     };
     Parser::new(dia)
         .with_recursion_limit(64)

@@ -54,7 +54,7 @@ pub fn split(src: &str, dialect: Dialect) -> Vec<RawStatement> {
                 lx.set_pos(line_end);
                 continue;
             }
-            if dialect != Dialect::Postgres
+            if !dialect.is_postgres_like()
                 && line.len() >= 10
                 && line[..10].eq_ignore_ascii_case("delimiter ")
             {
