@@ -160,3 +160,53 @@ mod per_file {
         assert!(out.contains("read as SQLite (`--dialect`)"), "{out}");
     }
 }
+
+/// `(line, rule)` of every finding.
+fn lines(src: &str, d: Dialect) -> Vec<(usize, String)> {
+    check_sql(src, d, &SqlOptions::default())
+        .into_iter()
+        .map(|diag| (src[..diag.span.start].matches('\n').count() + 1, diag.rule))
+        .collect()
+}
+
+#[test]
+fn templates_are_sql_with_holes() {
+    let src = "drop table if exists {{ index .Options \"Namespace\" }}.sso_sessions;\n\
+               ALTER TABLE {{ns}}.users DROP COLUMN email;\n\
+               DELETE FROM t WHERE id = :id;\n\
+               DELETE FROM :tbl;\n\
+               select * from {{ ref('orders') }} where id = %s;\n\
+               CREATE TABLE @extschema@.t (a int);\n\
+               {% if target.name == 'dev' %}\n\
+               UPDATE ${schema}.users SET a = 1 WHERE id = %(id)s;\n\
+               {% endif %}\n\
+               #include \"udfs/x.sql\"\n";
+    let diags = check_sql(src, Dialect::Postgres, &SqlOptions::default());
+    let got: Vec<(usize, &str)> = diags
+        .iter()
+        .map(|d| {
+            (
+                src[..d.span.start].matches('\n').count() + 1,
+                d.rule.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (1, "drop-table"),
+            (1, "drop-if-exists"),
+            (2, "drop-column"),
+            (4, "delete-without-where"),
+        ]
+    );
+    // messages show the template text
+    assert!(
+        diags[0]
+            .message
+            .contains("`{{ index .Options \"Namespace\" }}.sso_sessions`"),
+        "{}",
+        diags[0].message
+    );
+    assert!(diags[3].message.contains("`:tbl`"), "{}", diags[3].message);
+}

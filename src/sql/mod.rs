@@ -7,6 +7,7 @@ pub mod dialect;
 pub mod lexer;
 pub mod model;
 pub mod split;
+pub mod template;
 mod token_facts;
 
 use crate::source::{Dialect, Span};
@@ -82,13 +83,9 @@ const SKIP_PARSE: &[&str] = &[
 
 pub fn analyze(src: &str, dialect: Dialect, opts: Options) -> Vec<Statement> {
     let mut out = Vec::new();
-    let parse_src;
-    let text: &str = if opts.shell_vars {
-        parse_src = mask_shell_vars(src);
-        &parse_src
-    } else {
-        src
-    };
+    // template holes (and shell expansions) become same-length placeholders
+    let masked = template::mask(src, dialect, opts.shell_vars);
+    let text: &str = masked.as_ref().map_or(src, |m| m.text.as_str());
     for raw in split::split(text, dialect) {
         analyze_one(
             text,
@@ -101,13 +98,23 @@ pub fn analyze(src: &str, dialect: Dialect, opts: Options) -> Vec<Statement> {
             &mut out,
         );
     }
-    if opts.shell_vars {
+    if let Some(m) = &masked {
         for stmt in &mut out {
             let (s, e) = (stmt.span.start, stmt.span.end);
-            let (masked, original) = (&text[s..e], src.get(s..e).unwrap_or(""));
-            if masked != original {
-                stmt.kind
-                    .for_each_name(&mut |n| n.display = unmask(&n.display, masked, original));
+            let holes: Vec<Span> = m
+                .holes
+                .iter()
+                .filter(|h| h.start >= s && h.end <= e)
+                .copied()
+                .collect();
+            if holes.is_empty() {
+                continue;
+            }
+            stmt.kind.for_each_name(&mut |n| {
+                n.display = template::unmask(&n.display, text, src, &holes)
+            });
+            if let Some(pe) = &mut stmt.parse_error {
+                *pe = template::unmask(pe, text, src, &holes);
             }
         }
     }
@@ -128,10 +135,11 @@ fn analyze_one(
     let Some(first) = tokens.first() else { return };
     let keyword = first.text(text).to_ascii_uppercase();
     let stmt_text = &text[span.start..span.end];
+    // a span holding a template hole or shell expansion cannot be judged
     let opaque = |s: Span| {
         original
             .get(s.start..s.end)
-            .is_some_and(|t| t.contains('$') && t != &text[s.start..s.end])
+            .is_some_and(|t| t != &text[s.start..s.end])
     };
 
     let mut stmt = Statement {
@@ -323,26 +331,6 @@ fn clean_parse_error(msg: &str) -> String {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
     }
-}
-
-/// Messages should show `$TABLE`, not the identifier it was masked to: put back the original
-/// text of every masked identifier that occurs in `display`.
-fn unmask(display: &str, masked: &str, original: &str) -> String {
-    let mut out = display.to_string();
-    let mut i = 0;
-    let mb = masked.as_bytes();
-    while i < mb.len() {
-        if mb[i] == b'v' && original.as_bytes().get(i) == Some(&b'$') {
-            let len = 1 + mb[i + 1..].iter().take_while(|&&b| b == b'_').count();
-            if let (Some(m), Some(o)) = (masked.get(i..i + len), original.get(i..i + len)) {
-                out = out.replace(m, o);
-            }
-            i += len;
-        } else {
-            i += 1;
-        }
-    }
-    out
 }
 
 /// Replace each `$VAR` / `${…}` with an identifier of the same byte length, so sqlparser can
