@@ -210,3 +210,24 @@ fn templates_are_sql_with_holes() {
     );
     assert!(diags[3].message.contains("`:tbl`"), "{}", diags[3].message);
 }
+
+#[test]
+fn psql_scripts_and_tsql_batches() {
+    let src = "\\set ON_ERROR_STOP on\n\
+               SELECT count(*) AS n FROM users \\gset\n\
+               COPY users (id, name) FROM stdin;\n\
+               1\tDROP TABLE x; it's data\n\
+               \\.\n\
+               \\if :dry_run\n\
+               DELETE FROM sessions\n\
+               \\endif\n";
+    assert_eq!(
+        lines(src, Dialect::Postgres),
+        vec![(7, "delete-without-where".to_string())]
+    );
+    let src = "CREATE TABLE [dbo].[t] (id int IDENTITY(1,1))\nGO\nDROP TABLE dbo.old\nTRUNCATE TABLE dbo.other\nGO\n";
+    assert_eq!(
+        lines(src, Dialect::Mssql),
+        vec![(3, "drop-table".to_string()), (4, "truncate".to_string())]
+    );
+}

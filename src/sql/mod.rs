@@ -6,6 +6,7 @@ mod ast_facts;
 pub mod dialect;
 pub mod lexer;
 pub mod model;
+pub mod psql;
 pub mod split;
 pub mod template;
 mod token_facts;
@@ -162,6 +163,16 @@ fn analyze_one(
         stmt.kind = token_facts::facts(text, tokens, &opaque);
     } else {
         match parse(stmt_text, dialect) {
+            Ok(stmts) if stmts.len() > 1 && line_chunks(text, tokens).len() > 1 => {
+                // T-SQL batches hold statements without `;` between them: read each alone
+                for c in line_chunks(text, tokens) {
+                    if let (Some(f), Some(l)) = (c.first(), c.last()) {
+                        let sp = Span::new(f.span.start, l.span.end);
+                        analyze_one(text, original, dialect, c, sp, false, in_body, out);
+                    }
+                }
+                return;
+            }
             Ok(mut stmts) if !stmts.is_empty() => {
                 let ast = stmts.swap_remove(0);
                 stmt.kind = ast_facts::facts(&ast, stmt_text, span.start, &opaque);
@@ -203,6 +214,35 @@ fn analyze_one(
             analyze_body(text, original, dialect, body, out);
         }
     }
+}
+
+/// Statement keywords that start a new statement when they begin a line (T-SQL batches).
+const LINE_STARTS: &[&str] = &[
+    "CREATE", "DROP", "ALTER", "DELETE", "UPDATE", "INSERT", "TRUNCATE", "EXEC", "EXECUTE",
+    "SELECT", "DECLARE", "PRINT", "GRANT", "MERGE", "USE", "SET", "IF",
+];
+
+/// `tokens` cut where a statement keyword begins a line at parenthesis depth 0.
+fn line_chunks<'t>(text: &str, tokens: &'t [Token]) -> Vec<&'t [Token]> {
+    let mut cuts = vec![0];
+    let mut depth = 0i32;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.is_punct(text, "(") {
+            depth += 1;
+        } else if t.is_punct(text, ")") {
+            depth -= 1;
+        }
+        let line_start = text[..t.span.start]
+            .bytes()
+            .rev()
+            .take_while(|&b| b != b'\n')
+            .all(|b| b.is_ascii_whitespace());
+        if i > 0 && depth == 0 && line_start && LINE_STARTS.iter().any(|k| t.is_word(text, k)) {
+            cuts.push(i);
+        }
+    }
+    cuts.push(tokens.len());
+    cuts.windows(2).map(|w| &tokens[w[0]..w[1]]).collect()
 }
 
 /// `DO`, or the object word of `CREATE [OR REPLACE] … FUNCTION|PROCEDURE|TRIGGER|EVENT`.
@@ -317,7 +357,11 @@ pub fn parse(
         Dialect::Clickhouse => &ch,
         Dialect::Mssql => &ms,
     };
+    let mut options = sqlparser::parser::ParserOptions::new();
+    // T-SQL batches hold statements with no `;` between them
+    options.require_semicolon_stmt_delimiter = dialect != Dialect::Mssql;
     Parser::new(dia)
+        .with_options(options)
         .with_recursion_limit(64)
         .try_with_sql(text)?
         .parse_statements()
