@@ -126,6 +126,8 @@ pub struct FileOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings silenced by a `preflight: allow(…)` comment (for `--show-suppressed`).
     pub suppressed: Vec<Diagnostic>,
+    /// Statements read by tokens only that cannot destroy data (no finding).
+    pub not_parsed: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -140,6 +142,8 @@ pub struct Outcome {
     pub errors: Vec<FileError>,
     pub files_checked: usize,
     pub suppressed: usize,
+    /// Statements read by tokens only that cannot destroy data, over all files.
+    pub not_parsed: usize,
 }
 
 impl Outcome {
@@ -243,6 +247,7 @@ pub fn check_text_in(
         text,
         lang,
     };
+    let not_parsed_before = replay.not_parsed;
     let choice = settings.dialect_for(path, &source.text);
     let dialect = match lang {
         Lang::Sql => choice.dialect,
@@ -270,6 +275,7 @@ pub fn check_text_in(
         lang,
         diagnostics,
         suppressed,
+        not_parsed: replay.not_parsed - not_parsed_before,
     })
 }
 
@@ -302,6 +308,7 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
             Ok(f) => {
                 out.files_checked += 1;
                 out.suppressed += f.suppressed.len();
+                out.not_parsed += f.not_parsed;
                 out.files.push(f);
             }
             Err(e) => out.errors.push(e),

@@ -231,3 +231,42 @@ fn psql_scripts_and_tsql_batches() {
         vec![(3, "drop-table".to_string()), (4, "truncate".to_string())]
     );
 }
+
+#[test]
+fn what_unparsed_statements_create_reaches_the_model() {
+    for src in [
+        "CREATE DATABASE b OWNER x;\nDROP DATABASE b;",
+        "CREATE TABLE t USING columnar;\nDROP TABLE t;",
+        "CREATE MATERIALIZED VIEW mv WITH (fillfactor = 70) AS SELECT 1 WITH NO DATA;\nTRUNCATE mv;",
+        "CREATE SCHEMA AUTHORIZATION s;\nDROP SCHEMA s CASCADE;",
+        "CREATE TABLE t3 (id int);\nALTER TABLE t3 RENAME TO t4;\nDROP TABLE t4;",
+        "CREATE TABLE t (id int);\nCREATE INDEX i ON t (id);\nALTER INDEX i RENAME TO j;\nDROP INDEX j;",
+        "CREATE STATISTICS st ON a, b FROM t;\nCREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE PROCEDURE f('lit');",
+    ] {
+        assert_eq!(lines(src, Dialect::Postgres), vec![], "{src}");
+    }
+}
+
+#[test]
+fn destructive_shapes_are_recovered_from_unparsed_statements() {
+    let src = "DO $$ BEGIN ALTER TABLE users DROP COLUMN legacy_id; END $$;\n\
+               DROP INDEX CONCURRENTLY IF EXISTS idx_a;\n\
+               ALTER TABLE users ALTER CONSTRAINT fk DEFERRABLE, DROP COLUMN x;\n\
+               CREATE TABLE a (id int)\n\
+               DROP TABLE b;\n\
+               ALTER TABLE \"Acct\".\"Users\" ALTER COLUMN n SET NOT NULL, ALTER CONSTRAINT c NOT DEFERRABLE;\n\
+               DROP TABLE users WITH SOME GIBBERISH;\n";
+    assert_eq!(
+        lines(src, Dialect::Postgres),
+        vec![
+            (1, "drop-column".to_string()),
+            (2, "drop-index".to_string()),
+            (3, "drop-column".to_string()),
+            (4, "parse-error".to_string()),
+            (5, "drop-table".to_string()),
+            (6, "set-not-null".to_string()),
+            (7, "parse-error".to_string()),
+            (7, "drop-table".to_string()),
+        ]
+    );
+}

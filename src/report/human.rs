@@ -217,6 +217,12 @@ pub fn statistics(outcome: &Outcome) -> String {
     if outcome.suppressed > 0 {
         out.push_str(&format!("{:>6}  (suppressed)\n", outcome.suppressed));
     }
+    if outcome.not_parsed > 0 {
+        out.push_str(&format!(
+            "{:>6}  (statements read by tokens only; none can destroy data)\n",
+            outcome.not_parsed
+        ));
+    }
     if !out.is_empty() {
         out.push('\n');
     }

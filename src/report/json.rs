@@ -67,6 +67,7 @@ fn document(outcome: &Outcome) -> Value {
             "errors": outcome.count(Severity::Error),
             "warnings": outcome.count(Severity::Warning),
             "suppressed": outcome.suppressed,
+            "not_parsed": outcome.not_parsed,
         },
         "diagnostics": diagnostics,
         "errors": outcome.errors,

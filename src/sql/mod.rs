@@ -7,6 +7,7 @@ pub mod dialect;
 pub mod lexer;
 pub mod model;
 pub mod psql;
+mod recover;
 pub mod split;
 pub mod template;
 mod token_facts;
@@ -30,6 +31,9 @@ pub struct Statement {
     pub in_body: bool,
     /// First keyword, upper-cased (`DROP`, `ALTER`, …).
     pub keyword: String,
+    /// sqlparser refused it, and it cannot destroy data (or its tokens told everything it
+    /// can): read by tokens, no finding, counted in `summary.not_parsed`.
+    pub not_parsed: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -150,6 +154,7 @@ fn analyze_one(
         parse_error: None,
         in_body,
         keyword: keyword.clone(),
+        not_parsed: false,
     };
 
     let skip = first.kind == TokenKind::Word && SKIP_PARSE.contains(&keyword.as_str());
@@ -157,10 +162,7 @@ fn analyze_one(
         // nothing to learn from the tree
     } else if unterminated {
         stmt.parse_error = Some("unterminated quote, comment or dollar quote".to_string());
-        stmt.kind = token_facts::facts(text, tokens, &opaque);
-    } else if in_body {
-        // plpgsql, not plain SQL: read by tokens, without parse-error noise
-        stmt.kind = token_facts::facts(text, tokens, &opaque);
+        stmt.kind = recover::recover(text, tokens, &opaque).0;
     } else {
         match parse(stmt_text, dialect) {
             Ok(stmts) if stmts.len() > 1 && line_chunks(text, tokens).len() > 1 => {
@@ -180,8 +182,36 @@ fn analyze_one(
             }
             Ok(_) => {}
             Err(e) => {
-                stmt.parse_error = Some(clean_parse_error(&e.to_string()));
-                stmt.kind = token_facts::facts(text, tokens, &opaque);
+                if !in_body && let Some(chunks) = run_together(text, tokens, dialect) {
+                    let next = chunks[1]
+                        .iter()
+                        .take(3)
+                        .map(|t| t.text(text))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let at = out.len();
+                    for c in chunks {
+                        if let (Some(f), Some(l)) = (c.first(), c.last()) {
+                            let sp = Span::new(f.span.start, l.span.end);
+                            analyze_one(text, original, dialect, c, sp, false, in_body, out);
+                        }
+                    }
+                    if let Some(first) = out.get_mut(at) {
+                        first.parse_error = Some(format!(
+                            "two statements run together: `{next} …` starts a new statement \
+                             with no `;` before it"
+                        ));
+                    }
+                    return;
+                }
+                let (kind, complete) = recover::recover(text, tokens, &opaque);
+                stmt.kind = kind;
+                if complete || in_body {
+                    // nothing it can destroy went unread: no parse-error
+                    stmt.not_parsed = true;
+                } else {
+                    stmt.parse_error = Some(clean_parse_error(&e.to_string()));
+                }
             }
         }
     }
@@ -214,6 +244,59 @@ fn analyze_one(
             analyze_body(text, original, dialect, body, out);
         }
     }
+}
+
+/// Keywords that start a statement of their own when they begin a line.
+const RUN_STARTS: &[&str] = &[
+    "CREATE", "DROP", "ALTER", "TRUNCATE", "DELETE", "UPDATE", "INSERT", "GRANT", "COMMENT",
+];
+/// Words after which such a keyword continues the statement (rules, triggers, grants, …).
+const JOINERS: &[&str] = &[
+    "AS", "DO", "INSTEAD", "ALSO", "THEN", "ELSE", "BEGIN", "ATOMIC", "FOR", "ON", "OR", "OF",
+    "AFTER", "BEFORE", "GRANT", "REVOKE", "TO", "WITH", "AND", "IS", "NOT", "EXECUTE",
+];
+
+/// A statement sqlparser refused that is two statements with no `;` between them: the
+/// pieces, when a destructive or DDL keyword begins a line and the part before it parses.
+fn run_together<'t>(text: &str, tokens: &'t [Token], dialect: Dialect) -> Option<Vec<&'t [Token]>> {
+    let first = tokens.first()?;
+    if !RUN_STARTS.iter().any(|k| first.is_word(text, k))
+        || tokens.get(1).is_some_and(|t| t.is_word(text, "SCHEMA"))
+        || routine_kind(text, &first.text(text).to_ascii_uppercase(), tokens).is_some()
+    {
+        return None;
+    }
+    let mut cuts = vec![0];
+    let mut depth = 0i32;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.is_punct(text, "(") {
+            depth += 1;
+        } else if t.is_punct(text, ")") {
+            depth -= 1;
+        }
+        if i == 0 || depth != 0 || !RUN_STARTS.iter().any(|k| t.is_word(text, k)) {
+            continue;
+        }
+        let prev = &tokens[i - 1];
+        let joined = prev.kind == TokenKind::Punct && prev.text(text) != ")"
+            || JOINERS.iter().any(|k| prev.is_word(text, k));
+        let line_start = text[..t.span.start]
+            .bytes()
+            .rev()
+            .take_while(|&b| b != b'\n')
+            .all(|b| b.is_ascii_whitespace());
+        if line_start && !joined {
+            cuts.push(i);
+        }
+    }
+    if cuts.len() < 2 {
+        return None;
+    }
+    let head = &tokens[..cuts[1]];
+    let (a, b) = (head.first()?, head.last()?);
+    parse(&text[a.span.start..b.span.end], dialect).ok()?;
+    cuts.push(tokens.len());
+    Some(cuts.windows(2).map(|w| &tokens[w[0]..w[1]]).collect())
 }
 
 /// Statement keywords that start a new statement when they begin a line (T-SQL batches).

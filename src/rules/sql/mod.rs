@@ -87,6 +87,11 @@ impl FileState {
                     }
                 }
             }
+            StmtKind::RenameObject { object, from, to }
+                if self.created_here(object, from).is_some() =>
+            {
+                self.created.push((object.clone(), to.clone(), stmt.span));
+            }
             StmtKind::RenameTable { from, to }
                 if self.created_here(&ObjectKind::Table, from).is_some() =>
             {
