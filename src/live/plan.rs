@@ -2,12 +2,16 @@
 //! the decisions that keep the live check safe — what is measured, which predicates are
 //! refused — are unit-tested without a database.
 
+use crate::model::FileState;
 use crate::source::Dialect;
 use crate::sql::lexer::{self, TokenKind};
 use crate::sql::{AlterOp, ObjName, ObjectKind, Predicate, Statement, StmtKind};
 use sqlparser::ast::{self as ast, Expr, Statement as S, Value};
-use std::collections::HashSet;
 use std::ops::ControlFlow;
+
+mod vet;
+pub use vet::vet_text;
+use vet::{vet_expr, vet_relations};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verb {
@@ -80,49 +84,6 @@ pub enum Probe {
     },
 }
 
-/// What earlier statements of the same file did (objects it creates are not in the database
-/// yet; columns an UPDATE backfills before a `SET NOT NULL`).
-#[derive(Debug, Default)]
-pub struct FileState {
-    created: Vec<ObjName>,
-    backfilled: HashSet<(String, String)>,
-}
-
-impl FileState {
-    pub fn created_here(&self, n: &ObjName) -> bool {
-        self.created.iter().any(|c| c.same_object(n))
-    }
-    fn backfilled(&self, table: &ObjName, column: &str) -> bool {
-        self.backfilled
-            .contains(&(table.name.clone(), column.to_string()))
-    }
-    pub fn apply(&mut self, stmt: &Statement) {
-        match &stmt.kind {
-            StmtKind::CreateTable { name, .. }
-            | StmtKind::CreateView { name, .. }
-            | StmtKind::CreateOther { name, .. } => self.created.push(name.clone()),
-            StmtKind::RenameTable { to, .. } => self.created.push(to.clone()),
-            StmtKind::AlterTable { ops, .. } => {
-                for op in ops {
-                    if let AlterOp::RenameTo(to) = op {
-                        self.created.push(to.clone());
-                    }
-                }
-            }
-            StmtKind::Update {
-                table: Some(t),
-                assignments,
-                ..
-            } => {
-                for a in assignments {
-                    self.backfilled.insert((t.name.clone(), a.column.clone()));
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 /// The probes for one statement (empty when there is nothing to measure). Statements inside
 /// routine bodies run when the routine is called, not now: not measured.
 pub fn probes(stmt: &Statement, state: &FileState, dialect: Dialect) -> Vec<Probe> {
@@ -140,7 +101,7 @@ pub fn probes(stmt: &Statement, state: &FileState, dialect: Dialect) -> Vec<Prob
             Probe::CannotMeasure { table, .. } => table.as_ref(),
         };
         // created earlier in this file: not in the database yet, nothing to measure
-        if !table.is_some_and(|t| state.created_here(t)) {
+        if !table.is_some_and(|t| state.created_or_renamed_here(t)) {
             out.push(p);
         }
     };
@@ -443,100 +404,6 @@ pub const SIDE_EFFECT_FUNCTIONS: &[&str] = &[
     "txid_current",
     "pg_current_xact_id",
 ];
-
-fn side_effect_name(name: &ast::ObjectName) -> Option<String> {
-    let last = name.0.last()?.as_ident()?.value.to_lowercase();
-    SIDE_EFFECT_FUNCTIONS
-        .contains(&last.as_str())
-        .then_some(last)
-}
-
-/// Parameters and side-effecting calls inside a parsed predicate.
-fn vet_expr(expr: &Expr) -> Result<(), (String, bool)> {
-    let r = ast::visit_expressions(expr, |e| match e {
-        Expr::Value(v) => match &v.value {
-            Value::Placeholder(p) => ControlFlow::Break((
-                format!(
-                    "the WHERE clause uses the parameter `{p}`; its value is only known when \
-                     the statement runs"
-                ),
-                false,
-            )),
-            _ => ControlFlow::Continue(()),
-        },
-        Expr::Function(f) => match side_effect_name(&f.name) {
-            Some(n) => ControlFlow::Break((
-                format!(
-                    "the WHERE clause calls `{n}()`, a function with side effects; preflight \
-                     refuses to send it to the database"
-                ),
-                true,
-            )),
-            None => ControlFlow::Continue(()),
-        },
-        _ => ControlFlow::Continue(()),
-    });
-    match r {
-        ControlFlow::Break(b) => Err(b),
-        ControlFlow::Continue(()) => Ok(()),
-    }
-}
-
-/// Joined relations (`USING dblink(…)`), and expressions inside them.
-fn vet_relations(list: &[ast::TableWithJoins]) -> Result<(), (String, bool)> {
-    for t in list {
-        let r = ast::visit_relations(t, |n| match side_effect_name(n) {
-            Some(f) => ControlFlow::Break(f),
-            None => ControlFlow::Continue(()),
-        });
-        if let ControlFlow::Break(f) = r {
-            return Err((
-                format!(
-                    "the joined list calls `{f}()`, a function with side effects; preflight \
-                     refuses to send it to the database"
-                ),
-                true,
-            ));
-        }
-        let r = ast::visit_expressions(t, |e| match vet_expr(e) {
-            Err(x) => ControlFlow::Break(x),
-            Ok(()) => ControlFlow::Continue(()),
-        });
-        if let ControlFlow::Break(x) = r {
-            return Err(x);
-        }
-    }
-    Ok(())
-}
-
-/// Text-level guard on what will be embedded: no statement separator, no parameter, no
-/// unterminated quote. (A parsed expression cannot contain these; this is the second fence.)
-pub fn vet_text(text: &str, dialect: Dialect) -> Result<(), String> {
-    for t in lexer::tokens(text, dialect) {
-        match t.kind {
-            TokenKind::Semicolon => {
-                return Err(
-                    "the WHERE clause contains `;` outside quotes; preflight refuses to send it"
-                        .to_string(),
-                );
-            }
-            TokenKind::Unterminated => {
-                return Err(
-                    "the WHERE clause has an unterminated quote; preflight refuses to send it"
-                        .to_string(),
-                );
-            }
-            TokenKind::ShellVar | TokenKind::Param => {
-                return Err(format!(
-                    "the WHERE clause uses `{}`, whose value is unknown until it runs",
-                    t.text(text)
-                ));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
 
 /// `"name"` with embedded quotes doubled: the only identifier form the database sees.
 pub fn quote_ident(s: &str) -> String {

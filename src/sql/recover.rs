@@ -9,6 +9,8 @@ use super::model::*;
 use super::token_facts::{self, read_names, top_level};
 use crate::source::Span;
 
+mod create;
+
 /// Facts of an unparsed statement, and whether they cover everything it can destroy.
 pub(super) fn recover(
     src: &str,
@@ -40,7 +42,7 @@ pub(super) fn recover(
         // the predicate cannot be judged from tokens
         "DELETE" | "UPDATE" | "MERGE" => (token_facts::facts(src, toks, opaque), false),
         "ALTER" => alter(src, toks, &top, opaque),
-        "CREATE" => (create(src, &top), true),
+        "CREATE" => (create::create(src, &top), true),
         "RENAME" => (StmtKind::Other, false),
         _ => (StmtKind::Other, true),
     }
@@ -218,7 +220,7 @@ fn has_seq(src: &str, toks: &[Token], words: &[&str]) -> bool {
         .any(|w| w.iter().zip(words).all(|(t, k)| t.is_word(src, k)))
 }
 
-fn word_at(src: &str, top: &[&Token], i: usize) -> String {
+pub(super) fn word_at(src: &str, top: &[&Token], i: usize) -> String {
     top.get(i)
         .filter(|t| t.kind == TokenKind::Word)
         .map(|t| t.text(src).to_ascii_uppercase())
@@ -226,7 +228,7 @@ fn word_at(src: &str, top: &[&Token], i: usize) -> String {
 }
 
 /// One name (dotted) starting at `i`; returns it and the index after it.
-fn name_at(src: &str, top: &[&Token], i: usize) -> Option<(ObjName, usize)> {
+pub(super) fn name_at(src: &str, top: &[&Token], i: usize) -> Option<(ObjName, usize)> {
     let names = read_names(src, &top[i.min(top.len())..]);
     let n = names.into_iter().next()?;
     // count tokens used: parts and dots
@@ -543,108 +545,6 @@ fn column(src: &str, name: String, rest: &[&Token]) -> ColumnFacts {
         }) || lower.contains("serial"),
         primary_key: pk,
         data_type,
-    }
-}
-
-/// What a CREATE that sqlparser refused creates (for the schema model).
-fn create(src: &str, top: &[&Token]) -> StmtKind {
-    let mut i = 1;
-    let mut temporary = false;
-    let mut or_replace = false;
-    let mut unique = false;
-    loop {
-        match word_at(src, top, i).as_str() {
-            "OR" | "REPLACE" => or_replace = true,
-            "TEMP" | "TEMPORARY" => temporary = true,
-            "UNIQUE" => unique = true,
-            "GLOBAL" | "LOCAL" | "UNLOGGED" | "RECURSIVE" => {}
-            _ => break,
-        }
-        i += 1;
-    }
-    let mut object = word_at(src, top, i);
-    if object == "MATERIALIZED" {
-        i += 1;
-        object = "MATERIALIZED VIEW".into();
-    }
-    i += 1;
-    let mut concurrently = false;
-    let mut if_not_exists = false;
-    loop {
-        match word_at(src, top, i).as_str() {
-            "CONCURRENTLY" => concurrently = true,
-            "IF" | "NOT" | "EXISTS" => if_not_exists = true,
-            _ => break,
-        }
-        i += 1;
-    }
-    match object.as_str() {
-        "TABLE" => match name_at(src, top, i) {
-            Some((name, _)) => StmtKind::CreateTable {
-                name,
-                temporary,
-                if_not_exists,
-                or_replace,
-                columns: Vec::new(),
-            },
-            None => StmtKind::Other,
-        },
-        "VIEW" | "MATERIALIZED VIEW" => match name_at(src, top, i) {
-            Some((name, _)) => StmtKind::CreateView {
-                name,
-                materialized: object != "VIEW",
-                references: Vec::new(),
-            },
-            None => StmtKind::Other,
-        },
-        "INDEX" => {
-            let (name, j) = match word_at(src, top, i).as_str() {
-                "ON" => (None, i),
-                _ => match name_at(src, top, i) {
-                    Some((n, j)) => (Some(n), j),
-                    None => (None, i),
-                },
-            };
-            let mut j = j;
-            if word_at(src, top, j) == "ON" {
-                j += 1;
-            }
-            if word_at(src, top, j) == "ONLY" {
-                j += 1;
-            }
-            match name_at(src, top, j) {
-                Some((table, _)) => StmtKind::CreateIndex {
-                    name,
-                    table,
-                    concurrently,
-                    unique,
-                },
-                None => StmtKind::Other,
-            }
-        }
-        "SCHEMA" => {
-            // CREATE SCHEMA AUTHORIZATION role names the schema after the role
-            let at = if word_at(src, top, i) == "AUTHORIZATION" {
-                i + 1
-            } else {
-                i
-            };
-            match name_at(src, top, at) {
-                Some((name, _)) => StmtKind::CreateOther {
-                    object: ObjectKind::Schema,
-                    name,
-                },
-                None => StmtKind::Other,
-            }
-        }
-        "DATABASE" | "SEQUENCE" | "TYPE" | "DOMAIN" => match name_at(src, top, i) {
-            Some((name, _)) => StmtKind::CreateOther {
-                object: ObjectKind::from_keyword(&object),
-                name,
-            },
-            None => StmtKind::Other,
-        },
-        _ => StmtKind::Other,
     }
 }
 
