@@ -175,7 +175,7 @@ fn prisma_provider(text: &str) -> Option<Dialect> {
 }
 
 /// How much of a file content sniffing reads (the markers show up early in practice).
-const SNIFF_BYTES: usize = 64 * 1024;
+const SNIFF_BYTES: usize = 16 * 1024;
 
 /// Strong content markers of one dialect. PostgreSQL markers (`$$`, `::`) only count when no
 /// other dialect's marker is present, since they are the default anyway.
@@ -184,8 +184,10 @@ pub fn by_content(text: &str) -> Option<Choice> {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let t = &text[..end];
-    let has_ci = |needle: &str| contains_ci(t, needle);
+    // one lower-cased copy of the window, then plain substring searches (fast)
+    let lower = text[..end].to_ascii_lowercase();
+    let t = lower.as_str();
+    let has_ci = |needle: &str| t.contains(needle);
     let c = |d, what| Some(Choice::new(d, Reason::Content(what)));
     if has_ci("engine = mergetree")
         || has_ci("engine=mergetree")
@@ -197,10 +199,14 @@ pub fn by_content(text: &str) -> Option<Choice> {
             "ClickHouse `ENGINE = …MergeTree` / `ON CLUSTER`",
         );
     }
-    if t.contains("$$") || t.contains("::") || has_ci("language plpgsql") {
+    if t.contains("$$") || t.contains("::") || t.contains("language plpgsql") {
         return c(Dialect::Postgres, "PostgreSQL `$$` / `::`");
     }
-    if has_go_line(t) || has_ci("[dbo].") || has_ci("identity(1,1)") || has_ci("nvarchar(max)") {
+    if (t.starts_with("go") || t.contains("\ngo")) && has_go_line(t)
+        || has_ci("[dbo].")
+        || has_ci("identity(1,1)")
+        || has_ci("nvarchar(max)")
+    {
         return c(
             Dialect::Mssql,
             "T-SQL `GO` batches / `[dbo].` / `IDENTITY(1,1)`",
@@ -210,7 +216,7 @@ pub fn by_content(text: &str) -> Option<Choice> {
         || has_ci("engine = innodb")
         || has_ci("engine=myisam")
         || has_ci(" auto_increment")
-        || line_starts_ci(t, "delimiter ")
+        || t.contains("delimiter ") && line_starts_ci(t, "delimiter ")
         || backtick_ident(t)
     {
         return c(
@@ -218,36 +224,10 @@ pub fn by_content(text: &str) -> Option<Choice> {
             "MySQL backtick identifiers / `ENGINE=` / `AUTO_INCREMENT`",
         );
     }
-    if line_starts_ci(t, "pragma ") || has_ci(" autoincrement") {
+    if t.contains("pragma ") && line_starts_ci(t, "pragma ") || has_ci(" autoincrement") {
         return c(Dialect::Sqlite, "SQLite `PRAGMA` / `AUTOINCREMENT`");
     }
     None
-}
-
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() || h.len() < n.len() {
-        return false;
-    }
-    let first = n[0].to_ascii_lowercase();
-    let alt = n[0].to_ascii_uppercase();
-    let mut i = 0;
-    while i + n.len() <= h.len() {
-        match h[i..=h.len() - n.len()]
-            .iter()
-            .position(|&b| b == first || b == alt)
-        {
-            Some(j) => {
-                i += j;
-                if h[i..i + n.len()].eq_ignore_ascii_case(n) {
-                    return true;
-                }
-                i += 1;
-            }
-            None => return false,
-        }
-    }
-    false
 }
 
 fn line_starts_ci(t: &str, prefix: &str) -> bool {
@@ -270,12 +250,14 @@ fn has_go_line(t: &str) -> bool {
 
 /// `` `name` `` used as an identifier after a DDL keyword (not inside a comment or string,
 /// which a quick scan cannot tell for sure, so it asks for the keyword right before it).
+/// `t` is lower-cased.
 fn backtick_ident(t: &str) -> bool {
-    [
-        "table `", "exists `", "into `", "update `", "from `", "column `", "on `",
-    ]
-    .iter()
-    .any(|k| contains_ci(t, k))
+    t.contains('`')
+        && [
+            "table `", "exists `", "into `", "update `", "from `", "column `", "on `",
+        ]
+        .iter()
+        .any(|k| t.contains(k))
 }
 
 #[cfg(test)]
