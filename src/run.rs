@@ -12,6 +12,17 @@ pub use sets::explain_order;
 pub(crate) mod sets;
 use rayon::prelude::*;
 
+/// "statement could not be parsed: …" → "statement could not be parsed, read as MySQL (file
+/// name `*.mysql.*`): …", so a wrong dialect choice is visible where it hurts.
+fn annotate_parse_errors(choice: &crate::sql::dialect::Choice, diags: &mut [Diagnostic]) {
+    const PREFIX: &str = "statement could not be parsed";
+    for d in diags.iter_mut().filter(|d| d.rule == "parse-error") {
+        if let Some(rest) = d.message.strip_prefix(PREFIX) {
+            d.message = format!("{PREFIX}, {}{rest}", choice.describe());
+        }
+    }
+}
+
 /// Bytes → text: lossy decode, with a diagnostic naming the first invalid byte.
 pub fn decode(bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
     match String::from_utf8(bytes) {
@@ -96,8 +107,16 @@ pub fn check_sniffed_in(
         text,
         lang,
     };
-    let (mut diagnostics, statements) =
-        check_source_keep(&source, settings.dialect, facts, Some(replay));
+    let not_parsed_before = replay.not_parsed;
+    let choice = settings.dialect_for(path, &source.text);
+    let dialect = match lang {
+        Lang::Sql => choice.dialect,
+        Lang::Shell => settings.dialect,
+    };
+    let (mut diagnostics, statements) = check_source_keep(&source, dialect, facts, Some(replay));
+    if lang == Lang::Sql {
+        annotate_parse_errors(&choice, &mut diagnostics);
+    }
     diagnostics.extend(utf8_diag);
     let applied = crate::suppress::apply(&source.text, lang, settings.dialect, diagnostics);
     let mut diagnostics = applied.kept;
@@ -116,6 +135,7 @@ pub fn check_sniffed_in(
         lang,
         diagnostics,
         suppressed,
+        not_parsed: replay.not_parsed - not_parsed_before,
         // the live check measures these statements (instead of analysing the text again)
         statements: if settings.keep_text {
             statements
@@ -130,6 +150,7 @@ pub fn check_sniffed_in(
 /// parses its files ahead in parallel; other files follow).
 pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
     let (files, sets) = crate::migrations::plan(files, &settings.migrations);
+    let sets = crate::migrations::dialects::split(sets);
     let set_results: Vec<Result<FileOutcome, FileError>> = sets
         .par_iter()
         .flat_map_iter(|s| sets::check_set(s, settings))
@@ -153,6 +174,7 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
             Ok(f) => {
                 out.files_checked += 1;
                 out.suppressed += f.suppressed.len();
+                out.not_parsed += f.not_parsed;
                 out.files.push(f);
             }
             Err(e) => out.errors.push(e),
