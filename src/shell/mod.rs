@@ -9,6 +9,7 @@
 pub mod command;
 pub mod facts;
 mod parse;
+pub mod repair;
 pub mod sql;
 mod unwrap;
 
@@ -54,8 +55,31 @@ pub(crate) fn parse_tree(text: &str) -> Option<Tree> {
                 .ok()?;
             *p = Some(parser);
         }
-        p.as_mut()?.parse(text, None)
+        let p = p.as_mut()?;
+        let tree = p.parse(text, None)?;
+        if !tree.root_node().has_error() {
+            return Some(tree);
+        }
+        // tree-sitter-bash rejects some forms bash accepts: repair them in place (same
+        // length, so every offset still points into `text`) and keep the better tree
+        let Some(fixed) = repair::repair(text) else {
+            return Some(tree);
+        };
+        let better = p.parse(&fixed, None)?;
+        if error_count(better.root_node()) < error_count(tree.root_node()) {
+            Some(better)
+        } else {
+            Some(tree)
+        }
     })
+}
+
+fn error_count(root: tree_sitter::Node) -> usize {
+    if root.has_error() {
+        error_regions(root).len().max(1)
+    } else {
+        0
+    }
 }
 
 /// What the front end read from a script.
@@ -68,11 +92,30 @@ pub struct Analysis {
     pub too_deep: Option<Span>,
     /// The parser could not run at all (it never returns nothing for text, but fail closed).
     pub unparsed: bool,
+    /// Not a bash script (from this offset on): zsh, Tcl, a Ruby tail after `exec ruby -x`.
+    pub foreign: Option<(&'static str, usize)>,
 }
 
 pub fn analyze(text: &str) -> Analysis {
-    let mut a = Analysis::default();
-    let Some(tree) = parse_tree(text) else {
+    let mut a = Analysis {
+        foreign: repair::foreign(text),
+        ..Analysis::default()
+    };
+    // a tail in another language (`exec ruby -x "$0"` then Ruby) is not read as shell
+    let blanked;
+    let parsed = match a.foreign {
+        Some((_, off)) if off > 0 && text.is_char_boundary(off) => {
+            // byte for byte: offsets stay the file's
+            let tail: String = text[off..]
+                .bytes()
+                .map(|c| if c == b'\n' { '\n' } else { ' ' })
+                .collect();
+            blanked = format!("{}{}", &text[..off], tail);
+            blanked.as_str()
+        }
+        _ => text,
+    };
+    let Some(tree) = parse_tree(parsed) else {
         a.unparsed = true;
         return a;
     };
@@ -143,7 +186,7 @@ fn first_error(root: tree_sitter::Node) -> Option<usize> {
 }
 
 /// Heredoc bodies found by reading lines (for the fallback: tree-sitter can misplace them).
-fn heredoc_bodies(text: &str) -> Vec<(usize, usize)> {
+pub(crate) fn heredoc_bodies(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut pending: Vec<(String, bool)> = Vec::new();
     let mut body_start = None;
@@ -199,6 +242,11 @@ fn heredoc_starts(line: &str) -> Vec<(String, bool, usize, usize)> {
                 b'\'' | b'"' => quote = Some(c),
                 b'\\' => i += 1,
                 b'#' if i == 0 || b[i - 1].is_ascii_whitespace() => break,
+                // `<<<` is a here-string, not a heredoc
+                b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) == Some(&b'<') => {
+                    i += 3;
+                    continue;
+                }
                 b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => {
                     let start = i;
                     let mut j = i + 2;
@@ -330,7 +378,36 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
         );
         return out;
     }
-    if let Some(s) = a.syntax_error {
+    match a.foreign {
+        Some((lang, 0)) if a.syntax_error.is_some() => out.push(
+            Diagnostic::new(
+                "parse-error",
+                a.syntax_error.unwrap_or_default(),
+                format!("not a bash script: {lang}; the commands the bash parser could read were checked"),
+            )
+            .severity(Severity::Info)
+            .label("bash does not read this")
+            .help("preflight reads shell as bash; checks of this file are best-effort"),
+        ),
+        Some((lang, off)) if off > 0 => out.push(
+            Diagnostic::new(
+                "parse-error",
+                Span::new(off, text.get(off..).and_then(|t| t.find('\n')).map_or(text.len(), |i| off + i)),
+                format!(
+                    "not a bash script from here on: {lang} (the script runs itself with another \
+                     interpreter above); this part was not checked"
+                ),
+            )
+            .severity(Severity::Info)
+            .label(format!("{lang} from here"))
+            .help("check this part with a linter for that language"),
+        ),
+        _ => {}
+    }
+    if let Some(s) = a
+        .syntax_error
+        .filter(|_| !matches!(a.foreign, Some((_, 0))))
+    {
         out.push(
             Diagnostic::new(
                 "parse-error",

@@ -184,7 +184,7 @@ pub fn dialect_of(cmd: &Command) -> Dialect {
 
 /// Run the SQL rules on `text` and map every span into the shell file.
 pub fn check_mapped(text: &Mapped, dialect: Dialect, out: &mut Vec<Diagnostic>) {
-    if text.text.trim().is_empty() {
+    if text.text.trim().is_empty() || is_one_expansion(text.text.trim()) {
         return;
     }
     let diags = check_sql(
@@ -202,6 +202,22 @@ pub fn check_mapped(text: &Mapped, dialect: Dialect, out: &mut Vec<Diagnostic>) 
         }
         out.push(d);
     }
+}
+
+/// `$sql`, `${SQL}`, `"$query"`: SQL held in a variable we cannot see (not a parse error).
+fn is_one_expansion(t: &str) -> bool {
+    let t = t
+        .strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .unwrap_or(t);
+    let Some(rest) = t.strip_prefix('$') else {
+        return false;
+    };
+    let name = rest
+        .strip_prefix('{')
+        .and_then(|x| x.strip_suffix('}'))
+        .unwrap_or(rest);
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Check the SQL a database client command runs.
