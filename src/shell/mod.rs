@@ -12,6 +12,7 @@ mod parse;
 pub mod repair;
 pub mod sql;
 mod unwrap;
+pub mod wrappers;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::shell::Context;
@@ -56,6 +57,10 @@ pub(crate) fn parse_tree(text: &str) -> Option<Tree> {
             *p = Some(parser);
         }
         let p = p.as_mut()?;
+        // `\. ../nvm.sh`, `\rm x` at the start of a line: tree-sitter reads the line as a
+        // continuation of the one before; ` .` parses as bash reads it (same length)
+        let escaped = repair::line_start_escapes(text);
+        let text = escaped.as_deref().unwrap_or(text);
         let tree = p.parse(text, None)?;
         if !tree.root_node().has_error() {
             return Some(tree);
@@ -120,6 +125,7 @@ pub fn analyze(text: &str) -> Analysis {
         return a;
     };
     let root = tree.root_node();
+    wrappers::set_current(wrappers::scan(root, text));
     let mut w = parse::Walker::new(text, None, 0);
     w.stmt(root, command::Flow::default(), 0);
     a.items = w.items;

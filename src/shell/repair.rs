@@ -364,6 +364,34 @@ impl Scanner {
     }
 }
 
+/// A line whose first word starts with a backslash (`\. ../nvm.sh`, `\rm -f x`): the
+/// backslash becomes a space. Applied before every parse (tree-sitter otherwise joins the
+/// line to the command before it).
+pub fn line_start_escapes(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let line_start = i == 0 || b[i - 1] == b'\n';
+        if line_start {
+            let mut j = i;
+            while j < b.len() && matches!(b[j], b' ' | b'\t') {
+                j += 1;
+            }
+            let continued = i >= 2 && b[i - 2] == b'\\';
+            if !continued
+                && b.get(j) == Some(&b'\\')
+                && b.get(j + 1)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_'))
+            {
+                out.get_or_insert_with(|| b.to_vec())[j] = b' ';
+            }
+        }
+        i += 1;
+    }
+    out.and_then(|v| String::from_utf8(v).ok())
+}
+
 /// A file that is not a bash script: its shebang names another shell or language, or it
 /// runs itself under another interpreter (`exec tclsh "$0"`). Returns the language and
 /// where the foreign text starts (0: the whole file).
