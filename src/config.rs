@@ -43,7 +43,7 @@ pub struct Config {
     pub check_down: Option<bool>,
     /// `[rules]`: `None` = off.
     pub severity: HashMap<String, Option<Severity>>,
-    pub per_file: Vec<crate::run::PerFile>,
+    pub per_file: Vec<PerFile>,
 }
 
 /// A config mistake, with the file's text so miette can point at the key.
@@ -142,6 +142,22 @@ impl miette::Diagnostic for NamedConfig<'_> {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         self.0.labels()
+    }
+}
+
+/// Rules ignored for the files a glob matches (`[[per-file]]` in preflight.toml).
+#[derive(Debug, Clone)]
+pub struct PerFile {
+    pub glob: globset::GlobMatcher,
+    /// Globs are relative to this directory (the config file's).
+    pub root: std::path::PathBuf,
+    pub ignore: Vec<String>,
+}
+
+impl PerFile {
+    pub fn matches(&self, path: &str) -> bool {
+        relative_to(std::path::Path::new(path), &self.root)
+            .is_some_and(|rel| self.glob.is_match(rel))
     }
 }
 
@@ -461,7 +477,7 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                     let Some(glob) = glob else {
                         return Err(cx.err(e.span(), "[[per-file]] entry without `glob`", None));
                     };
-                    cfg.per_file.push(crate::run::PerFile {
+                    cfg.per_file.push(PerFile {
                         glob,
                         root: root.to_path_buf(),
                         ignore,

@@ -1,36 +1,7 @@
 //! Diagnostics: what a rule reports, before positions and suppressions are applied.
 
+pub use crate::rules::catalog::Severity;
 use crate::source::Span;
-use serde::Serialize;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Almost surely irreversible data loss.
-    Error,
-    /// A risk: downtime, surprising scope, or a finding we cannot be sure of.
-    Warning,
-    /// Context only; never fails a run.
-    Info,
-}
-
-impl Severity {
-    pub fn parse(name: &str) -> Option<Severity> {
-        match name {
-            "error" => Some(Severity::Error),
-            "warning" | "warn" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
 
 /// A secondary location: "the table was created here", "this operand".
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,7 +34,7 @@ impl Diagnostic {
     pub fn new(rule: &str, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             rule: rule.to_string(),
-            severity: crate::rules::default_severity(rule),
+            severity: crate::rules::catalog::default_severity(rule),
             message: message.into(),
             help: String::new(),
             span,

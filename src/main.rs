@@ -195,7 +195,7 @@ fn check(args: CheckArgs) -> ExitCode {
     };
 
     if let Some(dir) = &args.explain_order {
-        return match preflight::migrations::explain_order(dir, &settings) {
+        return match preflight::run::explain_order(dir, &settings) {
             Ok(text) => {
                 let _ = std::io::stdout().write_all(text.as_bytes());
                 ExitCode::SUCCESS

@@ -1,146 +1,16 @@
 //! A whole run: discovered files → read (in parallel) → check → filter → sorted outcome.
 
-use crate::check::{FileFacts, check_source_in};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::check::{FileFacts, check_source_keep};
+pub use crate::config::PerFile;
+use crate::diagnostic::Diagnostic;
 use crate::discover::Discovered;
-use crate::rules::{self, Group};
-use crate::source::{Dialect, Lang, Source};
+pub use crate::outcome::{FileError, FileOutcome, Outcome};
+pub use crate::settings::{RuleFilter, Settings};
+use crate::source::{Lang, Source};
+pub use sets::explain_order;
+
+mod sets;
 use rayon::prelude::*;
-use std::collections::HashMap;
-
-/// Which rules run and at what severity.
-#[derive(Debug, Clone, Default)]
-pub struct RuleFilter {
-    /// Rule ids or group names; empty = all.
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
-    /// `None` turns a rule off.
-    pub severity: HashMap<String, Option<Severity>>,
-    /// `[[per-file]]` ignores from preflight.toml.
-    pub per_file: Vec<PerFile>,
-}
-
-/// Rules ignored for the files a glob matches (`[[per-file]]` in preflight.toml).
-#[derive(Debug, Clone)]
-pub struct PerFile {
-    pub glob: globset::GlobMatcher,
-    /// Globs are relative to this directory (the config file's).
-    pub root: std::path::PathBuf,
-    pub ignore: Vec<String>,
-}
-
-impl PerFile {
-    pub fn matches(&self, path: &str) -> bool {
-        crate::config::relative_to(std::path::Path::new(path), &self.root)
-            .is_some_and(|rel| self.glob.is_match(rel))
-    }
-}
-
-impl RuleFilter {
-    fn matches(sel: &str, rule: &str) -> bool {
-        sel == rule
-            || Group::parse(sel).is_some_and(|g| rules::group_of(rule) == Some(g))
-            || sel == "all"
-    }
-    pub fn enabled(&self, rule: &str) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|s| Self::matches(s, rule)))
-            && !self.ignore.iter().any(|s| Self::matches(s, rule))
-            && !matches!(self.severity.get(rule), Some(None))
-    }
-    /// Apply severity overrides and drop disabled rules.
-    pub fn apply(&self, diags: &mut Vec<Diagnostic>) {
-        diags.retain(|d| self.enabled(&d.rule));
-        for d in diags.iter_mut() {
-            if let Some(Some(sev)) = self.severity.get(&d.rule) {
-                d.severity = *sev;
-            }
-        }
-    }
-    /// [`RuleFilter::apply`] plus the `[[per-file]]` ignores that match `path`.
-    pub fn apply_for(&self, path: &str, diags: &mut Vec<Diagnostic>) {
-        self.apply(diags);
-        for pf in &self.per_file {
-            if !pf.ignore.is_empty() && pf.matches(path) {
-                diags.retain(|d| !pf.ignore.iter().any(|s| Self::matches(s, &d.rule)));
-            }
-        }
-    }
-    /// Unknown ids in select/ignore/severity, for a usage error.
-    pub fn unknown_ids(&self) -> Vec<String> {
-        self.select
-            .iter()
-            .chain(&self.ignore)
-            .chain(self.severity.keys())
-            .filter(|s| {
-                s.as_str() != "all" && Group::parse(s).is_none() && rules::meta(s).is_none()
-            })
-            .cloned()
-            .collect()
-    }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    pub dialect: Dialect,
-    pub filter: RuleFilter,
-    /// Check down migrations with the drop rules too (`down-migrations = "check"`).
-    pub check_down: bool,
-    /// Migration directories (globs) from config `migrations = [...]`, replayed in version
-    /// order; empty = detect by convention.
-    pub migrations: Vec<String>,
-    /// Keep every file's text in the outcome, even without findings (the live database check
-    /// reads the statements again after the static check).
-    pub keep_text: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct FileOutcome {
-    pub path: String,
-    /// The text, kept for rendering snippets (empty when the file had no findings).
-    pub text: String,
-    pub lang: Lang,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Findings silenced by a `preflight: allow(…)` comment (for `--show-suppressed`).
-    pub suppressed: Vec<Diagnostic>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct FileError {
-    pub file: String,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct Outcome {
-    pub files: Vec<FileOutcome>,
-    pub errors: Vec<FileError>,
-    pub files_checked: usize,
-    pub suppressed: usize,
-}
-
-impl Outcome {
-    pub fn count(&self, sev: Severity) -> usize {
-        self.files
-            .iter()
-            .flat_map(|f| &f.diagnostics)
-            .filter(|d| d.severity == sev)
-            .count()
-    }
-    /// Deterministic order: path, then position, then rule.
-    pub fn sort(&mut self) {
-        self.files.sort_by(|a, b| a.path.cmp(&b.path));
-        for f in &mut self.files {
-            f.diagnostics.sort_by(|a, b| {
-                (a.span.start, &a.rule, a.span.end).cmp(&(b.span.start, &b.rule, b.span.end))
-            });
-            f.diagnostics
-                .dedup_by(|a, b| a.rule == b.rule && a.span == b.span && a.message == b.message);
-            f.suppressed
-                .sort_by(|a, b| (a.span.start, &a.rule).cmp(&(b.span.start, &b.rule)));
-        }
-        self.errors.sort_by(|a, b| a.file.cmp(&b.file));
-    }
-}
 
 /// Bytes → text: lossy decode, with a diagnostic naming the first invalid byte.
 pub fn decode(bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
@@ -178,6 +48,18 @@ pub fn check_text(
     check_text_in(path, bytes, lang, facts, settings, None)
 }
 
+/// A file's bytes read as text, once: binary data is refused; invalid UTF-8 is replaced and
+/// reported by the diagnostic.
+pub fn sniff(path: &str, bytes: Vec<u8>) -> Result<(String, Option<Diagnostic>), FileError> {
+    if looks_binary(&bytes) {
+        return Err(FileError {
+            file: path.to_string(),
+            message: "binary file (contains NUL bytes); not checked".to_string(),
+        });
+    }
+    Ok(decode(bytes))
+}
+
 /// [`check_text`] as one file of a migration set: `replay` carries the schema built by the
 /// earlier files of the set.
 pub fn check_text_in(
@@ -186,9 +68,22 @@ pub fn check_text_in(
     lang: Lang,
     facts: FileFacts,
     settings: &Settings,
-    replay: Option<&mut crate::migrations::Replay>,
+    replay: Option<&mut crate::check::replay::Replay>,
 ) -> Result<FileOutcome, FileError> {
-    let mut local = crate::migrations::Replay::new(settings.check_down);
+    let text = sniff(path, bytes)?;
+    Ok(check_sniffed_in(path, text, lang, facts, settings, replay))
+}
+
+/// [`check_text_in`] for text already [`sniff`]ed.
+pub fn check_sniffed_in(
+    path: &str,
+    (text, utf8_diag): (String, Option<Diagnostic>),
+    lang: Lang,
+    facts: FileFacts,
+    settings: &Settings,
+    replay: Option<&mut crate::check::replay::Replay>,
+) -> FileOutcome {
+    let mut local = crate::check::replay::Replay::new(settings.check_down);
     let replay = match replay {
         Some(r) => r,
         None => {
@@ -196,19 +91,13 @@ pub fn check_text_in(
             &mut local
         }
     };
-    if looks_binary(&bytes) {
-        return Err(FileError {
-            file: path.to_string(),
-            message: "binary file (contains NUL bytes); not checked".to_string(),
-        });
-    }
-    let (text, utf8_diag) = decode(bytes);
     let source = Source {
         path: path.to_string(),
         text,
         lang,
     };
-    let mut diagnostics = check_source_in(&source, settings.dialect, facts, Some(replay));
+    let (mut diagnostics, statements) =
+        check_source_keep(&source, settings.dialect, facts, Some(replay));
     diagnostics.extend(utf8_diag);
     let applied = crate::suppress::apply(&source.text, lang, settings.dialect, diagnostics);
     let mut diagnostics = applied.kept;
@@ -221,13 +110,19 @@ pub fn check_text_in(
     } else {
         source.text
     };
-    Ok(FileOutcome {
+    FileOutcome {
         path: source.path,
         text,
         lang,
         diagnostics,
         suppressed,
-    })
+        // the live check measures these statements (instead of analysing the text again)
+        statements: if settings.keep_text {
+            statements
+        } else {
+            Vec::new()
+        },
+    }
 }
 
 /// Read and check discovered files in parallel; the files of one migration set are checked
@@ -237,7 +132,7 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
     let (files, sets) = crate::migrations::plan(files, &settings.migrations);
     let set_results: Vec<Result<FileOutcome, FileError>> = sets
         .par_iter()
-        .flat_map_iter(|s| crate::migrations::check_set(s, settings))
+        .flat_map_iter(|s| sets::check_set(s, settings))
         .collect();
     let results: Vec<Result<FileOutcome, FileError>> = files
         .par_iter()

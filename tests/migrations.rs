@@ -3,7 +3,7 @@
 //! `--explain-order`.
 
 use preflight::discover::discover;
-use preflight::migrations::explain_order;
+use preflight::run::explain_order;
 use preflight::run::{Outcome, Settings, run};
 use preflight::source::LineIndex;
 use std::path::{Path, PathBuf};

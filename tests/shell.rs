@@ -2,8 +2,8 @@
 //! strings), unwrapping, syntax-error recovery and robustness on hostile input.
 
 use preflight::check::FileFacts;
+use preflight::check::shell;
 use preflight::run::{Settings, check_text};
-use preflight::shell;
 use preflight::source::{Dialect, Lang, LineIndex};
 
 /// (rule, line, column, end_line, end_column) of every finding.

@@ -6,7 +6,7 @@ use crate::source::{Dialect, Lang};
 pub fn rules_for(lang: Lang, src: &str) -> Vec<String> {
     let diags = match lang {
         Lang::Sql => check_sql(src, Dialect::Postgres, &SqlOptions::default()),
-        Lang::Shell => crate::shell::check(src, Dialect::Postgres),
+        Lang::Shell => crate::check::shell::check(src, Dialect::Postgres),
     };
     diags.into_iter().map(|d| d.rule).collect()
 }

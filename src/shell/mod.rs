@@ -1,5 +1,6 @@
-//! Shell front end: tree-sitter-bash → resolved commands ([`command::Item`]) → variable
-//! facts → the shell rules and, for SQL run by `psql`/`mysql`/`sqlite3`, the SQL rules.
+//! Shell front end: tree-sitter-bash → resolved commands ([`command::Item`]) and variable
+//! facts ([`facts`]); the SQL that `psql`/`mysql`/`sqlite3` run is found by [`sql`] and handed
+//! back to the pipeline (`check::shell`) with its span map. No rules run here.
 //!
 //! A script with syntax errors keeps every command tree-sitter recovered, gets one
 //! `parse-error` warning, and the lines inside the broken region are read again one by one
@@ -14,10 +15,7 @@ pub mod sql;
 mod unwrap;
 pub mod wrappers;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::shell::Context;
-use crate::rules::{Check, RULES};
-use crate::source::{Dialect, Span, floor_char_boundary};
+use crate::source::{Span, floor_char_boundary};
 use command::{Item, Mapped};
 use std::cell::RefCell;
 use tree_sitter::{Parser, Tree};
@@ -366,127 +364,4 @@ fn fallback(text: &str, errors: &[Span], items: &mut Vec<Item>) {
     }
     merged.extend(extra.map(|(_, x)| x));
     *items = merged;
-}
-
-/// Check a shell script. Diagnostic spans point into `text`.
-pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
-    let a = analyze(text);
-    let mut out = Vec::new();
-    if a.unparsed {
-        out.push(
-            Diagnostic::new(
-                "parse-error",
-                Span::new(0, text.len().min(1)),
-                "the shell parser could not read this file",
-            )
-            .severity(Severity::Warning)
-            .help("the file was not checked; report it to preflight"),
-        );
-        return out;
-    }
-    match a.foreign {
-        Some((lang, 0)) if a.syntax_error.is_some() => out.push(
-            Diagnostic::new(
-                "parse-error",
-                a.syntax_error.unwrap_or_default(),
-                format!("not a bash script: {lang}; the commands the bash parser could read were checked"),
-            )
-            .severity(Severity::Info)
-            .label("bash does not read this")
-            .help("preflight reads shell as bash; checks of this file are best-effort"),
-        ),
-        Some((lang, off)) if off > 0 => out.push(
-            Diagnostic::new(
-                "parse-error",
-                Span::new(off, text.get(off..).and_then(|t| t.find('\n')).map_or(text.len(), |i| off + i)),
-                format!(
-                    "not a bash script from here on: {lang} (the script runs itself with another \
-                     interpreter above); this part was not checked"
-                ),
-            )
-            .severity(Severity::Info)
-            .label(format!("{lang} from here"))
-            .help("check this part with a linter for that language"),
-        ),
-        _ => {}
-    }
-    if let Some(s) = a
-        .syntax_error
-        .filter(|_| !matches!(a.foreign, Some((_, 0))))
-    {
-        out.push(
-            Diagnostic::new(
-                "parse-error",
-                s,
-                "the shell parser could not read part of this script; the rest was checked",
-            )
-            .severity(Severity::Warning)
-            .label("the parser could not read this")
-            .help(
-                "commands around this point were still checked (the broken lines were read again \
-                 one by one); if `bash -n` accepts the script, this is a limitation of the \
-                 parser (tree-sitter-bash), not an error in the script",
-            ),
-        );
-    }
-    if let Some(s) = a.too_deep {
-        out.push(
-            Diagnostic::new(
-                "parse-error",
-                s,
-                "shell nesting is too deep: commands nested below this point were not checked",
-            )
-            .severity(Severity::Warning)
-            .help("flatten the script; preflight stops following nesting this deep"),
-        );
-    }
-    let mut state = facts::State::from_shebang(text);
-    for item in &a.items {
-        match item {
-            Item::Cmd(cmd) => {
-                let ctx = Context {
-                    state: &state,
-                    src: text,
-                };
-                for rule in RULES {
-                    if let Check::Shell(f) = rule.check {
-                        f(cmd, &ctx, &mut out);
-                    }
-                }
-                crate::rules::shell::commands::check(cmd, &ctx, &mut out);
-                sql::check(cmd, &mut out);
-                state.after(cmd);
-            }
-            Item::Assign { name, value, .. } => state.assign(name, value.as_ref()),
-            Item::LoopVar { name, non_empty } => state.set_fact(
-                name,
-                if *non_empty {
-                    facts::VarFact::NonEmpty
-                } else {
-                    facts::VarFact::MaybeEmpty
-                },
-            ),
-            Item::Enter => state.enter(),
-            Item::Exit => state.exit(),
-        }
-    }
-    // spans on character boundaries of the file
-    for d in &mut out {
-        d.span = clamp(text, d.span);
-        for l in &mut d.labels {
-            l.span = clamp(text, l.span);
-        }
-    }
-    out.sort_by(|x, y| (x.span.start, &x.rule).cmp(&(y.span.start, &y.rule)));
-    out.dedup_by(|x, y| x.rule == y.rule && x.span == y.span && x.message == y.message);
-    out
-}
-
-fn clamp(text: &str, s: Span) -> Span {
-    let start = floor_char_boundary(text, s.start);
-    let mut end = s.end.max(start).min(text.len());
-    while end < text.len() && !text.is_char_boundary(end) {
-        end += 1;
-    }
-    Span::new(start, end)
 }

@@ -1,10 +1,8 @@
 //! SQL inside shell: `psql -c '…'`, `psql <<EOF`, `psql -f file.sql`, `mysql -e '…'`,
-//! `sqlite3 DB 'SQL'`, `echo '…' | psql`. The SQL is checked by the SQL rules and every span
-//! is mapped back into the shell file.
+//! `sqlite3 DB 'SQL'`, `echo '…' | psql`: the SQL texts a command runs, each with the span
+//! map back into the shell file (the pipeline checks them through the SQL front end).
 
 use super::command::{Command, Mapped, Word};
-use crate::check::{SqlOptions, check_sql};
-use crate::diagnostic::Diagnostic;
 use crate::source::{Dialect, Span};
 
 pub struct Sql<'c> {
@@ -182,30 +180,9 @@ pub fn dialect_of(cmd: &Command) -> Dialect {
     }
 }
 
-/// Run the SQL rules on `text` and map every span into the shell file.
-pub fn check_mapped(text: &Mapped, dialect: Dialect, out: &mut Vec<Diagnostic>) {
-    if text.text.trim().is_empty() || is_one_expansion(text.text.trim()) {
-        return;
-    }
-    let diags = check_sql(
-        &text.text,
-        dialect,
-        &SqlOptions {
-            down: false,
-            shell_vars: true,
-        },
-    );
-    for mut d in diags {
-        d.span = text.span(d.span);
-        for l in &mut d.labels {
-            l.span = text.span(l.span);
-        }
-        out.push(d);
-    }
-}
-
 /// `$sql`, `${SQL}`, `"$query"`: SQL held in a variable we cannot see (not a parse error).
-fn is_one_expansion(t: &str) -> bool {
+pub fn is_one_expansion(t: &str) -> bool {
+    let t = t.trim();
     let t = t
         .strip_prefix('"')
         .and_then(|x| x.strip_suffix('"'))
@@ -218,16 +195,4 @@ fn is_one_expansion(t: &str) -> bool {
         .and_then(|x| x.strip_suffix('}'))
         .unwrap_or(rest);
     !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// Check the SQL a database client command runs.
-pub fn check(cmd: &Command, out: &mut Vec<Diagnostic>) {
-    let (found, owned) = extract(cmd);
-    let dialect = dialect_of(cmd);
-    for s in &found.sql {
-        check_mapped(s.text, s.dialect, out);
-    }
-    for m in &owned {
-        check_mapped(m, dialect, out);
-    }
 }

@@ -598,3 +598,26 @@ fn is_null_test(e: &Expr, col: &str) -> bool {
         _ => false,
     }
 }
+
+/// What a migration rule sees besides the statement: the schema as it stands before the
+/// statement runs, and which file is being checked.
+pub struct Ctx<'a> {
+    pub schema: &'a Schema,
+    /// Index of the file being checked (origins with this file were created by it).
+    pub file: u32,
+}
+
+impl Ctx<'_> {
+    /// "in 0001_init.sql:3", or "on line 3 of this file".
+    pub fn at(&self, o: Origin) -> String {
+        if o.file == self.file {
+            format!("on line {} of this file", o.line)
+        } else {
+            format!("in {}:{}", self.schema.file_name(o.file), o.line)
+        }
+    }
+    /// Created by the file being checked.
+    pub fn here(&self, o: Option<Origin>) -> bool {
+        o.is_some_and(|o| o.file == self.file)
+    }
+}
