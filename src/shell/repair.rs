@@ -500,7 +500,7 @@ mod tests {
             Some(("Tcl", 0))
         );
         let polyglot = "#!/bin/bash\nexec ruby -x \"$0\" \"$@\"\n#!/usr/bin/env ruby -W0\nputs 1\n";
-        assert_eq!(foreign(polyglot), Some(("Ruby", 34)));
+        assert_eq!(foreign(polyglot), Some(("Ruby", 35)));
         assert_eq!(foreign("#!/bin/bash\nrm -rf x\n"), None);
         assert_eq!(foreign("#!/bin/bash\nexec \"$0\"\n"), None);
     }
