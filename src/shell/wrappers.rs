@@ -62,98 +62,93 @@ pub fn sets_errexit(name: &str) -> bool {
 
 const ARGS: &[&str] = &["\"$@\"", "$@", "\"$*\"", "$*", "\"${@}\"", "${@}"];
 
-/// Read every function definition of a parsed script.
+/// Read every function definition of a parsed script, in one cursor walk of the tree.
 pub fn scan(root: Node, src: &str) -> Functions {
     let mut f = Functions::default();
     let text = |n: Node| src.get(n.start_byte()..n.end_byte()).unwrap_or("");
-    let mut stack = vec![root];
-    let mut seen = 0usize;
-    while let Some(n) = stack.pop() {
-        seen += 1;
-        if seen > 2_000_000 {
-            break;
+    // enclosing functions: (name, depth of the function_definition node)
+    let mut open: Vec<(String, usize)> = Vec::new();
+    let mut c = root.walk();
+    let mut depth = 0usize;
+    'outer: loop {
+        let n = c.node();
+        while open.last().is_some_and(|(_, d)| *d >= depth && depth > 0) {
+            open.pop();
         }
-        if n.kind() == "function_definition" {
-            let name = n.child_by_field_name("name").map(text).unwrap_or("");
-            if let Some(body) = n.child_by_field_name("body")
-                && !name.is_empty()
-            {
-                let (wraps, exits, errexit) = body_facts(body, src);
-                if wraps {
-                    f.wrappers.insert(name.to_string());
-                }
-                if exits {
-                    f.exits.insert(name.to_string());
-                }
-                if errexit {
-                    f.errexit.insert(name.to_string());
-                }
+        let mut descend = n.child_count() > 0;
+        match n.kind() {
+            "function_definition" => {
+                let name = n.child_by_field_name("name").map(text).unwrap_or("");
+                open.push((name.to_string(), depth));
             }
+            "command" => {
+                if let Some((name, fd)) = open.last() {
+                    command_facts(n, src, name, depth - fd, &mut f);
+                }
+                // a command's words hold no function definitions worth a walk
+                descend = n.child_count() > 0 && text(n).contains('(');
+            }
+            "comment" | "heredoc_body" | "raw_string" | "string_content" | "word" => {
+                descend = false
+            }
+            _ => {}
         }
-        let mut c = n.walk();
-        for ch in n.named_children(&mut c) {
-            stack.push(ch);
+        if descend && c.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if c.goto_next_sibling() {
+                continue 'outer;
+            }
+            if !c.goto_parent() {
+                break 'outer;
+            }
+            depth -= 1;
         }
     }
     f
 }
 
-/// (runs its arguments, exits at its top level, runs `set -e` at its top level)
-fn body_facts(body: Node, src: &str) -> (bool, bool, bool) {
+/// What one command inside function `name` says about the function (`below` levels under
+/// its definition: 2 is a statement of the body itself).
+fn command_facts(n: Node, src: &str, name: &str, below: usize, f: &mut Functions) {
+    if name.is_empty() {
+        return;
+    }
     let text = |n: Node| src.get(n.start_byte()..n.end_byte()).unwrap_or("");
-    let mut wraps = false;
-    let mut stack = vec![body];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "command" {
-            let mut c = n.walk();
-            let words: Vec<Node> = n
-                .named_children(&mut c)
-                .filter(|w| w.kind() != "variable_assignment" && !w.kind().ends_with("redirect"))
-                .collect();
-            let first = words.first().map(|w| text(*w)).unwrap_or("");
-            let second = words.get(1).map(|w| text(*w)).unwrap_or("");
-            if ARGS.contains(&first)
-                || (matches!(first, "eval" | "exec" | "command" | "sudo") && ARGS.contains(&second))
-            {
-                wraps = true;
-            }
-        }
-        if n.kind() == "function_definition" {
-            continue;
-        }
-        let mut c = n.walk();
-        for ch in n.named_children(&mut c) {
-            stack.push(ch);
-        }
+    let Some(cmd_name) = n.child_by_field_name("name") else {
+        return;
+    };
+    let first = text(cmd_name);
+    let second = n
+        .child_by_field_name("argument")
+        .map(text)
+        .unwrap_or_default();
+    if ARGS.contains(&first)
+        || (matches!(first, "eval" | "exec" | "command" | "sudo") && ARGS.contains(&second))
+    {
+        f.wrappers.insert(name.to_string());
     }
     // the body's own statements (not inside if/loops): `exit 1`, `set -e`
-    let mut exits = false;
-    let mut errexit = false;
-    let mut c = body.walk();
-    for st in body.named_children(&mut c) {
-        let st = if st.kind() == "redirected_statement" {
-            st.child_by_field_name("body").unwrap_or(st)
-        } else {
-            st
-        };
-        if st.kind() != "command" {
-            continue;
-        }
-        let name = st.child_by_field_name("name").map(text).unwrap_or("");
-        if name == "exit" {
-            exits = true;
-        }
-        if name == "set" {
-            let args = text(st);
-            let sets_e = args.split_whitespace().skip(1).any(|a| {
-                (a.starts_with('-') && !a.starts_with("--") && a.contains('e')) || a == "errexit"
-            });
-            if sets_e {
-                errexit = true;
-            }
+    let top = below == 2
+        || (below == 3
+            && n.parent()
+                .is_some_and(|p| p.kind() == "redirected_statement"));
+    if !top {
+        return;
+    }
+    if first == "exit" {
+        f.exits.insert(name.to_string());
+    }
+    if first == "set" {
+        let sets_e = text(n).split_whitespace().skip(1).any(|a| {
+            (a.starts_with('-') && !a.starts_with("--") && a.contains('e')) || a == "errexit"
+        });
+        if sets_e {
+            f.errexit.insert(name.to_string());
         }
     }
-    (wraps, exits, errexit)
 }
 
 /// `$STD rm -rf /`: a command word that is one unquoted variable, followed by a word that
