@@ -81,9 +81,14 @@ pub fn check_sql_in(
                 f(stmt, &ctx, &mut out);
             }
         }
+        if ctx.down {
+            // a down side undoes its up side: every per-statement rule reports data loss
+            out.truncate(before);
+        }
         replay.after_rules(stmt, &ctx, &mut out, before);
         state.apply(stmt);
     }
+    crate::bulk::fold(&statements, &mut out, 0);
     out
 }
 

@@ -41,6 +41,10 @@ pub struct Config {
     pub migrations: Vec<String>,
     /// `down-migrations = "check"` → `Some(true)`.
     pub check_down: Option<bool>,
+    /// `tests = "check"` → `Some(true)`: test directories found by the walk are checked.
+    pub check_tests: Option<bool>,
+    /// `vendored = "check"` → `Some(true)`: vendored directories found by the walk are checked.
+    pub check_vendored: Option<bool>,
     /// `[rules]`: `None` = off.
     pub severity: HashMap<String, Option<Severity>>,
     pub per_file: Vec<PerFile>,
@@ -347,6 +351,8 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "migrations",
     "down-migrations",
+    "tests",
+    "vendored",
     "rules",
     "per-file",
 ];
@@ -410,6 +416,25 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                         ));
                     }
                 });
+            }
+            "tests" | "vendored" => {
+                let s = cx.string(key, v)?;
+                let check = match s.as_str() {
+                    "skip" => false,
+                    "check" => true,
+                    _ => {
+                        return Err(cx.err(
+                            v.span(),
+                            format!("`{key}` must be \"skip\" or \"check\", not `{s}`"),
+                            None,
+                        ));
+                    }
+                };
+                if key == "tests" {
+                    cfg.check_tests = Some(check);
+                } else {
+                    cfg.check_vendored = Some(check);
+                }
             }
             "rules" => {
                 let DeValue::Table(t) = v.get_ref() else {
@@ -560,6 +585,11 @@ dialect = "postgres"
 # rules by default; "check" checks them too.
 # down-migrations = "exempt"
 
+# Test directories (test/, tests/, spec/, __tests__/, fixtures/, …) and vendored code
+# (vendor/, third_party/) found by the directory walk are skipped; "check" checks them.
+# tests = "skip"
+# vendored = "skip"
+
 # Per-rule severity: "error", "warning" or "off". `preflight rules` lists every rule.
 [rules]
 # drop-index = "warning"
@@ -594,6 +624,8 @@ include = ["db/**/*.ddl"]
 exclude = ["vendor"]
 migrations = ["db/migrate"]
 down-migrations = "check"
+tests = "check"
+vendored = "skip"
 [rules]
 drop-index = "warning"
 truncate = "off"
@@ -604,6 +636,8 @@ ignore = ["drop-table", "shell"]
         .expect("valid");
         assert_eq!(c.dialect, Some(Dialect::Mysql));
         assert_eq!(c.check_down, Some(true));
+        assert_eq!(c.check_tests, Some(true));
+        assert_eq!(c.check_vendored, Some(false));
         assert_eq!(c.migrations, ["db/migrate"]);
         assert_eq!(c.severity.get("drop-index"), Some(&Some(Severity::Warning)));
         assert_eq!(c.severity.get("truncate"), Some(&None));
@@ -634,6 +668,8 @@ ignore = ["drop-table", "shell"]
         assert_eq!(at, "\"fatal\"");
         let (_, at) = err_at("down-migrations = \"skip\"\n");
         assert_eq!(at, "\"skip\"");
+        let (_, at) = err_at("tests = \"exempt\"\n");
+        assert_eq!(at, "\"exempt\"");
         let (_, at) = err_at("[[per-file]]\nglob = \"a/**\"\nignore = [\"nope\"]\n");
         assert_eq!(at, "\"nope\"");
         let (_, at) = err_at("[[per-file]]\nglob = \"a/**\"\nignroe = []\n");

@@ -239,7 +239,15 @@ fn check(args: CheckArgs) -> ExitCode {
             Err(msg) => return usage_error(msg),
         }
     }
+    let include = preflight::context::Include {
+        tests: args.include_tests || cfg.as_ref().and_then(|c| c.check_tests).unwrap_or(false),
+        vendored: args.include_vendored
+            || cfg.as_ref().and_then(|c| c.check_vendored).unwrap_or(false),
+    };
+    let force = args.force_exclude || args.since.is_some() || args.files_from.is_some();
+    let skipped = preflight::context::filter(&mut files, include, force);
     let mut outcome = run::run(&files, &settings);
+    outcome.skipped = skipped;
     outcome
         .errors
         .extend(discover_errors.into_iter().map(|e| run::FileError {

@@ -27,6 +27,8 @@ pub struct Outcome {
     pub errors: Vec<FileError>,
     pub files_checked: usize,
     pub suppressed: usize,
+    /// Files the directory walk found but did not check, by context (`tests`, `vendored`).
+    pub skipped: std::collections::BTreeMap<String, usize>,
 }
 
 impl Outcome {

@@ -109,11 +109,12 @@ impl Replay {
             };
             // `-- migrate:up`, also with options (`-- migrate:up transaction:false`)
             let marker = rest.trim_start().to_ascii_lowercase();
-            if marker.starts_with("migrate:down") && down_start.is_none() {
+            // dbmate `-- migrate:down`, goose `-- +goose Down`
+            let down = marker.starts_with("migrate:down") || marker.starts_with("+goose down");
+            let up = marker.starts_with("migrate:up") || marker.starts_with("+goose up");
+            if down && down_start.is_none() {
                 down_start = Some(start);
-            } else if marker.starts_with("migrate:up")
-                && let Some(s) = down_start.take()
-            {
+            } else if up && let Some(s) = down_start.take() {
                 self.down_sections.push((s, start));
             }
         }

@@ -54,6 +54,8 @@ impl SourceCode for NamedText<'_> {
 struct Report<'a> {
     diag: &'a Diagnostic,
     source: NamedText<'a>,
+    /// The help with the folded findings' notes (`also [rule]: …`).
+    help: String,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -84,7 +86,7 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        (!self.diag.help.is_empty()).then(|| Box::new(&self.diag.help) as Box<dyn fmt::Display>)
+        (!self.help.is_empty()).then(|| Box::new(&self.help) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
@@ -123,6 +125,7 @@ pub fn render_diagnostic(path: &str, text: &str, d: &Diagnostic, style: Style) -
     let report = Report {
         diag: d,
         source: NamedText { name: path, text },
+        help: crate::fold::help_with_related(d),
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
@@ -278,5 +281,9 @@ pub fn summary(outcome: &Outcome) -> String {
         ));
     }
     s.push('\n');
+    if let Some(note) = crate::context::skipped_note(&outcome.skipped) {
+        s.push_str(&note);
+        s.push('\n');
+    }
     s
 }

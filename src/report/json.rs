@@ -59,7 +59,7 @@ fn diagnostics(files: &[crate::run::FileOutcome]) -> Vec<Value> {
 
 fn document(outcome: &Outcome) -> Value {
     let diagnostics = diagnostics(&outcome.files);
-    json!({
+    let mut doc = json!({
         "version": 1,
         "tool": {"name": "preflight", "version": env!("CARGO_PKG_VERSION")},
         "summary": {
@@ -70,5 +70,9 @@ fn document(outcome: &Outcome) -> Value {
         },
         "diagnostics": diagnostics,
         "errors": outcome.errors,
-    })
+    });
+    if !outcome.skipped.is_empty() {
+        doc["summary"]["skipped"] = json!(outcome.skipped);
+    }
+    doc
 }
