@@ -7,7 +7,7 @@ pub mod shell;
 use crate::rules::sql::{Context, FileState};
 use crate::rules::{Check, RULES};
 use crate::source::{Dialect, Lang, Source};
-use crate::sql;
+use crate::sql::{self, Statement};
 use replay::Replay;
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,6 +31,17 @@ pub fn check_sql_in(
     opts: &SqlOptions,
     replay: Option<&mut Replay>,
 ) -> Vec<Diagnostic> {
+    check_sql_keep(src, dialect, opts, replay).0
+}
+
+/// [`check_sql_in`], also returning the statements the findings came from (analysed once,
+/// reused by the live check).
+pub fn check_sql_keep(
+    src: &str,
+    dialect: Dialect,
+    opts: &SqlOptions,
+    replay: Option<&mut Replay>,
+) -> (Vec<Diagnostic>, Vec<Statement>) {
     let mut local = Replay::new(false);
     let replay = match replay {
         Some(r) => r,
@@ -89,7 +100,7 @@ pub fn check_sql_in(
         state.apply(stmt);
     }
     crate::bulk::fold(&statements, &mut out, 0);
-    out
+    (out, statements)
 }
 
 /// Per-file facts known from discovery.
@@ -110,8 +121,18 @@ pub fn check_source_in(
     facts: FileFacts,
     replay: Option<&mut Replay>,
 ) -> Vec<Diagnostic> {
+    check_source_keep(source, dialect, facts, replay).0
+}
+
+/// [`check_source_in`], also returning a SQL file's statements (see [`check_sql_keep`]).
+pub fn check_source_keep(
+    source: &Source,
+    dialect: Dialect,
+    facts: FileFacts,
+    replay: Option<&mut Replay>,
+) -> (Vec<Diagnostic>, Vec<Statement>) {
     match source.lang {
-        Lang::Sql => check_sql_in(
+        Lang::Sql => check_sql_keep(
             &source.text,
             dialect,
             &SqlOptions {
@@ -120,6 +141,6 @@ pub fn check_source_in(
             },
             replay,
         ),
-        Lang::Shell => shell::check(&source.text, dialect),
+        Lang::Shell => (shell::check(&source.text, dialect), Vec::new()),
     }
 }

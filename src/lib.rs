@@ -14,6 +14,7 @@ pub mod fold;
 pub mod hook;
 pub mod live;
 pub mod migrations;
+pub mod model;
 pub mod outcome;
 pub mod report;
 pub mod rules;

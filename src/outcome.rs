@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Lang;
+use crate::sql::Statement;
 
 #[derive(Debug, Clone)]
 pub struct FileOutcome {
@@ -13,6 +14,9 @@ pub struct FileOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings silenced by a `preflight: allow(…)` comment (for `--show-suppressed`).
     pub suppressed: Vec<Diagnostic>,
+    /// The SQL statements the static check analysed (kept only for the live database check,
+    /// `Settings::keep_text`).
+    pub statements: Vec<Statement>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -1,6 +1,6 @@
 //! A whole run: discovered files → read (in parallel) → check → filter → sorted outcome.
 
-use crate::check::{FileFacts, check_source_in};
+use crate::check::{FileFacts, check_source_keep};
 pub use crate::config::PerFile;
 use crate::diagnostic::Diagnostic;
 use crate::discover::Discovered;
@@ -48,6 +48,18 @@ pub fn check_text(
     check_text_in(path, bytes, lang, facts, settings, None)
 }
 
+/// A file's bytes read as text, once: binary data is refused; invalid UTF-8 is replaced and
+/// reported by the diagnostic.
+pub fn sniff(path: &str, bytes: Vec<u8>) -> Result<(String, Option<Diagnostic>), FileError> {
+    if looks_binary(&bytes) {
+        return Err(FileError {
+            file: path.to_string(),
+            message: "binary file (contains NUL bytes); not checked".to_string(),
+        });
+    }
+    Ok(decode(bytes))
+}
+
 /// [`check_text`] as one file of a migration set: `replay` carries the schema built by the
 /// earlier files of the set.
 pub fn check_text_in(
@@ -58,6 +70,19 @@ pub fn check_text_in(
     settings: &Settings,
     replay: Option<&mut crate::check::replay::Replay>,
 ) -> Result<FileOutcome, FileError> {
+    let text = sniff(path, bytes)?;
+    Ok(check_sniffed_in(path, text, lang, facts, settings, replay))
+}
+
+/// [`check_text_in`] for text already [`sniff`]ed.
+pub fn check_sniffed_in(
+    path: &str,
+    (text, utf8_diag): (String, Option<Diagnostic>),
+    lang: Lang,
+    facts: FileFacts,
+    settings: &Settings,
+    replay: Option<&mut crate::check::replay::Replay>,
+) -> FileOutcome {
     let mut local = crate::check::replay::Replay::new(settings.check_down);
     let replay = match replay {
         Some(r) => r,
@@ -66,19 +91,13 @@ pub fn check_text_in(
             &mut local
         }
     };
-    if looks_binary(&bytes) {
-        return Err(FileError {
-            file: path.to_string(),
-            message: "binary file (contains NUL bytes); not checked".to_string(),
-        });
-    }
-    let (text, utf8_diag) = decode(bytes);
     let source = Source {
         path: path.to_string(),
         text,
         lang,
     };
-    let mut diagnostics = check_source_in(&source, settings.dialect, facts, Some(replay));
+    let (mut diagnostics, statements) =
+        check_source_keep(&source, settings.dialect, facts, Some(replay));
     diagnostics.extend(utf8_diag);
     let applied = crate::suppress::apply(&source.text, lang, settings.dialect, diagnostics);
     let mut diagnostics = applied.kept;
@@ -93,13 +112,19 @@ pub fn check_text_in(
     } else {
         source.text
     };
-    Ok(FileOutcome {
+    FileOutcome {
         path: source.path,
         text,
         lang,
         diagnostics,
         suppressed,
-    })
+        // the live check measures these statements (instead of analysing the text again)
+        statements: if settings.keep_text {
+            statements
+        } else {
+            Vec::new()
+        },
+    }
 }
 
 /// Read and check discovered files in parallel; the files of one migration set are checked

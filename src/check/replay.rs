@@ -4,8 +4,8 @@
 //! files, what a dropped object held).
 
 use crate::diagnostic::Diagnostic;
-use crate::migrations::Ctx;
-use crate::migrations::schema::{self, Origin, Schema, key};
+use crate::model::Ctx;
+use crate::model::schema::{self, Origin, Schema, key};
 use crate::outcome::FileOutcome;
 use crate::rules::sql::Context;
 use crate::rules::{Check, RULES};

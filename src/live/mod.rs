@@ -11,10 +11,11 @@ mod db;
 pub mod plan;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::FileState;
 use crate::run::{FileError, FileOutcome, Outcome, Settings};
 use crate::source::{Lang, Span};
 use crate::sql::{self, ObjName};
-use plan::{FileState, Probe, Verb};
+use plan::{Probe, Verb};
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 
@@ -282,7 +283,11 @@ fn measure_file(
     opts: &Options,
     settings: &Settings,
 ) -> Result<(), String> {
-    let statements = sql::analyze(&file.text, settings.dialect, sql::Options::default());
+    // the statements the static check analysed (a file without any is analysed here)
+    let statements = match std::mem::take(&mut file.statements) {
+        s if s.is_empty() => sql::analyze(&file.text, settings.dialect, sql::Options::default()),
+        s => s,
+    };
     let mut new = Vec::new();
     let r = measure_statements(db, file, &statements, opts, settings, &mut new);
     // `-- preflight: allow(live-…) reason` comments apply to live findings too

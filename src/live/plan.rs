@@ -2,11 +2,11 @@
 //! the decisions that keep the live check safe — what is measured, which predicates are
 //! refused — are unit-tested without a database.
 
+use crate::model::FileState;
 use crate::source::Dialect;
 use crate::sql::lexer::{self, TokenKind};
 use crate::sql::{AlterOp, ObjName, ObjectKind, Predicate, Statement, StmtKind};
 use sqlparser::ast::{self as ast, Expr, Statement as S, Value};
-use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,49 +80,6 @@ pub enum Probe {
     },
 }
 
-/// What earlier statements of the same file did (objects it creates are not in the database
-/// yet; columns an UPDATE backfills before a `SET NOT NULL`).
-#[derive(Debug, Default)]
-pub struct FileState {
-    created: Vec<ObjName>,
-    backfilled: HashSet<(String, String)>,
-}
-
-impl FileState {
-    pub fn created_here(&self, n: &ObjName) -> bool {
-        self.created.iter().any(|c| c.same_object(n))
-    }
-    fn backfilled(&self, table: &ObjName, column: &str) -> bool {
-        self.backfilled
-            .contains(&(table.name.clone(), column.to_string()))
-    }
-    pub fn apply(&mut self, stmt: &Statement) {
-        match &stmt.kind {
-            StmtKind::CreateTable { name, .. }
-            | StmtKind::CreateView { name, .. }
-            | StmtKind::CreateOther { name, .. } => self.created.push(name.clone()),
-            StmtKind::RenameTable { to, .. } => self.created.push(to.clone()),
-            StmtKind::AlterTable { ops, .. } => {
-                for op in ops {
-                    if let AlterOp::RenameTo(to) = op {
-                        self.created.push(to.clone());
-                    }
-                }
-            }
-            StmtKind::Update {
-                table: Some(t),
-                assignments,
-                ..
-            } => {
-                for a in assignments {
-                    self.backfilled.insert((t.name.clone(), a.column.clone()));
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 /// The probes for one statement (empty when there is nothing to measure). Statements inside
 /// routine bodies run when the routine is called, not now: not measured.
 pub fn probes(stmt: &Statement, state: &FileState, dialect: Dialect) -> Vec<Probe> {
@@ -140,7 +97,7 @@ pub fn probes(stmt: &Statement, state: &FileState, dialect: Dialect) -> Vec<Prob
             Probe::CannotMeasure { table, .. } => table.as_ref(),
         };
         // created earlier in this file: not in the database yet, nothing to measure
-        if !table.is_some_and(|t| state.created_here(t)) {
+        if !table.is_some_and(|t| state.created_or_renamed_here(t)) {
             out.push(p);
         }
     };

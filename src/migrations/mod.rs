@@ -1,16 +1,15 @@
-//! Migration awareness: the files of one migration set are checked in version order against
-//! a schema model replayed from every earlier up-migration ([`schema`]), so a rule can judge a
-//! change by the schema it meets ("column `orders.notes` was created nullable in
-//! 0003_add_notes.sql:4").
+//! Migration sets: which files form a set (by convention or `migrations` in config) and in
+//! what order ([`detect`]), and `--references`: old names of renamed columns still used in
+//! application code ([`references`]). The replay itself runs in the pipeline
+//! (`check::replay`, `run::sets`) against the schema model ([`crate::model::schema`]).
 
 pub mod detect;
 pub mod references;
-pub mod schema;
 
 use crate::discover::Discovered;
+pub use crate::model::schema::{self, Ctx};
 use crate::source::Lang;
 pub use detect::{Convention, MigrationSet, SetFile, natural_cmp};
-pub use schema::Ctx;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 

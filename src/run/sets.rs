@@ -2,6 +2,7 @@
 //! replayed schema (files read and parsed ahead in parallel), and `--explain-order`.
 
 use crate::check::replay::Replay;
+use crate::diagnostic::Diagnostic;
 use crate::migrations::detect;
 use crate::migrations::{PlannedSet, SetFile, glob_matcher, normalize};
 use crate::outcome::{FileError, FileOutcome};
@@ -24,8 +25,9 @@ fn lossy(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// A file read and parsed ahead: its bytes, and its statements unless it is binary.
-type Loaded = (Vec<u8>, Option<Vec<Statement>>);
+/// A file read, sniffed and parsed ahead: its text (or why it cannot be checked) and its
+/// statements.
+type Loaded = Result<((String, Option<Diagnostic>), Vec<Statement>), FileError>;
 
 /// Check one set: every file in order against the shared schema; only reported files'
 /// outcomes are returned.
@@ -49,49 +51,47 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
     let mut index_of: Vec<Option<usize>> = Vec::new();
     let items: Vec<(&SetFile, &Option<String>)> = set.files.iter().zip(&planned.reported).collect();
     for window in items.chunks(WINDOW) {
-        let loaded: Vec<std::io::Result<Loaded>> = window
+        let loaded: Vec<Loaded> = window
             .par_iter()
-            .map(|(f, _)| {
-                let bytes = std::fs::read(&f.path)?;
-                let stmts = (!crate::run::looks_binary(&bytes)).then(|| {
-                    let text = lossy(&bytes);
-                    crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default())
-                });
-                Ok((bytes, stmts))
+            .map(|(f, reported)| {
+                let display = || (*reported).clone().unwrap_or_else(|| display_of(f));
+                let bytes = std::fs::read(&f.path).map_err(|e| FileError {
+                    file: display(),
+                    message: format!("cannot read: {e}"),
+                })?;
+                let text = crate::run::sniff(&display(), bytes)?;
+                let stmts =
+                    crate::sql::analyze(&text.0, settings.dialect, crate::sql::Options::default());
+                Ok((text, stmts))
             })
             .collect();
         for ((f, reported), item) in window.iter().zip(loaded) {
             let display = (*reported).clone().unwrap_or_else(|| display_of(f));
             replay.next_file(&f.name, f.down);
             index_of.resize(replay.cur as usize + 1, None);
-            let (bytes, stmts) = match item {
-                Ok(b) => b,
+            let (text, stmts) = match item {
+                Ok(t) => t,
                 Err(e) => {
-                    out.push(Err(FileError {
-                        file: display,
-                        message: format!("cannot read: {e}"),
-                    }));
+                    out.push(Err(e));
                     continue;
                 }
             };
             let facts = crate::check::FileFacts {
                 down: f.down && !settings.check_down,
             };
-            replay.analyzed = stmts;
-            let r = crate::run::check_text_in(
+            replay.analyzed = Some(stmts);
+            let r = crate::run::check_sniffed_in(
                 &display,
-                bytes,
+                text,
                 Lang::Sql,
                 facts,
                 settings,
                 Some(&mut replay),
             );
             replay.analyzed = None;
-            if reported.is_some() || r.is_err() {
-                if r.is_ok() {
-                    index_of[replay.cur as usize] = Some(out.len());
-                }
-                out.push(r);
+            if reported.is_some() {
+                index_of[replay.cur as usize] = Some(out.len());
+                out.push(Ok(r));
             }
         }
     }

@@ -11,7 +11,7 @@ pub mod set_not_null;
 
 use crate::diagnostic::Diagnostic;
 use crate::migrations::Ctx;
-use crate::migrations::schema::{Table, View};
+use crate::model::schema::{Table, View};
 use crate::sql::{AlterOp, ObjName, Statement, StmtKind};
 
 /// " (created in 0001_init.sql:3)" or "".

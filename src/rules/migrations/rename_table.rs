@@ -4,7 +4,7 @@
 use super::{view_dependency, with_renamed};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::migrations::Ctx;
-use crate::migrations::schema::key;
+use crate::model::schema::key;
 use crate::rules::sql::Context;
 use crate::sql::{AlterOp, ObjName, Statement, StmtKind};
 
