@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fold;
 pub mod hook;
+pub mod idioms;
 pub mod live;
 pub mod migrations;
 pub mod model;

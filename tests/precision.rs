@@ -242,3 +242,69 @@ fn bulk_teardown_is_one_finding_and_the_seed_incident_still_reports() {
     let o = check(&incident, &["cleanup_sessions.sql"]);
     assert_eq!(found(&o), ["cleanup_sessions.sql:drop-table"]);
 }
+
+#[test]
+fn migration_idioms_are_not_reported_as_loss() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    write(
+        d,
+        "migrations/0001_init.sql",
+        "CREATE TABLE orders (id int PRIMARY KEY, customer_id int, region text, note text, \
+         qty int, created_at timestamptz);\n\
+         CREATE TABLE customers (id int PRIMARY KEY, region text);\n\
+         CREATE INDEX orders_customer ON orders (customer_id);\n\
+         CREATE INDEX orders_created ON orders (created_at);\n\
+         CREATE TABLE sessions (id int);\n",
+    );
+    write(
+        d,
+        "migrations/0002_changes.sql",
+        // replaced by a covering index; rebuilt under its name
+        "DROP INDEX orders_customer;\n\
+         CREATE INDEX orders_customer_created ON orders (customer_id, created_at);\n\
+         DROP INDEX orders_created;\nCREATE INDEX orders_created ON orders (created_at DESC);\n\
+         -- joined backfill, NULL cleanup, coalescing retype\n\
+         UPDATE orders o SET region = c.region FROM customers c WHERE o.customer_id = c.id;\n\
+         ALTER TABLE orders ALTER COLUMN region SET NOT NULL;\n\
+         DELETE FROM orders WHERE note IS NULL;\n\
+         ALTER TABLE orders ALTER COLUMN note SET NOT NULL;\n\
+         ALTER TABLE orders ALTER COLUMN qty TYPE bigint USING coalesce(qty, 0);\n\
+         ALTER TABLE orders ALTER COLUMN qty SET NOT NULL;\n\
+         -- emptied, then a NOT NULL column\n\
+         DELETE FROM sessions;\n\
+         ALTER TABLE sessions ADD COLUMN token text NOT NULL;\n",
+    );
+    let o = check(d, &["migrations"]);
+    // the deletes themselves still report; the locking rules are another problem
+    let loss: Vec<String> = found(&o)
+        .into_iter()
+        .filter(|f| !f.ends_with("create-index-blocking") && !f.ends_with("alter-column-type"))
+        .collect();
+    assert_eq!(
+        loss,
+        [
+            "migrations/0002_changes.sql:delete-null-predicate",
+            "migrations/0002_changes.sql:delete-without-where"
+        ]
+    );
+    // near misses: an index on other columns, a backfill of one row, no cleanup
+    write(
+        d,
+        "migrations/0003_more.sql",
+        "DROP INDEX orders_customer_created;\nCREATE INDEX orders_created_only ON orders (created_at);\n\
+         ALTER TABLE customers ADD COLUMN tier text;\n\
+         UPDATE customers SET tier = 'gold' WHERE id = 5;\n\
+         ALTER TABLE customers ALTER COLUMN tier SET NOT NULL;\n\
+         ALTER TABLE sessions ADD COLUMN owner int NOT NULL;\n",
+    );
+    let o = check(d, &["migrations"]);
+    let f = found(&o);
+    for want in [
+        "migrations/0003_more.sql:drop-index",
+        "migrations/0003_more.sql:set-not-null",
+        "migrations/0003_more.sql:add-not-null-without-default",
+    ] {
+        assert!(f.contains(&want.to_string()), "{want} missing: {f:?}");
+    }
+}
