@@ -105,6 +105,12 @@ fn is_coalesce(e: &Expr) -> bool {
     }
 }
 
+/// Does `stmt` add a column named `column` (`ALTER TABLE … ADD COLUMN column …`)?
+pub fn adds_column(stmt: &Statement, column: &str) -> bool {
+    matches!(&stmt.kind, StmtKind::AlterTable { ops, .. }
+        if ops.iter().any(|o| matches!(o, crate::sql::AlterOp::AddColumn(c) if c.name == column)))
+}
+
 /// An index dropped by a statement of this file: what the model knew of it when it was dropped.
 #[derive(Debug, Clone)]
 pub struct DroppedIndex {

@@ -308,3 +308,88 @@ fn migration_idioms_are_not_reported_as_loss() {
         assert!(f.contains(&want.to_string()), "{want} missing: {f:?}");
     }
 }
+
+#[test]
+fn a_renamed_column_whose_name_is_taken_again_is_not_a_later_use() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    write(
+        d,
+        "migrations/0001_init.sql",
+        "CREATE TABLE invite (id int, role text);\nCREATE TABLE community (id int, role text);\n\
+         CREATE TABLE sessions (id int, role text);\n",
+    );
+    // the retype pattern: rename, add the name again with the new type
+    write(
+        d,
+        "migrations/0002_retype.sql",
+        "ALTER TABLE invite RENAME COLUMN role TO deprecated_role;\n\
+         ALTER TABLE invite ADD COLUMN role text NOT NULL DEFAULT 'member';\n\
+         UPDATE invite SET role = deprecated_role WHERE role IS NULL;\n\
+         UPDATE community SET role = 'x' WHERE role IS NULL;\n",
+    );
+    let o = check(d, &["migrations"]);
+    let v = json(&o);
+    let rename = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["rule"] == "rename-column")
+        .cloned()
+        .expect("rename-column reported");
+    assert!(
+        !rename["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("later migration"),
+        "{rename}"
+    );
+    assert_eq!(rename["severity"], "warning");
+    // near miss: a later use of the old name on the same table still escalates
+    write(
+        d,
+        "migrations/0003_use.sql",
+        "ALTER TABLE sessions RENAME COLUMN role TO kind;\n",
+    );
+    write(
+        d,
+        "migrations/0004_later.sql",
+        "UPDATE sessions SET id = 1 WHERE role = 'admin';\n",
+    );
+    let o = check(d, &["migrations"]);
+    let msgs: Vec<String> = json(&o)["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "rename-column")
+        .map(|d| d["message"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("a later migration still uses `role`")),
+        "{msgs:?}"
+    );
+}
+
+#[test]
+fn a_long_human_report_ends_with_counts_per_rule() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    let mut sql = String::new();
+    for i in 0..6 {
+        sql.push_str(&format!("DROP TABLE t{i};\nUPDATE u{i} SET a = 1;\n"));
+    }
+    write(d, "a.sql", &sql);
+    let o = run_in(d, &["check", "--no-config", "a.sql"], b"");
+    let text = out(&o);
+    let tail: Vec<&str> = text.lines().rev().take(6).collect();
+    assert!(
+        tail.iter()
+            .any(|l| l.contains("drop-table") && l.trim_start().starts_with('6')),
+        "{text}"
+    );
+    // a short one does not
+    write(d, "b.sql", "DROP TABLE x;\n");
+    let o = run_in(d, &["check", "--no-config", "b.sql"], b"");
+    assert!(!out(&o).contains("      1  drop-table"), "{}", out(&o));
+}

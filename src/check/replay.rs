@@ -44,6 +44,8 @@ struct Rename {
     old: String,
     /// Later statements (file, line) that still use the old name.
     later_uses: Vec<Origin>,
+    /// A later `ADD COLUMN` took the old name again: what follows uses the new column.
+    readded: bool,
 }
 
 /// Does `text` contain `word` as a whole identifier (ASCII case-insensitive)?
@@ -216,6 +218,14 @@ impl Replay {
                 hits.dedup();
                 for i in hits {
                     let r = &mut self.renames[i];
+                    if r.readded {
+                        continue;
+                    }
+                    // the retype pattern: the old name is taken by a new column, not used
+                    if crate::idioms::adds_column(stmt, &r.old) {
+                        r.readded = true;
+                        continue;
+                    }
                     if (r.file, r.span) != (self.cur, stmt.span) && mentions(text, &r.old) {
                         r.later_uses.push(Origin {
                             file: self.cur,
@@ -252,6 +262,7 @@ impl Replay {
                     span: stmt.span,
                     old: from.clone(),
                     later_uses: Vec::new(),
+                    readded: false,
                 });
             }
         }

@@ -139,6 +139,9 @@ pub fn render_diagnostic(path: &str, text: &str, d: &Diagnostic, style: Style) -
     out
 }
 
+/// From this many findings on, the human report ends with the per-rule counts.
+pub const LONG_REPORT: usize = 10;
+
 /// What the human report shows besides the findings (CLI flags).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
@@ -161,7 +164,10 @@ pub fn render_with(outcome: &Outcome, style: Style, opts: Options) -> String {
         if opts.show_suppressed {
             full.push_str(&suppressed_list(outcome));
         }
-        if opts.statistics {
+        // a long report ends with the count per rule, so the first screen a reader scrolls
+        // back to is not the only overview
+        let total: usize = outcome.files.iter().map(|f| f.diagnostics.len()).sum();
+        if opts.statistics || total >= LONG_REPORT {
             full.push_str(&statistics(outcome));
         }
         full.push_str(&summary);
