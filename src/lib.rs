@@ -25,4 +25,5 @@ pub mod shell;
 pub mod since;
 pub mod source;
 pub mod sql;
+pub mod stream;
 pub mod suppress;
