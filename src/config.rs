@@ -43,9 +43,8 @@ pub struct Config {
     pub migrations: Vec<String>,
     /// `down-migrations = "check"` → `Some(true)`.
     pub check_down: Option<bool>,
-    /// `tests = "check"` → `Some(true)`: test directories found by the walk are checked.
+    /// `tests` / `vendored = "check"` → `Some(true)`: such directories found by the walk are checked.
     pub check_tests: Option<bool>,
-    /// `vendored = "check"` → `Some(true)`: vendored directories found by the walk are checked.
     pub check_vendored: Option<bool>,
     /// `[rules]`: `None` = off.
     pub severity: HashMap<String, Option<Severity>>,
@@ -423,38 +422,23 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                     .map(Spanned::into_inner)
                     .collect();
             }
-            "down-migrations" => {
+            "down-migrations" | "tests" | "vendored" => {
                 let s = cx.string(key, v)?;
-                cfg.check_down = Some(match s.as_str() {
-                    "exempt" => false,
-                    "check" => true,
-                    _ => {
-                        return Err(cx.err(
-                            v.span(),
-                            format!("`down-migrations` must be \"exempt\" or \"check\", not `{s}`"),
-                            None,
-                        ));
-                    }
-                });
-            }
-            "tests" | "vendored" => {
-                let s = cx.string(key, v)?;
+                let off = ["skip", "exempt"][usize::from(key == "down-migrations")];
                 let check = match s.as_str() {
-                    "skip" => false,
                     "check" => true,
+                    x if x == off => false,
                     _ => {
-                        return Err(cx.err(
-                            v.span(),
-                            format!("`{key}` must be \"skip\" or \"check\", not `{s}`"),
-                            None,
-                        ));
+                        let msg = format!("`{key}` must be \"{off}\" or \"check\", not `{s}`");
+                        return Err(cx.err(v.span(), msg, None));
                     }
                 };
-                if key == "tests" {
-                    cfg.check_tests = Some(check);
-                } else {
-                    cfg.check_vendored = Some(check);
-                }
+                let field = match key {
+                    "tests" => &mut cfg.check_tests,
+                    "vendored" => &mut cfg.check_vendored,
+                    _ => &mut cfg.check_down,
+                };
+                *field = Some(check);
             }
             "rules" => {
                 let DeValue::Table(t) = v.get_ref() else {
@@ -604,11 +588,7 @@ dialect = "postgres"
 # Down/rollback migrations (*.down.sql, down.sql, rollback/…) are exempt from the drop
 # rules by default; "check" checks them too.
 # down-migrations = "exempt"
-
-# Test directories (test/, tests/, spec/, __tests__/, fixtures/, …) and vendored code
-# (vendor/, third_party/) found by the directory walk are skipped; "check" checks them.
-# tests = "skip"
-# vendored = "skip"
+# tests = "skip"   # and vendored = "skip": "check" checks test/vendored dirs the walk skips
 
 # Per-rule severity: "error", "warning" or "off". `preflight rules` lists every rule.
 [rules]
@@ -645,7 +625,6 @@ exclude = ["vendor"]
 migrations = ["db/migrate"]
 down-migrations = "check"
 tests = "check"
-vendored = "skip"
 [rules]
 drop-index = "warning"
 truncate = "off"
@@ -656,8 +635,7 @@ ignore = ["drop-table", "shell"]
         .expect("valid");
         assert_eq!(c.dialect, Some(Dialect::Mysql));
         assert_eq!(c.check_down, Some(true));
-        assert_eq!(c.check_tests, Some(true));
-        assert_eq!(c.check_vendored, Some(false));
+        assert_eq!((c.check_tests, c.check_vendored), (Some(true), None));
         assert_eq!(c.migrations, ["db/migrate"]);
         assert_eq!(c.severity.get("drop-index"), Some(&Some(Severity::Warning)));
         assert_eq!(c.severity.get("truncate"), Some(&None));
@@ -688,8 +666,6 @@ ignore = ["drop-table", "shell"]
         assert_eq!(at, "\"fatal\"");
         let (_, at) = err_at("down-migrations = \"skip\"\n");
         assert_eq!(at, "\"skip\"");
-        let (_, at) = err_at("tests = \"exempt\"\n");
-        assert_eq!(at, "\"exempt\"");
         let (_, at) = err_at("[[per-file]]\nglob = \"a/**\"\nignore = [\"nope\"]\n");
         assert_eq!(at, "\"nope\"");
         let (_, at) = err_at("[[per-file]]\nglob = \"a/**\"\nignroe = []\n");
