@@ -65,6 +65,7 @@ pub fn check_sql_keep(
     replay.not_parsed += statements.iter().filter(|s| s.not_parsed).count();
     let mut state = FileState::default();
     let mut out = Vec::new();
+    let mut dropped_indexes = Vec::new();
     for stmt in &statements {
         if let Some(err) = &stmt.parse_error {
             out.push(
@@ -93,9 +94,21 @@ pub fn check_sql_keep(
                 f(stmt, &ctx, &mut out);
             }
         }
+        if ctx.down {
+            // a down side undoes its up side: every per-statement rule reports data loss
+            out.truncate(before);
+        }
+        dropped_indexes.extend(crate::idioms::dropped_indexes(stmt, &replay.schema));
         replay.after_rules(stmt, &ctx, &mut out, before);
         state.apply(stmt);
     }
+    crate::idioms::fold_drop_index(
+        &statements,
+        &dropped_indexes,
+        &|s| !replay.in_down_section(s.span.start),
+        &mut out,
+    );
+    crate::bulk::fold(&statements, &mut out, 0);
     (out, statements)
 }
 

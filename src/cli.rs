@@ -157,6 +157,17 @@ pub struct CheckArgs {
     /// Read the paths to check from FILE, one per line ('-' = stdin)
     #[arg(long, value_name = "FILE")]
     pub files_from: Option<PathBuf>,
+    /// Also check test directories (test/, tests/, spec/, __tests__/, fixtures/, …) found by
+    /// the directory walk
+    #[arg(long)]
+    pub include_tests: bool,
+    /// Also check vendored directories (vendor/, third_party/) found by the directory walk
+    #[arg(long)]
+    pub include_vendored: bool,
+    /// Skip test and vendored files even when they are given as paths (for tools that pass
+    /// every changed file, like pre-commit; --since and --files-from imply it)
+    #[arg(long)]
+    pub force_exclude: bool,
     /// Human output: print only the summary line (and files that could not be read)
     #[arg(short, long)]
     pub quiet: bool,

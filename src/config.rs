@@ -43,6 +43,9 @@ pub struct Config {
     pub migrations: Vec<String>,
     /// `down-migrations = "check"` → `Some(true)`.
     pub check_down: Option<bool>,
+    /// `tests` / `vendored = "check"` → `Some(true)`: such directories found by the walk are checked.
+    pub check_tests: Option<bool>,
+    pub check_vendored: Option<bool>,
     /// `[rules]`: `None` = off.
     pub severity: HashMap<String, Option<Severity>>,
     pub per_file: Vec<PerFile>,
@@ -369,6 +372,8 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "migrations",
     "down-migrations",
+    "tests",
+    "vendored",
     "rules",
     "per-file",
 ];
@@ -419,19 +424,23 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                     .map(Spanned::into_inner)
                     .collect();
             }
-            "down-migrations" => {
+            "down-migrations" | "tests" | "vendored" => {
                 let s = cx.string(key, v)?;
-                cfg.check_down = Some(match s.as_str() {
-                    "exempt" => false,
+                let off = ["skip", "exempt"][usize::from(key == "down-migrations")];
+                let check = match s.as_str() {
                     "check" => true,
+                    x if x == off => false,
                     _ => {
-                        return Err(cx.err(
-                            v.span(),
-                            format!("`down-migrations` must be \"exempt\" or \"check\", not `{s}`"),
-                            None,
-                        ));
+                        let msg = format!("`{key}` must be \"{off}\" or \"check\", not `{s}`");
+                        return Err(cx.err(v.span(), msg, None));
                     }
-                });
+                };
+                let field = match key {
+                    "tests" => &mut cfg.check_tests,
+                    "vendored" => &mut cfg.check_vendored,
+                    _ => &mut cfg.check_down,
+                };
+                *field = Some(check);
             }
             "rules" => {
                 let DeValue::Table(t) = v.get_ref() else {
@@ -598,6 +607,7 @@ dialect = "postgres"
 # Down/rollback migrations (*.down.sql, down.sql, rollback/…) are exempt from the drop
 # rules by default; "check" checks them too.
 # down-migrations = "exempt"
+# tests = "skip"   # and vendored = "skip": "check" checks test/vendored dirs the walk skips
 
 # Per-rule severity: "error", "warning" or "off". `preflight rules` lists every rule.
 [rules]
@@ -633,6 +643,7 @@ include = ["db/**/*.ddl"]
 exclude = ["vendor"]
 migrations = ["db/migrate"]
 down-migrations = "check"
+tests = "check"
 [rules]
 drop-index = "warning"
 truncate = "off"
@@ -643,6 +654,7 @@ ignore = ["drop-table", "shell"]
         .expect("valid");
         assert_eq!(c.dialect, Some(Dialect::Mysql));
         assert_eq!(c.check_down, Some(true));
+        assert_eq!((c.check_tests, c.check_vendored), (Some(true), None));
         assert_eq!(c.migrations, ["db/migrate"]);
         assert_eq!(c.severity.get("drop-index"), Some(&Some(Severity::Warning)));
         assert_eq!(c.severity.get("truncate"), Some(&None));

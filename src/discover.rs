@@ -12,6 +12,11 @@ pub struct Discovered {
     pub lang: Lang,
     /// A down/rollback migration (by path convention).
     pub down: bool,
+    /// A context not checked by default (tests, vendored code), by the path components below
+    /// the path given.
+    pub skipped: Option<crate::context::Skipped>,
+    /// Given as a file path (not found by the directory walk).
+    pub explicit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +78,7 @@ pub fn is_down_migration(path: &Path) -> bool {
         || path
             .components()
             .any(|c| c.as_os_str().eq_ignore_ascii_case("rollback"))
+        || crate::context::is_down_path(path)
 }
 
 fn is_flyway_undo(name: &str) -> bool {
@@ -116,6 +122,8 @@ pub fn discover(
             match lang {
                 Some(lang) => files.push(Discovered {
                     down: is_down_migration(input),
+                    skipped: crate::context::skipped_context(input),
+                    explicit: true,
                     path: input.clone(),
                     display: display_root,
                     lang,
@@ -190,6 +198,8 @@ pub fn discover(
             if let Some(lang) = lang {
                 files.push(Discovered {
                     down: is_down_migration(path),
+                    skipped: crate::context::walked_context(input, path),
+                    explicit: false,
                     display: path.to_string_lossy().to_string(),
                     path: path.to_path_buf(),
                     lang,

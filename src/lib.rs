@@ -4,11 +4,15 @@
 //! The library is pure (text in, diagnostics out) except for [`discover`] and [`run`], which
 //! read files; the binary (`main.rs`, `cli.rs`) owns arguments, output and exit codes.
 
+pub mod bulk;
 pub mod check;
 pub mod config;
+pub mod context;
 pub mod diagnostic;
 pub mod discover;
+pub mod fold;
 pub mod hook;
+pub mod idioms;
 pub mod live;
 pub mod migrations;
 pub mod model;

@@ -268,10 +268,18 @@ fn check(args: CheckArgs) -> ExitCode {
             Err(msg) => return usage_error(msg),
         }
     }
+    let include = preflight::context::Include {
+        tests: args.include_tests || cfg.as_ref().and_then(|c| c.check_tests).unwrap_or(false),
+        vendored: args.include_vendored
+            || cfg.as_ref().and_then(|c| c.check_vendored).unwrap_or(false),
+    };
+    let force = args.force_exclude || args.since.is_some() || args.files_from.is_some();
+    let skipped = preflight::context::filter(&mut files, include, force);
     if let Some(kind) = streaming(&args, &stdin_inputs, live.is_some()) {
-        return check_streaming(&args, kind, &files, &settings, discover_errors);
+        return check_streaming(&args, kind, &files, &settings, discover_errors, &skipped);
     }
     let mut outcome = run::run(&files, &settings);
+    outcome.skipped = skipped;
     outcome
         .errors
         .extend(discover_errors.into_iter().map(|e| run::FileError {
@@ -438,10 +446,12 @@ fn check_streaming(
     files: &[preflight::discover::Discovered],
     settings: &Settings,
     discover_errors: Vec<preflight::discover::DiscoverError>,
+    skipped: &std::collections::BTreeMap<String, usize>,
 ) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut writer = report::stream::Writer::new(kind, &mut out);
+    writer.set_skipped(skipped);
     let mut failed_write = None;
     let mut errors = preflight::stream::run_ordered(
         files,

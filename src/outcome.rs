@@ -35,6 +35,8 @@ pub struct Outcome {
     pub suppressed: usize,
     /// Statements read by tokens only that cannot destroy data, over all files.
     pub not_parsed: usize,
+    /// Files the directory walk found but did not check, by context (`tests`, `vendored`).
+    pub skipped: std::collections::BTreeMap<String, usize>,
 }
 
 impl Outcome {

@@ -124,6 +124,8 @@ pub fn check_sniffed_in(
     settings.filter.apply_for(&source.path, &mut diagnostics);
     // only findings that would have been reported count as suppressed
     settings.filter.apply_for(&source.path, &mut suppressed);
+    // one finding per problem, after suppressions and --select/--ignore
+    crate::fold::fold(&mut diagnostics);
     let text = if diagnostics.is_empty() && suppressed.is_empty() && !settings.keep_text {
         String::new()
     } else {

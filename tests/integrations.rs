@@ -74,8 +74,22 @@ ignore = ["drop-table"]
     // from the root, vendor/ is excluded when walking
     let o = run_in(d, &["check", "--format", "json", "."], b"");
     assert!(!out(&o).contains("vendor"), "{}", out(&o));
-    // --no-config: everything
+    // --no-config: everything (vendored code only with --include-vendored)
     let o = run_in(d, &["check", "--no-config", "--format", "json", "."], b"");
+    assert!(!out(&o).contains("vendor_t"), "{}", out(&o));
+    assert_eq!(json(&o)["summary"]["skipped"]["vendored"], 1);
+    let o = run_in(
+        d,
+        &[
+            "check",
+            "--no-config",
+            "--include-vendored",
+            "--format",
+            "json",
+            ".",
+        ],
+        b"",
+    );
     let all = rules_in(&json(&o));
     assert!(
         all.contains(&"./vendor/x.sql:drop-table".to_string()),

@@ -46,6 +46,8 @@ struct Rename {
     old: String,
     /// Later statements (file, line) that still use the old name.
     later_uses: Vec<Origin>,
+    /// A later `ADD COLUMN` took the old name again: what follows uses the new column.
+    readded: bool,
 }
 
 /// Does `text` contain `word` as a whole identifier (ASCII case-insensitive)?
@@ -111,11 +113,12 @@ impl Replay {
             };
             // `-- migrate:up`, also with options (`-- migrate:up transaction:false`)
             let marker = rest.trim_start().to_ascii_lowercase();
-            if marker.starts_with("migrate:down") && down_start.is_none() {
+            // dbmate `-- migrate:down`, goose `-- +goose Down`
+            let down = marker.starts_with("migrate:down") || marker.starts_with("+goose down");
+            let up = marker.starts_with("migrate:up") || marker.starts_with("+goose up");
+            if down && down_start.is_none() {
                 down_start = Some(start);
-            } else if marker.starts_with("migrate:up")
-                && let Some(s) = down_start.take()
-            {
+            } else if up && let Some(s) = down_start.take() {
                 self.down_sections.push((s, start));
             }
         }
@@ -217,6 +220,14 @@ impl Replay {
                 hits.dedup();
                 for i in hits {
                     let r = &mut self.renames[i];
+                    if r.readded {
+                        continue;
+                    }
+                    // the retype pattern: the old name is taken by a new column, not used
+                    if crate::idioms::adds_column(stmt, &r.old) {
+                        r.readded = true;
+                        continue;
+                    }
                     if (r.file, r.span) != (self.cur, stmt.span) && mentions(text, &r.old) {
                         r.later_uses.push(Origin {
                             file: self.cur,
@@ -253,6 +264,7 @@ impl Replay {
                     span: stmt.span,
                     old: from.clone(),
                     later_uses: Vec::new(),
+                    readded: false,
                 });
             }
         }

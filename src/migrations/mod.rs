@@ -80,6 +80,11 @@ pub fn plan<'a>(
                 && let Some(&pos) = positions[i].get(&f.path)
             {
                 sets[i].reported[pos] = Some(f.display.clone());
+                // discovery knows down forms the set's naming convention does not
+                // (`downgrades/`, extension scripts that go to a lower version)
+                if f.down {
+                    sets[i].set.files[pos].down = true;
+                }
                 found = Some(i);
                 break;
             }

@@ -61,6 +61,8 @@ pub struct Table {
     pub primary_key: Vec<String>,
     pub unique: Vec<Vec<String>>,
     pub foreign_keys: Vec<ForeignKey>,
+    /// File in which a `DELETE FROM t` without WHERE emptied the table.
+    pub emptied_in: Option<u32>,
 }
 
 impl Table {
@@ -151,6 +153,28 @@ impl Schema {
         v
     }
 
+    /// Backfills and emptied tables beyond `UPDATE … WHERE c IS NULL` ([`crate::idioms`]).
+    fn apply_fills(&mut self, stmt: &Statement, at: Origin) {
+        for f in crate::idioms::fills(stmt) {
+            match f {
+                crate::idioms::Fill::Column(t, c) => {
+                    if let Some(col) = self.tables.get_mut(&key(&t)).and_then(|t| t.column_mut(&c))
+                    {
+                        col.backfilled_in = Some(at.file);
+                    }
+                }
+                crate::idioms::Fill::Emptied(t) => {
+                    if let Some(tab) = self.tables.get_mut(&key(&t)) {
+                        tab.emptied_in = Some(at.file);
+                        for c in &mut tab.columns {
+                            c.backfilled_in = Some(at.file);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     fn touch(&mut self, k: &Key, display: &str, at: Origin) -> &mut Table {
         let t = self.tables.entry(k.clone()).or_insert_with(|| Table {
             display: display.to_string(),
@@ -161,6 +185,7 @@ impl Schema {
             primary_key: Vec::new(),
             unique: Vec::new(),
             foreign_keys: Vec::new(),
+            emptied_in: None,
         });
         if t.created.is_none_or(|c| c.file != at.file) && t.altered_in.last() != Some(&at.file) {
             t.altered_in.push(at.file);
@@ -173,6 +198,7 @@ impl Schema {
         if stmt.in_body {
             return;
         }
+        self.apply_fills(stmt, at);
         let ast = stmt.ast.as_deref();
         match &stmt.kind {
             StmtKind::CreateTable {
@@ -199,6 +225,7 @@ impl Schema {
                         .collect(),
                     unique: Vec::new(),
                     foreign_keys: Vec::new(),
+                    emptied_in: None,
                 };
                 if let Some(ast::Statement::CreateTable(ct)) = ast {
                     if ct.query.is_some() || ct.like.is_some() || ct.clone.is_some() {
@@ -565,7 +592,7 @@ fn ident(id: &ast::Ident) -> String {
 }
 
 /// Column identifiers an expression mentions (the last part of compound names).
-fn idents_of(e: &Expr, out: &mut Vec<String>) {
+pub(crate) fn idents_of(e: &Expr, out: &mut Vec<String>) {
     let _ = ast::visit_expressions(e, |x| {
         match x {
             Expr::Identifier(id) => out.push(ident(id)),

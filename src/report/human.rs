@@ -54,6 +54,8 @@ impl SourceCode for NamedText<'_> {
 struct Report<'a> {
     diag: &'a Diagnostic,
     source: NamedText<'a>,
+    /// The help with the folded findings' notes (`also [rule]: …`).
+    help: String,
 }
 
 impl fmt::Debug for Report<'_> {
@@ -84,7 +86,7 @@ impl miette::Diagnostic for Report<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        (!self.diag.help.is_empty()).then(|| Box::new(&self.diag.help) as Box<dyn fmt::Display>)
+        (!self.help.is_empty()).then(|| Box::new(&self.help) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         Some(&self.source)
@@ -123,6 +125,7 @@ pub fn render_diagnostic(path: &str, text: &str, d: &Diagnostic, style: Style) -
     let report = Report {
         diag: d,
         source: NamedText { name: path, text },
+        help: crate::fold::help_with_related(d),
     };
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
@@ -135,6 +138,9 @@ pub fn render_diagnostic(path: &str, text: &str, d: &Diagnostic, style: Style) -
     }
     out
 }
+
+/// From this many findings on, the human report ends with the per-rule counts.
+pub const LONG_REPORT: usize = 10;
 
 /// What the human report shows besides the findings (CLI flags).
 #[derive(Debug, Clone, Copy, Default)]
@@ -158,7 +164,10 @@ pub fn render_with(outcome: &Outcome, style: Style, opts: Options) -> String {
         if opts.show_suppressed {
             full.push_str(&suppressed_list(outcome));
         }
-        if opts.statistics {
+        // a long report ends with the count per rule, so the first screen a reader scrolls
+        // back to is not the only overview
+        let total: usize = outcome.files.iter().map(|f| f.diagnostics.len()).sum();
+        if opts.statistics || total >= LONG_REPORT {
             full.push_str(&statistics(outcome));
         }
         full.push_str(&summary);
@@ -290,5 +299,9 @@ pub fn summary_of(totals: &super::stream::Totals, unreadable: usize) -> String {
         ));
     }
     s.push('\n');
+    if let Some(note) = crate::context::skipped_note(&totals.skipped()) {
+        s.push_str(&note);
+        s.push('\n');
+    }
     s
 }

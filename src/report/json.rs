@@ -64,7 +64,7 @@ pub(crate) fn envelope(
     diagnostics: Value,
     errors: &[crate::run::FileError],
 ) -> Value {
-    json!({
+    let mut doc = json!({
         "version": 1,
         "tool": {"name": "preflight", "version": env!("CARGO_PKG_VERSION")},
         "summary": {
@@ -76,7 +76,12 @@ pub(crate) fn envelope(
         },
         "diagnostics": diagnostics,
         "errors": errors,
-    })
+    });
+    let skipped = summary.skipped();
+    if !skipped.is_empty() {
+        doc["summary"]["skipped"] = json!(skipped);
+    }
+    doc
 }
 
 fn document(outcome: &Outcome) -> Value {

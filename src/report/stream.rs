@@ -21,18 +21,42 @@ pub struct Totals {
     pub suppressed: usize,
     /// Statements read by tokens only that cannot destroy data (`summary.not_parsed`).
     pub not_parsed: usize,
+    /// Files the walk skipped by context ([`crate::context::Skipped`]): tests, vendored.
+    pub skipped_tests: usize,
+    pub skipped_vendored: usize,
 }
 
 impl Totals {
     /// The totals of a whole outcome (the buffered renderers).
     pub fn of(outcome: &crate::run::Outcome) -> Self {
-        Totals {
+        let mut totals = Totals {
             files_checked: outcome.files_checked,
             errors: outcome.count(Severity::Error),
             warnings: outcome.count(Severity::Warning),
             suppressed: outcome.suppressed,
             not_parsed: outcome.not_parsed,
-        }
+            ..Default::default()
+        };
+        totals.set_skipped(&outcome.skipped);
+        totals
+    }
+
+    /// `summary.skipped` / the human note: counts by context key, only those above zero.
+    pub fn skipped(&self) -> std::collections::BTreeMap<String, usize> {
+        [
+            ("tests", self.skipped_tests),
+            ("vendored", self.skipped_vendored),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| (k.to_string(), n))
+        .collect()
+    }
+
+    /// Set the skipped counts from a run's map.
+    pub fn set_skipped(&mut self, skipped: &std::collections::BTreeMap<String, usize>) {
+        self.skipped_tests = skipped.get("tests").copied().unwrap_or(0);
+        self.skipped_vendored = skipped.get("vendored").copied().unwrap_or(0);
     }
 }
 
@@ -210,6 +234,11 @@ impl<'w> Writer<'w> {
         }
     }
 
+    /// Files the walk skipped by context, for the summary.
+    pub fn set_skipped(&mut self, skipped: &std::collections::BTreeMap<String, usize>) {
+        self.totals.set_skipped(skipped);
+    }
+
     /// The next file in path order (a checked file without findings still counts).
     pub fn push(&mut self, chunk: Chunk) -> io::Result<()> {
         self.totals.files_checked += 1;
@@ -313,5 +342,6 @@ pub fn write_outcome(
     }
     // files checked but not in `files` (none today) still count
     w.totals.files_checked = outcome.files_checked;
+    w.totals.set_skipped(&outcome.skipped);
     w.finish(&outcome.errors)
 }

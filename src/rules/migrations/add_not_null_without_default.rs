@@ -16,6 +16,13 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
         if !c.not_null || c.has_default {
             continue;
         }
+        // `DELETE FROM t` earlier in this migration emptied the table: no row lacks a value
+        if m.schema
+            .table(name)
+            .is_some_and(|t| t.emptied_in == Some(m.file))
+        {
+            continue;
+        }
         let existed = match m.schema.table(name) {
             Some(t) if t.created.is_some() => {
                 format!("existed before this migration{}", created_note(m, Some(t)))

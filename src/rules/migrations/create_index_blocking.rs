@@ -34,8 +34,11 @@ pub fn check(stmt: &Statement, ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic>
         )
         .label("takes a SHARE lock: INSERT, UPDATE and DELETE block for the whole build")
         .help(
-            "use `CREATE INDEX CONCURRENTLY` (outside a transaction: most migration tools need \
-             the migration marked as non-transactional)",
+            "use `CREATE INDEX CONCURRENTLY`; it cannot run inside a transaction, so take this \
+             migration out of the per-migration transaction: dbmate `-- migrate:up \
+             transaction:false`, goose `-- +goose NO TRANSACTION`, diesel \
+             `run_in_transaction = false` in metadata.toml, Flyway `executeInTransaction=false` \
+             (script config), Rails `disable_ddl_transaction!`, Django `atomic = False`",
         ),
     );
 }
