@@ -31,6 +31,8 @@ impl Dialect {
 pub enum Lang {
     Sql,
     Shell,
+    /// Django and Alembic migrations.
+    Python,
 }
 
 impl Lang {
@@ -38,6 +40,7 @@ impl Lang {
         match name.to_ascii_lowercase().as_str() {
             "sql" => Some(Lang::Sql),
             "shell" | "sh" | "bash" => Some(Lang::Shell),
+            "python" | "py" => Some(Lang::Python),
             _ => None,
         }
     }
