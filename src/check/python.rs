@@ -40,6 +40,23 @@ pub fn reword(d: &mut Diagnostic, verb: &str) {
     d.message = format!("{verb}: {}", d.message);
 }
 
+/// Replay a migration's up side into the model without judging it (a squashed Django
+/// migration runs only on databases that applied none of the migrations it replaces).
+pub fn replay_only(src: &str, dialect: Dialect, facts: &Facts, replay: &mut Replay) {
+    replay.begin_text(src);
+    for fact in facts.facts.iter().filter(|f| !f.down) {
+        match &fact.effect {
+            Effect::Statement(s) => replay.apply_only(s),
+            Effect::Sql(t) => {
+                for mut s in sql::analyze(&t.text, dialect, sql::Options::default()) {
+                    s.span = t.map_span(s.span);
+                    replay.apply_only(&s);
+                }
+            }
+        }
+    }
+}
+
 /// Check one Python migration's facts. `file_down`: the whole file is a down migration.
 pub fn check(
     src: &str,

@@ -20,6 +20,9 @@ pub struct Raw {
     pub operations: Vec<Value>,
     /// Module-level functions (for `RunPython`): name → queryset writes in its body.
     pub functions: HashMap<String, Vec<QueryWrite>>,
+    /// Module-level functions: name → identifiers and strings their bodies mention (a
+    /// `RunPython` that mentions a field may fill it).
+    pub mentions: HashMap<String, Vec<String>>,
 }
 
 /// `.delete()` / `.update(…)` on a queryset of every row (`Model.objects.all().delete()`).
@@ -78,12 +81,28 @@ pub fn read(src: &str) -> Option<Raw> {
                         query_writes(body, src, &mut models, &mut writes, 0);
                     }
                     raw.functions.insert(text(name, src).to_string(), writes);
+                    let mut words = Vec::new();
+                    if let Some(body) = n.child_by_field_name("body") {
+                        words_of(text(body, src), &mut words);
+                    }
+                    raw.mentions.insert(text(name, src).to_string(), words);
                 }
             }
             _ => {}
         }
     }
     found.then_some(raw)
+}
+
+/// The identifier-like words of `code` (sorted, deduplicated).
+fn words_of(code: &str, out: &mut Vec<String>) {
+    out.extend(
+        code.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_string),
+    );
+    out.sort();
+    out.dedup();
 }
 
 fn is_migration_class(n: Node, src: &str) -> bool {
@@ -248,6 +267,9 @@ struct Field {
     has_default: bool,
     sql_type: Option<String>,
     explicit_column: bool,
+    /// A `RunPython` function that mentions the field ran since it became nullable: it may
+    /// have filled the NULLs (code is not judged).
+    maybe_filled: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -319,6 +341,7 @@ fn field(name: &str, f: &Value) -> Option<Field> {
             has_default: true,
             sql_type: None,
             explicit_column: false,
+            maybe_filled: false,
         });
     }
     let relation = class.ends_with("ForeignKey") || class.ends_with("OneToOneField");
@@ -350,16 +373,27 @@ fn field(name: &str, f: &Value) -> Option<Field> {
         }
     };
     let primary = c.kw("primary_key").and_then(Value::as_bool) == Some(true);
+    // Django's effective default: the default, or "" for a blank string field, or now for
+    // auto_now(_add)
+    let flag = |k: &str| c.kw(k).and_then(Value::as_bool) == Some(true);
+    let strings = matches!(
+        class,
+        "CharField" | "TextField" | "SlugField" | "EmailField" | "URLField"
+    );
     let has_default = c
         .kw("default")
         .is_some_and(|d| !matches!(d, Value::Name(n, _) if n.ends_with("NOT_PROVIDED")))
-        || class.ends_with("AutoField");
+        || class.ends_with("AutoField")
+        || (strings && flag("blank"))
+        || flag("auto_now")
+        || flag("auto_now_add");
     Some(Field {
         column: Some(column),
         null: !primary && c.kw("null").and_then(Value::as_bool) == Some(true),
         has_default,
         sql_type,
         explicit_column: explicit.is_some(),
+        maybe_filled: false,
     })
 }
 
@@ -657,7 +691,7 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
             }
             if old.null && !new.null {
                 // with a default, Django fills the NULLs before it sets NOT NULL
-                if !new.has_default {
+                if !new.has_default && !old.maybe_filled {
                     out.push(
                         alter(&table, AlterOp::SetNotNull { column: col }),
                         span,
@@ -835,6 +869,18 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
             }
         }
         "RunPython" => {
+            if !out.state_only
+                && let Some(Value::Name(f, _)) = c.arg(0, "code")
+                && let Some(words) = raw.mentions.get(f.as_str())
+            {
+                for m in state.models.values_mut() {
+                    for (name, fd) in m.fields.iter_mut() {
+                        if fd.null && words.binary_search(name).is_ok() {
+                            fd.maybe_filled = true;
+                        }
+                    }
+                }
+            }
             for (i, k, down) in [(0, "code", false), (1, "reverse_code", true)] {
                 let Some(Value::Name(f, _)) = c.arg(i, k) else {
                     continue;
