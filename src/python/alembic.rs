@@ -178,13 +178,12 @@ impl Walker<'_> {
                 if let (Some(l), Some(r)) = (
                     e.child_by_field_name("left"),
                     e.child_by_field_name("right"),
-                ) {
-                    if let Value::Call(c) = value::read(r, self.src) {
-                        if self.binds.iter().any(|b| *b == c.func) && l.kind() == "identifier" {
-                            self.binds.push(text(l, self.src).to_string());
-                        } else {
-                            self.call(&c);
-                        }
+                ) && let Value::Call(c) = value::read(r, self.src)
+                {
+                    if self.binds.contains(&c.func) && l.kind() == "identifier" {
+                        self.binds.push(text(l, self.src).to_string());
+                    } else {
+                        self.call(&c);
                     }
                 }
             }
@@ -340,21 +339,19 @@ impl Walker<'_> {
                 let t = need!(table_arg("table_name"));
                 let col = need!(c.arg(shift, "column_name").and_then(Value::str)).to_string();
                 let mut cur = col.clone();
-                if let Some(ty) = c.kw("type_") {
-                    if let Some(data_type) = sa_type(ty) {
-                        self.push(
-                            alter(
-                                &t,
-                                AlterOp::SetType {
-                                    column: cur.clone(),
-                                    data_type,
-                                },
-                            ),
-                            span,
-                            "ALTER",
-                            &verb,
-                        );
-                    }
+                if let Some(data_type) = c.kw("type_").and_then(sa_type) {
+                    self.push(
+                        alter(
+                            &t,
+                            AlterOp::SetType {
+                                column: cur.clone(),
+                                data_type,
+                            },
+                        ),
+                        span,
+                        "ALTER",
+                        &verb,
+                    );
                 }
                 match c.kw("nullable").and_then(Value::as_bool) {
                     Some(false)

@@ -305,13 +305,12 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
             }
             let ups = facts.facts.iter().filter(|f| !f.down).count();
             let downs = facts.facts.len() - ups;
-            if downs > 0 {
-                if let Some(l) = lines
+            if downs > 0
+                && let Some(l) = lines
                     .iter_mut()
                     .find(|l| l.ends_with(&names[i]) || l.contains(&format!("{} ", names[i])))
-                {
-                    l.push_str(&format!("  [{ups} up, {downs} down]"));
-                }
+            {
+                l.push_str(&format!("  [{ups} up, {downs} down]"));
             }
             crate::check::python::check(
                 text,
