@@ -93,6 +93,33 @@ fn front_ends_import_no_rules_pipeline_report_or_config() {
 }
 
 #[test]
+fn no_source_file_is_over_700_lines() {
+    let mut files = Vec::new();
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut long = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("readable file");
+        let n = text.lines().count();
+        if n > 700 {
+            long.push(format!("{}: {n} lines", f.display()));
+        }
+        assert!(
+            text.starts_with("//!"),
+            "{} does not start with a `//!` doc comment saying its job",
+            f.display()
+        );
+    }
+    assert!(
+        long.is_empty(),
+        "split these (one job per module):\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
 fn the_import_scanner_sees_every_spelling() {
     assert_eq!(crate_modules("use crate::rules::RULES;"), ["rules"]);
     assert_eq!(

@@ -104,6 +104,35 @@ mod tests {
         }
     }
 
+    /// ARCHITECTURE.md, "Adding a rule": a rule with a code check lives in
+    /// `src/rules/<kind>/<id with _>.rs`, the folder named after the kind of check (`sql`: every
+    /// statement, `migrations`: with the replayed schema, `shell`: every command), and has a
+    /// line in the rule table (`catalog.rs`), which is where `RULES` comes from.
+    #[test]
+    fn code_rules_live_in_their_group_folder() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src/rules");
+        for r in RULES {
+            let dir = match r.check {
+                Check::Sql(_) => "sql",
+                Check::Migration(_) => "migrations",
+                Check::Shell(_) => "shell",
+                Check::Command | Check::Builtin | Check::Live => continue,
+            };
+            let file = format!("{root}/{dir}/{}.rs", r.id.replace('-', "_"));
+            assert!(
+                std::path::Path::new(&file).is_file(),
+                "{}: expected its check in src/rules/{dir}/{}.rs",
+                r.id,
+                r.id.replace('-', "_")
+            );
+        }
+        assert_eq!(
+            RULES.iter().map(|r| r.id).collect::<Vec<_>>(),
+            catalog::DOCS.iter().map(|d| d.0).collect::<Vec<_>>(),
+            "RULES and the catalog come from the one rule table"
+        );
+    }
+
     #[test]
     fn ids_are_unique_kebab_case() {
         let mut seen = std::collections::HashSet::new();

@@ -1,0 +1,121 @@
+//! Constructs the walker reads itself rather than as plain commands: `[[ … ]]` / `[ … ]`
+//! tests, declarations (`declare`, `local`, `export`, …) and variable assignments.
+
+use super::*;
+
+impl<'t> Walker<'t> {
+    pub(super) fn test_command(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
+        let mut words = vec![Word {
+            span: self.span_of(node.start_byte(), node.start_byte() + 1),
+            parts: vec![Part::Lit {
+                text: "[".to_string(),
+                quoted: false,
+            }],
+            src: Mapped::default(),
+        }];
+        // leaves of the test expression, in order
+        let mut stack = vec![(node, 0usize)];
+        let mut leaves = Vec::new();
+        while let Some((n, d)) = stack.pop() {
+            let word_like = matches!(
+                n.kind(),
+                "word"
+                    | "string"
+                    | "raw_string"
+                    | "concatenation"
+                    | "simple_expansion"
+                    | "expansion"
+                    | "number"
+                    | "test_operator"
+                    | "command_substitution"
+                    | "ansi_c_string"
+                    | "regex"
+                    | "extglob_pattern"
+                    | "variable_name"
+            );
+            if (word_like && n.id() != node.id()) || d > MAX_WORD_DEPTH {
+                leaves.push(n);
+                continue;
+            }
+            let mut c = n.walk();
+            let kids: Vec<Node> = n.children(&mut c).collect();
+            for k in kids.into_iter().rev() {
+                if k.is_named() {
+                    stack.push((k, d + 1));
+                } else if matches!(
+                    k.kind(),
+                    "!" | "=" | "==" | "!=" | "-a" | "-o" | "||" | "&&"
+                ) {
+                    leaves.push(k);
+                }
+            }
+        }
+        leaves.sort_by_key(|n| n.start_byte());
+        for l in leaves {
+            if l.kind() == "variable_name" {
+                // `[[ -n x ]]` has bare names in arithmetic context; keep the text
+                let mut w = self.word(l, depth);
+                w.parts = vec![Part::Lit {
+                    text: self.text(l).to_string(),
+                    quoted: false,
+                }];
+                words.push(w);
+            } else {
+                words.push(self.word(l, depth));
+            }
+        }
+        self.walk_subs(depth);
+        let cmd = Command {
+            words,
+            span: self.span(node),
+            stdin: None,
+            flow,
+            via: Vec::new(),
+            reparsed: self.reparsed,
+            in_pipeline: self.in_pipeline > 0,
+        };
+        self.items.push(Item::Cmd(cmd));
+    }
+
+    pub(super) fn declaration(&mut self, node: Node<'t>, depth: usize) {
+        let kw = node.child(0).map(|n| n.kind()).unwrap_or("");
+        let mut c = node.walk();
+        let kids: Vec<Node> = node.named_children(&mut c).collect();
+        for ch in kids {
+            match ch.kind() {
+                "variable_assignment" => self.assignment(ch, depth),
+                "variable_name" | "word" if kw == "local" || kw == "declare" || kw == "typeset" => {
+                    let name = self.text(ch).to_string();
+                    if !name.starts_with('-') {
+                        self.items.push(Item::Assign {
+                            name,
+                            value: None,
+                            span: self.span(ch),
+                        });
+                    }
+                }
+                _ => {
+                    self.word(ch, depth);
+                    self.walk_subs(depth);
+                }
+            }
+        }
+    }
+
+    pub(super) fn assignment(&mut self, node: Node<'t>, depth: usize) {
+        let name = node
+            .child_by_field_name("name")
+            .map(|n| self.text(n).to_string())
+            .unwrap_or_default();
+        let value = node
+            .child_by_field_name("value")
+            .map(|v| self.word(v, depth));
+        self.walk_subs(depth);
+        // `X+=…` appends: X stays whatever it was, plus text
+        self.items.push(Item::Assign {
+            name,
+            value,
+            span: self.span(node),
+        });
+    }
+}

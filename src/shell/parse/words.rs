@@ -1,0 +1,263 @@
+//! Shell words → [`Word`]s: literal text, quoting, variables, expansions and command
+//! substitutions, each with its span map into the file.
+
+use super::*;
+
+impl<'t> Walker<'t> {
+    pub fn word(&mut self, node: Node<'t>, _depth: usize) -> Word {
+        let mut w = Word {
+            span: self.span(node),
+            parts: Vec::new(),
+            src: Mapped::default(),
+        };
+        self.conv(node, &mut w, 0);
+        w
+    }
+
+    pub(super) fn conv(&mut self, node: Node<'t>, w: &mut Word, depth: usize) {
+        let (a, b) = (node.start_byte(), node.end_byte());
+        if depth > MAX_WORD_DEPTH {
+            w.parts.push(Part::Other);
+            self.push_src(&mut w.src, a, b);
+            return;
+        }
+        let text = self.text(node);
+        match node.kind() {
+            "raw_string" => {
+                let (ia, ib) = inner(text, a, b, 1);
+                let t = self.src.get(ia..ib).unwrap_or("");
+                w.parts.push(Part::Lit {
+                    text: t.to_string(),
+                    quoted: true,
+                });
+                self.push_src(&mut w.src, ia, ib);
+            }
+            "string" => {
+                let (ia, ib) = inner(text, a, b, 1);
+                let mut cur = ia;
+                for ch in (0..node.named_child_count()).filter_map(|i| node.named_child(i)) {
+                    let (ca, cb) = (ch.start_byte().max(ia), ch.end_byte().min(ib));
+                    if ca < cur || ca >= cb {
+                        continue;
+                    }
+                    self.dq_lit(w, cur, ca);
+                    if ch.kind() == "string_content" {
+                        self.dq_lit(w, ca, cb);
+                    } else {
+                        self.conv(ch, w, depth + 1);
+                    }
+                    cur = cb;
+                }
+                self.dq_lit(w, cur, ib);
+            }
+            "translated_string" => {
+                let mut c = node.walk();
+                let kids: Vec<Node> = node.named_children(&mut c).collect();
+                for ch in kids {
+                    self.conv(ch, w, depth + 1);
+                }
+            }
+            "ansi_c_string" => {
+                let (ia, ib) = inner(text, a, b, 2);
+                let raw = self.src.get(ia..ib).unwrap_or("");
+                let mut s = String::new();
+                let mut it = raw.char_indices().peekable();
+                while let Some((i, ch)) = it.next() {
+                    if ch == '\\'
+                        && let Some((j, e)) = it.next()
+                    {
+                        let r = match e {
+                            'n' => '\n',
+                            't' => '\t',
+                            'r' => '\r',
+                            '0' => '\0',
+                            other => other,
+                        };
+                        s.push(r);
+                        w.src.push_at(r.encode_utf8(&mut [0; 4]), self.at(ia + j));
+                        continue;
+                    }
+                    s.push(ch);
+                    let mut buf = [0; 4];
+                    w.src
+                        .push_with(ch.encode_utf8(&mut buf), |k| self.at(ia + i + k));
+                }
+                w.parts.push(Part::Lit {
+                    text: s,
+                    quoted: true,
+                });
+            }
+            "simple_expansion" => {
+                let name = text.trim_start_matches('$').to_string();
+                w.parts.push(Part::Var {
+                    name,
+                    guard: Guard::Plain,
+                });
+                self.push_src(&mut w.src, a, b);
+            }
+            "expansion" => {
+                w.parts.push(expansion_part(text));
+                self.push_src(&mut w.src, a, b);
+            }
+            "command_substitution" => {
+                let mktemp = is_mktemp(text);
+                w.parts.push(Part::Subst { mktemp });
+                self.subs.push(node);
+                self.push_src(&mut w.src, a, b);
+            }
+            "process_substitution" => {
+                w.parts.push(Part::Other);
+                self.subs.push(node);
+                self.push_src(&mut w.src, a, b);
+            }
+            "arithmetic_expansion" | "array" => {
+                w.parts.push(Part::Other);
+                self.push_src(&mut w.src, a, b);
+            }
+            "concatenation" | "command_name" | "file_redirect" | "herestring_redirect" => {
+                let named = node.kind() == "concatenation" || node.kind() == "command_name";
+                for ch in (0..node.child_count()).filter_map(|i| node.child(i)) {
+                    if ch.is_named() {
+                        if ch.kind() != "file_descriptor" {
+                            self.conv(ch, w, depth + 1);
+                        }
+                    } else if named {
+                        self.unquoted_lit(w, ch.start_byte(), ch.end_byte());
+                    }
+                }
+            }
+            _ => self.unquoted_lit(w, a, b),
+        }
+    }
+
+    /// Unquoted text: `\x` is `x`, `\<newline>` is nothing.
+    fn unquoted_lit(&self, w: &mut Word, a: usize, b: usize) {
+        self.escaped_lit(w, a, b, false);
+    }
+
+    /// Text inside double quotes: `\$ \` \" \\` lose their backslash.
+    fn dq_lit(&self, w: &mut Word, a: usize, b: usize) {
+        if a >= b {
+            return;
+        }
+        self.escaped_lit(w, a, b, true);
+    }
+
+    /// Literal text with backslash escapes: `\<newline>` is nothing; `\x` is `x` for any `x`
+    /// unquoted, only for `$ \` " \\` inside double quotes (elsewhere the backslash stays).
+    fn escaped_lit(&self, w: &mut Word, a: usize, b: usize, quoted: bool) {
+        let raw = self.src.get(a..b).unwrap_or("");
+        if !raw.contains('\\') {
+            push_lit(w, raw, quoted);
+            self.push_src(&mut w.src, a, b);
+            return;
+        }
+        let mut s = String::new();
+        let mut it = raw.char_indices().peekable();
+        while let Some((i, ch)) = it.next() {
+            let (j, c) = if ch == '\\' {
+                match it.peek() {
+                    Some((_, '\n')) => {
+                        it.next();
+                        continue;
+                    }
+                    Some(&(j, e)) if !quoted || matches!(e, '$' | '`' | '"' | '\\') => {
+                        it.next();
+                        (j, e)
+                    }
+                    _ => (i, ch),
+                }
+            } else {
+                (i, ch)
+            };
+            s.push(c);
+            let mut buf = [0; 4];
+            w.src
+                .push_with(c.encode_utf8(&mut buf), |k| self.at(a + j + k));
+        }
+        push_lit(w, &s, quoted);
+    }
+}
+
+fn push_lit(w: &mut Word, s: &str, quoted: bool) {
+    if s.is_empty() && !quoted {
+        return;
+    }
+    if let Some(Part::Lit { text, quoted: q }) = w.parts.last_mut()
+        && *q == quoted
+    {
+        text.push_str(s);
+        return;
+    }
+    w.parts.push(Part::Lit {
+        text: s.to_string(),
+        quoted,
+    });
+}
+
+/// `[a, b)` without `open` leading bytes and a closing quote.
+fn inner(text: &str, a: usize, b: usize, open: usize) -> (usize, usize) {
+    let ia = (a + open).min(b);
+    let close = text.len() > open && (text.ends_with('\'') || text.ends_with('"'));
+    let ib = if close { b - 1 } else { b };
+    (ia, ib.max(ia))
+}
+
+fn is_mktemp(subst: &str) -> bool {
+    let inner = subst
+        .trim_start_matches("$(")
+        .trim_start_matches('`')
+        .trim_start();
+    let first = inner.split_whitespace().next().unwrap_or("");
+    basename(first) == "mktemp"
+}
+
+/// `${NAME…}` → the variable and how it behaves when empty.
+pub fn expansion_part(text: &str) -> Part {
+    let inner = text
+        .strip_prefix("${")
+        .map(|t| t.strip_suffix('}').unwrap_or(t))
+        .unwrap_or("");
+    if inner.len() > 1 && inner.starts_with('#') {
+        return Part::Other; // ${#X}: a length
+    }
+    if let Some(rest) = inner.strip_prefix('!') {
+        return Part::Var {
+            name: rest.to_string(),
+            guard: Guard::Derived,
+        };
+    }
+    let first = inner.chars().next().unwrap_or(' ');
+    let name_len = if first.is_ascii_alphabetic() || first == '_' {
+        inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len())
+    } else if first.is_ascii_digit() {
+        inner
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(inner.len())
+    } else {
+        first.len_utf8().min(inner.len())
+    };
+    let name = inner[..name_len].to_string();
+    let rest = &inner[name_len..];
+    // `${X?}`, `${X-d}`, `${X=d}` still allow an empty X: what the script knows decides
+    let guard = if rest.is_empty()
+        || rest.starts_with('?')
+        || rest.starts_with('-')
+        || rest.starts_with('=')
+    {
+        Guard::Plain
+    } else if rest.starts_with(":?") {
+        Guard::NonEmpty
+    } else if let Some(default) = rest.strip_prefix(":-").or_else(|| rest.strip_prefix(":=")) {
+        if default.is_empty() {
+            Guard::Derived
+        } else {
+            Guard::NonEmpty
+        }
+    } else {
+        Guard::Derived
+    };
+    Part::Var { name, guard }
+}
