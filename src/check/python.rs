@@ -119,6 +119,24 @@ pub fn check(
             if !down {
                 replay.after_rules(stmt, &ctx, &mut out, before);
             }
+            // a column that code (not literal SQL) wrote earlier in this file may be filled
+            if let sql::StmtKind::AlterTable { ops, .. } = &stmt.kind
+                && ops.iter().any(|op| {
+                    matches!(op, sql::AlterOp::SetNotNull { column }
+                    if facts.code_writes.iter().any(|(s, w)| {
+                        s.start < stmt.span.start && w.binary_search(column).is_ok()
+                    }))
+                })
+            {
+                let mut i = before;
+                while i < out.len() {
+                    if out[i].rule == "set-not-null" {
+                        out.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
             state.apply(stmt);
             for d in &mut out[before..] {
                 if synthesized {

@@ -220,10 +220,12 @@ impl Walker<'_> {
                 verb: format!("`{verb}`"),
                 down: self.down,
             }),
-            other => self.not_understood(
-                other.span(),
-                &format!("`{verb}` of SQL that is not a literal"),
-            ),
+            other => {
+                let s = other.span();
+                let words = super::words_of(self.src.get(s.start..s.end).unwrap_or(""));
+                self.facts.code_writes.push((s, words));
+                self.not_understood(s, &format!("`{verb}` of SQL that is not a literal"));
+            }
         }
     }
 

@@ -22,6 +22,7 @@ pub struct Raw {
     pub mentions: HashMap<String, Vec<String>>,
 }
 
+mod fields;
 mod queryset;
 mod translate;
 pub use queryset::QueryWrite;
@@ -74,10 +75,10 @@ pub fn read(src: &str) -> Option<Raw> {
                         queryset::query_writes(body, src, &mut models, &mut writes, 0);
                     }
                     raw.functions.insert(text(name, src).to_string(), writes);
-                    let mut words = Vec::new();
-                    if let Some(body) = n.child_by_field_name("body") {
-                        words_of(text(body, src), &mut words);
-                    }
+                    let words = n
+                        .child_by_field_name("body")
+                        .map(|body| super::words_of(text(body, src)))
+                        .unwrap_or_default();
                     raw.mentions.insert(text(name, src).to_string(), words);
                 }
             }
@@ -85,17 +86,6 @@ pub fn read(src: &str) -> Option<Raw> {
         }
     }
     found.then_some(raw)
-}
-
-/// The identifier-like words of `code` (sorted, deduplicated).
-fn words_of(code: &str, out: &mut Vec<String>) {
-    out.extend(
-        code.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty())
-            .map(str::to_string),
-    );
-    out.sort();
-    out.dedup();
 }
 
 fn is_migration_class(n: Node, src: &str) -> bool {

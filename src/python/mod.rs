@@ -36,6 +36,21 @@ pub struct Facts {
     pub facts: Vec<Fact>,
     /// Operations whose arguments are not literals (model unchanged): (span, what).
     pub not_understood: Vec<(Span, String)>,
+    /// Writes that are code, not literal SQL (`connection.execute(sa.update(t).values(…))`):
+    /// where, and the words they mention. A column they mention may have been filled.
+    pub code_writes: Vec<(Span, Vec<String>)>,
+}
+
+/// The identifier-like words of `code` (sorted, deduplicated).
+pub fn words_of(code: &str) -> Vec<String> {
+    let mut out: Vec<String> = code
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// A table name as the framework passes it to the database.

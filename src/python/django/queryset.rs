@@ -1,7 +1,7 @@
 //! `RunPython` functions read for queryset writes that touch every row: `.delete()` /
 //! `.update(…)` on `Model.objects` or `.all()` with no filter between.
 
-use super::super::value::{self, Call, Value, text};
+use crate::python::value::{self, Call, Value, text};
 use crate::source::Span;
 use std::collections::HashMap;
 use tree_sitter::Node;

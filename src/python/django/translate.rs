@@ -1,26 +1,13 @@
 //! Django operations turned into schema statements against what the app's earlier
 //! migrations said about its models ([`State`]): table and column names, nullability, types.
 
-use super::super::value::{Call, Value};
-use super::super::{Effect, Fact, Facts, head_span, sql_type, statement, table_name};
 use super::Raw;
+use super::fields::{Field, column_facts, field};
+use crate::python::value::{Call, Value};
+use crate::python::{Effect, Fact, Facts, head_span, statement, table_name};
 use crate::source::Span;
-use crate::sql::{AlterOp, Assignment, ColumnFacts, ObjName, ObjectKind, StmtKind};
+use crate::sql::{AlterOp, Assignment, ObjName, ObjectKind, StmtKind};
 use std::collections::HashMap;
-
-/// What the earlier migrations of the app said about a field.
-#[derive(Clone, Debug)]
-struct Field {
-    /// `None`: no column (many-to-many and other relations kept in other tables).
-    column: Option<String>,
-    null: bool,
-    has_default: bool,
-    sql_type: Option<String>,
-    explicit_column: bool,
-    /// A `RunPython` function that mentions the field ran since it became nullable: it may
-    /// have filled the NULLs (code is not judged).
-    maybe_filled: bool,
-}
 
 #[derive(Clone, Debug, Default)]
 struct Model {
@@ -68,93 +55,6 @@ impl State {
             _ => self.table(model),
         }
     }
-}
-
-/// Relations without a column of their own.
-const NO_COLUMN: &[&str] = &[
-    "ManyToManyField",
-    "GenericRelation",
-    "GenericForeignKey",
-    "TaggableManager",
-    "ParentalManyToManyField",
-    "ForeignObject",
-    "ForeignObjectRel",
-];
-
-fn field(name: &str, f: &Value) -> Option<Field> {
-    let c = f.call()?;
-    let class = c.name();
-    if NO_COLUMN.contains(&class) {
-        return Some(Field {
-            column: None,
-            null: true,
-            has_default: true,
-            sql_type: None,
-            explicit_column: false,
-            maybe_filled: false,
-        });
-    }
-    let relation = class.ends_with("ForeignKey") || class.ends_with("OneToOneField");
-    let explicit = c.kw("db_column").and_then(Value::str);
-    let column = match explicit {
-        Some(col) => col.to_string(),
-        None if relation => format!("{name}_id"),
-        None => name.to_string(),
-    };
-    let int = |k: &str| match c.kw(k) {
-        Some(Value::Int(i, _)) => Some(*i),
-        _ => None,
-    };
-    let sql_type = if relation {
-        None
-    } else {
-        match class {
-            "CharField" | "SlugField" | "EmailField" | "URLField" => sql_type(
-                class,
-                &[int("max_length").or(match class {
-                    "SlugField" => Some(50),
-                    "EmailField" => Some(254),
-                    "URLField" => Some(200),
-                    _ => None,
-                })],
-            ),
-            "DecimalField" => sql_type(class, &[int("max_digits"), int("decimal_places")]),
-            _ => sql_type(class, &[]),
-        }
-    };
-    let primary = c.kw("primary_key").and_then(Value::as_bool) == Some(true);
-    // Django's effective default: the default, or "" for a blank string field, or now for
-    // auto_now(_add)
-    let flag = |k: &str| c.kw(k).and_then(Value::as_bool) == Some(true);
-    let strings = matches!(
-        class,
-        "CharField" | "TextField" | "SlugField" | "EmailField" | "URLField"
-    );
-    let has_default = c
-        .kw("default")
-        .is_some_and(|d| !matches!(d, Value::Name(n, _) if n.ends_with("NOT_PROVIDED")))
-        || class.ends_with("AutoField")
-        || (strings && flag("blank"))
-        || flag("auto_now")
-        || flag("auto_now_add");
-    Some(Field {
-        column: Some(column),
-        null: !primary && c.kw("null").and_then(Value::as_bool) == Some(true),
-        has_default,
-        sql_type,
-        explicit_column: explicit.is_some(),
-        maybe_filled: false,
-    })
-}
-
-fn column_facts(f: &Field, primary: bool) -> Option<ColumnFacts> {
-    Some(ColumnFacts {
-        name: f.column.clone()?,
-        data_type: f.sql_type.clone().unwrap_or_default(),
-        not_null: !f.null,
-        has_default: f.has_default,
-        primary_key: primary,
-    })
 }
 
 struct Out<'a> {
@@ -241,6 +141,21 @@ pub fn translate(raw: &Raw, src: &str, state: &mut State) -> Facts {
         operation(op, raw, state, &mut out, 0);
     }
     out.facts
+}
+
+/// Nullable fields named (or whose column is named) in `words` may have been filled.
+fn mark_filled(state: &mut State, words: &[String]) {
+    for m in state.models.values_mut() {
+        for (name, fd) in m.fields.iter_mut() {
+            let col = fd.column.as_deref().unwrap_or(name);
+            if fd.null
+                && (words.binary_search(name).is_ok()
+                    || words.binary_search(&col.to_string()).is_ok())
+            {
+                fd.maybe_filled = true;
+            }
+        }
+    }
 }
 
 fn s<'v>(c: &'v Call, i: usize, k: &str) -> Option<&'v str> {
@@ -608,6 +523,13 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
             }
         }
         "RunSQL" => {
+            // an UPDATE in any migration may fill a nullable field before a later AlterField
+            if !out.state_only
+                && let Some(sql) = c.arg(0, "sql")
+            {
+                let words = crate::python::words_of(&out.src[sql.span().start..sql.span().end]);
+                mark_filled(state, &words);
+            }
             if let Some(sql) = c.arg(0, "sql") {
                 out.sql(sql, "RunSQL");
             }
@@ -623,13 +545,7 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
                 && let Some(Value::Name(f, _)) = c.arg(0, "code")
                 && let Some(words) = raw.mentions.get(f.as_str())
             {
-                for m in state.models.values_mut() {
-                    for (name, fd) in m.fields.iter_mut() {
-                        if fd.null && words.binary_search(name).is_ok() {
-                            fd.maybe_filled = true;
-                        }
-                    }
-                }
+                mark_filled(state, words);
             }
             for (i, k, down) in [(0, "code", false), (1, "reverse_code", true)] {
                 let Some(Value::Name(f, _)) = c.arg(i, k) else {
