@@ -22,4 +22,5 @@ pub mod shell;
 pub mod since;
 pub mod source;
 pub mod sql;
+pub mod stream;
 pub mod suppress;

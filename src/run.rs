@@ -10,7 +10,7 @@ use crate::source::{Lang, Source};
 pub use sets::explain_order;
 
 pub mod python;
-mod sets;
+pub(crate) mod sets;
 use rayon::prelude::*;
 
 /// Bytes → text: lossy decode, with a diagnostic naming the first invalid byte.
