@@ -63,6 +63,7 @@ pub fn check_sql_keep(
             },
         ),
     };
+    replay.not_parsed += statements.iter().filter(|s| s.not_parsed).count();
     let mut state = FileState::default();
     let mut out = Vec::new();
     for stmt in &statements {

@@ -154,6 +154,8 @@ pub struct PerFile {
     /// Globs are relative to this directory (the config file's).
     pub root: std::path::PathBuf,
     pub ignore: Vec<String>,
+    /// `dialect = "mysql"` for these files, with the glob as written (for messages).
+    pub dialect: Option<(Dialect, String)>,
 }
 
 impl PerFile {
@@ -398,7 +400,7 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                     cx.err(
                         v.span(),
                         format!("unknown dialect `{s}`"),
-                        Some("expected \"postgres\", \"mysql\", \"sqlite\" or \"generic\"".into()),
+                        Some(format!("expected {}", Dialect::ALL)),
                     )
                 })?);
             }
@@ -472,10 +474,13 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                     };
                     let mut glob: Option<GlobMatcher> = None;
                     let mut ignore = Vec::new();
+                    let mut glob_text = String::new();
+                    let mut dialect = None;
                     for (pk, pv) in t.iter() {
                         match &**pk.get_ref() {
                             "glob" => {
                                 let s = cx.string("glob", pv)?;
+                                glob_text = s.clone();
                                 glob =
                                     Some(cx.glob(&Spanned::new(pv.span(), s))?.compile_matcher());
                             }
@@ -485,11 +490,24 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                                     ignore.push(id.into_inner());
                                 }
                             }
+                            "dialect" => {
+                                let s = cx.string("dialect", pv)?;
+                                dialect = Some(Dialect::parse(&s).ok_or_else(|| {
+                                    cx.err(
+                                        pv.span(),
+                                        format!("unknown dialect `{s}`"),
+                                        Some(format!("expected {}", Dialect::ALL)),
+                                    )
+                                })?);
+                            }
                             other => {
                                 return Err(cx.err(
                                     pk.span(),
                                     format!("unknown key `{other}` in [[per-file]]"),
-                                    Some("a [[per-file]] entry has `glob` and `ignore`".into()),
+                                    Some(
+                                        "a [[per-file]] entry has `glob`, `ignore` and `dialect`"
+                                            .into(),
+                                    ),
                                 ));
                             }
                         }
@@ -501,6 +519,7 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                         glob,
                         root: root.to_path_buf(),
                         ignore,
+                        dialect: dialect.map(|d| (d, glob_text)),
                     });
                 }
             }

@@ -90,9 +90,7 @@ fn settings_from(
         None => cfg.and_then(|c| c.dialect).unwrap_or_default(),
         Some((_, Some(d))) => d,
         Some((d, None)) => {
-            return Err(format!(
-                "unknown dialect '{d}' (expected postgres, mysql, sqlite or generic)"
-            ));
+            return Err(format!("unknown dialect '{d}' (expected {})", Dialect::ALL));
         }
     };
     let filter = RuleFilter {
@@ -119,6 +117,8 @@ fn settings_from(
     }
     let mut settings = Settings::default();
     settings.dialect = dialect;
+    settings.dialect_forced = dialect_flag.and_then(Dialect::parse);
+    settings.dialect_config = cfg.and_then(|c| c.dialect);
     settings.filter = filter;
     settings.check_down = cfg.and_then(|c| c.check_down).unwrap_or(false);
     settings.migrations = cfg.map(|c| c.migrations.clone()).unwrap_or_default();
@@ -311,7 +311,7 @@ fn live_options(
     else {
         return Ok(None);
     };
-    if matches!(dialect, Dialect::Mysql | Dialect::Sqlite) {
+    if !matches!(dialect, Dialect::Postgres | Dialect::Generic) {
         return Err(format!(
             "--database-url measures against PostgreSQL; it cannot be used with --dialect {}",
             args.dialect.as_deref().unwrap_or_default()

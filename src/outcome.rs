@@ -17,6 +17,8 @@ pub struct FileOutcome {
     /// The SQL statements the static check analysed (kept only for the live database check,
     /// `Settings::keep_text`).
     pub statements: Vec<Statement>,
+    /// Statements read by tokens only that cannot destroy data (no finding).
+    pub not_parsed: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -31,6 +33,8 @@ pub struct Outcome {
     pub errors: Vec<FileError>,
     pub files_checked: usize,
     pub suppressed: usize,
+    /// Statements read by tokens only that cannot destroy data, over all files.
+    pub not_parsed: usize,
 }
 
 impl Outcome {

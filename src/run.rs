@@ -13,6 +13,17 @@ pub mod python;
 pub(crate) mod sets;
 use rayon::prelude::*;
 
+/// "statement could not be parsed: …" → "statement could not be parsed, read as MySQL (file
+/// name `*.mysql.*`): …", so a wrong dialect choice is visible where it hurts.
+fn annotate_parse_errors(choice: &crate::sql::dialect::Choice, diags: &mut [Diagnostic]) {
+    const PREFIX: &str = "statement could not be parsed";
+    for d in diags.iter_mut().filter(|d| d.rule == "parse-error") {
+        if let Some(rest) = d.message.strip_prefix(PREFIX) {
+            d.message = format!("{PREFIX}, {}{rest}", choice.describe());
+        }
+    }
+}
+
 /// Bytes → text: lossy decode, with a diagnostic naming the first invalid byte.
 pub fn decode(bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
     match String::from_utf8(bytes) {
@@ -97,8 +108,16 @@ pub fn check_sniffed_in(
         text,
         lang,
     };
-    let (mut diagnostics, statements) =
-        check_source_keep(&source, settings.dialect, facts, Some(replay));
+    let not_parsed_before = replay.not_parsed;
+    let choice = settings.dialect_for(path, &source.text);
+    let dialect = match lang {
+        Lang::Sql => choice.dialect,
+        Lang::Shell | Lang::Python => settings.dialect,
+    };
+    let (mut diagnostics, statements) = check_source_keep(&source, dialect, facts, Some(replay));
+    if lang == Lang::Sql {
+        annotate_parse_errors(&choice, &mut diagnostics);
+    }
     diagnostics.extend(utf8_diag);
     let applied = crate::suppress::apply(&source.text, lang, settings.dialect, diagnostics);
     let mut diagnostics = applied.kept;
@@ -117,6 +136,7 @@ pub fn check_sniffed_in(
         lang,
         diagnostics,
         suppressed,
+        not_parsed: replay.not_parsed - not_parsed_before,
         // the live check measures these statements (instead of analysing the text again)
         statements: if settings.keep_text {
             statements
@@ -134,6 +154,7 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
         files.iter().partition(|f| f.lang == Lang::Python);
     let files: Vec<Discovered> = files.into_iter().cloned().collect();
     let (files, sets) = crate::migrations::plan(&files, &settings.migrations);
+    let sets = crate::migrations::dialects::split(sets);
     let mut set_results: Vec<Result<FileOutcome, FileError>> = sets
         .par_iter()
         .flat_map_iter(|s| sets::check_set(s, settings))
@@ -158,6 +179,7 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
             Ok(f) => {
                 out.files_checked += 1;
                 out.suppressed += f.suppressed.len();
+                out.not_parsed += f.not_parsed;
                 out.files.push(f);
             }
             Err(e) => out.errors.push(e),

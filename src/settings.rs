@@ -71,7 +71,29 @@ pub struct Settings {
     /// Migration directories (globs) from config `migrations = [...]`, replayed in version
     /// order; empty = detect by convention.
     pub migrations: Vec<String>,
+    /// `--dialect`: forces the dialect of every file.
+    pub dialect_forced: Option<Dialect>,
+    /// `dialect` in preflight.toml: used when neither settings nor the file say otherwise.
+    pub dialect_config: Option<Dialect>,
     /// Keep every file's text in the outcome, even without findings (the live database check
     /// reads the statements again after the static check).
     pub keep_text: bool,
+}
+
+impl Settings {
+    /// The dialect of one SQL file and why (see [`crate::sql::dialect`]).
+    pub fn dialect_for(&self, path: &str, text: &str) -> crate::sql::dialect::Choice {
+        let per_file = self
+            .filter
+            .per_file
+            .iter()
+            .find(|pf| pf.dialect.is_some() && pf.matches(path))
+            .and_then(|pf| pf.dialect.as_ref())
+            .map(|(d, g)| (*d, g.as_str()));
+        // `dialect` set directly on Settings (library users, tests) acts as the config value
+        let config = self
+            .dialect_config
+            .or((self.dialect != Dialect::Postgres).then_some(self.dialect));
+        crate::sql::dialect::choose(path, text, self.dialect_forced, per_file, config)
+    }
 }

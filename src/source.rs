@@ -11,6 +11,11 @@ pub enum Dialect {
     Mysql,
     Sqlite,
     Generic,
+    Clickhouse,
+    /// T-SQL (SQL Server), with `GO` batch separators.
+    Mssql,
+    /// CockroachDB: PostgreSQL's grammar, its own behaviour (online schema changes).
+    Cockroach,
 }
 
 impl Dialect {
@@ -20,9 +25,42 @@ impl Dialect {
             "mysql" | "mariadb" => Some(Dialect::Mysql),
             "sqlite" | "sqlite3" => Some(Dialect::Sqlite),
             "generic" | "ansi" => Some(Dialect::Generic),
+            "clickhouse" => Some(Dialect::Clickhouse),
+            "mssql" | "sqlserver" | "tsql" | "t-sql" => Some(Dialect::Mssql),
+            "cockroach" | "cockroachdb" | "crdb" => Some(Dialect::Cockroach),
             _ => None,
         }
     }
+    /// The id used in config and on the command line.
+    pub fn id(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::Mysql => "mysql",
+            Dialect::Sqlite => "sqlite",
+            Dialect::Generic => "generic",
+            Dialect::Clickhouse => "clickhouse",
+            Dialect::Mssql => "mssql",
+            Dialect::Cockroach => "cockroach",
+        }
+    }
+    /// The name messages use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Mysql => "MySQL",
+            Dialect::Sqlite => "SQLite",
+            Dialect::Generic => "generic SQL",
+            Dialect::Clickhouse => "ClickHouse",
+            Dialect::Mssql => "T-SQL",
+            Dialect::Cockroach => "CockroachDB",
+        }
+    }
+    /// PostgreSQL's grammar (PostgreSQL and CockroachDB).
+    pub fn is_postgres_like(self) -> bool {
+        matches!(self, Dialect::Postgres | Dialect::Cockroach)
+    }
+    pub const ALL: &'static str =
+        "postgres, mysql, sqlite, clickhouse, mssql, cockroach or generic";
 }
 
 /// What a file is, once classified.

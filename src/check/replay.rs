@@ -34,6 +34,8 @@ pub struct Replay {
     /// statement looks only at the renames of the tables it touches, not at every rename of
     /// the set (which made replay quadratic in the number of renames).
     renames_by_table: HashMap<schema::Key, Vec<usize>>,
+    /// Statements read by tokens only that cannot destroy data (`summary.not_parsed`).
+    pub not_parsed: usize,
 }
 
 /// A `RENAME COLUMN` on a table that existed before its migration.

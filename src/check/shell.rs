@@ -7,7 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::shell::Context;
 use crate::rules::{Check, RULES};
 use crate::shell::command::{Command, Item, Mapped};
-use crate::shell::sql::{dialect_of, extract};
+use crate::shell::sql::{dialect_of, extract, is_one_expansion};
 use crate::shell::{analyze, facts};
 use crate::source::{Dialect, Span, floor_char_boundary};
 
@@ -27,7 +27,44 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
         );
         return out;
     }
-    if let Some(s) = a.syntax_error {
+    match a.foreign {
+        Some((lang, 0)) if a.syntax_error.is_some() => out.push(
+            Diagnostic::new(
+                "parse-error",
+                a.syntax_error.unwrap_or_default(),
+                format!(
+                    "not a bash script: {lang}; the commands the bash parser could read were \
+                     checked"
+                ),
+            )
+            .severity(Severity::Info)
+            .label("bash does not read this")
+            .help("preflight reads shell as bash; checks of this file are best-effort"),
+        ),
+        Some((lang, off)) if off > 0 => out.push(
+            Diagnostic::new(
+                "parse-error",
+                Span::new(
+                    off,
+                    text.get(off..)
+                        .and_then(|t| t.find('\n'))
+                        .map_or(text.len(), |i| off + i),
+                ),
+                format!(
+                    "not a bash script from here on: {lang} (the script runs itself with another \
+                     interpreter above); this part was not checked"
+                ),
+            )
+            .severity(Severity::Info)
+            .label(format!("{lang} from here"))
+            .help("check this part with a linter for that language"),
+        ),
+        _ => {}
+    }
+    if let Some(s) = a
+        .syntax_error
+        .filter(|_| !matches!(a.foreign, Some((_, 0))))
+    {
         out.push(
             Diagnostic::new(
                 "parse-error",
@@ -107,7 +144,7 @@ fn clamp(text: &str, s: Span) -> Span {
 
 /// Run the SQL rules on `text` and map every span into the shell file.
 pub fn check_mapped(text: &Mapped, dialect: Dialect, out: &mut Vec<Diagnostic>) {
-    if text.text.trim().is_empty() {
+    if text.text.trim().is_empty() || is_one_expansion(&text.text) {
         return;
     }
     let diags = check_sql(

@@ -4,6 +4,7 @@
 //! (`check::replay`, `run::sets`) against the schema model ([`crate::model::schema`]).
 
 pub mod detect;
+pub mod dialects;
 pub mod python;
 pub mod references;
 

@@ -95,6 +95,12 @@ impl FileState {
                     }
                 }
             }
+            StmtKind::RenameObject { object, from, to } => {
+                if self.created_here(object, from).is_some() {
+                    self.created.push((object.clone(), to.clone(), stmt.span));
+                }
+                self.renamed.push(to.clone());
+            }
             StmtKind::RenameTable { from, to } => {
                 if self.created_here(&ObjectKind::Table, from).is_some() {
                     self.created

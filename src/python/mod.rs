@@ -73,6 +73,7 @@ pub fn statement(kind: StmtKind, span: Span, keyword: &str) -> Statement {
         ast: None,
         parse_error: None,
         in_body: false,
+        not_parsed: false,
         keyword: keyword.to_string(),
     }
 }

@@ -217,6 +217,12 @@ pub fn statistics(outcome: &Outcome) -> String {
     if outcome.suppressed > 0 {
         out.push_str(&format!("{:>6}  (suppressed)\n", outcome.suppressed));
     }
+    if outcome.not_parsed > 0 {
+        out.push_str(&format!(
+            "{:>6}  (statements read by tokens only; none can destroy data)\n",
+            outcome.not_parsed
+        ));
+    }
     if !out.is_empty() {
         out.push('\n');
     }
@@ -261,12 +267,7 @@ pub fn render(outcome: &Outcome, style: Style) -> String {
 }
 
 pub fn summary(outcome: &Outcome) -> String {
-    let totals = super::stream::Totals {
-        files_checked: outcome.files_checked,
-        errors: outcome.count(Severity::Error),
-        warnings: outcome.count(Severity::Warning),
-        suppressed: outcome.suppressed,
-    };
+    let totals = super::stream::Totals::of(outcome);
     summary_of(&totals, outcome.errors.len())
 }
 

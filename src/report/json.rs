@@ -1,7 +1,6 @@
 //! JSON output, version 1 (DESIGN.md). Change only additively: bots depend on it.
 
 use super::{Located, located};
-use crate::diagnostic::Severity;
 use crate::run::Outcome;
 use serde_json::{Value, json};
 
@@ -73,6 +72,7 @@ pub(crate) fn envelope(
             "errors": summary.errors,
             "warnings": summary.warnings,
             "suppressed": summary.suppressed,
+            "not_parsed": summary.not_parsed,
         },
         "diagnostics": diagnostics,
         "errors": errors,
@@ -80,12 +80,7 @@ pub(crate) fn envelope(
 }
 
 fn document(outcome: &Outcome) -> Value {
-    let totals = super::stream::Totals {
-        files_checked: outcome.files_checked,
-        errors: outcome.count(Severity::Error),
-        warnings: outcome.count(Severity::Warning),
-        suppressed: outcome.suppressed,
-    };
+    let totals = super::stream::Totals::of(outcome);
     envelope(
         &totals,
         Value::Array(diagnostics(&outcome.files)),

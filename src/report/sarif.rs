@@ -48,12 +48,7 @@ pub fn render(outcome: &Outcome) -> String {
         .zip(&prints)
         .map(|(l, fp)| result(l, fp))
         .collect();
-    let totals = super::stream::Totals {
-        files_checked: outcome.files_checked,
-        errors: outcome.count(Severity::Error),
-        warnings: outcome.count(Severity::Warning),
-        suppressed: outcome.suppressed,
-    };
+    let totals = super::stream::Totals::of(outcome);
     let mut s =
         serde_json::to_string_pretty(&envelope(&totals, Value::Array(results), &outcome.errors))
             .unwrap_or_else(|_| "{}".to_string());

@@ -19,6 +19,21 @@ pub struct Totals {
     pub errors: usize,
     pub warnings: usize,
     pub suppressed: usize,
+    /// Statements read by tokens only that cannot destroy data (`summary.not_parsed`).
+    pub not_parsed: usize,
+}
+
+impl Totals {
+    /// The totals of a whole outcome (the buffered renderers).
+    pub fn of(outcome: &crate::run::Outcome) -> Self {
+        Totals {
+            files_checked: outcome.files_checked,
+            errors: outcome.count(Severity::Error),
+            warnings: outcome.count(Severity::Warning),
+            suppressed: outcome.suppressed,
+            not_parsed: outcome.not_parsed,
+        }
+    }
 }
 
 /// The machine formats that stream.
@@ -38,6 +53,7 @@ pub struct Chunk {
     errors: usize,
     warnings: usize,
     suppressed: usize,
+    not_parsed: usize,
 }
 
 impl Kind {
@@ -75,6 +91,7 @@ impl Kind {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             suppressed: f.suppressed.len(),
+            not_parsed: f.not_parsed,
         }
     }
 }
@@ -199,6 +216,7 @@ impl<'w> Writer<'w> {
         self.totals.errors += chunk.errors;
         self.totals.warnings += chunk.warnings;
         self.totals.suppressed += chunk.suppressed;
+        self.totals.not_parsed += chunk.not_parsed;
         for item in chunk.items {
             self.item(&item)?;
         }

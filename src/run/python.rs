@@ -228,6 +228,7 @@ fn finish(
         diagnostics,
         suppressed,
         statements: Vec::new(),
+        not_parsed: 0,
     }
 }
 

@@ -42,7 +42,8 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
         let name = seed
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().to_string());
-        replay.seed(&name, &text, settings.dialect);
+        let dialect = settings.dialect_for(&seed.to_string_lossy(), &text).dialect;
+        replay.seed(&name, &text, dialect);
     }
     // Files are read and parsed ahead in parallel, a window at a time (memory stays bounded
     // by the window, not the set); rules and replay then run in order.
@@ -60,8 +61,8 @@ pub fn check_set(planned: &PlannedSet, settings: &Settings) -> Vec<Result<FileOu
                     message: format!("cannot read: {e}"),
                 })?;
                 let text = crate::run::sniff(&display(), bytes)?;
-                let stmts =
-                    crate::sql::analyze(&text.0, settings.dialect, crate::sql::Options::default());
+                let dialect = settings.dialect_for(&display(), &text.0).dialect;
+                let stmts = crate::sql::analyze(&text.0, dialect, crate::sql::Options::default());
                 Ok((text, stmts))
             })
             .collect();
@@ -128,38 +129,68 @@ pub fn explain_order(dir: &Path, settings: &Settings) -> Result<String, String> 
             dir.display()
         ));
     };
-    let mut replay = Replay::new(settings.check_down);
     let mut s = format!("{}: {}\n", normalize(dir), set.convention.name());
+    for (chain_dialect, files) in crate::migrations::dialects::chains(&set.files) {
+        if let Some(d) = chain_dialect {
+            s.push_str(&format!("chain for {} (file-name variants):\n", d.name()));
+        }
+        explain_chain(&set, &files, settings, &mut s);
+    }
+    Ok(s)
+}
+
+/// One replay chain of `--explain-order`: its files in order, each file's dialect where it
+/// changes, and what the schema model could not apply.
+fn explain_chain(
+    set: &crate::migrations::MigrationSet,
+    files: &[&SetFile],
+    settings: &Settings,
+    s: &mut String,
+) {
+    let mut replay = Replay::new(settings.check_down);
     if let Some(seed) = &set.seed {
         s.push_str(&format!("  seeded from schema dump {}\n", normalize(seed)));
         if let Ok(bytes) = std::fs::read(seed) {
             let text = lossy(&bytes);
-            replay.seed(&normalize(seed), &text, settings.dialect);
+            let d = settings.dialect_for(&normalize(seed), &text).dialect;
+            replay.seed(&normalize(seed), &text, d);
         }
     }
     let mut n = 0;
+    // the dialect note is shown on the first file and wherever it changes
+    let mut shown_dialect: Option<String> = None;
     let mut errors = Vec::new();
-    for f in &set.files {
+    for f in files {
         replay.next_file(&f.name, f.down);
         if f.down {
             s.push_str(&format!("       {}  (down: not replayed)\n", f.name));
             continue;
         }
         n += 1;
-        s.push_str(&format!("  {n:>4}  {}\n", f.name));
         match std::fs::read(&f.path) {
             Ok(bytes) => {
                 let text = lossy(&bytes);
+                let choice = settings.dialect_for(&display_of(f), &text);
+                let note = choice.describe();
+                if shown_dialect.as_ref() != Some(&note) {
+                    s.push_str(&format!("  {n:>4}  {}  ({note})\n", f.name));
+                    shown_dialect = Some(note);
+                } else {
+                    s.push_str(&format!("  {n:>4}  {}\n", f.name));
+                }
                 replay.begin_text(&text);
                 for stmt in
-                    crate::sql::analyze(&text, settings.dialect, crate::sql::Options::default())
+                    crate::sql::analyze(&text, choice.dialect, crate::sql::Options::default())
                 {
                     if !replay.in_down_section(stmt.span.start) {
                         replay.apply_only(&stmt);
                     }
                 }
             }
-            Err(e) => errors.push(format!("{}: cannot read: {e}", f.name)),
+            Err(e) => {
+                s.push_str(&format!("  {n:>4}  {}\n", f.name));
+                errors.push(format!("{}: cannot read: {e}", f.name))
+            }
         }
     }
     let sch = &replay.schema;
@@ -179,5 +210,4 @@ pub fn explain_order(dir: &Path, settings: &Settings) -> Result<String, String> 
     for e in errors {
         s.push_str(&format!("  error: {e}\n"));
     }
-    Ok(s)
 }

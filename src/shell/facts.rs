@@ -182,6 +182,8 @@ impl State {
                 self.unchecked_cd = if safe { None } else { Some(cmd.span) };
             }
             "[" | "test" | "[[" => self.test_facts(cmd),
+            // a function of the script that runs `set -e` (`catch_errors`)
+            n if !cmd.in_pipeline && super::wrappers::sets_errexit(n) => self.errexit = true,
             "read" => {
                 let mut skip_next = false;
                 for a in args {

@@ -10,8 +10,10 @@
 pub mod command;
 pub mod facts;
 mod parse;
+pub mod repair;
 pub mod sql;
 mod unwrap;
+pub mod wrappers;
 
 use crate::source::{Span, floor_char_boundary};
 use command::{Item, Mapped};
@@ -52,8 +54,35 @@ pub(crate) fn parse_tree(text: &str) -> Option<Tree> {
                 .ok()?;
             *p = Some(parser);
         }
-        p.as_mut()?.parse(text, None)
+        let p = p.as_mut()?;
+        // `\. ../nvm.sh`, `\rm x` at the start of a line: tree-sitter reads the line as a
+        // continuation of the one before; ` .` parses as bash reads it (same length)
+        let escaped = repair::line_start_escapes(text);
+        let text = escaped.as_deref().unwrap_or(text);
+        let tree = p.parse(text, None)?;
+        if !tree.root_node().has_error() {
+            return Some(tree);
+        }
+        // tree-sitter-bash rejects some forms bash accepts: repair them in place (same
+        // length, so every offset still points into `text`) and keep the better tree
+        let Some(fixed) = repair::repair(text) else {
+            return Some(tree);
+        };
+        let better = p.parse(&fixed, None)?;
+        if error_count(better.root_node()) < error_count(tree.root_node()) {
+            Some(better)
+        } else {
+            Some(tree)
+        }
     })
+}
+
+fn error_count(root: tree_sitter::Node) -> usize {
+    if root.has_error() {
+        error_regions(root).len().max(1)
+    } else {
+        0
+    }
 }
 
 /// What the front end read from a script.
@@ -66,15 +95,35 @@ pub struct Analysis {
     pub too_deep: Option<Span>,
     /// The parser could not run at all (it never returns nothing for text, but fail closed).
     pub unparsed: bool,
+    /// Not a bash script (from this offset on): zsh, Tcl, a Ruby tail after `exec ruby -x`.
+    pub foreign: Option<(&'static str, usize)>,
 }
 
 pub fn analyze(text: &str) -> Analysis {
-    let mut a = Analysis::default();
-    let Some(tree) = parse_tree(text) else {
+    let mut a = Analysis {
+        foreign: repair::foreign(text),
+        ..Analysis::default()
+    };
+    // a tail in another language (`exec ruby -x "$0"` then Ruby) is not read as shell
+    let blanked;
+    let parsed = match a.foreign {
+        Some((_, off)) if off > 0 && text.is_char_boundary(off) => {
+            // byte for byte: offsets stay the file's
+            let tail: String = text[off..]
+                .bytes()
+                .map(|c| if c == b'\n' { '\n' } else { ' ' })
+                .collect();
+            blanked = format!("{}{}", &text[..off], tail);
+            blanked.as_str()
+        }
+        _ => text,
+    };
+    let Some(tree) = parse_tree(parsed) else {
         a.unparsed = true;
         return a;
     };
     let root = tree.root_node();
+    wrappers::set_current(wrappers::scan(root, text));
     let mut w = parse::Walker::new(text, None, 0);
     w.stmt(root, command::Flow::default(), 0);
     a.items = w.items;
@@ -141,7 +190,7 @@ fn first_error(root: tree_sitter::Node) -> Option<usize> {
 }
 
 /// Heredoc bodies found by reading lines (for the fallback: tree-sitter can misplace them).
-fn heredoc_bodies(text: &str) -> Vec<(usize, usize)> {
+pub(crate) fn heredoc_bodies(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut pending: Vec<(String, bool)> = Vec::new();
     let mut body_start = None;
@@ -197,6 +246,11 @@ fn heredoc_starts(line: &str) -> Vec<(String, bool, usize, usize)> {
                 b'\'' | b'"' => quote = Some(c),
                 b'\\' => i += 1,
                 b'#' if i == 0 || b[i - 1].is_ascii_whitespace() => break,
+                // `<<<` is a here-string, not a heredoc
+                b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) == Some(&b'<') => {
+                    i += 3;
+                    continue;
+                }
                 b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => {
                     let start = i;
                     let mut j = i + 2;

@@ -18,18 +18,6 @@ const MAX_WORD_DEPTH: usize = 48;
 /// `bash -c "eval '…'"` nesting.
 const MAX_REPARSE: usize = 6;
 
-const EXIT_NAMES: &[&str] = &[
-    "exit",
-    "return",
-    "die",
-    "fail",
-    "fatal",
-    "abort",
-    "bail",
-    "panic",
-    "error_exit",
-];
-
 pub struct Walker<'t> {
     src: &'t str,
     /// Offsets of `src` in the file; `None` when `src` is the file.
@@ -365,7 +353,7 @@ impl<'t> Walker<'t> {
         match node.kind() {
             "command" => node
                 .child_by_field_name("name")
-                .is_some_and(|n| EXIT_NAMES.contains(&basename(self.text(n)))),
+                .is_some_and(|n| super::wrappers::exits(basename(self.text(n)))),
             "compound_statement" => {
                 let mut c = node.walk();
                 let kids: Vec<Node> = node.named_children(&mut c).collect();

@@ -179,3 +179,20 @@ pub fn dialect_of(cmd: &Command) -> Dialect {
         _ => Dialect::Postgres,
     }
 }
+
+/// `$sql`, `${SQL}`, `"$query"`: SQL held in a variable we cannot see (not a parse error).
+pub fn is_one_expansion(t: &str) -> bool {
+    let t = t.trim();
+    let t = t
+        .strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .unwrap_or(t);
+    let Some(rest) = t.strip_prefix('$') else {
+        return false;
+    };
+    let name = rest
+        .strip_prefix('{')
+        .and_then(|x| x.strip_suffix('}'))
+        .unwrap_or(rest);
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}

@@ -82,6 +82,12 @@ pub fn unwrap(cmd: Command) -> Unwrapped {
     for _ in 0..16 {
         let Some(cmd) = cur.take() else { break };
         let Some(name) = cmd.name().map(str::to_string) else {
+            if let Some((i, var)) = super::wrappers::variable_prefix(&cmd) {
+                // `$STD rm -rf /`: checked as `rm -rf /`
+                out.commands.push(cmd.clone());
+                cur = rest(cmd, i, &var);
+                continue;
+            }
             out.commands.push(cmd);
             break;
         };
@@ -324,6 +330,12 @@ pub fn unwrap(cmd: Command) -> Unwrapped {
                         None
                     }
                 }
+            }
+            // a function of the script that runs its arguments (`"$@"`)
+            _ if super::wrappers::is_wrapper(&name) => {
+                let via = format!("{name} (runs \"$@\")");
+                out.commands.push(cmd.clone());
+                rest(cmd, 1, &via)
             }
             _ => {
                 out.commands.push(cmd);

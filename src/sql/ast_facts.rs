@@ -140,7 +140,11 @@ pub(super) fn facts(
                     name: ObjName::from_ast(n),
                 }
             }
-            ast::SchemaName::UnnamedAuthorization(_) => StmtKind::Other,
+            // CREATE SCHEMA AUTHORIZATION role: the schema is named after the role
+            ast::SchemaName::UnnamedAuthorization(n) => StmtKind::CreateOther {
+                object: ObjectKind::Schema,
+                name: ObjName::from_parts(&[(n.value.clone(), n.quote_style.is_some())]),
+            },
         },
         S::CreateSequence { name, .. } => StmtKind::CreateOther {
             object: ObjectKind::Sequence,
@@ -153,6 +157,14 @@ pub(super) fn facts(
         S::CreateDatabase { db_name, .. } => StmtKind::CreateOther {
             object: ObjectKind::Database,
             name: ObjName::from_ast(db_name),
+        },
+        S::AlterIndex {
+            name,
+            operation: ast::AlterIndexOperation::RenameIndex { index_name },
+        } => StmtKind::RenameObject {
+            object: ObjectKind::Index,
+            from: ObjName::from_ast(name),
+            to: ObjName::from_ast(index_name),
         },
         _ => StmtKind::Other,
     }

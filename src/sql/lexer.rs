@@ -161,6 +161,8 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         let b = self.bytes[self.pos];
         let mysql = self.dialect == Dialect::Mysql;
+        // backslash escapes inside '…' strings
+        let backslash = mysql || self.dialect == Dialect::Clickhouse;
         let tok = |kind, end| Token {
             kind,
             span: Span::new(start, end),
@@ -179,7 +181,7 @@ impl<'a> Lexer<'a> {
                 Some(tok(TokenKind::Comment, self.pos))
             }
             b'/' if self.peek(1) == b'*' => {
-                let nested = self.dialect == Dialect::Postgres;
+                let nested = self.dialect.is_postgres_like();
                 let mut depth = 0usize;
                 loop {
                     if self.pos >= self.bytes.len() {
@@ -206,7 +208,7 @@ impl<'a> Lexer<'a> {
             }
             b'\'' => {
                 self.pos += 1;
-                Some(self.quoted(b'\'', mysql, TokenKind::Str, start))
+                Some(self.quoted(b'\'', backslash, TokenKind::Str, start))
             }
             b'"' => {
                 self.pos += 1;
@@ -277,7 +279,11 @@ impl<'a> Lexer<'a> {
                 self.pos += 1;
                 Some(tok(TokenKind::Param, self.pos))
             }
-            b'[' if matches!(self.dialect, Dialect::Sqlite | Dialect::Generic) => {
+            b'[' if matches!(
+                self.dialect,
+                Dialect::Sqlite | Dialect::Generic | Dialect::Mssql
+            ) =>
+            {
                 self.pos += 1;
                 Some(self.quoted(b']', false, TokenKind::QuotedIdent, start))
             }
@@ -290,7 +296,7 @@ impl<'a> Lexer<'a> {
             b if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 => {
                 // E'..', N'..', X'..', B'..', U&'..' string prefixes
                 if matches!(b | 0x20, b'e' | b'n' | b'x' | b'b') && self.peek(1) == b'\'' {
-                    let backslash = (b | 0x20) == b'e' || mysql;
+                    let backslash = (b | 0x20) == b'e' || backslash;
                     self.pos += 2;
                     return Some(self.quoted(b'\'', backslash, TokenKind::Str, start));
                 }
@@ -333,7 +339,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn dialect_dollar(&self) -> bool {
-        matches!(self.dialect, Dialect::Postgres | Dialect::Generic)
+        matches!(
+            self.dialect,
+            Dialect::Postgres | Dialect::Generic | Dialect::Cockroach
+        )
     }
 }
 

@@ -3,9 +3,13 @@
 //! plpgsql bodies (`DO $$ … $$`, `CREATE FUNCTION … AS $$ … $$`) are split and read too.
 
 mod ast_facts;
+pub mod dialect;
 pub mod lexer;
 pub mod model;
+pub mod psql;
+mod recover;
 pub mod split;
+pub mod template;
 mod token_facts;
 
 use crate::source::{Dialect, Span};
@@ -27,6 +31,9 @@ pub struct Statement {
     pub in_body: bool,
     /// First keyword, upper-cased (`DROP`, `ALTER`, …).
     pub keyword: String,
+    /// sqlparser refused it, and it cannot destroy data (or its tokens told everything it
+    /// can): read by tokens, no finding, counted in `summary.not_parsed`.
+    pub not_parsed: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -81,13 +88,9 @@ const SKIP_PARSE: &[&str] = &[
 
 pub fn analyze(src: &str, dialect: Dialect, opts: Options) -> Vec<Statement> {
     let mut out = Vec::new();
-    let parse_src;
-    let text: &str = if opts.shell_vars {
-        parse_src = mask_shell_vars(src);
-        &parse_src
-    } else {
-        src
-    };
+    // template holes (and shell expansions) become same-length placeholders
+    let masked = template::mask(src, dialect, opts.shell_vars);
+    let text: &str = masked.as_ref().map_or(src, |m| m.text.as_str());
     for raw in split::split(text, dialect) {
         analyze_one(
             text,
@@ -100,13 +103,23 @@ pub fn analyze(src: &str, dialect: Dialect, opts: Options) -> Vec<Statement> {
             &mut out,
         );
     }
-    if opts.shell_vars {
+    if let Some(m) = &masked {
         for stmt in &mut out {
             let (s, e) = (stmt.span.start, stmt.span.end);
-            let (masked, original) = (&text[s..e], src.get(s..e).unwrap_or(""));
-            if masked != original {
-                stmt.kind
-                    .for_each_name(&mut |n| n.display = unmask(&n.display, masked, original));
+            let holes: Vec<Span> = m
+                .holes
+                .iter()
+                .filter(|h| h.start >= s && h.end <= e)
+                .copied()
+                .collect();
+            if holes.is_empty() {
+                continue;
+            }
+            stmt.kind.for_each_name(&mut |n| {
+                n.display = template::unmask(&n.display, text, src, &holes)
+            });
+            if let Some(pe) = &mut stmt.parse_error {
+                *pe = template::unmask(pe, text, src, &holes);
             }
         }
     }
@@ -127,10 +140,11 @@ fn analyze_one(
     let Some(first) = tokens.first() else { return };
     let keyword = first.text(text).to_ascii_uppercase();
     let stmt_text = &text[span.start..span.end];
+    // a span holding a template hole or shell expansion cannot be judged
     let opaque = |s: Span| {
         original
             .get(s.start..s.end)
-            .is_some_and(|t| t.contains('$') && t != &text[s.start..s.end])
+            .is_some_and(|t| t != &text[s.start..s.end])
     };
 
     let mut stmt = Statement {
@@ -140,6 +154,7 @@ fn analyze_one(
         parse_error: None,
         in_body,
         keyword: keyword.clone(),
+        not_parsed: false,
     };
 
     let skip = first.kind == TokenKind::Word && SKIP_PARSE.contains(&keyword.as_str());
@@ -147,12 +162,19 @@ fn analyze_one(
         // nothing to learn from the tree
     } else if unterminated {
         stmt.parse_error = Some("unterminated quote, comment or dollar quote".to_string());
-        stmt.kind = token_facts::facts(text, tokens, &opaque);
-    } else if in_body {
-        // plpgsql, not plain SQL: read by tokens, without parse-error noise
-        stmt.kind = token_facts::facts(text, tokens, &opaque);
+        stmt.kind = recover::recover(text, tokens, &opaque).0;
     } else {
         match parse(stmt_text, dialect) {
+            Ok(stmts) if stmts.len() > 1 && line_chunks(text, tokens).len() > 1 => {
+                // T-SQL batches hold statements without `;` between them: read each alone
+                for c in line_chunks(text, tokens) {
+                    if let (Some(f), Some(l)) = (c.first(), c.last()) {
+                        let sp = Span::new(f.span.start, l.span.end);
+                        analyze_one(text, original, dialect, c, sp, false, in_body, out);
+                    }
+                }
+                return;
+            }
             Ok(mut stmts) if !stmts.is_empty() => {
                 let ast = stmts.swap_remove(0);
                 stmt.kind = ast_facts::facts(&ast, stmt_text, span.start, &opaque);
@@ -160,8 +182,36 @@ fn analyze_one(
             }
             Ok(_) => {}
             Err(e) => {
-                stmt.parse_error = Some(clean_parse_error(&e.to_string()));
-                stmt.kind = token_facts::facts(text, tokens, &opaque);
+                if !in_body && let Some(chunks) = run_together(text, tokens, dialect) {
+                    let next = chunks[1]
+                        .iter()
+                        .take(3)
+                        .map(|t| t.text(text))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let at = out.len();
+                    for c in chunks {
+                        if let (Some(f), Some(l)) = (c.first(), c.last()) {
+                            let sp = Span::new(f.span.start, l.span.end);
+                            analyze_one(text, original, dialect, c, sp, false, in_body, out);
+                        }
+                    }
+                    if let Some(first) = out.get_mut(at) {
+                        first.parse_error = Some(format!(
+                            "two statements run together: `{next} …` starts a new statement \
+                             with no `;` before it"
+                        ));
+                    }
+                    return;
+                }
+                let (kind, complete) = recover::recover(text, tokens, &opaque);
+                stmt.kind = kind;
+                if complete || in_body {
+                    // nothing it can destroy went unread: no parse-error
+                    stmt.not_parsed = true;
+                } else {
+                    stmt.parse_error = Some(clean_parse_error(&e.to_string()));
+                }
             }
         }
     }
@@ -194,6 +244,88 @@ fn analyze_one(
             analyze_body(text, original, dialect, body, out);
         }
     }
+}
+
+/// Keywords that start a statement of their own when they begin a line.
+const RUN_STARTS: &[&str] = &[
+    "CREATE", "DROP", "ALTER", "TRUNCATE", "DELETE", "UPDATE", "INSERT", "GRANT", "COMMENT",
+];
+/// Words after which such a keyword continues the statement (rules, triggers, grants, …).
+const JOINERS: &[&str] = &[
+    "AS", "DO", "INSTEAD", "ALSO", "THEN", "ELSE", "BEGIN", "ATOMIC", "FOR", "ON", "OR", "OF",
+    "AFTER", "BEFORE", "GRANT", "REVOKE", "TO", "WITH", "AND", "IS", "NOT", "EXECUTE",
+];
+
+/// A statement sqlparser refused that is two statements with no `;` between them: the
+/// pieces, when a destructive or DDL keyword begins a line and the part before it parses.
+fn run_together<'t>(text: &str, tokens: &'t [Token], dialect: Dialect) -> Option<Vec<&'t [Token]>> {
+    let first = tokens.first()?;
+    if !RUN_STARTS.iter().any(|k| first.is_word(text, k))
+        || tokens.get(1).is_some_and(|t| t.is_word(text, "SCHEMA"))
+        || routine_kind(text, &first.text(text).to_ascii_uppercase(), tokens).is_some()
+    {
+        return None;
+    }
+    let mut cuts = vec![0];
+    let mut depth = 0i32;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.is_punct(text, "(") {
+            depth += 1;
+        } else if t.is_punct(text, ")") {
+            depth -= 1;
+        }
+        if i == 0 || depth != 0 || !RUN_STARTS.iter().any(|k| t.is_word(text, k)) {
+            continue;
+        }
+        let prev = &tokens[i - 1];
+        let joined = prev.kind == TokenKind::Punct && prev.text(text) != ")"
+            || JOINERS.iter().any(|k| prev.is_word(text, k));
+        let line_start = text[..t.span.start]
+            .bytes()
+            .rev()
+            .take_while(|&b| b != b'\n')
+            .all(|b| b.is_ascii_whitespace());
+        if line_start && !joined {
+            cuts.push(i);
+        }
+    }
+    if cuts.len() < 2 {
+        return None;
+    }
+    let head = &tokens[..cuts[1]];
+    let (a, b) = (head.first()?, head.last()?);
+    parse(&text[a.span.start..b.span.end], dialect).ok()?;
+    cuts.push(tokens.len());
+    Some(cuts.windows(2).map(|w| &tokens[w[0]..w[1]]).collect())
+}
+
+/// Statement keywords that start a new statement when they begin a line (T-SQL batches).
+const LINE_STARTS: &[&str] = &[
+    "CREATE", "DROP", "ALTER", "DELETE", "UPDATE", "INSERT", "TRUNCATE", "EXEC", "EXECUTE",
+    "SELECT", "DECLARE", "PRINT", "GRANT", "MERGE", "USE", "SET", "IF",
+];
+
+/// `tokens` cut where a statement keyword begins a line at parenthesis depth 0.
+fn line_chunks<'t>(text: &str, tokens: &'t [Token]) -> Vec<&'t [Token]> {
+    let mut cuts = vec![0];
+    let mut depth = 0i32;
+    for (i, t) in tokens.iter().enumerate() {
+        if t.is_punct(text, "(") {
+            depth += 1;
+        } else if t.is_punct(text, ")") {
+            depth -= 1;
+        }
+        let line_start = text[..t.span.start]
+            .bytes()
+            .rev()
+            .take_while(|&b| b != b'\n')
+            .all(|b| b.is_ascii_whitespace());
+        if i > 0 && depth == 0 && line_start && LINE_STARTS.iter().any(|k| t.is_word(text, k)) {
+            cuts.push(i);
+        }
+    }
+    cuts.push(tokens.len());
+    cuts.windows(2).map(|w| &tokens[w[0]..w[1]]).collect()
 }
 
 /// `DO`, or the object word of `CREATE [OR REPLACE] … FUNCTION|PROCEDURE|TRIGGER|EVENT`.
@@ -298,13 +430,21 @@ pub fn parse(
     let my = d::MySqlDialect {};
     let lite = d::SQLiteDialect {};
     let gen_ = d::GenericDialect {};
+    let ch = d::ClickHouseDialect {};
+    let ms = d::MsSqlDialect {};
     let dia: &dyn d::Dialect = match dialect {
-        Dialect::Postgres => &pg,
+        Dialect::Postgres | Dialect::Cockroach => &pg,
         Dialect::Mysql => &my,
         Dialect::Sqlite => &lite,
         Dialect::Generic => &gen_,
+        Dialect::Clickhouse => &ch,
+        Dialect::Mssql => &ms,
     };
+    let mut options = sqlparser::parser::ParserOptions::new();
+    // T-SQL batches hold statements with no `;` between them
+    options.require_semicolon_stmt_delimiter = dialect != Dialect::Mssql;
     Parser::new(dia)
+        .with_options(options)
         .with_recursion_limit(64)
         .try_with_sql(text)?
         .parse_statements()
@@ -318,26 +458,6 @@ fn clean_parse_error(msg: &str) -> String {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
     }
-}
-
-/// Messages should show `$TABLE`, not the identifier it was masked to: put back the original
-/// text of every masked identifier that occurs in `display`.
-fn unmask(display: &str, masked: &str, original: &str) -> String {
-    let mut out = display.to_string();
-    let mut i = 0;
-    let mb = masked.as_bytes();
-    while i < mb.len() {
-        if mb[i] == b'v' && original.as_bytes().get(i) == Some(&b'$') {
-            let len = 1 + mb[i + 1..].iter().take_while(|&&b| b == b'_').count();
-            if let (Some(m), Some(o)) = (masked.get(i..i + len), original.get(i..i + len)) {
-                out = out.replace(m, o);
-            }
-            i += len;
-        } else {
-            i += 1;
-        }
-    }
-    out
 }
 
 /// Replace each `$VAR` / `${…}` with an identifier of the same byte length, so sqlparser can

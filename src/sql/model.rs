@@ -240,6 +240,12 @@ pub enum StmtKind {
         from: ObjName,
         to: ObjName,
     },
+    /// `ALTER INDEX|SEQUENCE|VIEW … RENAME TO …`.
+    RenameObject {
+        object: ObjectKind,
+        from: ObjName,
+        to: ObjName,
+    },
     Other,
 }
 
@@ -260,7 +266,7 @@ impl StmtKind {
                 f(table)
             }
             StmtKind::CreateView { name, .. } => f(name),
-            StmtKind::RenameTable { from, to } => {
+            StmtKind::RenameTable { from, to } | StmtKind::RenameObject { from, to, .. } => {
                 f(from);
                 f(to)
             }

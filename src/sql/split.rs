@@ -50,11 +50,11 @@ pub fn split(src: &str, dialect: Dialect) -> Vec<RawStatement> {
                 .map_or(bytes.len(), |i| p + i);
             let line = &src[p..line_end];
             if line.starts_with('\\') {
-                // psql meta-command: not SQL
-                lx.set_pos(line_end);
+                // psql meta-command: not SQL (`\copy … from stdin` data too)
+                lx.set_pos(super::psql::meta_command_end(src, p));
                 continue;
             }
-            if dialect != Dialect::Postgres
+            if !dialect.is_postgres_like()
                 && line.len() >= 10
                 && line[..10].eq_ignore_ascii_case("delimiter ")
             {
@@ -99,6 +99,25 @@ pub fn split(src: &str, dialect: Dialect) -> Vec<RawStatement> {
                 continue;
             }
             TokenKind::Unterminated => unterminated = true,
+            // a psql meta-command (`\gset`, `\g`, `\if`, …) ends the statement and is not SQL
+            TokenKind::Punct if depth == 0 && bytes[tok.span.start] == b'\\' => {
+                flush(&mut cur, &mut unterminated, &mut out);
+                lx.set_pos(super::psql::meta_command_end(src, tok.span.start));
+                continue;
+            }
+            // T-SQL: a `GO` line ends the batch
+            TokenKind::Word
+                if dialect == Dialect::Mssql
+                    && depth == 0
+                    && super::psql::is_go_line(src, tok.span) =>
+            {
+                flush(&mut cur, &mut unterminated, &mut out);
+                let line_end = src[tok.span.end..]
+                    .find('\n')
+                    .map_or(src.len(), |i| tok.span.end + i);
+                lx.set_pos(line_end);
+                continue;
+            }
             TokenKind::Word => {
                 let w = tok.text(src);
                 let opens = (w.eq_ignore_ascii_case("BEGIN")
@@ -174,7 +193,7 @@ fn is_copy_from_stdin(src: &str, cur: &[Token]) -> bool {
             .any(|w| w[0].is_word(src, "FROM") && w[1].is_word(src, "STDIN"))
 }
 
-fn find_copy_end(src: &str, from: usize) -> usize {
+pub(super) fn find_copy_end(src: &str, from: usize) -> usize {
     let mut pos = from;
     // the rest of the COPY line itself
     if let Some(i) = src[pos..].find('\n') {

@@ -100,7 +100,10 @@ pub(super) fn facts(src: &str, toks: &[Token], opaque: &dyn Fn(Span) -> bool) ->
 }
 
 /// Tokens at parenthesis depth 0.
-fn top_level<'a>(src: &'a str, toks: &'a [Token]) -> impl Iterator<Item = &'a Token> + 'a {
+pub(super) fn top_level<'a>(
+    src: &'a str,
+    toks: &'a [Token],
+) -> impl Iterator<Item = &'a Token> + 'a {
     let mut depth = 0i32;
     toks.iter().filter(move |t| {
         if t.is_punct(src, "(") {
@@ -116,7 +119,7 @@ fn top_level<'a>(src: &'a str, toks: &'a [Token]) -> impl Iterator<Item = &'a To
 }
 
 /// A comma-separated list of dotted names at the start of `toks`.
-fn read_names(src: &str, toks: &[&Token]) -> Vec<ObjName> {
+pub(super) fn read_names(src: &str, toks: &[&Token]) -> Vec<ObjName> {
     let mut names = Vec::new();
     let mut parts: Vec<(String, bool)> = Vec::new();
     let mut expect_name = true;
@@ -151,6 +154,12 @@ fn read_names(src: &str, toks: &[&Token]) -> Vec<ObjName> {
                 expect_name = false;
             }
             TokenKind::Punct if t.text(src) == "." && !expect_name => expect_name = true,
+            // CockroachDB `table@index`
+            TokenKind::Param if !expect_name && t.text(src).starts_with('@') => {
+                if let Some(last) = parts.last_mut() {
+                    last.0.push_str(t.text(src));
+                }
+            }
             TokenKind::Punct if t.text(src) == "," => {
                 if !parts.is_empty() {
                     names.push(ObjName::from_parts(&parts));

@@ -84,7 +84,10 @@ pub fn glob(pat: &str, s: &str) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi + 1 < p.len() && p[pi] == '\\' && p[pi + 1] == t[ti] {
+            pi += 2;
+            ti += 1;
+        } else if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
             pi += 1;
             ti += 1;
         } else if pi < p.len() && p[pi] == '*' {
@@ -201,7 +204,12 @@ pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
     if !named_anywhere(file, name) {
         return;
     }
-    let args = cmd.lit_args();
+    // expansions as written: `of=/dev/$DEV` can match `of=/dev/*$*`
+    let args: Vec<Option<String>> = cmd
+        .args()
+        .iter()
+        .map(|w| w.lit().or_else(|| Some(w.src.text.clone())))
+        .collect();
     for rule in &file.rule {
         let Some((pat, m)) = rule
             .when
@@ -286,6 +294,8 @@ mod tests {
         assert!(glob("*:main", "HEAD:main"));
         assert!(glob("of=/dev/*", "of=/dev/sda"));
         assert!(!glob("main", "maintenance"));
+        assert!(glob("/\\*", "/*"));
+        assert!(!glob("/\\*", "/var"));
     }
 
     #[test]
@@ -332,6 +342,24 @@ mod tests {
         silent("disk-wipe", "dd if=/dev/sda of=/dev/null");
         silent("disk-wipe", "dd if=in.img of=out.img");
         silent("disk-wipe", "shred secret.txt");
+        fires("disk-wipe", "dd if=/dev/zero of=/dev/$DEV bs=1M");
+        fires("disk-wipe", "shred -n 1 /dev/$DISK");
+        fires("disk-wipe", "sgdisk --zap-all /dev/sda");
+        fires("disk-wipe", "sgdisk -o $DEV");
+        fires("disk-wipe", "sgdisk -d 2 /dev/sda");
+        silent("disk-wipe", "sgdisk -i 1 /dev/sda");
+        silent("disk-wipe", "sgdisk -e /dev/sda");
+        silent("disk-wipe", "sgdisk -p /dev/sda");
+        silent("disk-wipe", "blkid /dev/sda1");
+        silent("disk-wipe", "lsblk -f /dev/$DEV");
+        silent("disk-wipe", "dd if=/dev/$DEV of=disk.img");
+        fires("disk-wipe", "STD=silent\n$STD mkfs.ext4 /dev/sdb1");
+        fires(
+            "disk-wipe",
+            "run_logged() { \"$@\" >>log; }\nrun_logged mkfs.fat -F32 /dev/loop0p1",
+        );
+        silent("chmod-world", "chmod -R 777 /var/cache/myapp");
+        fires("chmod-world", "chmod -R 777 /*");
         fires("chmod-world", "chmod -R 777 /");
         fires("chmod-world", "sudo chmod -R a+rwx /etc");
         silent("chmod-world", "chmod 777 /tmp/x");

@@ -66,6 +66,15 @@ pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let worst = render(w, ctx.state, true);
+        // `find ""` fails (GNU find: no such file or directory); only an unquoted empty
+        // expansion leaves find without a start, and then it searches `.`
+        let quoted = ctx
+            .src
+            .get(w.span.start..w.span.end)
+            .is_some_and(|t| t.starts_with('"') || t.starts_with('\''));
+        if worst.is_empty() && quoted {
+            continue;
+        }
         let what = if worst.is_empty() {
             Some("the current directory".to_string())
         } else {
@@ -100,7 +109,9 @@ mod tests {
         let r = "find-delete";
         fires(r, "find / -name '*.tmp' -delete");
         fires(r, "find ~ -name '*.bak' -exec rm {} +");
-        fires(r, "find \"$DIR\" -mtime +7 -delete");
+        silent(r, "find \"$DIR\" -mtime +7 -delete");
+        fires(r, "find $DIR -mtime +7 -delete");
+        fires(r, "find \"$DIR/\" -mtime +7 -delete");
         fires(r, "find $DIR/ -type f -exec rm -f {} \\;");
         fires(r, "sudo find /var -name '*.log' -delete");
         silent(r, "find /var/log/app -name '*.gz' -mtime +30 -delete");

@@ -8,7 +8,15 @@ pub fn check(stmt: &Statement, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let StmtKind::Truncate { tables, .. } = &stmt.kind else {
         return;
     };
-    let targets = preexisting(ctx, &ObjectKind::Table, tables);
+    // a materialized view created here is scratch too
+    let targets: Vec<_> = preexisting(ctx, &ObjectKind::Table, tables)
+        .into_iter()
+        .filter(|n| {
+            ctx.file
+                .created_here(&ObjectKind::MaterializedView, n)
+                .is_none()
+        })
+        .collect();
     if targets.is_empty() && !tables.is_empty() {
         return;
     }

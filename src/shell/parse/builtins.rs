@@ -60,6 +60,15 @@ impl<'t> Walker<'t> {
                     quoted: false,
                 }];
                 words.push(w);
+            } else if !l.is_named() {
+                // an operator: its kind, not its text (input repair may have turned `= ` into
+                // `==` in the parsed copy; both are the same test)
+                let mut w = self.word(l, depth);
+                w.parts = vec![Part::Lit {
+                    text: l.kind().to_string(),
+                    quoted: false,
+                }];
+                words.push(w);
             } else {
                 words.push(self.word(l, depth));
             }

@@ -2,3 +2,4 @@
 chmod 777 /tmp/shared
 chmod -R 755 /var/www/app
 chmod -R g+w /srv/app/uploads
+chmod -R 777 /var/cache/myapp

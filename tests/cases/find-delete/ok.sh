@@ -5,3 +5,4 @@ find "${LOG_DIR:?}" -mtime +7 -delete
 tmp=$(mktemp -d); find "$tmp" -delete
 find . -name '*.pyc' -delete
 echo "find / -delete"
+find "$LOG_DIR" -mtime +7 -delete  # find "" fails: it does not search the current directory

@@ -11,3 +11,14 @@ while IFS= read -r -d '' f; do echo "$f"; done < <(find . -print0)
 cat <<EOF
 value: ${map[a]}
 EOF
+if [[ "$ver_string" = *" Distrib "* || "$*" = *"/run.sh"* ]]; then echo mariadb; fi
+while [[ "${content}" =~ \$\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?\} ]]; do break; done
+opts="${OPTS:-a;b;c}"
+sudo chown -R ${USER-\$(whoami)} "${PREFIX:?}"
+ec_x="${pubkey:$ec_x_offset:$ec_x_len}"; c="${arr[@]:$i:1}"
+((packages+=$(grep -cv deinstall$)))
+ldd "$1" \
+  `# strip the leading part` \
+  | sed -E 's#.* => /#/#'
+if ! case "${GIMME_TYPE:-}" in binary) true ;; esac; then echo none; fi
+read -r -a parts <<< "$ver_string"

@@ -7,3 +7,7 @@ rm -rf *
 if cd tmp; then rm -rf *; fi
 (cd docs; make)
 rm -rf /tmp/preflight-*
+catch_errors() { set -Eeuo pipefail; trap 'echo failed' ERR; }
+catch_errors
+cd build
+rm -rf *

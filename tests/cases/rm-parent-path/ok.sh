@@ -11,3 +11,5 @@ rm -rf ../shared/uploads
 EOF
 rm -rf -- -weird-name
 printf '%s\n' "rm -rf ../x" > notes.txt
+rm -rf build
+\. ../../nvm.sh  # sourcing with a backslash-escaped dot is not an rm

@@ -11,3 +11,5 @@ rm -f /etc/*  # expect: rm-root-path
 rm -r --no-preserve-root /tmp/x  # expect: rm-root-path
 cd /
 rm -rf *  # expect: rm-root-path
+STD="silent"
+$STD rm -rf /  # expect: rm-root-path

@@ -13,3 +13,4 @@ rm /etc
 rm -rf "${BUILD:?}/"*
 cd /tmp
 rm -rf *
+$STD apt-get install -y curl

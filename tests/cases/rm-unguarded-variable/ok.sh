@@ -22,3 +22,8 @@ rm -rf "$SOMETHING"
 rm -rf "$SOMETHING/build"
 for d in dist coverage; do rm -rf "$d/"*; done
 echo "rm -rf \"\$DIR/\"*"
+die_with() { echo "$1" >&2; exit 1; }
+[[ -n "$CACHE" ]] || die_with "CACHE is not set"
+rm -rf "$CACHE"/*
+[[ -n "$BUILD" ]] || msg_error_exit "BUILD is not set"
+rm -rf "$BUILD"/*

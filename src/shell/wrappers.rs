@@ -1,0 +1,180 @@
+//! What the functions of a script do, read once before the walk:
+//! - **wrappers**: a function whose body runs its arguments (`"$@"`, `$*`, `eval "$@"`):
+//!   `run_logged mkfs.fat /dev/loop0p1` is checked as `mkfs.fat /dev/loop0p1`, like `sudo`;
+//! - **exits**: a function whose body ends the script (`exit 1`), so `[[ -n $X ]] || fail "…"`
+//!   is a guard; well-known names (`die`, `fail`, `*_error_exit`, …) count without a body;
+//! - **errexit**: a function whose body runs `set -e` (`catch_errors`): after a call, errors
+//!   stop the script.
+//!
+//! Also a command word that is a variable followed by a command name (`$STD rm -rf /`,
+//! `$SUDO apt-get …`) is checked as that command.
+
+use super::command::{Command, Guard, Part};
+use std::cell::RefCell;
+use std::collections::HashSet;
+use tree_sitter::Node;
+
+#[derive(Debug, Default, Clone)]
+pub struct Functions {
+    pub wrappers: HashSet<String>,
+    pub exits: HashSet<String>,
+    pub errexit: HashSet<String>,
+}
+
+thread_local! {
+    static CURRENT: RefCell<Functions> = RefCell::new(Functions::default());
+}
+
+/// Make `f` the functions of the script being walked (until the next call).
+pub fn set_current(f: Functions) {
+    CURRENT.with(|c| *c.borrow_mut() = f);
+}
+
+pub fn is_wrapper(name: &str) -> bool {
+    CURRENT.with(|c| c.borrow().wrappers.contains(name))
+}
+
+/// Does a call of `name` end the script?
+pub fn exits(name: &str) -> bool {
+    matches!(
+        name,
+        "exit"
+            | "return"
+            | "die"
+            | "fail"
+            | "fatal"
+            | "abort"
+            | "bail"
+            | "panic"
+            | "error_exit"
+            | "err_exit"
+            | "fail_fn"
+    ) || name.ends_with("_error_exit")
+        || name.ends_with("_die")
+        || name.ends_with("_fatal")
+        || CURRENT.with(|c| c.borrow().exits.contains(name))
+}
+
+/// Does a call of `name` turn on errexit?
+pub fn sets_errexit(name: &str) -> bool {
+    CURRENT.with(|c| c.borrow().errexit.contains(name))
+}
+
+const ARGS: &[&str] = &["\"$@\"", "$@", "\"$*\"", "$*", "\"${@}\"", "${@}"];
+
+/// Read every function definition of a parsed script, in one cursor walk of the tree.
+pub fn scan(root: Node, src: &str) -> Functions {
+    let mut f = Functions::default();
+    let text = |n: Node| src.get(n.start_byte()..n.end_byte()).unwrap_or("");
+    // enclosing functions: (name, depth of the function_definition node)
+    let mut open: Vec<(String, usize)> = Vec::new();
+    let mut c = root.walk();
+    let mut depth = 0usize;
+    'outer: loop {
+        let n = c.node();
+        while open.last().is_some_and(|(_, d)| *d >= depth && depth > 0) {
+            open.pop();
+        }
+        let mut descend = n.child_count() > 0;
+        match n.kind() {
+            "function_definition" => {
+                let name = n.child_by_field_name("name").map(text).unwrap_or("");
+                open.push((name.to_string(), depth));
+            }
+            "command" => {
+                if let Some((name, fd)) = open.last() {
+                    command_facts(n, src, name, depth - fd, &mut f);
+                }
+                // a command's words hold no function definitions worth a walk
+                descend = n.child_count() > 0 && text(n).contains('(');
+            }
+            "comment" | "heredoc_body" | "raw_string" | "string_content" | "word" => {
+                descend = false
+            }
+            _ => {}
+        }
+        if descend && c.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if c.goto_next_sibling() {
+                continue 'outer;
+            }
+            if !c.goto_parent() {
+                break 'outer;
+            }
+            depth -= 1;
+        }
+    }
+    f
+}
+
+/// What one command inside function `name` says about the function (`below` levels under
+/// its definition: 2 is a statement of the body itself).
+fn command_facts(n: Node, src: &str, name: &str, below: usize, f: &mut Functions) {
+    if name.is_empty() {
+        return;
+    }
+    let text = |n: Node| src.get(n.start_byte()..n.end_byte()).unwrap_or("");
+    let Some(cmd_name) = n.child_by_field_name("name") else {
+        return;
+    };
+    let first = text(cmd_name);
+    let second = n
+        .child_by_field_name("argument")
+        .map(text)
+        .unwrap_or_default();
+    if ARGS.contains(&first)
+        || (matches!(first, "eval" | "exec" | "command" | "sudo") && ARGS.contains(&second))
+    {
+        f.wrappers.insert(name.to_string());
+    }
+    // the body's own statements (not inside if/loops): `exit 1`, `set -e`
+    let top = below == 2
+        || (below == 3
+            && n.parent()
+                .is_some_and(|p| p.kind() == "redirected_statement"));
+    if !top {
+        return;
+    }
+    if first == "exit" {
+        f.exits.insert(name.to_string());
+    }
+    if first == "set" {
+        let sets_e = text(n).split_whitespace().skip(1).any(|a| {
+            (a.starts_with('-') && !a.starts_with("--") && a.contains('e')) || a == "errexit"
+        });
+        if sets_e {
+            f.errexit.insert(name.to_string());
+        }
+    }
+}
+
+/// `$STD rm -rf /`: a command word that is one unquoted variable, followed by a word that
+/// names a command → the index of that command word.
+pub fn variable_prefix(cmd: &Command) -> Option<(usize, String)> {
+    let first = cmd.words.first()?;
+    // `$STD`, `${SUDO}`: not `"${cmd[@]}"` (an array holds a command and its arguments)
+    let [
+        Part::Var {
+            name,
+            guard: Guard::Plain,
+        },
+    ] = first.parts.as_slice()
+    else {
+        return None;
+    };
+    let second = cmd.words.get(1)?;
+    if !matches!(second.parts.as_slice(), [Part::Lit { quoted: false, .. }]) {
+        return None;
+    }
+    let next = second.lit()?;
+    let plausible = !next.is_empty()
+        && !next.starts_with('-')
+        && !next.contains('=')
+        && next
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '+'));
+    plausible.then(|| (1, format!("${name}")))
+}
