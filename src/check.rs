@@ -1,6 +1,7 @@
 //! The per-file pipeline: text in, diagnostics out. No I/O here.
 
 use crate::diagnostic::Diagnostic;
+pub mod python;
 pub mod replay;
 pub mod shell;
 
@@ -151,5 +152,9 @@ pub fn check_source_keep(
             replay,
         ),
         Lang::Shell => (shell::check(&source.text, dialect), Vec::new()),
+        Lang::Python => (
+            python::check_alone(&source.path, &source.text, dialect, false),
+            Vec::new(),
+        ),
     }
 }

@@ -36,6 +36,8 @@ pub fn lang_by_name(path: &Path) -> Option<Lang> {
         Some(Lang::Sql)
     } else if SHELL_EXTENSIONS.contains(&ext.as_str()) {
         Some(Lang::Shell)
+    } else if ext == "py" {
+        Some(Lang::Python)
     } else {
         None
     }
@@ -194,6 +196,10 @@ pub fn discover(
                 } else {
                     None
                 }
+            });
+            // walked Python files are checked only where migrations live
+            let lang = lang.filter(|l| {
+                *l != Lang::Python || crate::migrations::python::is_python_migration(path)
             });
             if let Some(lang) = lang {
                 files.push(Discovered {

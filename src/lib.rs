@@ -17,6 +17,7 @@ pub mod live;
 pub mod migrations;
 pub mod model;
 pub mod outcome;
+pub mod python;
 pub mod report;
 pub mod rules;
 pub mod run;

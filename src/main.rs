@@ -402,7 +402,9 @@ fn read_stdin(
         .clone()
         .unwrap_or_else(|| "<stdin>".to_string());
     let lang = match &args.lang {
-        Some(l) => Lang::parse(l).ok_or(format!("unknown --lang '{l}' (expected sql or shell)"))?,
+        Some(l) => Lang::parse(l).ok_or(format!(
+            "unknown --lang '{l}' (expected sql, shell or python)"
+        ))?,
         None => lang_by_name(Path::new(&name)).ok_or(
             "cannot tell the language of stdin: pass --lang sql|shell or --stdin-filename NAME.sql",
         )?,

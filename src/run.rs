@@ -9,6 +9,7 @@ pub use crate::settings::{RuleFilter, Settings};
 use crate::source::{Lang, Source};
 pub use sets::explain_order;
 
+pub mod python;
 pub(crate) mod sets;
 use rayon::prelude::*;
 
@@ -111,7 +112,7 @@ pub fn check_sniffed_in(
     let choice = settings.dialect_for(path, &source.text);
     let dialect = match lang {
         Lang::Sql => choice.dialect,
-        Lang::Shell => settings.dialect,
+        Lang::Shell | Lang::Python => settings.dialect,
     };
     let (mut diagnostics, statements) = check_source_keep(&source, dialect, facts, Some(replay));
     if lang == Lang::Sql {
@@ -151,12 +152,16 @@ pub fn check_sniffed_in(
 /// in order against a shared schema (sets run in parallel with each other, and each set
 /// parses its files ahead in parallel; other files follow).
 pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
-    let (files, sets) = crate::migrations::plan(files, &settings.migrations);
+    let (py, files): (Vec<&Discovered>, Vec<&Discovered>) =
+        files.iter().partition(|f| f.lang == Lang::Python);
+    let files: Vec<Discovered> = files.into_iter().cloned().collect();
+    let (files, sets) = crate::migrations::plan(&files, &settings.migrations);
     let sets = crate::migrations::dialects::split(sets);
-    let set_results: Vec<Result<FileOutcome, FileError>> = sets
+    let mut set_results: Vec<Result<FileOutcome, FileError>> = sets
         .par_iter()
         .flat_map_iter(|s| sets::check_set(s, settings))
         .collect();
+    set_results.extend(python::check_sets(&py, settings));
     let results: Vec<Result<FileOutcome, FileError>> = files
         .par_iter()
         .map(|f| {

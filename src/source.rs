@@ -69,6 +69,8 @@ impl Dialect {
 pub enum Lang {
     Sql,
     Shell,
+    /// Django and Alembic migrations.
+    Python,
 }
 
 impl Lang {
@@ -76,6 +78,7 @@ impl Lang {
         match name.to_ascii_lowercase().as_str() {
             "sql" => Some(Lang::Sql),
             "shell" | "sh" | "bash" => Some(Lang::Shell),
+            "python" | "py" => Some(Lang::Python),
             _ => None,
         }
     }

@@ -31,7 +31,12 @@ pub fn run_ordered<T: Send>(
     let mut errors = Vec::new();
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let (standalone, sets) = crate::migrations::plan(files, &settings.migrations);
+            // Django and Alembic sets are read and ordered by run::python
+            let (py, rest): (Vec<&Discovered>, Vec<&Discovered>) = files
+                .iter()
+                .partition(|f| f.lang == crate::source::Lang::Python);
+            let rest: Vec<Discovered> = rest.into_iter().cloned().collect();
+            let (standalone, sets) = crate::migrations::plan(&rest, &settings.migrations);
             let finish = |r: Result<FileOutcome, FileError>| -> Message<T> {
                 match r {
                     Ok(f) => (f.path.clone(), Ok(map(sorted(f)))),
@@ -39,13 +44,17 @@ pub fn run_ordered<T: Send>(
                 }
             };
             let tx_sets = tx.clone();
+            let tx_py = tx.clone();
             rayon::join(
                 || {
                     sets.par_iter().for_each_with(tx_sets, |tx, s| {
                         for r in crate::run::sets::check_set(s, settings) {
                             let _ = tx.send(finish(r));
                         }
-                    })
+                    });
+                    for r in crate::run::python::check_sets(&py, settings) {
+                        let _ = tx_py.send(finish(r));
+                    }
                 },
                 || {
                     standalone.par_iter().for_each_with(tx, |tx, f| {

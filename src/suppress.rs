@@ -214,6 +214,15 @@ fn collect(
                 push(&c, &|| sql_cover(text, &stmts, c.span), meta);
             }
         }
+        Lang::Python => {
+            for (comment, cover) in crate::python::comment_covers(text) {
+                let c = Found {
+                    span: comment,
+                    body_start: comment.start,
+                };
+                push(&c, &|| vec![cover], meta);
+            }
+        }
         Lang::Shell => {
             let scan = scan_shell(text);
             for c in &scan.comments {

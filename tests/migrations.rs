@@ -60,6 +60,8 @@ const SETS: &[(&str, &str)] = &[
         "supabase",
         "fixtures/migrations/supabase/supabase/migrations",
     ),
+    ("django", "fixtures/migrations/django/shop/migrations"),
+    ("alembic", "fixtures/migrations/alembic/versions"),
 ];
 
 #[test]

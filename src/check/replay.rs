@@ -399,10 +399,15 @@ fn annotate_drops(stmt: &Statement, mctx: &Ctx, diags: &mut [Diagnostic]) {
                 });
                 if let Some(i) = found.filter(|i| i.created.file != mctx.file) {
                     let table = s.table_display(&i.table);
+                    // an ORM operation's index may come without its columns
+                    let cols = if i.columns.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", i.columns.join(", "))
+                    };
                     notes.push(format!(
-                        "index `{}` on `{table}` ({}) was created {}",
+                        "index `{}` on `{table}`{cols} was created {}",
                         n.display,
-                        i.columns.join(", "),
                         mctx.at(i.created)
                     ));
                 }

@@ -60,6 +60,11 @@ fn narrowing(old: &Ty, new: &Ty) -> Option<bool> {
         (Ty::Float(_) | Ty::Numeric(_), Ty::Int(_)) => Some(true),
         (Ty::Numeric(None), Ty::Numeric(Some(_))) => Some(true),
         (Ty::Numeric(Some((p, s))), Ty::Numeric(Some((p2, s2)))) if p2 < p || s2 < s => Some(true),
+        // more digits, same scale: PostgreSQL changes the type without a rewrite
+        (Ty::Numeric(Some((p, s))), Ty::Numeric(Some((p2, s2)))) if p2 >= p && s2 == s => {
+            Some(false)
+        }
+        (Ty::Numeric(Some(_)), Ty::Numeric(None)) => Some(false),
         (Ty::Text(None), Ty::Text(Some(_))) => Some(true),
         (Ty::Text(Some(a)), Ty::Text(Some(b))) if b < a => Some(true),
         (Ty::Text(Some(_)), Ty::Text(_)) => Some(false),
@@ -175,5 +180,15 @@ mod tests {
             "alter-column-type",
             "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
         );
+    }
+
+    #[test]
+    fn numeric_precision_widening_keeps_the_table() {
+        use super::{narrowing, parse};
+        let n = |a: &str, b: &str| narrowing(&parse(a), &parse(b));
+        assert_eq!(n("numeric(12,3)", "numeric(20,3)"), Some(false));
+        assert_eq!(n("numeric(12,3)", "numeric"), Some(false));
+        assert_eq!(n("numeric(12,3)", "numeric(20,2)"), Some(true));
+        assert_eq!(n("numeric(7,2)", "numeric(8,3)"), None);
     }
 }

@@ -1,0 +1,171 @@
+//! The Python pipeline: a Django or Alembic migration's facts (from `crate::python`) run
+//! through the same rules as SQL, in order, against the set's replayed schema. Operations are
+//! statements the front end synthesised (spans on the operation's line); SQL the migration
+//! runs as written (`RunSQL`, `op.execute`) goes through the SQL front end, its spans mapped
+//! into the Python string. Messages name the operation in the framework's words.
+
+use super::replay::Replay;
+use crate::diagnostic::Diagnostic;
+use crate::python::{Effect, Facts};
+use crate::rules::sql::{Context, FileState};
+use crate::rules::{Check, RULES};
+use crate::source::Dialect;
+use crate::sql::{self, Statement};
+
+/// SQL phrases the rules open their messages with, and the same said of a framework
+/// operation (`{}` is the operation).
+const REWORD: &[(&str, &str)] = &[
+    ("DROP COLUMN deletes", "{} drops column"),
+    ("DROP TABLE deletes", "{} drops"),
+    ("DROP INDEX removes", "{} removes"),
+    (
+        "CREATE INDEX without CONCURRENTLY on",
+        "{} builds an index without CONCURRENTLY on",
+    ),
+    ("RENAME COLUMN", "{} renames column"),
+    ("RENAME of table", "{} renames table"),
+    ("SET NOT NULL on", "{} sets NOT NULL on"),
+    ("DELETE without WHERE removes", "{} removes"),
+    ("UPDATE without WHERE overwrites", "{} overwrites"),
+];
+
+/// The finding said of the operation `verb` instead of the SQL it stands for.
+pub fn reword(d: &mut Diagnostic, verb: &str) {
+    for (sqlp, framework) in REWORD {
+        if let Some(rest) = d.message.strip_prefix(sqlp) {
+            d.message = format!("{}{rest}", framework.replace("{}", verb));
+            return;
+        }
+    }
+    d.message = format!("{verb}: {}", d.message);
+}
+
+/// Replay a migration's up side into the model without judging it (a squashed Django
+/// migration runs only on databases that applied none of the migrations it replaces).
+pub fn replay_only(src: &str, dialect: Dialect, facts: &Facts, replay: &mut Replay) {
+    replay.begin_text(src);
+    for fact in facts.facts.iter().filter(|f| !f.down) {
+        match &fact.effect {
+            Effect::Statement(s) => replay.apply_only(s),
+            Effect::Sql(t) => {
+                for mut s in sql::analyze(&t.text, dialect, sql::Options::default()) {
+                    s.span = t.map_span(s.span);
+                    replay.apply_only(&s);
+                }
+            }
+        }
+    }
+}
+
+/// Check one Python migration's facts. `file_down`: the whole file is a down migration.
+pub fn check(
+    src: &str,
+    dialect: Dialect,
+    facts: &Facts,
+    file_down: bool,
+    check_down: bool,
+    replay: &mut Replay,
+) -> Vec<Diagnostic> {
+    replay.begin_text(src);
+    let mut state = FileState::default();
+    let mut out = Vec::new();
+    for fact in &facts.facts {
+        let down = file_down || fact.down;
+        let (stmts, synthesized) = match &fact.effect {
+            Effect::Statement(s) => (vec![s.clone()], true),
+            Effect::Sql(t) => {
+                let opts = sql::Options {
+                    shell_vars: !t.holes.is_empty(),
+                };
+                let stmts: Vec<Statement> = sql::analyze(&t.text, dialect, opts)
+                    .into_iter()
+                    .map(|mut s| {
+                        s.span = t.map_span(s.span);
+                        s
+                    })
+                    .collect();
+                (stmts, false)
+            }
+        };
+        for stmt in &stmts {
+            let before = out.len();
+            if let Some(err) = &stmt.parse_error {
+                out.push(
+                    Diagnostic::new(
+                        "parse-error",
+                        stmt.span,
+                        format!("statement could not be parsed: {err}"),
+                    )
+                    .label("checked by tokens only")
+                    .help(
+                        "this statement was still checked for DROP, TRUNCATE, DELETE and UPDATE \
+                         by its tokens; if it is valid SQL for your database, set the dialect \
+                         (`--dialect`) or report the statement to preflight",
+                    ),
+                );
+            }
+            let ctx = Context {
+                src,
+                dialect,
+                file: &state,
+                down: down && !check_down,
+            };
+            for rule in RULES {
+                if let Check::Sql(f) = rule.check {
+                    f(stmt, &ctx, &mut out);
+                }
+            }
+            // the down side is checked (when asked) but never replayed
+            if !down {
+                replay.after_rules(stmt, &ctx, &mut out, before);
+            }
+            // a column that code (not literal SQL) wrote earlier in this file may be filled
+            if let sql::StmtKind::AlterTable { ops, .. } = &stmt.kind
+                && ops.iter().any(|op| {
+                    matches!(op, sql::AlterOp::SetNotNull { column }
+                    if facts.code_writes.iter().any(|(s, w)| {
+                        s.start < stmt.span.start && w.binary_search(column).is_ok()
+                    }))
+                })
+            {
+                let mut i = before;
+                while i < out.len() {
+                    if out[i].rule == "set-not-null" {
+                        out.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            state.apply(stmt);
+            for d in &mut out[before..] {
+                if synthesized {
+                    reword(d, &fact.verb);
+                } else {
+                    d.message = format!("{}: {}", fact.verb, d.message);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One Python migration on its own (stdin, a file outside a set): its app label from the
+/// path.
+pub fn check_alone(path: &str, text: &str, dialect: Dialect, check_down: bool) -> Vec<Diagnostic> {
+    let mut replay = Replay::new(check_down);
+    replay.next_file("", false);
+    let facts = match crate::migrations::python::read(text) {
+        crate::migrations::python::Read::Django(raw) => {
+            let dir = std::path::Path::new(path)
+                .parent()
+                .unwrap_or(std::path::Path::new(""));
+            let mut state =
+                crate::python::django::State::new(&crate::migrations::python::app_label(dir));
+            crate::python::django::translate(&raw, text, &mut state)
+        }
+        crate::migrations::python::Read::Alembic(rev) => rev.facts,
+        crate::migrations::python::Read::Other => crate::python::Facts::default(),
+    };
+    check(text, dialect, &facts, false, check_down, &mut replay)
+}
