@@ -44,6 +44,8 @@ pub struct Config {
     /// `[rules]`: `None` = off.
     pub severity: HashMap<String, Option<Severity>>,
     pub per_file: Vec<PerFile>,
+    /// `[dry-run] targets`: host or URL globs of databases a dry run may execute on.
+    pub dry_run_targets: Vec<String>,
 }
 
 /// A config mistake, with the file's text so miette can point at the key.
@@ -349,6 +351,7 @@ const TOP_KEYS: &[&str] = &[
     "down-migrations",
     "rules",
     "per-file",
+    "dry-run",
 ];
 
 /// Parse and validate config text. `path` names the file in errors; globs are relative to
@@ -410,6 +413,29 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                         ));
                     }
                 });
+            }
+            "dry-run" => {
+                let DeValue::Table(t) = v.get_ref() else {
+                    return Err(cx.err(v.span(), "`dry-run` must be a table: [dry-run]", None));
+                };
+                for (dk, dv) in t.iter() {
+                    match &**dk.get_ref() {
+                        "targets" => {
+                            cfg.dry_run_targets = cx
+                                .strings("targets", dv)?
+                                .into_iter()
+                                .map(Spanned::into_inner)
+                                .collect();
+                        }
+                        other => {
+                            return Err(cx.err(
+                                dk.span(),
+                                format!("unknown key `{other}` in [dry-run]"),
+                                Some("expected `targets`".into()),
+                            ));
+                        }
+                    }
+                }
             }
             "rules" => {
                 let DeValue::Table(t) = v.get_ref() else {

@@ -8,6 +8,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod dryrun;
 pub mod hook;
 pub mod live;
 pub mod migrations;

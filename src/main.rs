@@ -188,11 +188,17 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return usage_error(e),
     };
-    settings.keep_text = args.database_url.is_some();
+    settings.keep_text = args.database_url.is_some() || args.dry_run;
     let live = match live_options(&args, settings.dialect) {
         Ok(l) => l,
         Err(msg) => return usage_error(msg),
     };
+    let dry_run = match dry_run_options(&args, cfg.as_ref()) {
+        Ok(d) => d,
+        Err(msg) => return usage_error(msg),
+    };
+    // a dry run on a database executes the migrations there: measuring it too adds nothing
+    let live = if dry_run.is_some() { None } else { live };
 
     if let Some(dir) = &args.explain_order {
         return match preflight::run::explain_order(dir, &settings) {
@@ -261,6 +267,9 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Some(opts) = &live {
         preflight::live::measure(&mut outcome, opts, &settings);
     }
+    if let Some(opts) = &dry_run {
+        preflight::dryrun::run(&mut outcome, &files, &settings, opts);
+    }
     if !args.references.is_empty() {
         preflight::migrations::references::annotate(&mut outcome, &args.references);
     }
@@ -292,7 +301,42 @@ fn live_options(
         args.max_rows,
         args.max_count_rows,
     )
-    .map(Some)
+    .map(|mut o| {
+        o.min_rows = args.min_rows;
+        Some(o)
+    })
+}
+
+/// `--dry-run` options; with `--database-url`, the target must be declared in
+/// `[dry-run] targets` (else the refusal names the server, after identity queries only).
+fn dry_run_options(
+    args: &CheckArgs,
+    cfg: Option<&Config>,
+) -> Result<Option<preflight::dryrun::Options>, String> {
+    if !args.dry_run {
+        return Ok(None);
+    }
+    let dur = |flag: &str, v: &str| {
+        preflight::live::parse_duration(v).ok_or(format!("--{flag} '{v}': expected e.g. 2s, 500ms"))
+    };
+    let url = args
+        .database_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+        .map(str::to_string);
+    let statement_timeout = dur("statement-timeout", &args.statement_timeout)?;
+    if let Some(u) = &url {
+        let targets = cfg.map(|c| c.dry_run_targets.clone()).unwrap_or_default();
+        if !preflight::dryrun::target::declared(u, &targets)? {
+            return Err(preflight::dryrun::target::refusal(u, statement_timeout));
+        }
+    }
+    Ok(Some(preflight::dryrun::Options {
+        pg_bin: args.pg_bin.clone(),
+        url,
+        lock_timeout: dur("lock-timeout", &args.lock_timeout)?,
+        statement_timeout,
+    }))
 }
 
 fn init(path: &Path, force: bool) -> ExitCode {
