@@ -39,7 +39,9 @@ fn install_signal_cleanup() {
                     for (bin, dir, user) in list {
                         stop(&bin, &dir, user.as_deref());
                     }
-                    eprintln!("preflight: interrupted; the dry-run cluster was stopped and deleted");
+                    eprintln!(
+                        "preflight: interrupted; the dry-run cluster was stopped and deleted"
+                    );
                     std::process::exit(130);
                 }
             }
@@ -126,7 +128,12 @@ pub fn find_bin(explicit: Option<&Path>) -> Result<PathBuf, String> {
         }
     }
     let mut candidates: Vec<PathBuf> = Vec::new();
-    for parent in ["/usr/lib/postgresql", "/usr/local/opt", "/opt/homebrew/opt", "/usr"] {
+    for parent in [
+        "/usr/lib/postgresql",
+        "/usr/local/opt",
+        "/opt/homebrew/opt",
+        "/usr",
+    ] {
         if let Ok(entries) = std::fs::read_dir(parent) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().to_string();
@@ -143,12 +150,15 @@ pub fn find_bin(explicit: Option<&Path>) -> Result<PathBuf, String> {
     candidates.sort_by(|a, b| {
         crate::migrations::detect::natural_cmp(&b.to_string_lossy(), &a.to_string_lossy())
     });
-    candidates.into_iter().find(|d| has_server(d)).ok_or_else(|| {
-        "no PostgreSQL server binaries (initdb, pg_ctl, postgres) found in PATH, \
+    candidates
+        .into_iter()
+        .find(|d| has_server(d))
+        .ok_or_else(|| {
+            "no PostgreSQL server binaries (initdb, pg_ctl, postgres) found in PATH, \
          `pg_config --bindir` or the usual install locations; install the server package \
          (e.g. `apt-get install postgresql`) or pass --pg-bin DIR"
-            .to_string()
-    })
+                .to_string()
+        })
 }
 
 /// The system user to run the server as: none unless we are root (PostgreSQL refuses to run
@@ -168,10 +178,12 @@ fn server_user() -> Result<Option<(String, u32, u32)>, String> {
     };
     match (id("-u"), id("-g")) {
         (Some(u), Some(g)) => Ok(Some(("postgres".to_string(), u, g))),
-        _ => Err("running as root: PostgreSQL refuses to run as root, and there is no \
+        _ => Err(
+            "running as root: PostgreSQL refuses to run as root, and there is no \
                   `postgres` system user to run the dry-run server as; create one \
                   (`useradd --system postgres`) or run preflight as an ordinary user"
-            .to_string()),
+                .to_string(),
+        ),
     }
 }
 
@@ -197,12 +209,9 @@ impl Cluster {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let dir = std::env::temp_dir().join(format!(
-            "preflight-dryrun.{}.{nanos:x}",
-            std::process::id()
-        ));
-        std::fs::create_dir(&dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let dir =
+            std::env::temp_dir().join(format!("preflight-dryrun.{}.{nanos:x}", std::process::id()));
+        std::fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         let cluster = Cluster {
             dir: dir.clone(),
             bin: bin.clone(),
@@ -277,7 +286,9 @@ impl Cluster {
             }
             last = tail(&dir.join("server.log"));
         }
-        Err(format!("the dry-run PostgreSQL server did not start:\n{last}"))
+        Err(format!(
+            "the dry-run PostgreSQL server did not start:\n{last}"
+        ))
     }
 
     /// A connection over the Unix socket to `dbname`.

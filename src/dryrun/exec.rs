@@ -86,8 +86,16 @@ struct Rel {
 
 /// Locks that block others, strongest first: (pg_locks mode, SQL name, what it blocks).
 const LOCKS: &[(&str, &str, &str)] = &[
-    ("AccessExclusiveLock", "ACCESS EXCLUSIVE", "reads and writes"),
-    ("ExclusiveLock", "EXCLUSIVE", "writes (and SELECT … FOR UPDATE)"),
+    (
+        "AccessExclusiveLock",
+        "ACCESS EXCLUSIVE",
+        "reads and writes",
+    ),
+    (
+        "ExclusiveLock",
+        "EXCLUSIVE",
+        "writes (and SELECT … FOR UPDATE)",
+    ),
     ("ShareRowExclusiveLock", "SHARE ROW EXCLUSIVE", "writes"),
     ("ShareLock", "SHARE", "writes"),
 ];
@@ -163,8 +171,12 @@ fn transaction_control(text: &str) -> bool {
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     matches!(
         w.as_slice(),
-        ["BEGIN", ..] | ["START", "TRANSACTION", ..] | ["COMMIT", ..] | ["END", ..]
-            | ["ABORT", ..] | ["PREPARE", "TRANSACTION", ..]
+        ["BEGIN", ..]
+            | ["START", "TRANSACTION", ..]
+            | ["COMMIT", ..]
+            | ["END", ..]
+            | ["ABORT", ..]
+            | ["PREPARE", "TRANSACTION", ..]
     ) || (w.first() == Some(&"ROLLBACK") && !words.iter().any(|x| x == "TO"))
 }
 
@@ -337,7 +349,12 @@ impl Session<'_> {
         Ok(FileRun { events, failed })
     }
 
-    fn count_nulls(&mut self, schema: Option<&str>, table: &str, column: &str) -> Option<(i64, i64)> {
+    fn count_nulls(
+        &mut self,
+        schema: Option<&str>,
+        table: &str,
+        column: &str,
+    ) -> Option<(i64, i64)> {
         use crate::live::plan::quote_ident;
         let from = match schema {
             Some(s) => format!("{}.{}", quote_ident(s), quote_ident(table)),
@@ -347,7 +364,9 @@ impl Session<'_> {
             "SELECT count(*) FILTER (WHERE {} IS NULL), count(*) FROM {from}",
             quote_ident(column)
         );
-        self.client.batch_execute("SAVEPOINT preflight_count").ok()?;
+        self.client
+            .batch_execute("SAVEPOINT preflight_count")
+            .ok()?;
         let r = self.client.query_one(&q, &[]).ok();
         let end = if r.is_some() {
             "RELEASE SAVEPOINT preflight_count"
@@ -361,7 +380,9 @@ impl Session<'_> {
     /// The table's row count before the statement: `count(*)` now (under a savepoint, so a
     /// timeout does not end the transaction) plus the rows a DELETE removed.
     fn count_before(&mut self, quoted: &str, verb: &str, rows: u64) -> Option<i64> {
-        self.client.batch_execute("SAVEPOINT preflight_count").ok()?;
+        self.client
+            .batch_execute("SAVEPOINT preflight_count")
+            .ok()?;
         let n = self
             .client
             .query_one(&format!("SELECT count(*) FROM {quoted}"), &[])
@@ -400,7 +421,9 @@ impl Session<'_> {
         for r in &locks {
             let oid: Oid = r.get(0);
             let mode: String = r.get(1);
-            let Some(rank) = lock_rank(&mode) else { continue };
+            let Some(rank) = lock_rank(&mode) else {
+                continue;
+            };
             if !now.contains_key(&oid) || rels.get(&oid).is_none_or(|x| x.kind == 'i') {
                 continue;
             }
@@ -426,10 +449,12 @@ impl Session<'_> {
             if rel.kind == 'i' && rel.table.is_some_and(|t| rewritten.contains(&t)) {
                 continue; // the table's rewrite rebuilt its indexes
             }
-            let table = if rel.kind == 'i' { rel.table } else { Some(*oid) };
-            let lock = table
-                .and_then(|t| held.get(&t))
-                .map(|r| LOCKS[*r].1);
+            let table = if rel.kind == 'i' {
+                rel.table
+            } else {
+                Some(*oid)
+            };
+            let lock = table.and_then(|t| held.get(&t)).map(|r| LOCKS[*r].1);
             if let Some(t) = table {
                 covered.push(t);
             }

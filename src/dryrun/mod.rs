@@ -379,7 +379,10 @@ fn finding(e: &Event, span: Span) -> Diagnostic {
             )
         }
         Event::Lock {
-            table, mode, blocks, ..
+            table,
+            mode,
+            blocks,
+            ..
         } => Diagnostic::new(
             "dry-run-lock",
             span,
@@ -394,7 +397,9 @@ fn finding(e: &Event, span: Span) -> Diagnostic {
             "keep the transaction short, set a lock_timeout, and run it when the table is \
              quiet; or use a form that takes a weaker lock",
         ),
-        Event::Skipped { reason, refused, .. } => {
+        Event::Skipped {
+            reason, refused, ..
+        } => {
             let d = Diagnostic::new("dry-run-skipped", span, reason.clone()).label("not dry-run");
             if *refused {
                 d.severity(Severity::Warning)
@@ -421,7 +426,11 @@ fn lead(file: &mut FileOutcome, new: Vec<Diagnostic>) {
         };
         if d.rule == "dry-run-impact" && file.diagnostics.iter().any(on_statement) {
             // rows affected go on the static finding that already covers the statement
-            let impact = d.extra.as_ref().and_then(|e| e.get("dry_run_rows")).cloned();
+            let impact = d
+                .extra
+                .as_ref()
+                .and_then(|e| e.get("dry_run_rows"))
+                .cloned();
             for s in file.diagnostics.iter_mut().filter(|s| on_statement(s)) {
                 s.label = Some(match s.label.take() {
                     Some(l) if !l.is_empty() => format!("{l}; dry run: {}", d.message),

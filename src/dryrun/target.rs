@@ -44,11 +44,11 @@ pub fn declared(url: &str, targets: &[String]) -> Result<bool, String> {
     Ok(false)
 }
 
-fn connect(url: &str, timeout: std::time::Duration) -> Result<postgres::Client, String> {
+fn connect(url: &str, timeout: std::time::Duration, app: &str) -> Result<postgres::Client, String> {
     let mut config = postgres::Config::from_str(url)
         .map_err(|e| format!("cannot parse the database URL: {e}"))?;
     config.connect_timeout(timeout);
-    config.application_name("preflight-dry-run");
+    config.application_name(app);
     config
         .connect(postgres::NoTls)
         .map_err(|e| redact_err(url, format!("cannot connect to {}: {e}", redact(url))))
@@ -57,7 +57,10 @@ fn connect(url: &str, timeout: std::time::Duration) -> Result<postgres::Client, 
 fn redact_err(url: &str, msg: String) -> String {
     match postgres::Config::from_str(url)
         .ok()
-        .and_then(|c| c.get_password().map(|p| String::from_utf8_lossy(p).into_owned()))
+        .and_then(|c| {
+            c.get_password()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+        })
         .filter(|p| !p.is_empty())
     {
         Some(p) => msg.replace(&p, "***"),
@@ -77,7 +80,7 @@ pub fn refusal(url: &str, timeout: std::time::Duration) -> String {
             postgres::config::Host::Unix(p) => p.to_string_lossy().to_string(),
         })
         .unwrap_or_else(|| "localhost".to_string());
-    let identity = connect(url, timeout).and_then(|mut c| {
+    let identity = connect(url, timeout, "preflight-identify").and_then(|mut c| {
         let r = c
             .query_one(
                 "SELECT current_database()::text, current_setting('server_version'), \
@@ -86,7 +89,11 @@ pub fn refusal(url: &str, timeout: std::time::Duration) -> String {
             )
             .map_err(|e| format!("cannot identify the server: {e}"))?;
         let _ = c.close();
-        Ok((r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, String>(2)))
+        Ok((
+            r.get::<_, String>(0),
+            r.get::<_, String>(1),
+            r.get::<_, String>(2),
+        ))
     });
     let who = match identity {
         Ok((db, version, size)) => {
@@ -109,7 +116,7 @@ pub(super) fn run(
     settings: &Settings,
     outcome: &mut Outcome,
 ) -> Result<(), String> {
-    let mut client = connect(url, opts.statement_timeout)?;
+    let mut client = connect(url, opts.statement_timeout, "preflight-dry-run")?;
     let version = super::server_version(&mut client)?;
     let set_local = vec![
         format!(
