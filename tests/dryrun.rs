@@ -80,7 +80,7 @@ fn leftover_clusters() -> Vec<String> {
         .map(|r| {
             r.flatten()
                 .map(|e| e.file_name().to_string_lossy().to_string())
-                .filter(|n| n.starts_with(&format!("preflight-dryrun.")))
+                .filter(|n| n.starts_with("preflight-dryrun."))
                 .collect()
         })
         .unwrap_or_default()
