@@ -227,6 +227,12 @@ fn thresholds(live: &[&str]) {
         6_000
     );
 
+    // --min-rows: 12 % of the table but fewer rows than the floor is not a blast radius
+    let mut args = live.to_vec();
+    args.extend(["--min-rows", "7000"]);
+    let r = check_file("t.sql", "DELETE FROM users u WHERE u.id <= 6000;\n", &args);
+    assert!(diags(&r, "live-blast-radius").is_empty(), "{}", r.stdout);
+
     // 8 %: fine by percentage, but above an absolute --max-rows
     let sql = "DELETE FROM users WHERE id <= 4000;\n";
     let r = check_file("t.sql", sql, live);
