@@ -30,7 +30,7 @@ fn candidates(url: &str, config: &postgres::Config) -> Vec<String> {
 
 /// Is `url` declared safe for a dry run?
 pub fn declared(url: &str, targets: &[String]) -> Result<bool, String> {
-    let config = postgres::Config::from_str(url)
+    let config = postgres::Config::from_str(&crate::tls::split_params(url).0)
         .map_err(|e| format!("cannot parse the database URL: {e}"))?;
     let cands = candidates(url, &config);
     for t in targets {
@@ -45,17 +45,12 @@ pub fn declared(url: &str, targets: &[String]) -> Result<bool, String> {
 }
 
 fn connect(url: &str, timeout: std::time::Duration, app: &str) -> Result<postgres::Client, String> {
-    let mut config = postgres::Config::from_str(url)
-        .map_err(|e| format!("cannot parse the database URL: {e}"))?;
-    config.connect_timeout(timeout);
-    config.application_name(app);
-    config
-        .connect(postgres::NoTls)
-        .map_err(|e| redact_err(url, format!("cannot connect to {}: {e}", redact(url))))
+    crate::tls::connect(url, timeout, app)
+        .map_err(|e| redact_err(url, format!("{e} ({})", redact(url))))
 }
 
 fn redact_err(url: &str, msg: String) -> String {
-    match postgres::Config::from_str(url)
+    match postgres::Config::from_str(&crate::tls::split_params(url).0)
         .ok()
         .and_then(|c| {
             c.get_password()
@@ -71,7 +66,7 @@ fn redact_err(url: &str, msg: String) -> String {
 /// Refuse an undeclared target: connect, ask only who it is (identity queries, no user SQL),
 /// and say how to declare it.
 pub fn refusal(url: &str, timeout: std::time::Duration) -> String {
-    let config = postgres::Config::from_str(url).ok();
+    let config = postgres::Config::from_str(&crate::tls::split_params(url).0).ok();
     let host = config
         .as_ref()
         .and_then(|c| c.get_hosts().first().cloned())

@@ -8,6 +8,7 @@
 //! back, with a `statement_timeout`.
 
 mod db;
+pub(crate) use db::connect_message;
 mod findings;
 pub mod plan;
 
