@@ -20,7 +20,7 @@ pub mod run;
 pub mod settings;
 pub mod shell;
 pub mod since;
-pub mod tls;
 pub mod source;
 pub mod sql;
 pub mod suppress;
+pub mod tls;

@@ -4,11 +4,13 @@
 //! parses the rest (it knows neither verify mode nor `sslrootcert`).
 
 use postgres::config::SslMode;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -202,21 +204,30 @@ fn roots(root: Option<&str>, mode: Mode) -> Result<Option<RootCertStore>, String
     use rustls::pki_types::pem::PemObject;
     let path = match root {
         Some("system") => {
-            return Err("sslrootcert=system is not supported; name the CA certificate file \
+            return Err(
+                "sslrootcert=system is not supported; name the CA certificate file \
                         (sslrootcert=/path/to/ca.pem)"
-                .to_string());
+                    .to_string(),
+            );
         }
         Some(p) => PathBuf::from(p),
         None => {
             let home = std::env::var_os("HOME").map(PathBuf::from);
-            match home.map(|h| h.join(".postgresql/root.crt")).filter(|p| p.is_file()) {
+            match home
+                .map(|h| h.join(".postgresql/root.crt"))
+                .filter(|p| p.is_file())
+            {
                 Some(p) => p,
                 None if matches!(mode, Mode::VerifyCa | Mode::VerifyFull) => {
                     return Err(format!(
                         "sslmode={} needs the server's CA certificate: add \
                          sslrootcert=/path/to/ca.pem to the URL (or put it in \
                          ~/.postgresql/root.crt)",
-                        if mode == Mode::VerifyCa { "verify-ca" } else { "verify-full" }
+                        if mode == Mode::VerifyCa {
+                            "verify-ca"
+                        } else {
+                            "verify-full"
+                        }
                     ));
                 }
                 None => return Ok(None),
@@ -233,7 +244,10 @@ fn roots(root: Option<&str>, mode: Mode) -> Result<Option<RootCertStore>, String
             .map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
     }
     if store.is_empty() {
-        return Err(format!("sslrootcert {}: no certificate in it", path.display()));
+        return Err(format!(
+            "sslrootcert {}: no certificate in it",
+            path.display()
+        ));
     }
     Ok(Some(store))
 }
@@ -279,9 +293,9 @@ pub fn connect(
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS setup: {e}"))?;
     let tls = match (mode, store) {
-        (Mode::VerifyFull, Some(store)) => builder
-            .with_root_certificates(store)
-            .with_no_client_auth(),
+        (Mode::VerifyFull, Some(store)) => {
+            builder.with_root_certificates(store).with_no_client_auth()
+        }
         (Mode::VerifyCa | Mode::Require, Some(store)) => {
             let v = WebPkiServerVerifier::builder_with_provider(
                 Arc::new(store),
@@ -321,7 +335,10 @@ mod tests {
         assert_eq!(m.as_deref(), Some("verify-full"));
         assert_eq!(r.as_deref(), Some("/tmp/ca.pem"));
         let (u, m, r) = split_params("postgres://h/db?sslmode=require");
-        assert_eq!((u.as_str(), m.as_deref(), r), ("postgres://h/db", Some("require"), None));
+        assert_eq!(
+            (u.as_str(), m.as_deref(), r),
+            ("postgres://h/db", Some("require"), None)
+        );
         let (u, m, r) = split_params("host=h sslmode=verify-ca sslrootcert='/a b/ca.pem' dbname=d");
         assert_eq!(u, "host=h dbname=d");
         assert_eq!(m.as_deref(), Some("verify-ca"));

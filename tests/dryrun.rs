@@ -344,3 +344,217 @@ fn dry_run_on_a_declared_target() {
         "{log}"
     );
 }
+
+/// A CA and a server certificate for 127.0.0.1/localhost, made with the openssl CLI.
+fn make_certs(dir: &Path) -> Result<(), String> {
+    let run = |args: &[&str]| -> Result<(), String> {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .map_err(|e| format!("openssl: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    };
+    std::fs::write(
+        dir.join("san.ext"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\n",
+    )
+    .map_err(|e| e.to_string())?;
+    for (ca, cn) in [("ca", "preflight test CA"), ("other-ca", "another CA")] {
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            &format!("{ca}.key"),
+            "-out",
+            &format!("{ca}.pem"),
+            "-days",
+            "2",
+            "-subj",
+            &format!("/CN={cn}"),
+        ])?;
+    }
+    run(&[
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ])?;
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "san.ext",
+    ])
+}
+
+#[test]
+fn tls_connections() {
+    if let Err(why) = pg_bin() {
+        return no_server(&why);
+    }
+    let out = Command::new(root().join("scripts/pg-cluster.sh"))
+        .args(["start", "tests/fixtures/dryrun.sql"])
+        .current_dir(root())
+        .output()
+        .expect("pg-cluster.sh");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let get = |k: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{k}=")))
+            .map(str::to_string)
+            .expect("pg-cluster.sh output")
+    };
+    let cluster = Cluster {
+        dir: get("DIR"),
+        url: get("URL"),
+    };
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    write(
+        d,
+        "cleanup.sql",
+        "DELETE FROM users WHERE last_login IS NULL;\n",
+    );
+
+    // no TLS on the server yet: sslmode=require fails clearly
+    let r = preflight(
+        d,
+        &[
+            "--database-url",
+            &format!("{}?sslmode=require", cluster.url),
+            "--format",
+            "json",
+            "cleanup.sql",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        format!("{}{}", r.stdout, r.stderr).contains("does not accept TLS connections"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+
+    // turn TLS on with a certificate made here
+    let certs = Path::new(&cluster.dir).join("certs");
+    std::fs::create_dir_all(&certs).expect("mkdir");
+    if let Err(why) = make_certs(&certs) {
+        let msg = format!("!! TLS test did not run: cannot make certificates: {why}");
+        eprintln!("{msg}");
+        if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
+            panic!("{msg}");
+        }
+        return;
+    }
+    let data = Path::new(&cluster.dir).join("data");
+    let owner = {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(&data).expect("data dir").uid()
+    };
+    for f in ["server.pem", "server.key"] {
+        let src = certs.join(f);
+        let dst = data.join(f);
+        std::fs::copy(&src, &dst).expect("copy cert");
+        std::os::unix::fs::chown(&dst, Some(owner), None).expect("chown");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dst, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    let mut c = postgres::Client::connect(&cluster.url, postgres::NoTls).expect("connect");
+    for s in [
+        "ALTER SYSTEM SET ssl_cert_file = 'server.pem'",
+        "ALTER SYSTEM SET ssl_key_file = 'server.key'",
+        "ALTER SYSTEM SET ssl = on",
+    ] {
+        c.batch_execute(s).expect("ssl settings");
+    }
+    c.query_one("SELECT pg_reload_conf()", &[]).expect("reload");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+
+    let ca = certs.join("ca.pem");
+    let url = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        cluster.url,
+        ca.display()
+    );
+    let r = preflight(
+        d,
+        &["--database-url", &url, "--format", "json", "cleanup.sql"],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let del = diags(&r, "cleanup.sql");
+    assert!(
+        del.iter().any(|x| x["rule"] == "live-blast-radius"),
+        "{}",
+        r.stdout
+    );
+    // (the refusal below can only come from a TLS handshake: TLS was in use)
+    // a certificate from another CA is refused
+    let wrong = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        cluster.url,
+        certs.join("other-ca.pem").display()
+    );
+    let r = preflight(
+        d,
+        &["--database-url", &wrong, "--format", "json", "cleanup.sql"],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        format!("{}{}", r.stdout, r.stderr).contains("cannot connect"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    // verify-full without a root certificate says what is missing
+    let r = preflight(
+        d,
+        &[
+            "--database-url",
+            &format!("{}?sslmode=verify-full", cluster.url),
+            "--format",
+            "json",
+            "cleanup.sql",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        format!("{}{}", r.stdout, r.stderr).contains("sslrootcert"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+}

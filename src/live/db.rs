@@ -9,9 +9,9 @@
 
 use super::plan::{Probe, qualified, quote_ident};
 use super::{Count, Measured, Options};
+use postgres::Client;
 use postgres::error::SqlState;
 use postgres::types::Oid;
-use postgres::Client;
 use std::str::FromStr;
 
 pub enum ProbeError {
@@ -45,7 +45,10 @@ impl Db {
     pub fn connect(opts: &Options) -> Result<Db, String> {
         let password = postgres::Config::from_str(&crate::tls::split_params(&opts.url).0)
             .ok()
-            .and_then(|c| c.get_password().map(|p| String::from_utf8_lossy(p).into_owned()))
+            .and_then(|c| {
+                c.get_password()
+                    .map(|p| String::from_utf8_lossy(p).into_owned())
+            })
             .filter(|p| !p.is_empty());
         let scrub = |msg: String| match &password {
             Some(p) => msg.replace(p.as_str(), "***"),
