@@ -308,6 +308,37 @@ fn dry_run_on_a_declared_target() {
     assert!(msg.contains("contains null values"), "{msg}");
     assert!(msg.contains("3,750 of 5,000 rows are NULL"), "{msg}");
 
+    // another session holds a lock: the dry run gives up after --lock-timeout and says so
+    let mut holder = postgres::Client::connect(&cluster.url, postgres::NoTls).expect("connect");
+    holder
+        .batch_execute("BEGIN; LOCK TABLE users IN ACCESS SHARE MODE")
+        .expect("hold a lock");
+    write(d, "addcol.sql", "ALTER TABLE users ADD COLUMN x int;\n");
+    let r = preflight(
+        d,
+        &[
+            "--dry-run",
+            "--database-url",
+            &cluster.url,
+            "--lock-timeout",
+            "300ms",
+            "--format",
+            "json",
+            "addcol.sql",
+        ],
+    );
+    let w = diags(&r, "addcol.sql");
+    assert_eq!(w.len(), 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(w[0]["rule"], "dry-run-lock");
+    assert!(
+        w[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("lock_timeout")),
+        "{}",
+        r.stdout
+    );
+    holder.batch_execute("ROLLBACK").expect("release");
+
     // nothing changed
     let mut c = postgres::Client::connect(&cluster.url, postgres::NoTls).expect("connect");
     let n: i64 = c
@@ -324,6 +355,15 @@ fn dry_run_on_a_declared_target() {
         .expect("nullable")
         .get(0);
     assert_eq!(nullable, "YES");
+    let x: i64 = c
+        .query_one(
+            "SELECT count(*) FROM information_schema.columns \
+             WHERE table_name = 'users' AND column_name = 'x'",
+            &[],
+        )
+        .expect("columns")
+        .get(0);
+    assert_eq!(x, 0);
     let log = std::fs::read_to_string(format!("{}/server.log", cluster.dir)).unwrap_or_default();
     let ours: Vec<&str> = log
         .lines()
