@@ -193,6 +193,12 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(l) => l,
         Err(msg) => return usage_error(msg),
     };
+    if args.dry_run && matches!(settings.dialect, Dialect::Mysql | Dialect::Sqlite) {
+        return usage_error(format!(
+            "--dry-run executes the migrations in PostgreSQL; it cannot be used with --dialect {}",
+            args.dialect.as_deref().unwrap_or("(from preflight.toml)")
+        ));
+    }
     let dry_run = match dry_run_options(&args, cfg.as_ref()) {
         Ok(d) => d,
         Err(msg) => return usage_error(msg),

@@ -118,6 +118,19 @@ fn throwaway_dry_run() {
         "CREATE TABLE things (id int);\nALTER TABLE things ALTER COLUMN id TYPE bigint;\n\
          CREATE INDEX CONCURRENTLY users_id_idx ON users (id);\n",
     );
+    // objects made outside the replayed files: an info, not an error; the file goes on
+    write(
+        d,
+        "migrations/0005_elsewhere.sql",
+        "ALTER TABLE accounts ADD COLUMN x int;\nALTER TABLE accounts DROP COLUMN y;\n\
+         ALTER TABLE users ADD COLUMN z int;\n",
+    );
+    // another database's files are not replayed
+    write(
+        d,
+        "db/mysql/0001_x.sql",
+        "CREATE TABLE t (id int AUTO_INCREMENT PRIMARY KEY);\n",
+    );
     let before = leftover_clusters();
     let r = preflight(
         d,
@@ -170,6 +183,29 @@ fn throwaway_dry_run() {
     assert!(
         f4.iter()
             .any(|d| d["rule"] == "dry-run-skipped" && d["line"] == 3),
+        "{}",
+        r.stdout
+    );
+    let f5: Vec<&Value> = diags(&r, "0005_elsewhere.sql")
+        .into_iter()
+        .filter(|x| x["line"] == 1)
+        .collect();
+    assert_eq!(f5.len(), 1, "{}", r.stdout);
+    assert_eq!(f5[0]["rule"], "dry-run-skipped");
+    assert_eq!(f5[0]["severity"], "info");
+    assert_eq!(f5[0]["line"], 1);
+    assert!(
+        f5[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("\"accounts\" does not exist")
+                && m.contains("and 1 later statements")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        diags(&r, "0001_x.sql")
+            .iter()
+            .all(|x| !x["rule"].as_str().unwrap_or("").starts_with("dry-run")),
         "{}",
         r.stdout
     );

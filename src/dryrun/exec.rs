@@ -236,6 +236,16 @@ fn snapshot(client: &mut Client) -> Result<HashMap<Oid, Rel>, postgres::Error> {
         .collect())
 }
 
+/// SQLSTATEs that mean "an object this statement names is not there" (42P01 undefined table,
+/// 3F000 schema, 42704 object, 42883 function, 42703 column).
+const MISSING: &[&str] = &["42P01", "3F000", "42704", "42883", "42703"];
+
+/// Statements that take no lock stronger than ROW EXCLUSIVE and rewrite nothing: not observed.
+const NOT_OBSERVED: &[&str] = &[
+    "INSERT", "SELECT", "VALUES", "COMMENT", "SET", "RESET", "SHOW", "GRANT", "REVOKE", "NOTIFY",
+    "LISTEN", "DO", "CALL",
+];
+
 pub struct Session<'a> {
     pub client: &'a mut Client,
     pub server_version: i32,
@@ -243,6 +253,9 @@ pub struct Session<'a> {
     pub set_local: Vec<String>,
     /// Count rows of the DML's table (target database: "would delete 4,500 of 5,000 rows").
     pub count_rows: bool,
+    /// Throwaway server: a statement naming an object these files never created is skipped
+    /// (one info per file), not an error — the object comes from outside the replayed files.
+    pub tolerate_missing: bool,
 }
 
 impl Session<'_> {
@@ -264,6 +277,8 @@ impl Session<'_> {
         let mut reported: HashMap<Oid, usize> = HashMap::new();
         let mut failed = false;
         let mut done_to = 0usize;
+        // (first statement that named a missing object, its message, how many did)
+        let mut missing: Option<(Span, String, usize)> = None;
         for stmt in statements {
             if stmt.in_body || stmt.span.start < done_to || stmt.keyword.starts_with('\\') {
                 continue;
@@ -306,6 +321,19 @@ impl Session<'_> {
                     self.client
                         .batch_execute("ROLLBACK TO SAVEPOINT preflight_stmt")
                         .map_err(fatal)?;
+                    if self.tolerate_missing
+                        && let Some(d) = e.as_db_error()
+                        && MISSING.contains(&d.code().code())
+                    {
+                        match &mut missing {
+                            Some((_, _, n)) => *n += 1,
+                            None => missing = Some((stmt.span, d.message().to_string(), 1)),
+                        }
+                        let _ = self
+                            .client
+                            .batch_execute("RELEASE SAVEPOINT preflight_stmt");
+                        continue;
+                    }
                     if let (Some(d), Event::Error { nulls, .. }) = (e.as_db_error(), &mut ev)
                         && *d.code() == SqlState::NOT_NULL_VIOLATION
                         && let (Some(t), Some(c)) = (d.table(), d.column())
@@ -337,8 +365,28 @@ impl Session<'_> {
                     total,
                 });
             }
-            self.observe(stmt, &mut rels, &mut reported, &mut events)
-                .map_err(fatal)?;
+            if !NOT_OBSERVED.contains(&verb) {
+                self.observe(stmt, &mut rels, &mut reported, &mut events)
+                    .map_err(fatal)?;
+            }
+        }
+        if let Some((span, message, n)) = missing {
+            let more = if n > 1 {
+                format!(
+                    " (and {} later statements of this file for the same reason)",
+                    n - 1
+                )
+            } else {
+                String::new()
+            };
+            events.push(Event::Skipped {
+                span,
+                reason: format!(
+                    "not dry-run: {message} in the throwaway database — it is made outside \
+                     the files replayed here{more}"
+                ),
+                refused: false,
+            });
         }
         let finish = if failed || end == End::Rollback {
             "ROLLBACK"

@@ -46,6 +46,31 @@ pub(crate) fn dml_table(stmt: &Statement) -> Option<ObjName> {
     }
 }
 
+/// A path with a folder named for a database other than PostgreSQL.
+fn other_dialect_path(p: &std::path::Path) -> bool {
+    const OTHER: &[&str] = &[
+        "mysql",
+        "mariadb",
+        "sqlite",
+        "sqlite3",
+        "hsqldb",
+        "h2",
+        "oracle",
+        "sqlserver",
+        "mssql",
+        "db2",
+        "derby",
+        "cockroachdb",
+        "clickhouse",
+    ];
+    p.parent().is_some_and(|d| {
+        d.components().any(|c| {
+            let c = c.as_os_str().to_string_lossy().to_ascii_lowercase();
+            OTHER.contains(&c.as_str())
+        })
+    })
+}
+
 /// One file to replay: its path, the name it is reported under (if reported), and whether
 /// later files build on it.
 struct Job {
@@ -57,7 +82,13 @@ struct Job {
 /// Run the dry run and add its findings to `outcome`. Failures to start or reach the server
 /// become run errors (exit 2).
 pub fn run(outcome: &mut Outcome, files: &[Discovered], settings: &Settings, opts: &Options) {
-    let (loose, sets) = crate::migrations::plan(files, &settings.migrations);
+    // files in a folder named for another database (db/mysql/, hsqldb/) are not PostgreSQL's
+    let files: Vec<Discovered> = files
+        .iter()
+        .filter(|f| !other_dialect_path(&f.path))
+        .cloned()
+        .collect();
+    let (loose, sets) = crate::migrations::plan(&files, &settings.migrations);
     // groups of files that share a database: each migration set (schema dump first), then
     // the loose SQL files, each rolled back
     let mut groups: Vec<Vec<Job>> = Vec::new();
@@ -130,6 +161,7 @@ fn throwaway(
             server_version: version,
             set_local: Vec::new(),
             count_rows: false,
+            tolerate_missing: true,
         };
         replay(&mut session, jobs, settings, outcome, false)?;
     }

@@ -128,6 +128,7 @@ pub(super) fn run(
         server_version: version,
         set_local,
         count_rows: true,
+        tolerate_missing: false,
     };
     for jobs in groups.iter_mut() {
         // the target already holds the earlier migrations: only the selected files run, each
