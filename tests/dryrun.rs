@@ -125,6 +125,11 @@ fn throwaway_dry_run() {
         "ALTER TABLE accounts ADD COLUMN x int;\nALTER TABLE accounts DROP COLUMN y;\n\
          ALTER TABLE users ADD COLUMN z int;\n",
     );
+    write(
+        d,
+        "migrations/0006_placeholder.sql",
+        "CREATE USER app WITH PASSWORD ${app_password};\n",
+    );
     // another database's files are not replayed
     write(
         d,
@@ -206,6 +211,13 @@ fn throwaway_dry_run() {
         diags(&r, "0001_x.sql")
             .iter()
             .all(|x| !x["rule"].as_str().unwrap_or("").starts_with("dry-run")),
+        "{}",
+        r.stdout
+    );
+    let f6 = diags(&r, "0006_placeholder.sql");
+    assert!(
+        f6.iter().all(|x| x["rule"] != "dry-run-error")
+            && f6.iter().any(|x| x["rule"] == "dry-run-skipped"),
         "{}",
         r.stdout
     );

@@ -321,6 +321,25 @@ impl Session<'_> {
                     self.client
                         .batch_execute("ROLLBACK TO SAVEPOINT preflight_stmt")
                         .map_err(fatal)?;
+                    // a Flyway `${placeholder}` or psql `:variable` the dry run cannot fill
+                    if let Some(d) = e.as_db_error()
+                        && *d.code() == SqlState::SYNTAX_ERROR
+                        && (d.message().ends_with("at or near \"$\"")
+                            || d.message().ends_with("at or near \":\""))
+                        && (sql.contains("${") || sql.contains(" :"))
+                    {
+                        events.push(Event::Skipped {
+                            span: stmt.span,
+                            reason: "not dry-run: the statement holds a placeholder (`${…}` or a \
+                                     psql `:variable`) that is filled in when it is deployed"
+                                .to_string(),
+                            refused: false,
+                        });
+                        let _ = self
+                            .client
+                            .batch_execute("RELEASE SAVEPOINT preflight_stmt");
+                        continue;
+                    }
                     if self.tolerate_missing
                         && let Some(d) = e.as_db_error()
                         && MISSING.contains(&d.code().code())
