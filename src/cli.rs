@@ -39,6 +39,22 @@ pub enum Command {
     },
     /// Agent pre-tool hook: reads the tool call JSON on stdin, exits 2 to block it
     Hook(HookArgs),
+    /// Print a shell completion script (e.g. `preflight completions bash > ~/.local/share/bash-completion/completions/preflight`)
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the man page (roff), e.g. `preflight man > ~/.local/share/man/man1/preflight.1`
+    Man,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
 }
 
 #[derive(Args, Debug)]
@@ -180,6 +196,8 @@ pub enum Format {
     Github,
     /// GitLab Code Quality report
     Gitlab,
+    /// One line per finding: path:line:col: severity[rule] message
+    Concise,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

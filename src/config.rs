@@ -16,6 +16,8 @@
 //! Every mistake (unknown key, bad value, unknown rule id, bad glob) is a [`ConfigError`] that
 //! points at the offending key or value in the file.
 
+mod dirs;
+
 use crate::diagnostic::Severity;
 use crate::rules::{self, Group};
 use crate::source::{Dialect, Lang};
@@ -229,7 +231,9 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     } else {
         root
     };
-    parse(&display, &text, &root)
+    let cfg = parse(&display, &text, &root)?;
+    dirs::check_migrations(&cfg, &display, &text, &root)?;
+    Ok(cfg)
 }
 
 struct Ctx<'a> {
@@ -320,13 +324,29 @@ impl Ctx<'_> {
 }
 
 /// The registered rule id most like `id` (small edit distance), for "did you mean".
-pub(crate) fn closest(id: &str) -> Option<&'static str> {
+pub fn closest(id: &str) -> Option<&'static str> {
     rules::all()
         .iter()
         .map(|m| (edit_distance(id, &m.id), m.id.as_str()))
         .filter(|(d, _)| *d <= 3)
         .min()
         .map(|(_, s)| s)
+}
+
+/// [`closest`] among rule ids, group names and `all` (what `--select`/`--ignore` take).
+pub fn closest_selector(id: &str) -> Option<&'static str> {
+    let best_group = rules::all()
+        .iter()
+        .map(|m| m.group.as_str())
+        .chain(["all"])
+        .map(|g| (edit_distance(id, g), g))
+        .filter(|(d, g)| *d <= 3.min(g.len() / 2))
+        .min();
+    let best_rule = closest(id).map(|r| (edit_distance(id, r), r));
+    match (best_group, best_rule) {
+        (Some(g), Some(r)) => Some(if g.0 <= r.0 { g.1 } else { r.1 }),
+        (g, r) => g.or(r).map(|(_, s)| s),
+    }
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -122,8 +122,9 @@ pub fn discover(
                 }),
                 None => errors.push(DiscoverError {
                     file: display_root,
-                    message: "not a SQL or shell file (by extension or #! line); pass --lang, or \
-                              add it to `include` in preflight.toml"
+                    message: "not a SQL or shell file (by extension or #! line); add it to \
+                              `include` in preflight.toml, or pipe it in: \
+                              `preflight check - --lang sql|shell < FILE`"
                         .to_string(),
                 }),
             }

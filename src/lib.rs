@@ -22,5 +22,6 @@ pub mod shell;
 pub mod since;
 pub mod source;
 pub mod sql;
+pub mod stream;
 pub mod suppress;
 pub mod tls;

@@ -2,8 +2,11 @@
 
 mod cli;
 
-use clap::Parser;
-use cli::{CheckArgs, Cli, Color, Command, FailOn, Format, HookArgs, HookFormat, ListFormat};
+use clap::{CommandFactory, Parser};
+use cli::{
+    CheckArgs, Cli, Color, Command, CompletionShell, FailOn, Format, HookArgs, HookFormat,
+    ListFormat,
+};
 use preflight::check::FileFacts;
 use preflight::config::{self, Config};
 use preflight::diagnostic::Severity;
@@ -29,6 +32,8 @@ fn main() -> ExitCode {
         Command::Explain { rule } => explain(&rule),
         Command::Init { path, force } => init(&path, force),
         Command::Hook(args) => hook(args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
     }
 }
 
@@ -98,8 +103,17 @@ fn settings_from(
     };
     let unknown = filter.unknown_ids();
     if !unknown.is_empty() {
+        let hints: Vec<String> = unknown
+            .iter()
+            .filter_map(|u| config::closest_selector(u).map(|c| format!("`{c}`")))
+            .collect();
+        let hint = if hints.is_empty() {
+            String::new()
+        } else {
+            format!("; did you mean {}?", hints.join(", "))
+        };
         return Err(format!(
-            "unknown rule or group: {} (see `preflight rules`)",
+            "unknown rule or group: {}{hint} (see `preflight rules`)",
             unknown.join(", ")
         ));
     }
@@ -165,6 +179,21 @@ fn check(args: CheckArgs) -> ExitCode {
             // an empty list (no changed files) checks nothing, not the current directory
             let outcome = Outcome::default();
             return emit(&args, &outcome);
+        }
+    }
+    if !paths.iter().any(|p| p.as_os_str() == "-") {
+        // they only name stdin: without '-' stdin is never read, so the user's input would
+        // go unchecked while the current directory is checked instead
+        for (flag, given) in [
+            ("--lang", args.lang.is_some()),
+            ("--stdin-filename", args.stdin_filename.is_some()),
+        ] {
+            if given {
+                return usage_error(format!(
+                    "{flag} applies to stdin, which is read only when '-' is among the paths \
+                     (e.g. `preflight check - {flag} …`)"
+                ));
+            }
         }
     }
     if paths.is_empty() {
@@ -250,6 +279,9 @@ fn check(args: CheckArgs) -> ExitCode {
             Ok(changed) => files.retain(|f| preflight::since::contains(&changed, &f.path)),
             Err(msg) => return usage_error(msg),
         }
+    }
+    if let Some(kind) = streaming(&args, &stdin_inputs, live.is_some() || dry_run.is_some()) {
+        return check_streaming(&args, kind, &files, &settings, discover_errors);
     }
     let mut outcome = run::run(&files, &settings);
     outcome
@@ -427,13 +459,99 @@ fn read_stdin(
     Ok(run::check_text(&name, bytes, lang, facts, settings))
 }
 
+/// The streaming writer for this run's format, when nothing needs the whole outcome first
+/// (human output, stdin, `--show-suppressed`, the live check, the dry run and `--references` do).
+fn streaming(args: &CheckArgs, stdin: &[PathBuf], live: bool) -> Option<report::stream::Kind> {
+    if !stdin.is_empty() || live || !args.references.is_empty() || args.show_suppressed {
+        return None;
+    }
+    stream_kind(args.format)
+}
+
+fn stream_kind(format: Format) -> Option<report::stream::Kind> {
+    use report::stream::Kind;
+    match format {
+        Format::Json => Some(Kind::Json),
+        Format::Sarif => Some(Kind::Sarif),
+        Format::Gitlab => Some(Kind::Gitlab),
+        Format::Github => Some(Kind::Github),
+        Format::Concise => Some(Kind::Concise),
+        Format::Human => None,
+    }
+}
+
+/// Check and write file by file: findings are rendered as files finish and written in path
+/// order; nothing holds every finding.
+fn check_streaming(
+    args: &CheckArgs,
+    kind: report::stream::Kind,
+    files: &[preflight::discover::Discovered],
+    settings: &Settings,
+    discover_errors: Vec<preflight::discover::DiscoverError>,
+) -> ExitCode {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut writer = report::stream::Writer::new(kind, &mut out);
+    let mut failed_write = None;
+    let mut errors = preflight::stream::run_ordered(
+        files,
+        settings,
+        |f| kind.chunk(&f),
+        |chunk| {
+            if failed_write.is_none()
+                && let Err(e) = writer.push(chunk)
+            {
+                failed_write = Some(e);
+            }
+        },
+    );
+    errors.extend(discover_errors.into_iter().map(|e| run::FileError {
+        file: e.file,
+        message: e.message,
+    }));
+    errors.sort_by(|a, b| a.file.cmp(&b.file));
+    // a closed pipe (`| head`) is not an error worth a message
+    let totals = match failed_write {
+        None => writer.finish(&errors).unwrap_or_default(),
+        Some(_) => report::stream::Totals::default(),
+    };
+    exit_code(args.fail_on, &totals, errors.is_empty())
+}
+
+fn exit_code(fail_on: FailOn, totals: &report::stream::Totals, readable: bool) -> ExitCode {
+    if !readable {
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let failing = match fail_on {
+        FailOn::Never => false,
+        FailOn::Error => totals.errors > 0,
+        FailOn::Warning => totals.errors + totals.warnings > 0,
+    };
+    if failing {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn emit(args: &CheckArgs, outcome: &Outcome) -> ExitCode {
+    if let Some(kind) = stream_kind(args.format).filter(|_| !args.show_suppressed) {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let totals = report::stream::write_outcome(kind, outcome, &mut out).unwrap_or_default();
+        let totals = report::stream::Totals {
+            errors: outcome.count(Severity::Error),
+            warnings: outcome.count(Severity::Warning),
+            ..totals
+        };
+        return exit_code(args.fail_on, &totals, outcome.errors.is_empty());
+    }
     let text = match args.format {
-        Format::Json if args.show_suppressed => report::json::render_with_suppressed(outcome),
-        Format::Json => report::json::render(outcome),
+        Format::Json => report::json::render_with_suppressed(outcome),
         Format::Sarif => report::sarif::render(outcome),
         Format::Github => report::github::render(outcome),
         Format::Gitlab => report::gitlab::render(outcome),
+        Format::Concise => report::concise::render(outcome),
         Format::Human => {
             let terminal = std::io::stdout().is_terminal();
             let style = report::human::Style {
@@ -518,6 +636,38 @@ fn explain(rule: &str) -> ExitCode {
             let _ = std::io::stdout().write_all(rules::doc_body(m.doc).as_bytes());
             ExitCode::SUCCESS
         }
-        None => usage_error(format!("unknown rule '{rule}' (see `preflight rules`)")),
+        None => match config::closest(rule) {
+            Some(c) => usage_error(format!(
+                "unknown rule '{rule}'; did you mean `{c}`? (see `preflight rules`)"
+            )),
+            None => usage_error(format!("unknown rule '{rule}' (see `preflight rules`)")),
+        },
+    }
+}
+
+fn completions(shell: CompletionShell) -> ExitCode {
+    use clap_complete::Shell;
+    let shell = match shell {
+        CompletionShell::Bash => Shell::Bash,
+        CompletionShell::Zsh => Shell::Zsh,
+        CompletionShell::Fish => Shell::Fish,
+        CompletionShell::Powershell => Shell::PowerShell,
+        CompletionShell::Elvish => Shell::Elvish,
+    };
+    let mut cmd = Cli::command();
+    let mut out = std::io::stdout().lock();
+    clap_complete::generate(shell, &mut cmd, "preflight", &mut out);
+    let _ = out.flush();
+    ExitCode::SUCCESS
+}
+
+fn man() -> ExitCode {
+    let page = clap_mangen::Man::new(Cli::command());
+    let mut out = std::io::stdout().lock();
+    match page.render(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // `preflight man | head`
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => usage_error(format!("cannot write the man page: {e}")),
     }
 }

@@ -9,7 +9,7 @@ pub use crate::settings::{RuleFilter, Settings};
 use crate::source::{Lang, Source};
 pub use sets::explain_order;
 
-mod sets;
+pub(crate) mod sets;
 use rayon::prelude::*;
 
 /// Bytes → text: lossy decode, with a diagnostic naming the first invalid byte.

@@ -87,14 +87,9 @@ fn pre_commit_blocks_a_drop_table_migration_until_it_has_a_reason() {
         .env("PRE_COMMIT_HOME", cache.join("home"))
         .output();
     assert!(git(&["init", "-q", "-b", "main"]).status.success());
-    std::fs::write(
-        repo.join(".pre-commit-config.yaml"),
-        format!(
-            "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: preflight\n",
-            me.display()
-        ),
-    )
-    .expect("write config");
+    // the README's snippet, as a user pastes it: only the repository and the commit change
+    let config = readme_pre_commit_config(me, &me.display().to_string(), &head);
+    std::fs::write(repo.join(".pre-commit-config.yaml"), config).expect("write config");
     let o = run(Command::new("pre-commit")
         .arg("install")
         .current_dir(repo)
@@ -148,4 +143,44 @@ fn pre_commit_blocks_a_drop_table_migration_until_it_has_a_reason() {
     let out = text(&o);
     assert!(!o.status.success(), "no reason, no commit:\n{out}");
     assert!(out.contains("suppression-without-reason"), "{out}");
+}
+
+/// The `.pre-commit-config.yaml` block of README.md ("As a pre-commit hook"), with its `repo:`
+/// and `rev:` values replaced. Fails when the README has no complete snippet.
+fn readme_pre_commit_config(me: &Path, repo: &str, rev: &str) -> String {
+    let readme = std::fs::read_to_string(me.join("README.md")).expect("README.md");
+    let section = readme
+        .split("\n## As a pre-commit hook")
+        .nth(1)
+        .expect("README has an 'As a pre-commit hook' section");
+    let block = section
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("the section starts with a yaml block");
+    assert!(
+        block.starts_with("repos:\n"),
+        "top-level `repos:` key:\n{block}"
+    );
+    let mut out = String::new();
+    let (mut saw_repo, mut saw_rev) = (false, false);
+    for line in block.lines() {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("- repo: ") {
+            assert!(rest.contains("preflight"), "{line}");
+            out.push_str(&format!("{indent}- repo: {repo}\n"));
+            saw_repo = true;
+        } else if t.starts_with("rev: ") {
+            // pinned to a commit until releases are tagged (a tag that does not exist fails)
+            assert!(!t.contains("v0.1.0"), "{line}");
+            out.push_str(&format!("{indent}rev: {rev}\n"));
+            saw_rev = true;
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    assert!(saw_repo && saw_rev, "repo: and rev: lines:\n{block}");
+    out
 }

@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: one `::error …::message` line per finding, shown as
 //! inline annotations on the pull request.
 
-use super::located;
+use super::{Located, located};
 use crate::diagnostic::Severity;
 use crate::run::Outcome;
 
@@ -17,41 +17,54 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// The whole output at once (tests). `preflight check --format github` streams the same
+/// bytes through [`super::stream`].
 pub fn render(outcome: &Outcome) -> String {
     let mut out = String::new();
     for l in located(&outcome.files) {
-        let cmd = match l.diag.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "notice",
-        };
-        let mut msg = l.diag.message.clone();
-        if !l.diag.help.is_empty() {
-            msg.push_str("\nhelp: ");
-            msg.push_str(&l.diag.help);
-        }
-        msg.push_str(&format!("\n(`preflight explain {}`)", l.diag.rule));
-        out.push_str(&format!(
-            "::{cmd} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(&l.file.path),
-            l.start.line,
-            l.start.column,
-            l.end.line,
-            l.end.column,
-            escape_property(&format!("preflight {}", l.diag.rule)),
-            escape_data(&msg),
-        ));
+        out.push_str(&line(&l));
     }
     for e in &outcome.errors {
-        out.push_str(&format!(
-            "::error file={},title={}::{}\n",
-            escape_property(&e.file),
-            escape_property("preflight could not check this file"),
-            escape_data(&e.message)
-        ));
+        out.push_str(&error_line(e));
     }
     out.push_str(&super::human::summary(outcome));
     out
+}
+
+/// One finding as a workflow command line (with its newline).
+pub(crate) fn line(l: &Located<'_>) -> String {
+    let cmd = match l.diag.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let mut msg = l.diag.message.clone();
+    if !l.diag.help.is_empty() {
+        msg.push_str("\nhelp: ");
+        msg.push_str(&l.diag.help);
+    }
+    msg.push_str(&format!("\n(`preflight explain {}`)", l.diag.rule));
+    format!(
+        "::{cmd} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+        // relative to the repository root, as GitHub matches it (`preflight check .` gives `./x`)
+        escape_property(l.file.path.strip_prefix("./").unwrap_or(&l.file.path)),
+        l.start.line,
+        l.start.column,
+        l.end.line,
+        l.end.column,
+        escape_property(&format!("preflight {}", l.diag.rule)),
+        escape_data(&msg),
+    )
+}
+
+/// A file that could not be checked.
+pub(crate) fn error_line(e: &crate::run::FileError) -> String {
+    format!(
+        "::error file={},title={}::{}\n",
+        escape_property(e.file.strip_prefix("./").unwrap_or(&e.file)),
+        escape_property("preflight could not check this file"),
+        escape_data(&e.message)
+    )
 }
 
 #[cfg(test)]

@@ -261,20 +261,31 @@ pub fn render(outcome: &Outcome, style: Style) -> String {
 }
 
 pub fn summary(outcome: &Outcome) -> String {
+    let totals = super::stream::Totals {
+        files_checked: outcome.files_checked,
+        errors: outcome.count(Severity::Error),
+        warnings: outcome.count(Severity::Warning),
+        suppressed: outcome.suppressed,
+    };
+    summary_of(&totals, outcome.errors.len())
+}
+
+/// The summary line from totals and the number of files that could not be read.
+pub fn summary_of(totals: &super::stream::Totals, unreadable: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     let mut s = format!(
         "Checked {}: {}, {}",
-        plural(outcome.files_checked, "file"),
-        plural(outcome.count(Severity::Error), "error"),
-        plural(outcome.count(Severity::Warning), "warning"),
+        plural(totals.files_checked, "file"),
+        plural(totals.errors, "error"),
+        plural(totals.warnings, "warning"),
     );
-    if outcome.suppressed > 0 {
-        s.push_str(&format!(", {} suppressed", outcome.suppressed));
+    if totals.suppressed > 0 {
+        s.push_str(&format!(", {} suppressed", totals.suppressed));
     }
-    if !outcome.errors.is_empty() {
+    if unreadable > 0 {
         s.push_str(&format!(
             ", {} could not be read",
-            plural(outcome.errors.len(), "file")
+            plural(unreadable, "file")
         ));
     }
     s.push('\n');

@@ -1,10 +1,12 @@
 //! JSON output, version 1 (DESIGN.md). Change only additively: bots depend on it.
 
-use super::located;
+use super::{Located, located};
 use crate::diagnostic::Severity;
 use crate::run::Outcome;
 use serde_json::{Value, json};
 
+/// The whole document at once (tests, `--show-suppressed`). `preflight check --format json`
+/// streams the same bytes through [`super::stream`].
 pub fn render(outcome: &Outcome) -> String {
     finish(document(outcome))
 }
@@ -30,45 +32,63 @@ fn finish(doc: Value) -> String {
     s
 }
 
-fn diagnostics(files: &[crate::run::FileOutcome]) -> Vec<Value> {
-    located(files)
-        .into_iter()
-        .map(|l| {
-            let mut v = json!({
-                "rule": l.diag.rule,
-                "severity": l.diag.severity,
-                "message": l.diag.message,
-                "help": l.diag.help,
-                "file": l.file.path,
-                "line": l.start.line,
-                "column": l.start.column,
-                "end_line": l.end.line,
-                "end_column": l.end.column,
-                "snippet": l.snippet,
-                "url": crate::rules::url(&l.diag.rule),
-            });
-            if let (Some(extra), Some(obj)) = (&l.diag.extra, v.as_object_mut()) {
-                for (k, val) in extra {
-                    obj.entry(k.clone()).or_insert(val.clone());
-                }
-            }
-            v
-        })
-        .collect()
+/// One entry of `diagnostics`.
+pub(crate) fn diagnostic(l: &Located<'_>) -> Value {
+    let mut v = json!({
+        "rule": l.diag.rule,
+        "severity": l.diag.severity,
+        "message": l.diag.message,
+        "help": l.diag.help,
+        "file": l.file.path,
+        "line": l.start.line,
+        "column": l.start.column,
+        "end_line": l.end.line,
+        "end_column": l.end.column,
+        "snippet": l.snippet,
+        "url": crate::rules::url(&l.diag.rule),
+    });
+    if let (Some(extra), Some(obj)) = (&l.diag.extra, v.as_object_mut()) {
+        for (k, val) in extra {
+            obj.entry(k.clone()).or_insert(val.clone());
+        }
+    }
+    v
 }
 
-fn document(outcome: &Outcome) -> Value {
-    let diagnostics = diagnostics(&outcome.files);
+fn diagnostics(files: &[crate::run::FileOutcome]) -> Vec<Value> {
+    located(files).iter().map(diagnostic).collect()
+}
+
+/// The document around its diagnostics (`diagnostics` as given).
+pub(crate) fn envelope(
+    summary: &super::stream::Totals,
+    diagnostics: Value,
+    errors: &[crate::run::FileError],
+) -> Value {
     json!({
         "version": 1,
         "tool": {"name": "preflight", "version": env!("CARGO_PKG_VERSION")},
         "summary": {
-            "files_checked": outcome.files_checked,
-            "errors": outcome.count(Severity::Error),
-            "warnings": outcome.count(Severity::Warning),
-            "suppressed": outcome.suppressed,
+            "files_checked": summary.files_checked,
+            "errors": summary.errors,
+            "warnings": summary.warnings,
+            "suppressed": summary.suppressed,
         },
         "diagnostics": diagnostics,
-        "errors": outcome.errors,
+        "errors": errors,
     })
+}
+
+fn document(outcome: &Outcome) -> Value {
+    let totals = super::stream::Totals {
+        files_checked: outcome.files_checked,
+        errors: outcome.count(Severity::Error),
+        warnings: outcome.count(Severity::Warning),
+        suppressed: outcome.suppressed,
+    };
+    envelope(
+        &totals,
+        Value::Array(diagnostics(&outcome.files)),
+        &outcome.errors,
+    )
 }

@@ -1,10 +1,12 @@
 //! Reporters: turn an [`Outcome`] into text. They know nothing of SQL or shell.
 
+pub mod concise;
 pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod stream;
 
 use crate::diagnostic::Diagnostic;
 use crate::run::FileOutcome;

@@ -1,6 +1,6 @@
 //! SARIF 2.1.0 (one run) for GitHub code scanning and other SARIF viewers.
 
-use super::{fingerprints, located};
+use super::{Located, fingerprints, located};
 use crate::diagnostic::Severity;
 use crate::rules;
 use crate::run::Outcome;
@@ -8,16 +8,13 @@ use serde_json::{Value, json};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// Where a rule's documentation lives: the repository's `rules/<id>.md` when Cargo.toml
-/// names a repository, else the path inside the preflight sources (also shown by
-/// `preflight explain <id>`).
-pub fn help_uri(id: &str) -> String {
+/// Where a rule's documentation lives online: `<repository>/blob/main/rules/<id>.md` when
+/// Cargo.toml names a repository. `None` otherwise: a relative path is not a valid `helpUri`
+/// (the SARIF schema requires an absolute URI), and every rule's doc is embedded as `help`.
+pub fn help_uri(id: &str) -> Option<String> {
     let repo = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
-    if repo.is_empty() {
-        rules::url(id)
-    } else {
-        format!("{repo}/blob/main/{}", rules::url(id))
-    }
+    (repo.starts_with("https://") || repo.starts_with("http://"))
+        .then(|| format!("{repo}/blob/main/{}", rules::url(id)))
 }
 
 fn level(sev: Severity) -> &'static str {
@@ -41,66 +38,95 @@ fn uri(path: &str) -> String {
     p.strip_prefix("./").map(str::to_string).unwrap_or(p)
 }
 
+/// The whole log at once (tests). `preflight check --format sarif` streams the same bytes
+/// through [`super::stream`].
 pub fn render(outcome: &Outcome) -> String {
-    let all = rules::all();
-    let rule_objs: Vec<Value> = all
-        .iter()
-        .map(|m| {
-            let body = rules::doc_body(m.doc);
-            let full = section(body, "What it catches").unwrap_or(&m.summary);
-            json!({
-                "id": m.id,
-                "name": m.id,
-                "shortDescription": {"text": m.summary},
-                "fullDescription": {"text": full},
-                "help": {"text": body, "markdown": body},
-                "helpUri": help_uri(&m.id),
-                "defaultConfiguration": {"level": level(m.severity)},
-                "properties": {"tags": [m.group.as_str()]},
-            })
-        })
-        .collect();
     let located = located(&outcome.files);
     let prints = fingerprints(&located);
     let results: Vec<Value> = located
         .iter()
         .zip(&prints)
-        .map(|(l, fp)| {
-            let mut text = l.diag.message.clone();
-            if !l.diag.help.is_empty() {
-                text.push_str("\nhelp: ");
-                text.push_str(&l.diag.help);
-            }
-            let mut artifact = json!({"uri": uri(&l.file.path)});
-            if !l.file.path.starts_with('/') {
-                artifact["uriBaseId"] = json!("%SRCROOT%");
-            }
-            let mut result = json!({
-                "ruleId": l.diag.rule,
-                "level": level(l.diag.severity),
-                "message": {"text": text},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": artifact,
-                        "region": {
-                            "startLine": l.start.line,
-                            "startColumn": l.start.column,
-                            "endLine": l.end.line,
-                            "endColumn": l.end.column,
-                            "snippet": {"text": l.snippet},
-                        }
-                    }
-                }],
-                "partialFingerprints": {"preflight/v1": fp},
-            });
-            if let Some(i) = all.iter().position(|m| m.id == l.diag.rule) {
-                result["ruleIndex"] = json!(i);
-            }
-            result
-        })
+        .map(|(l, fp)| result(l, fp))
         .collect();
-    let notifications: Vec<Value> = outcome
-        .errors
+    let totals = super::stream::Totals {
+        files_checked: outcome.files_checked,
+        errors: outcome.count(Severity::Error),
+        warnings: outcome.count(Severity::Warning),
+        suppressed: outcome.suppressed,
+    };
+    let mut s =
+        serde_json::to_string_pretty(&envelope(&totals, Value::Array(results), &outcome.errors))
+            .unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
+
+/// The driver's rule list: every rule, its doc embedded as `help` (text and markdown).
+fn rule_objects() -> Vec<Value> {
+    rules::all()
+        .iter()
+        .map(|m| {
+            let body = rules::doc_body(m.doc);
+            let full = section(body, "What it catches").unwrap_or(&m.summary);
+            let mut r = json!({
+                "id": m.id,
+                "name": m.id,
+                "shortDescription": {"text": m.summary},
+                "fullDescription": {"text": full},
+                "help": {"text": body, "markdown": body},
+            });
+            if let Some(u) = help_uri(&m.id) {
+                r["helpUri"] = json!(u);
+            }
+            r["defaultConfiguration"] = json!({"level": level(m.severity)});
+            r["properties"] = json!({"tags": [m.group.as_str()]});
+            r
+        })
+        .collect()
+}
+
+/// One entry of `results`.
+pub(crate) fn result(l: &Located<'_>, fp: &str) -> Value {
+    let mut text = l.diag.message.clone();
+    if !l.diag.help.is_empty() {
+        text.push_str("\nhelp: ");
+        text.push_str(&l.diag.help);
+    }
+    let mut artifact = json!({"uri": uri(&l.file.path)});
+    if !l.file.path.starts_with('/') {
+        artifact["uriBaseId"] = json!("%SRCROOT%");
+    }
+    let mut result = json!({
+        "ruleId": l.diag.rule,
+        "level": level(l.diag.severity),
+        "message": {"text": text},
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": artifact,
+                "region": {
+                    "startLine": l.start.line,
+                    "startColumn": l.start.column,
+                    "endLine": l.end.line,
+                    "endColumn": l.end.column,
+                    "snippet": {"text": l.snippet},
+                }
+            }
+        }],
+        "partialFingerprints": {"preflight/v1": fp},
+    });
+    if let Some(i) = rules::all().iter().position(|m| m.id == l.diag.rule) {
+        result["ruleIndex"] = json!(i);
+    }
+    result
+}
+
+/// The log around its results (`results` as given).
+pub(crate) fn envelope(
+    totals: &super::stream::Totals,
+    results: Value,
+    errors: &[crate::run::FileError],
+) -> Value {
+    let notifications: Vec<Value> = errors
         .iter()
         .map(|e| {
             json!({
@@ -118,23 +144,21 @@ pub fn render(outcome: &Outcome) -> String {
                 "name": "preflight",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rule_objs,
+                "rules": rule_objects(),
             }},
             "invocations": [{
-                "executionSuccessful": outcome.errors.is_empty(),
+                "executionSuccessful": errors.is_empty(),
                 "toolExecutionNotifications": notifications,
             }],
             // columns count characters, as in every preflight format
             "columnKind": "unicodeCodePoints",
             "results": results,
-            "properties": {"filesChecked": outcome.files_checked, "suppressed": outcome.suppressed},
+            "properties": {"filesChecked": totals.files_checked, "suppressed": totals.suppressed},
         }],
     });
     let repo = env!("CARGO_PKG_REPOSITORY");
-    if !repo.is_empty() {
+    if repo.starts_with("https://") || repo.starts_with("http://") {
         doc["runs"][0]["tool"]["driver"]["informationUri"] = json!(repo);
     }
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
-    s.push('\n');
-    s
+    doc
 }

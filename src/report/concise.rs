@@ -1,0 +1,48 @@
+//! `--format concise`: one line per finding, `path:line:col: severity[rule] message`, the
+//! summary line last. Stable for `grep`, editors' problem matchers and `vim -q`.
+
+use super::{Located, located};
+use crate::run::Outcome;
+
+/// The whole output at once (tests). `preflight check --format concise` streams the same
+/// bytes through [`super::stream`].
+pub fn render(outcome: &Outcome) -> String {
+    let mut out = String::new();
+    for l in located(&outcome.files) {
+        out.push_str(&line(&l));
+    }
+    for e in &outcome.errors {
+        out.push_str(&error_line(e));
+    }
+    out.push_str(&super::human::summary(outcome));
+    out
+}
+
+/// One finding (with its newline). A message never spans lines here.
+pub(crate) fn line(l: &Located<'_>) -> String {
+    format!(
+        "{}:{}:{}: {}[{}] {}\n",
+        one_line(&l.file.path),
+        l.start.line,
+        l.start.column,
+        l.diag.severity.as_str(),
+        l.diag.rule,
+        one_line(&l.diag.message)
+    )
+}
+
+/// A file that could not be checked: `path: error: message` (no position).
+pub(crate) fn error_line(e: &crate::run::FileError) -> String {
+    format!("{}: error: {}\n", one_line(&e.file), one_line(&e.message))
+}
+
+fn one_line(s: &str) -> String {
+    if s.contains(['\n', '\r']) {
+        s.split(['\n', '\r'])
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        s.to_string()
+    }
+}

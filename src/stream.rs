@@ -1,0 +1,114 @@
+//! [`crate::run::run`] without holding the outcome: each checked file is mapped (e.g.
+//! rendered) on the worker that checked it, and handed to the caller in path order as soon
+//! as every file before it is done. Files that could not be read are returned at the end.
+
+use crate::discover::Discovered;
+use crate::run::{FileError, FileOutcome, Settings, check_text};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::mpsc;
+
+type Message<T> = (String, Result<T, FileError>);
+
+/// Check `files` like [`crate::run::run`]; `map` turns each file's outcome (its findings
+/// sorted as in [`crate::run::Outcome::sort`]) into what `emit` receives, in path order.
+/// Returns the files that could not be checked, in path order.
+pub fn run_ordered<T: Send>(
+    files: &[Discovered],
+    settings: &Settings,
+    map: impl Fn(FileOutcome) -> T + Sync,
+    mut emit: impl FnMut(T),
+) -> Vec<FileError> {
+    // slot of each display path in output order (a path given twice gets two slots)
+    let mut order: Vec<&str> = files.iter().map(|f| f.display.as_str()).collect();
+    order.sort_unstable();
+    let mut slots: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, p) in order.iter().enumerate().rev() {
+        slots.entry(p).or_default().push(i);
+    }
+    let (tx, rx) = mpsc::channel::<Message<T>>();
+    let map = &map;
+    let mut errors = Vec::new();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let (standalone, sets) = crate::migrations::plan(files, &settings.migrations);
+            let finish = |r: Result<FileOutcome, FileError>| -> Message<T> {
+                match r {
+                    Ok(f) => (f.path.clone(), Ok(map(sorted(f)))),
+                    Err(e) => (e.file.clone(), Err(e)),
+                }
+            };
+            let tx_sets = tx.clone();
+            rayon::join(
+                || {
+                    sets.par_iter().for_each_with(tx_sets, |tx, s| {
+                        for r in crate::run::sets::check_set(s, settings) {
+                            let _ = tx.send(finish(r));
+                        }
+                    })
+                },
+                || {
+                    standalone.par_iter().for_each_with(tx, |tx, f| {
+                        let r = std::fs::read(&f.path)
+                            .map_err(|e| FileError {
+                                file: f.display.clone(),
+                                message: format!("cannot read: {e}"),
+                            })
+                            .and_then(|bytes| {
+                                let facts = crate::check::FileFacts {
+                                    down: f.down && !settings.check_down,
+                                };
+                                check_text(&f.display, bytes, f.lang, facts, settings)
+                            });
+                        let _ = tx.send(finish(r));
+                    })
+                },
+            );
+        });
+        // results wait here until every file before them is done
+        let mut ready: BTreeMap<usize, Option<T>> = BTreeMap::new();
+        let mut stray: Vec<(String, T)> = Vec::new();
+        let mut next = 0usize;
+        for (path, r) in rx {
+            let slot = slots.get_mut(path.as_str()).and_then(Vec::pop);
+            let item = match r {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            };
+            match slot {
+                Some(i) => {
+                    ready.insert(i, item);
+                }
+                // not a discovered path (a set file that is only replayed and could not
+                // be read): an error, or an outcome written with the last files
+                None => stray.extend(item.map(|t| (path, t))),
+            }
+            while let Some(item) = ready.remove(&next) {
+                next += 1;
+                if let Some(t) = item {
+                    emit(t);
+                }
+            }
+        }
+        for item in ready.into_values().flatten() {
+            emit(item);
+        }
+        stray.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, t) in stray {
+            emit(t);
+        }
+    });
+    errors.sort_by(|a, b| a.file.cmp(&b.file));
+    errors
+}
+
+/// One file's findings in output order, as [`crate::run::Outcome::sort`] leaves them.
+fn sorted(f: FileOutcome) -> FileOutcome {
+    let mut one = crate::run::Outcome::default();
+    one.files.push(f);
+    one.sort();
+    one.files.pop().expect("the file pushed above")
+}
