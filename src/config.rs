@@ -434,29 +434,7 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                     }
                 });
             }
-            "dry-run" => {
-                let DeValue::Table(t) = v.get_ref() else {
-                    return Err(cx.err(v.span(), "`dry-run` must be a table: [dry-run]", None));
-                };
-                for (dk, dv) in t.iter() {
-                    match &**dk.get_ref() {
-                        "targets" => {
-                            cfg.dry_run_targets = cx
-                                .strings("targets", dv)?
-                                .into_iter()
-                                .map(Spanned::into_inner)
-                                .collect();
-                        }
-                        other => {
-                            return Err(cx.err(
-                                dk.span(),
-                                format!("unknown key `{other}` in [dry-run]"),
-                                Some("expected `targets`".into()),
-                            ));
-                        }
-                    }
-                }
-            }
+            "dry-run" => cfg.dry_run_targets = dirs::dry_run_targets(&cx, v)?,
             "rules" => {
                 let DeValue::Table(t) = v.get_ref() else {
                     return Err(cx.err(v.span(), "`rules` must be a table: [rules]", None));
