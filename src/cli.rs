@@ -137,6 +137,24 @@ pub struct CheckArgs {
         help_heading = "Live database check"
     )]
     pub max_count_rows: u64,
+    /// A DELETE/UPDATE below this many affected rows never trips --max-affected's
+    /// percentage (deleting 1 of 7 rows of a lookup table is not an error)
+    #[arg(long, default_value_t = 100, help_heading = "Live database check")]
+    pub min_rows: u64,
+    /// Execute the migrations and report what PostgreSQL says: in a throwaway server, or with
+    /// --database-url in a declared target ([dry-run] targets), always rolled back
+    #[arg(long, help_heading = "Dry run")]
+    pub dry_run: bool,
+    /// Directory of the PostgreSQL server binaries (initdb, pg_ctl, postgres) for the
+    /// throwaway dry-run server
+    #[arg(long, value_name = "DIR", help_heading = "Dry run")]
+    pub pg_bin: Option<PathBuf>,
+    /// lock_timeout for each statement of a dry run on --database-url
+    #[arg(long, default_value = "2s", help_heading = "Dry run")]
+    pub lock_timeout: String,
+    /// statement_timeout for each statement of a dry run on --database-url
+    #[arg(long, default_value = "30s", help_heading = "Dry run")]
+    pub statement_timeout: String,
     /// Only report files added or changed since this git ref (migration sets still replay
     /// their older files to build the schema)
     #[arg(long, value_name = "GIT_REF")]

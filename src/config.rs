@@ -49,6 +49,8 @@ pub struct Config {
     /// `[rules]`: `None` = off.
     pub severity: HashMap<String, Option<Severity>>,
     pub per_file: Vec<PerFile>,
+    /// `[dry-run] targets`: host or URL globs of databases a dry run may execute on.
+    pub dry_run_targets: Vec<String>,
 }
 
 /// A config mistake, with the file's text so miette can point at the key.
@@ -376,6 +378,7 @@ const TOP_KEYS: &[&str] = &[
     "vendored",
     "rules",
     "per-file",
+    "dry-run",
 ];
 
 /// Parse and validate config text. `path` names the file in errors; globs are relative to
@@ -442,6 +445,7 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                 };
                 *field = Some(check);
             }
+            "dry-run" => cfg.dry_run_targets = dirs::dry_run_targets(&cx, v)?,
             "rules" => {
                 let DeValue::Table(t) = v.get_ref() else {
                     return Err(cx.err(v.span(), "`rules` must be a table: [rules]", None));

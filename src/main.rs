@@ -217,11 +217,23 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return usage_error(e),
     };
-    settings.keep_text = args.database_url.is_some();
+    settings.keep_text = args.database_url.is_some() || args.dry_run;
     let live = match live_options(&args, settings.dialect) {
         Ok(l) => l,
         Err(msg) => return usage_error(msg),
     };
+    if args.dry_run && matches!(settings.dialect, Dialect::Mysql | Dialect::Sqlite) {
+        return usage_error(format!(
+            "--dry-run executes the migrations in PostgreSQL; it cannot be used with --dialect {}",
+            args.dialect.as_deref().unwrap_or("(from preflight.toml)")
+        ));
+    }
+    let dry_run = match dry_run_options(&args, cfg.as_ref()) {
+        Ok(d) => d,
+        Err(msg) => return usage_error(msg),
+    };
+    // a dry run on a database executes the migrations there: measuring it too adds nothing
+    let live = if dry_run.is_some() { None } else { live };
 
     if let Some(dir) = &args.explain_order {
         return match preflight::run::explain_order(dir, &settings) {
@@ -275,7 +287,7 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let force = args.force_exclude || args.since.is_some() || args.files_from.is_some();
     let skipped = preflight::context::filter(&mut files, include, force);
-    if let Some(kind) = streaming(&args, &stdin_inputs, live.is_some()) {
+    if let Some(kind) = streaming(&args, &stdin_inputs, live.is_some() || dry_run.is_some()) {
         return check_streaming(&args, kind, &files, &settings, discover_errors, &skipped);
     }
     let mut outcome = run::run(&files, &settings);
@@ -300,6 +312,9 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     if let Some(opts) = &live {
         preflight::live::measure(&mut outcome, opts, &settings);
+    }
+    if let Some(opts) = &dry_run {
+        preflight::dryrun::run(&mut outcome, &files, &settings, opts);
     }
     if !args.references.is_empty() {
         preflight::migrations::references::annotate(&mut outcome, &args.references);
@@ -332,7 +347,42 @@ fn live_options(
         args.max_rows,
         args.max_count_rows,
     )
-    .map(Some)
+    .map(|mut o| {
+        o.min_rows = args.min_rows;
+        Some(o)
+    })
+}
+
+/// `--dry-run` options; with `--database-url`, the target must be declared in
+/// `[dry-run] targets` (else the refusal names the server, after identity queries only).
+fn dry_run_options(
+    args: &CheckArgs,
+    cfg: Option<&Config>,
+) -> Result<Option<preflight::dryrun::Options>, String> {
+    if !args.dry_run {
+        return Ok(None);
+    }
+    let dur = |flag: &str, v: &str| {
+        preflight::live::parse_duration(v).ok_or(format!("--{flag} '{v}': expected e.g. 2s, 500ms"))
+    };
+    let url = args
+        .database_url
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+        .map(str::to_string);
+    let statement_timeout = dur("statement-timeout", &args.statement_timeout)?;
+    if let Some(u) = &url {
+        let targets = cfg.map(|c| c.dry_run_targets.clone()).unwrap_or_default();
+        if !preflight::dryrun::target::declared(u, &targets)? {
+            return Err(preflight::dryrun::target::refusal(u, statement_timeout));
+        }
+    }
+    Ok(Some(preflight::dryrun::Options {
+        pg_bin: args.pg_bin.clone(),
+        url,
+        lock_timeout: dur("lock-timeout", &args.lock_timeout)?,
+        statement_timeout,
+    }))
 }
 
 fn init(path: &Path, force: bool) -> ExitCode {
@@ -420,7 +470,7 @@ fn read_stdin(
 }
 
 /// The streaming writer for this run's format, when nothing needs the whole outcome first
-/// (human output, stdin, `--show-suppressed`, the live check and `--references` do).
+/// (human output, stdin, `--show-suppressed`, the live check, the dry run and `--references` do).
 fn streaming(args: &CheckArgs, stdin: &[PathBuf], live: bool) -> Option<report::stream::Kind> {
     if !stdin.is_empty() || live || !args.references.is_empty() || args.show_suppressed {
         return None;

@@ -256,7 +256,10 @@ fn collect(
 /// Rules whose findings are added after [`apply`] ran (the live database check); [`apply`]
 /// does not call their suppressions unused, [`apply_late`] applies them.
 fn is_late(rule: &str) -> bool {
-    crate::rules::group_of(rule) == Some(crate::rules::Group::Live)
+    matches!(
+        crate::rules::group_of(rule),
+        Some(crate::rules::Group::Live | crate::rules::Group::DryRun)
+    )
 }
 
 /// Apply the suppression comments of `text` to findings produced after [`apply`] (the live

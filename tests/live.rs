@@ -227,6 +227,12 @@ fn thresholds(live: &[&str]) {
         6_000
     );
 
+    // --min-rows: 12 % of the table but fewer rows than the floor is not a blast radius
+    let mut args = live.to_vec();
+    args.extend(["--min-rows", "7000"]);
+    let r = check_file("t.sql", "DELETE FROM users u WHERE u.id <= 6000;\n", &args);
+    assert!(diags(&r, "live-blast-radius").is_empty(), "{}", r.stdout);
+
     // 8 %: fine by percentage, but above an absolute --max-rows
     let sql = "DELETE FROM users WHERE id <= 4000;\n";
     let r = check_file("t.sql", sql, live);
@@ -270,19 +276,24 @@ fn thresholds(live: &[&str]) {
     );
     assert_eq!(only(&r, "live-blast-radius")["impact"]["percent"], 100.0);
 
-    // quoted, mixed-case names reach the right table (on a 7-row table even one row is
-    // above 10 %: the percentage threshold has no floor)
+    // quoted, mixed-case names reach the right table (with --max-affected 15, one of 7 rows
+    // stays below it)
     let r = check_file(
         "t.sql",
         "DELETE FROM \"Audit Log\" WHERE \"Note\" IS NULL AND id = 1;\n",
         &[live, &["--max-affected", "15"][..]].concat(),
     );
     assert!(diags(&r, "live-blast-radius").is_empty(), "{}", r.stdout);
-    let r = check_file(
-        "t.sql",
-        "DELETE FROM \"Audit Log\" WHERE \"Note\" IS NULL;\n",
-        live,
+    // 2 of 7 rows: below the default --min-rows 100 floor, no blast radius (the numbers still
+    // go on the static finding); with the floor lowered it fires
+    let sql = "DELETE FROM \"Audit Log\" WHERE \"Note\" IS NULL;\n";
+    let r = check_file("t.sql", sql, live);
+    assert!(diags(&r, "live-blast-radius").is_empty(), "{}", r.stdout);
+    assert_eq!(
+        only(&r, "delete-null-predicate")["impact"]["rows_matched"],
+        2
     );
+    let r = check_file("t.sql", sql, &[live, &["--min-rows", "1"][..]].concat());
     let i = &only(&r, "live-blast-radius")["impact"];
     assert_eq!(
         (i["rows_matched"].clone(), i["rows_total"].clone()),

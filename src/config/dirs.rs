@@ -75,3 +75,29 @@ fn names_a_directory(root: &Path, entry: &str) -> bool {
                 .is_ok_and(|rel| !rel.as_os_str().is_empty() && set.is_match(rel))
         })
 }
+
+/// `[dry-run] targets = [globs]`.
+pub(super) fn dry_run_targets(
+    cx: &super::Ctx,
+    v: &toml::Spanned<toml::de::DeValue>,
+) -> Result<Vec<String>, ConfigError> {
+    let toml::de::DeValue::Table(t) = v.get_ref() else {
+        return Err(cx.err(v.span(), "`dry-run` must be a table: [dry-run]", None));
+    };
+    let mut out = Vec::new();
+    for (dk, dv) in t.iter() {
+        if &**dk.get_ref() != "targets" {
+            return Err(cx.err(
+                dk.span(),
+                "unknown key in [dry-run]",
+                Some("expected `targets`".into()),
+            ));
+        }
+        out = cx
+            .strings("targets", dv)?
+            .into_iter()
+            .map(toml::Spanned::into_inner)
+            .collect();
+    }
+    Ok(out)
+}

@@ -9,9 +9,9 @@
 
 use super::plan::{Probe, qualified, quote_ident};
 use super::{Count, Measured, Options};
+use postgres::Client;
 use postgres::error::SqlState;
 use postgres::types::Oid;
-use postgres::{Client, NoTls};
 use std::str::FromStr;
 
 pub enum ProbeError {
@@ -43,21 +43,18 @@ fn db_message(e: &postgres::Error) -> String {
 impl Db {
     /// Connect and open the read-only transaction. Errors are ready to print (no password).
     pub fn connect(opts: &Options) -> Result<Db, String> {
-        let mut config = postgres::Config::from_str(&opts.url)
-            .map_err(|e| format!("cannot parse the database URL: {e}"))?;
-        let password = config
-            .get_password()
-            .map(|p| String::from_utf8_lossy(p).into_owned())
+        let password = postgres::Config::from_str(&crate::tls::split_params(&opts.url).0)
+            .ok()
+            .and_then(|c| {
+                c.get_password()
+                    .map(|p| String::from_utf8_lossy(p).into_owned())
+            })
             .filter(|p| !p.is_empty());
-        config.connect_timeout(opts.timeout);
-        config.application_name("preflight");
         let scrub = |msg: String| match &password {
             Some(p) => msg.replace(p.as_str(), "***"),
             None => msg,
         };
-        let client = config
-            .connect(NoTls)
-            .map_err(|e| scrub(format!("cannot connect: {}", connect_message(&e))))?;
+        let client = crate::tls::connect(&opts.url, opts.timeout, "preflight").map_err(scrub)?;
         let scrub_owned = {
             let password = password.clone();
             move |msg: String| match &password {
@@ -401,7 +398,7 @@ impl Db {
 
 /// tokio-postgres wraps the interesting part ("password authentication failed …") in a
 /// generic "db error"; show the server's message when there is one.
-fn connect_message(e: &postgres::Error) -> String {
+pub(crate) fn connect_message(e: &postgres::Error) -> String {
     if let Some(d) = e.as_db_error() {
         return d.message().to_string();
     }

@@ -101,7 +101,8 @@ pub(super) fn findings(
                 total.text()
             );
             attach(file, span, &impact, &summary);
-            let over_pct = pct > opts.max_affected_pct;
+            // --min-rows: a share of a small table is not a blast radius
+            let over_pct = pct > opts.max_affected_pct && matched.value >= opts.min_rows;
             let over_rows = opts.max_rows.is_some_and(|m| matched.value > m);
             if matched.value > 0 && (over_pct || over_rows) {
                 let limit = if over_pct {

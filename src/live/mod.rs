@@ -8,6 +8,7 @@
 //! back, with a `statement_timeout`.
 
 mod db;
+pub(crate) use db::connect_message;
 mod findings;
 pub mod plan;
 
@@ -35,6 +36,8 @@ pub struct Options {
     /// `--max-count-rows`: above this many rows (planner estimate) use `EXPLAIN` estimates
     /// instead of `count(*)`.
     pub max_count_rows: u64,
+    /// `--min-rows`: the percentage threshold does not fire below this many affected rows.
+    pub min_rows: u64,
 }
 
 impl Options {
@@ -63,6 +66,7 @@ impl Options {
             ))?,
             max_rows,
             max_count_rows,
+            min_rows: 100,
         })
     }
 }

@@ -59,6 +59,11 @@ macro_rules! rule_table {
             "live-missing-object" => Check::Live,
             "live-cannot-measure" => Check::Live,
             "live-impact" => Check::Live,
+            "dry-run-error" => Check::Live,
+            "dry-run-lock" => Check::Live,
+            "dry-run-rewrite" => Check::Live,
+            "dry-run-skipped" => Check::Live,
+            "dry-run-impact" => Check::Live,
             "set-not-null" => Check::Migration(migrations::set_not_null::check),
             "add-not-null-without-default" => Check::Migration(migrations::add_not_null_without_default::check),
             "rename-column" => Check::Migration(migrations::rename_column::check),
@@ -107,6 +112,8 @@ pub enum Group {
     Shell,
     Meta,
     Live,
+    #[serde(rename = "dry-run")]
+    DryRun,
 }
 
 impl Group {
@@ -117,6 +124,7 @@ impl Group {
             "shell" => Some(Group::Shell),
             "meta" => Some(Group::Meta),
             "live" => Some(Group::Live),
+            "dry-run" => Some(Group::DryRun),
             _ => None,
         }
     }
@@ -127,6 +135,7 @@ impl Group {
             Group::Shell => "shell",
             Group::Meta => "meta",
             Group::Live => "live",
+            Group::DryRun => "dry-run",
         }
     }
 }
