@@ -1,21 +1,13 @@
 //! `--format concise`: one line per finding, `path:line:col: severity[rule] message`, the
 //! summary line last. Stable for `grep`, editors' problem matchers and `vim -q`.
 
-use super::{Located, located};
+use super::Located;
 use crate::run::Outcome;
 
 /// The whole output at once (tests). `preflight check --format concise` streams the same
 /// bytes through [`super::stream`].
 pub fn render(outcome: &Outcome) -> String {
-    let mut out = String::new();
-    for l in located(&outcome.files) {
-        out.push_str(&line(&l));
-    }
-    for e in &outcome.errors {
-        out.push_str(&error_line(e));
-    }
-    out.push_str(&super::human::summary(outcome));
-    out
+    super::render_lines(outcome, line, error_line)
 }
 
 /// One finding (with its newline). A message never spans lines here.

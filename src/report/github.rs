@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: one `::error …::message` line per finding, shown as
 //! inline annotations on the pull request.
 
-use super::{Located, located};
+use super::Located;
 use crate::diagnostic::Severity;
 use crate::run::Outcome;
 
@@ -20,15 +20,7 @@ pub fn escape_property(s: &str) -> String {
 /// The whole output at once (tests). `preflight check --format github` streams the same
 /// bytes through [`super::stream`].
 pub fn render(outcome: &Outcome) -> String {
-    let mut out = String::new();
-    for l in located(&outcome.files) {
-        out.push_str(&line(&l));
-    }
-    for e in &outcome.errors {
-        out.push_str(&error_line(e));
-    }
-    out.push_str(&super::human::summary(outcome));
-    out
+    super::render_lines(outcome, line, error_line)
 }
 
 /// One finding as a workflow command line (with its newline).

@@ -106,3 +106,21 @@ fn fnv1a(bytes: &[u8], offset: u64) -> u64 {
     }
     h
 }
+
+/// A line-per-finding format as one string: each finding's line, each unreadable file's line,
+/// then the summary (the buffered twin of what [`stream`] writes).
+pub(crate) fn render_lines(
+    outcome: &crate::run::Outcome,
+    line: fn(&Located<'_>) -> String,
+    error_line: fn(&crate::run::FileError) -> String,
+) -> String {
+    let mut out = String::new();
+    for l in located(&outcome.files) {
+        out.push_str(&line(&l));
+    }
+    for e in &outcome.errors {
+        out.push_str(&error_line(e));
+    }
+    out.push_str(&human::summary(outcome));
+    out
+}
