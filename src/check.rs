@@ -1,7 +1,7 @@
 //! The per-file pipeline: text in, diagnostics out. No I/O here.
 
 use crate::diagnostic::Diagnostic;
-pub mod python;
+pub mod orm;
 pub mod replay;
 pub mod shell;
 
@@ -153,7 +153,7 @@ pub fn check_source_keep(
         ),
         Lang::Shell => (shell::check(&source.text, dialect), Vec::new()),
         Lang::Python => (
-            python::check_alone(&source.path, &source.text, dialect, false),
+            orm::check_alone(&source.path, &source.text, dialect, false),
             Vec::new(),
         ),
     }

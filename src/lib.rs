@@ -17,6 +17,7 @@ pub mod idioms;
 pub mod live;
 pub mod migrations;
 pub mod model;
+pub mod orm;
 pub mod outcome;
 pub mod python;
 pub mod report;

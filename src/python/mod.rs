@@ -1,92 +1,15 @@
 //! Python front end: Django and Alembic migrations read from their source (tree-sitter-python)
 //! into schema operations and embedded SQL, with spans into the Python file. It only reads:
-//! the pipeline (`check::python`) replays the operations into the schema model and runs the
+//! the pipeline (`check::orm`) replays the operations into the schema model and runs the
 //! rules; the embedded SQL goes back through the SQL front end.
 
 pub mod alembic;
 pub mod django;
 pub mod value;
 
+pub use crate::orm::{Effect, Fact, Facts, Template, head_span, statement, table_name, words_of};
 use crate::source::Span;
-use crate::sql::{ObjName, Statement, StmtKind};
-pub use value::{Call, Template, Value};
-
-/// What one operation of a migration does to the database.
-#[derive(Clone, Debug)]
-pub enum Effect {
-    /// A schema or data change, as the statement the framework runs.
-    Statement(Statement),
-    /// SQL run as written (`RunSQL`, `op.execute`): checked by the SQL front end, its spans
-    /// mapped into the Python file through the template.
-    Sql(Template),
-}
-
-#[derive(Clone, Debug)]
-pub struct Fact {
-    pub effect: Effect,
-    /// The operation in the framework's words (`` `RemoveField` ``, `` `op.drop_column` ``).
-    pub verb: String,
-    /// On the down side (`reverse_sql`, `downgrade()`, a `RunPython` reverse function).
-    pub down: bool,
-}
-
-/// A migration file's operations, in the order they run, and what could not be read.
-#[derive(Clone, Debug, Default)]
-pub struct Facts {
-    pub facts: Vec<Fact>,
-    /// Operations whose arguments are not literals (model unchanged): (span, what).
-    pub not_understood: Vec<(Span, String)>,
-    /// Writes that are code, not literal SQL (`connection.execute(sa.update(t).values(…))`):
-    /// where, and the words they mention. A column they mention may have been filled.
-    pub code_writes: Vec<(Span, Vec<String>)>,
-}
-
-/// The identifier-like words of `code` (sorted, deduplicated).
-pub fn words_of(code: &str) -> Vec<String> {
-    let mut out: Vec<String> = code
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// A table name as the framework passes it to the database.
-pub fn table_name(name: &str) -> ObjName {
-    let parts: Vec<(String, bool)> = name
-        .split('.')
-        .map(|p| {
-            let p = p.trim_matches('"');
-            (p.to_string(), p.chars().any(|c| c.is_ascii_uppercase()))
-        })
-        .collect();
-    ObjName::from_parts(&parts)
-}
-
-/// A statement synthesised for an operation; `span` is the operation in the Python file.
-pub fn statement(kind: StmtKind, span: Span, keyword: &str) -> Statement {
-    Statement {
-        span,
-        kind,
-        ast: None,
-        parse_error: None,
-        in_body: false,
-        not_parsed: false,
-        keyword: keyword.to_string(),
-    }
-}
-
-/// The span of a call cut at the end of its first line (findings point at the operation's
-/// line, not the whole call).
-pub fn head_span(src: &str, s: Span) -> Span {
-    let end = src
-        .get(s.start..s.end)
-        .and_then(|t| t.find('\n'))
-        .map_or(s.end, |i| s.start + i);
-    Span::new(s.start, end.max(s.start))
-}
+pub use value::{Call, Value};
 
 /// SQLAlchemy / Django type names the model compares (`None`: unknown, never guessed).
 pub fn sql_type(class: &str, args: &[Option<i64>]) -> Option<String> {

@@ -3,44 +3,9 @@
 //! holes), numbers, booleans, `None`, lists, tuples, sets and dicts. Anything else is
 //! [`Value::Unknown`]: the reader never guesses what an expression evaluates to.
 
+pub use crate::orm::Template;
 use crate::source::Span;
 use tree_sitter::Node;
-
-/// A string literal's value, with where each byte came from.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Template {
-    /// The value; each f-string hole is rendered as `${expr}` (its source text).
-    pub text: String,
-    /// For each byte of `text`, its byte offset in the Python source (holes map to the hole).
-    pub map: Vec<usize>,
-    /// Spans of the `{…}` holes of f-strings, in order.
-    pub holes: Vec<Span>,
-    pub span: Span,
-}
-
-impl Template {
-    /// The literal's value, when it has no holes.
-    pub fn literal(&self) -> Option<&str> {
-        self.holes.is_empty().then_some(self.text.as_str())
-    }
-    /// A span of `text` mapped into the Python source.
-    pub fn map_span(&self, s: Span) -> Span {
-        let at = |i: usize| {
-            self.map
-                .get(i)
-                .copied()
-                .or_else(|| self.map.last().map(|&e| e + 1))
-                .unwrap_or(self.span.start)
-        };
-        let start = at(s.start);
-        let end = if s.end > s.start {
-            at(s.end - 1) + 1
-        } else {
-            start
-        };
-        Span::new(start, end.max(start))
-    }
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Call {

@@ -7,7 +7,7 @@ pub fn rules_for(lang: Lang, src: &str) -> Vec<String> {
     let diags = match lang {
         Lang::Sql => check_sql(src, Dialect::Postgres, &SqlOptions::default()),
         Lang::Shell => crate::check::shell::check(src, Dialect::Postgres),
-        Lang::Python => crate::check::python::check_alone("", src, Dialect::Postgres, false),
+        Lang::Python => crate::check::orm::check_alone("", src, Dialect::Postgres, false),
     };
     diags.into_iter().map(|d| d.rule).collect()
 }

@@ -125,10 +125,10 @@ fn replay_set(
         let diags = if skip {
             Vec::new()
         } else if squashed {
-            crate::check::python::replay_only(text, dialect, &facts, &mut replay);
+            crate::check::orm::replay_only(text, dialect, &facts, &mut replay);
             Vec::new()
         } else {
-            crate::check::python::check(
+            crate::check::orm::check(
                 text,
                 dialect,
                 &facts,
@@ -199,7 +199,7 @@ fn check_alone(path: &Path, display: &str, settings: &Settings) -> Result<FileOu
     })?;
     let (text, utf8) = crate::run::sniff(display, bytes)?;
     let mut diags =
-        crate::check::python::check_alone(display, &text, settings.dialect, settings.check_down);
+        crate::check::orm::check_alone(display, &text, settings.dialect, settings.check_down);
     diags.extend(utf8);
     Ok(finish(display, text, diags, settings))
 }
@@ -313,7 +313,7 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
             {
                 l.push_str(&format!("  [{ups} up, {downs} down]"));
             }
-            crate::check::python::check(
+            crate::check::orm::check(
                 text,
                 dialect,
                 &facts,

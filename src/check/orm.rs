@@ -1,8 +1,8 @@
-//! The Python pipeline: a Django or Alembic migration's facts (from `crate::python`) run
-//! through the same rules as SQL, in order, against the set's replayed schema. Operations are
+//! The ORM pipeline: a code migration's facts (`crate::orm::Facts`, from the Python front end
+//! for Django and Alembic, and any other ORM front end) run through the same rules as SQL, in order, against the set's replayed schema. Operations are
 //! statements the front end synthesised (spans on the operation's line); SQL the migration
 //! runs as written (`RunSQL`, `op.execute`) goes through the SQL front end, its spans mapped
-//! into the Python string. Messages name the operation in the framework's words.
+//! into the host-language string. Messages name the operation in the framework's words.
 
 use super::replay::Replay;
 use crate::diagnostic::Diagnostic;

@@ -1,0 +1,121 @@
+//! Migrations written as code (Django, Alembic, and the other ORM front ends), as facts the
+//! pipeline can run: each operation either a synthesised `sql::Statement` with its span on the
+//! call, or SQL run as written, as a [`Template`] with a span map into the host-language string.
+//! Front-end neutral: the language readers (`crate::python`, …) produce these; `check::orm`
+//! runs them through the SQL and migration rules in order.
+
+use crate::source::Span;
+use crate::sql::{ObjName, Statement, StmtKind};
+
+/// A string literal's value, with where each byte came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Template {
+    /// The value; each f-string hole is rendered as `${expr}` (its source text).
+    pub text: String,
+    /// For each byte of `text`, its byte offset in the host-language source (holes map to the hole).
+    pub map: Vec<usize>,
+    /// Spans of the `{…}` holes of f-strings, in order.
+    pub holes: Vec<Span>,
+    pub span: Span,
+}
+
+impl Template {
+    /// The literal's value, when it has no holes.
+    pub fn literal(&self) -> Option<&str> {
+        self.holes.is_empty().then_some(self.text.as_str())
+    }
+    /// A span of `text` mapped into the host-language source.
+    pub fn map_span(&self, s: Span) -> Span {
+        let at = |i: usize| {
+            self.map
+                .get(i)
+                .copied()
+                .or_else(|| self.map.last().map(|&e| e + 1))
+                .unwrap_or(self.span.start)
+        };
+        let start = at(s.start);
+        let end = if s.end > s.start {
+            at(s.end - 1) + 1
+        } else {
+            start
+        };
+        Span::new(start, end.max(start))
+    }
+}
+
+/// What one operation of a migration does to the database.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    /// A schema or data change, as the statement the framework runs.
+    Statement(Statement),
+    /// SQL run as written (`RunSQL`, `op.execute`): checked by the SQL front end, its spans
+    /// mapped into the Python file through the template.
+    Sql(Template),
+}
+
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub effect: Effect,
+    /// The operation in the framework's words (`` `RemoveField` ``, `` `op.drop_column` ``).
+    pub verb: String,
+    /// On the down side (`reverse_sql`, `downgrade()`, a `RunPython` reverse function).
+    pub down: bool,
+}
+
+/// A migration file's operations, in the order they run, and what could not be read.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    pub facts: Vec<Fact>,
+    /// Operations whose arguments are not literals (model unchanged): (span, what).
+    pub not_understood: Vec<(Span, String)>,
+    /// Writes that are code, not literal SQL (`connection.execute(sa.update(t).values(…))`):
+    /// where, and the words they mention. A column they mention may have been filled.
+    pub code_writes: Vec<(Span, Vec<String>)>,
+}
+
+/// The identifier-like words of `code` (sorted, deduplicated).
+pub fn words_of(code: &str) -> Vec<String> {
+    let mut out: Vec<String> = code
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A table name as the framework passes it to the database.
+pub fn table_name(name: &str) -> ObjName {
+    let parts: Vec<(String, bool)> = name
+        .split('.')
+        .map(|p| {
+            let p = p.trim_matches('"');
+            (p.to_string(), p.chars().any(|c| c.is_ascii_uppercase()))
+        })
+        .collect();
+    ObjName::from_parts(&parts)
+}
+
+/// A statement synthesised for an operation; `span` is the operation in the Python file.
+pub fn statement(kind: StmtKind, span: Span, keyword: &str) -> Statement {
+    Statement {
+        span,
+        kind,
+        ast: None,
+        parse_error: None,
+        in_body: false,
+        not_parsed: false,
+        keyword: keyword.to_string(),
+    }
+}
+
+/// The span of a call cut at the end of its first line (findings point at the operation's
+/// line, not the whole call).
+pub fn head_span(src: &str, s: Span) -> Span {
+    let end = src
+        .get(s.start..s.end)
+        .and_then(|t| t.find('\n'))
+        .map_or(s.end, |i| s.start + i);
+    Span::new(s.start, end.max(s.start))
+}
