@@ -67,7 +67,8 @@ pub fn check_sql_keep(
     let mut state = FileState::default();
     let mut out = Vec::new();
     let mut dropped_indexes = Vec::new();
-    for stmt in &statements {
+    let mut dropped_tables = Vec::new();
+    for (index, stmt) in statements.iter().enumerate() {
         if let Some(err) = &stmt.parse_error {
             out.push(
                 Diagnostic::new(
@@ -100,12 +101,21 @@ pub fn check_sql_keep(
             out.truncate(before);
         }
         dropped_indexes.extend(crate::idioms::dropped_indexes(stmt, &replay.schema));
+        dropped_tables.extend(crate::rebuild::dropped_table(stmt, index, &replay.schema));
         replay.after_rules(stmt, &ctx, &mut out, before);
         state.apply(stmt);
     }
     crate::idioms::fold_drop_index(
         &statements,
         &dropped_indexes,
+        &|s| !replay.in_down_section(s.span.start),
+        &mut out,
+    );
+    crate::rebuild::fold_rebuilds(
+        src,
+        dialect,
+        &statements,
+        &dropped_tables,
         &|s| !replay.in_down_section(s.span.start),
         &mut out,
     );

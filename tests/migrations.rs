@@ -472,3 +472,40 @@ fn references_count_old_names_in_application_code() {
         .expect("runs");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("appears in"));
 }
+
+#[test]
+fn a_rebuild_is_judged_by_the_columns_it_copies() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("migrations");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "0001_init.sql",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b text);\n",
+    );
+    // SQLite's 12-step ALTER, every column copied: nothing to report
+    write(
+        "0002_rebuild.sql",
+        "PRAGMA foreign_keys=off;\nCREATE TABLE t_new (id int PRIMARY KEY, a int NOT NULL, b text);\n\
+         INSERT INTO t_new (id, a, b) SELECT id, coalesce(a, 0), b FROM t;\nDROP TABLE t;\n\
+         ALTER TABLE t_new RENAME TO t;\nPRAGMA foreign_keys=on;\n",
+    );
+    let path = dir.to_string_lossy().to_string();
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(!out.contains("0002_rebuild.sql"), "{out}");
+    // the next rebuild leaves `b` out: a drop-column at the DROP, naming it
+    write(
+        "0003_rebuild.sql",
+        "CREATE TABLE t_new (id int PRIMARY KEY, a int NOT NULL);\n\
+         INSERT INTO t_new (id, a) SELECT id, a FROM t;\nDROP TABLE t;\n\
+         ALTER TABLE t_new RENAME TO t;\n",
+    );
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(
+        out.contains(
+            "0003_rebuild.sql:3 error[drop-column] the rebuild of table `t` drops column `b`"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("drop-table"), "{out}");
+}
