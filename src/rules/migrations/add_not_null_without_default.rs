@@ -1,7 +1,7 @@
 //! `add-not-null-without-default`: `ADD COLUMN … NOT NULL` without a DEFAULT on a table that
 //! existed before this migration.
 
-use super::{alter_of_existing_table, created_note};
+use super::{alter_of_existing_table, existed_clause};
 use crate::diagnostic::Diagnostic;
 use crate::migrations::Ctx;
 use crate::rules::sql::Context;
@@ -23,18 +23,13 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
         {
             continue;
         }
-        let existed = match m.schema.table(name) {
-            Some(t) if t.created.is_some() => {
-                format!("existed before this migration{}", created_note(m, Some(t)))
-            }
-            _ => "existed before this migration".to_string(),
-        };
+        let existed = existed_clause(m, m.schema.table(name));
         out.push(
             Diagnostic::new(
                 "add-not-null-without-default",
                 stmt.span,
                 format!(
-                    "ADD COLUMN `{}` NOT NULL without a DEFAULT: table `{}` {existed}, and the \
+                    "ADD COLUMN `{}` NOT NULL without a DEFAULT on table `{}`{existed}: the \
                      column has no value for its existing rows — the migration fails on any \
                      non-empty table (MySQL silently fills in 0 or '')",
                     c.name, name.display
