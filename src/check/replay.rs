@@ -44,24 +44,12 @@ struct Rename {
     file: u32,
     span: crate::source::Span,
     old: String,
+    /// The table, under its name after the rename.
+    table: schema::Key,
     /// Later statements (file, line) that still use the old name.
     later_uses: Vec<Origin>,
     /// A later `ADD COLUMN` took the old name again: what follows uses the new column.
     readded: bool,
-}
-
-/// Does `text` contain `word` as a whole identifier (ASCII case-insensitive)?
-fn mentions(text: &str, word: &str) -> bool {
-    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let (t, w) = (text.as_bytes(), word.as_bytes());
-    if w.is_empty() || t.len() < w.len() {
-        return false;
-    }
-    (0..=t.len() - w.len()).any(|i| {
-        t[i..i + w.len()].eq_ignore_ascii_case(w)
-            && (i == 0 || !is_ident(t[i - 1]))
-            && t.get(i + w.len()).is_none_or(|&c| !is_ident(c))
-    })
 }
 
 /// The tables a statement acts on or reads.
@@ -228,7 +216,9 @@ impl Replay {
                         r.readded = true;
                         continue;
                     }
-                    if (r.file, r.span) != (self.cur, stmt.span) && mentions(text, &r.old) {
+                    if (r.file, r.span) != (self.cur, stmt.span)
+                        && super::uses::uses_column(stmt, text, &r.table, &r.old, &self.schema)
+                    {
                         r.later_uses.push(Origin {
                             file: self.cur,
                             line,
@@ -263,6 +253,7 @@ impl Replay {
                     file: self.cur,
                     span: stmt.span,
                     old: from.clone(),
+                    table: table.clone(),
                     later_uses: Vec::new(),
                     readded: false,
                 });
