@@ -65,7 +65,7 @@ pub fn check_sql_keep(
         ),
     };
     replay.not_parsed += statements.iter().filter(|s| s.not_parsed).count();
-    let mut state = FileState::default();
+    let mut state: FileState = replay.take_carried();
     let mut out = Vec::new();
     let mut dropped_indexes = Vec::new();
     let mut dropped_tables = Vec::new();
@@ -121,6 +121,7 @@ pub fn check_sql_keep(
         &mut out,
     );
     crate::bulk::fold(&statements, &mut out, 0);
+    replay.carry(state);
     (out, statements)
 }
 

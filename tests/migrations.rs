@@ -509,3 +509,86 @@ fn a_rebuild_is_judged_by_the_columns_it_copies() {
     );
     assert!(!out.contains("drop-table"), "{out}");
 }
+
+#[test]
+fn a_popx_split_migration_is_one_migration() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("migrations");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "20210101000000000000_init.up.sql",
+        "CREATE TABLE a (id int, note text);\n",
+    );
+    write("20210101000000000000_init.down.sql", "DROP TABLE a;\n");
+    // one migration in three files: the table is created by it
+    write(
+        "20210202000000000000_t.up.sql",
+        "CREATE TABLE t (id int, x int);\n",
+    );
+    write("20210202000000000000_t.down.sql", "DROP TABLE t;\n");
+    write(
+        "20210202000000000001_t.up.sql",
+        "CREATE INDEX t_x ON t (x);\n",
+    );
+    write(
+        "20210202000000000002_t.up.sql",
+        "ALTER TABLE t DROP COLUMN x;\n",
+    );
+    // a later migration: `a` existed before it
+    write(
+        "20210303000000000000_u.up.sql",
+        "CREATE INDEX a_id ON a (id);\n",
+    );
+    write(
+        "20210303000000000001_u.up.sql",
+        "ALTER TABLE a DROP COLUMN note;\n",
+    );
+    let path = dir.to_string_lossy().to_string();
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(!out.contains("20210202"), "{out}");
+    assert!(
+        out.contains(
+            "20210303000000000000_u.up.sql:1 warning[create-index-blocking] CREATE INDEX without \
+             CONCURRENTLY on `a`, which existed before this migration"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("20210303000000000001_u.up.sql:1 error[drop-column]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn synapse_delta_folders_are_a_set() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let delta = tmp.path().join("schema/main/delta");
+    for d in ["9", "10"] {
+        std::fs::create_dir_all(delta.join(d)).expect("mkdir");
+    }
+    std::fs::write(
+        delta.join("9/01users.sql"),
+        "CREATE TABLE users (id int, name text);\n",
+    )
+    .expect("write");
+    // delta 10 runs after 9 (numeric order), and sees `users`
+    std::fs::write(
+        delta.join("10/01rename.sql"),
+        "ALTER TABLE users RENAME COLUMN name TO display_name;\n",
+    )
+    .expect("write");
+    std::fs::write(
+        delta.join("10/02index.sql"),
+        "CREATE INDEX users_name ON users (name);\n",
+    )
+    .expect("write");
+    let path = tmp.path().to_string_lossy().to_string();
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(
+        out.contains("a later migration still uses `name`: 10/02index.sql:1"),
+        "{out}"
+    );
+    let order = explain_order(&delta, &Settings::default()).expect("a set");
+    assert!(order.contains("synapse"), "{order}");
+}

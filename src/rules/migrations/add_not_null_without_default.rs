@@ -19,7 +19,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
         // `DELETE FROM t` earlier in this migration emptied the table: no row lacks a value
         if m.schema
             .table(name)
-            .is_some_and(|t| t.emptied_in == Some(m.file))
+            .is_some_and(|t| t.emptied_in.is_some_and(|f| m.this_migration(f)))
         {
             continue;
         }

@@ -20,7 +20,7 @@ use crate::sql::{AlterOp, ObjName, Statement, StmtKind};
 /// set, or made by something the model does not read).
 pub fn existed_clause(m: &Ctx, t: Option<&Table>) -> String {
     match t.and_then(|t| t.created) {
-        Some(o) if o.file != m.file => {
+        Some(o) if !m.this_migration(o.file) => {
             format!(
                 ", which existed before this migration (created {})",
                 m.at(o)
