@@ -120,6 +120,11 @@ pub fn check_sql_keep(
         &|s| !replay.in_down_section(s.span.start),
         &mut out,
     );
+    crate::rebuild::fold_swapped_renames(
+        &statements,
+        &|s| !replay.in_down_section(s.span.start),
+        &mut out,
+    );
     crate::bulk::fold(&statements, &mut out, 0);
     replay.carry(state);
     (out, statements)

@@ -71,4 +71,29 @@ mod tests {
             "CREATE TABLE t (a int); ALTER TABLE t ADD COLUMN b int NOT NULL;",
         );
     }
+
+    #[test]
+    fn auto_increment_gives_every_row_a_value() {
+        let rules = |sql: &str| -> Vec<String> {
+            crate::check::check_sql(
+                sql,
+                crate::source::Dialect::Mysql,
+                &crate::check::SqlOptions::default(),
+            )
+            .into_iter()
+            .map(|d| d.rule)
+            .collect()
+        };
+        let r = rules("ALTER TABLE m ADD COLUMN `id` int(11) unsigned PRIMARY KEY AUTO_INCREMENT;");
+        assert!(
+            !r.iter().any(|r| r == "add-not-null-without-default"),
+            "{r:?}"
+        );
+        // near miss: NOT NULL, no default, no AUTO_INCREMENT
+        let r = rules("ALTER TABLE m ADD COLUMN zone_id CHAR(36) NOT NULL;");
+        assert!(
+            r.iter().any(|r| r == "add-not-null-without-default"),
+            "{r:?}"
+        );
+    }
 }
