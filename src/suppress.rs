@@ -214,6 +214,15 @@ fn collect(
                 push(&c, &|| sql_cover(text, &stmts, c.span), meta);
             }
         }
+        Lang::Js => {
+            for (comment, cover) in crate::js::comment_covers(text) {
+                let c = Found {
+                    span: comment,
+                    body_start: comment.start,
+                };
+                push(&c, &|| vec![cover], meta);
+            }
+        }
         Lang::Python => {
             for (comment, cover) in crate::python::comment_covers(text) {
                 let c = Found {

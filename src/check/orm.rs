@@ -27,6 +27,9 @@ const REWORD: &[(&str, &str)] = &[
     ("SET NOT NULL on", "{} sets NOT NULL on"),
     ("DELETE without WHERE removes", "{} removes"),
     ("UPDATE without WHERE overwrites", "{} overwrites"),
+    ("DROP SCHEMA deletes", "{} drops"),
+    ("DROP DATABASE deletes", "{} drops"),
+    ("TRUNCATE deletes", "{} deletes"),
 ];
 
 /// The finding said of the operation `verb` instead of the SQL it stands for.
@@ -167,5 +170,13 @@ pub fn check_alone(path: &str, text: &str, dialect: Dialect, check_down: bool) -
         crate::migrations::python::Read::Alembic(rev) => rev.facts,
         crate::migrations::python::Read::Other => crate::python::Facts::default(),
     };
+    check(text, dialect, &facts, false, check_down, &mut replay)
+}
+
+/// One Knex, TypeORM or Sequelize migration on its own (stdin, a file outside a set).
+pub fn check_alone_js(text: &str, dialect: Dialect, check_down: bool) -> Vec<Diagnostic> {
+    let mut replay = Replay::new(check_down);
+    replay.next_file("", false);
+    let facts = crate::js::read(text).map(|m| m.facts).unwrap_or_default();
     check(text, dialect, &facts, false, check_down, &mut replay)
 }

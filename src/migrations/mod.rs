@@ -6,6 +6,7 @@
 pub mod detect;
 pub mod dialects;
 pub mod python;
+pub mod js;
 pub mod references;
 
 use crate::discover::Discovered;
