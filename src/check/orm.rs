@@ -125,10 +125,15 @@ pub fn check(
             // a column that code (not literal SQL) wrote earlier in this file may be filled
             if let sql::StmtKind::AlterTable { ops, .. } = &stmt.kind
                 && ops.iter().any(|op| {
-                    matches!(op, sql::AlterOp::SetNotNull { column }
-                    if facts.code_writes.iter().any(|(s, w)| {
+                    let column = match op {
+                        sql::AlterOp::SetNotNull { column } => column,
+                        // MySQL `MODIFY c … NOT NULL`
+                        sql::AlterOp::Redefine { column, .. } if column.not_null => &column.name,
+                        _ => return false,
+                    };
+                    facts.code_writes.iter().any(|(s, w)| {
                         s.start < stmt.span.start && w.binary_search(column).is_ok()
-                    }))
+                    })
                 })
             {
                 let mut i = before;

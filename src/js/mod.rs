@@ -78,9 +78,21 @@ pub fn read(src: &str) -> Option<Migration> {
         None => return None,
     };
     let mut facts = Facts::default();
+    let mut module_consts = Vec::new();
+    let root = tree.root_node();
+    let mut c = root.walk();
+    for n in root.named_children(&mut c) {
+        if n.kind() == "lexical_declaration" {
+            walk::string_consts(n, src, &mut module_consts, 0);
+        }
+    }
     for (down, f) in funcs {
         let ps = params_or(f, src, &params);
         let mut w = walk::Walker::new(src, framework, down, &mut facts, ps);
+        w.consts = module_consts.clone();
+        if let Some(body) = f.child_by_field_name("body") {
+            walk::string_consts(body, src, &mut w.consts, 0);
+        }
         if let Some(body) = f.child_by_field_name("body") {
             w.walk(body, 0);
         }

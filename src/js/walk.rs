@@ -5,7 +5,7 @@
 
 use super::Framework;
 use super::value::{self, Value, span, text, unwrap};
-use crate::orm::{Effect, Fact, Facts, head_span, statement, table_name, words_of};
+use crate::orm::{Effect, Fact, Facts, Template, head_span, statement, table_name, words_of};
 use crate::source::Span;
 use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
 use tree_sitter::Node;
@@ -161,6 +161,8 @@ pub struct Walker<'a> {
     pub builders: Vec<Builder>,
     /// Columns of the knex `createTable` being read.
     pub columns: Option<Vec<ColumnFacts>>,
+    /// `const name = 'literal'` in the module or the function: filled into `${name}`.
+    pub consts: Vec<(String, String)>,
 }
 
 impl<'a> Walker<'a> {
@@ -188,6 +190,7 @@ impl<'a> Walker<'a> {
             recv,
             builders: Vec::new(),
             columns: None,
+            consts: Vec::new(),
         }
     }
 
@@ -249,6 +252,7 @@ impl<'a> Walker<'a> {
         };
         match value::read(a, self.src) {
             Value::Str(t) => {
+                let t = self.fill(t);
                 // SQL built from values the code computes (`${chat.id}`, often in a loop)
                 // may fill the columns it names, one row at a time
                 if !t.holes.is_empty() && t.text.to_ascii_uppercase().contains("UPDATE") {
@@ -270,6 +274,51 @@ impl<'a> Walker<'a> {
         }
     }
 
+    /// Fill `${name}` holes whose name is a string constant; other holes stay.
+    fn fill(&self, t: Template) -> Template {
+        if t.holes.is_empty() || self.consts.is_empty() {
+            return t;
+        }
+        let mut out = Template {
+            text: String::new(),
+            map: Vec::new(),
+            holes: Vec::new(),
+            span: t.span,
+        };
+        let mut i = 0;
+        let mut copied = 0;
+        while i < t.text.len() {
+            let hole = t.holes.iter().find(|h| {
+                t.map.get(i) == Some(&h.start) && t.text[i..].starts_with("${")
+            });
+            let Some(h) = hole else {
+                i += 1;
+                continue;
+            };
+            let end = (i + h.len()).min(t.text.len());
+            let name = t.text.get(i + 2..end.saturating_sub(1)).unwrap_or("").trim();
+            let value = self.consts.iter().rev().find(|(n, _)| n == name);
+            out.text.push_str(&t.text[copied..i]);
+            out.map.extend_from_slice(&t.map[copied..i]);
+            match value {
+                Some((_, v)) => {
+                    out.text.push_str(v);
+                    out.map.extend(std::iter::repeat_n(h.start, v.len()));
+                }
+                None => {
+                    out.text.push_str(&t.text[i..end]);
+                    out.map.extend_from_slice(&t.map[i..end]);
+                    out.holes.push(*h);
+                }
+            }
+            i = end;
+            copied = end;
+        }
+        out.text.push_str(&t.text[copied..]);
+        out.map.extend_from_slice(&t.map[copied..]);
+        out
+    }
+
     /// A write that is code, not SQL: the words it mentions (a column it names may have
     /// been filled).
     pub fn code_write(&mut self, n: Node) {
@@ -283,6 +332,29 @@ impl<'a> Walker<'a> {
             Some(n) => value::read(*n, self.src),
             None => Value::Null(Span::default()),
         }
+    }
+}
+
+/// `const name = 'literal'` anywhere under `n` (not reassignable), in source order.
+pub fn string_consts(n: Node, src: &str, out: &mut Vec<(String, String)>, depth: usize) {
+    if depth > 60 {
+        return;
+    }
+    if n.kind() == "lexical_declaration" && n.child(0).is_some_and(|k| text(k, src) == "const") {
+        let mut c = n.walk();
+        for d in n.named_children(&mut c).filter(|d| d.kind() == "variable_declarator") {
+            if let (Some(name), Some(v)) = (d.child_by_field_name("name"), d.child_by_field_name("value"))
+                && name.kind() == "identifier"
+                && let Some(s) = value::read(v, src).str()
+            {
+                out.push((text(name, src).to_string(), s.to_string()));
+            }
+        }
+        return;
+    }
+    let mut c = n.walk();
+    for ch in n.named_children(&mut c) {
+        string_consts(ch, src, out, depth + 1);
     }
 }
 
