@@ -203,7 +203,8 @@ pub fn discover(
             let lang = lang.filter(|l| {
                 *l != Lang::Python || crate::migrations::python::is_python_migration(path)
             });
-            let lang = lang.filter(|l| *l != Lang::Js || crate::migrations::js::is_js_migration(path));
+            let lang =
+                lang.filter(|l| *l != Lang::Js || crate::migrations::js::is_js_migration(path));
             if let Some(lang) = lang {
                 files.push(Discovered {
                     down: is_down_migration(path),

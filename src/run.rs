@@ -9,8 +9,8 @@ pub use crate::settings::{RuleFilter, Settings};
 use crate::source::{Lang, Source};
 pub use sets::explain_order;
 
-pub mod python;
 pub mod js;
+pub mod python;
 pub(crate) mod sets;
 use rayon::prelude::*;
 

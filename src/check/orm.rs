@@ -131,9 +131,10 @@ pub fn check(
                         sql::AlterOp::Redefine { column, .. } if column.not_null => &column.name,
                         _ => return false,
                     };
-                    facts.code_writes.iter().any(|(s, w)| {
-                        s.start < stmt.span.start && w.binary_search(column).is_ok()
-                    })
+                    facts
+                        .code_writes
+                        .iter()
+                        .any(|(s, w)| s.start < stmt.span.start && w.binary_search(column).is_ok())
                 })
             {
                 let mut i = before;
@@ -178,10 +179,27 @@ pub fn check_alone(path: &str, text: &str, dialect: Dialect, check_down: bool) -
     check(text, dialect, &facts, false, check_down, &mut replay)
 }
 
+/// `queryInterface.dropAllTables` stands for a DROP TABLE of every table: said so.
+pub fn every_table(diags: &mut [Diagnostic]) {
+    for d in diags {
+        if d.message
+            .contains("dropAllTables` drops table `\"all tables\"`")
+            || d.message
+                .contains("dropAllTables` drops table `all tables`")
+        {
+            d.message = "`queryInterface.dropAllTables` drops every table of the database and \
+                         all of their rows"
+                .to_string();
+        }
+    }
+}
+
 /// One Knex, TypeORM or Sequelize migration on its own (stdin, a file outside a set).
 pub fn check_alone_js(text: &str, dialect: Dialect, check_down: bool) -> Vec<Diagnostic> {
     let mut replay = Replay::new(check_down);
     replay.next_file("", false);
     let facts = crate::js::read(text).map(|m| m.facts).unwrap_or_default();
-    check(text, dialect, &facts, false, check_down, &mut replay)
+    let mut out = check(text, dialect, &facts, false, check_down, &mut replay);
+    every_table(&mut out);
+    out
 }

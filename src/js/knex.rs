@@ -45,15 +45,29 @@ const SCHEMA_CALLS: &[&str] = &["schema"];
 fn narrows(name: &str) -> bool {
     !matches!(
         name,
-        "del" | "delete" | "truncate" | "update" | "table" | "from" | "into" | "withSchema"
-            | "transacting" | "returning" | "timeout" | "debug" | "queryContext"
+        "del"
+            | "delete"
+            | "truncate"
+            | "update"
+            | "table"
+            | "from"
+            | "into"
+            | "withSchema"
+            | "transacting"
+            | "returning"
+            | "timeout"
+            | "debug"
+            | "queryContext"
     )
 }
 
 fn fn_arg<'t>(args: &[Node<'t>]) -> Option<Node<'t>> {
-    args.iter()
-        .map(|a| unwrap(*a))
-        .find(|a| matches!(a.kind(), "arrow_function" | "function_expression" | "function"))
+    args.iter().map(|a| unwrap(*a)).find(|a| {
+        matches!(
+            a.kind(),
+            "arrow_function" | "function_expression" | "function"
+        )
+    })
 }
 
 fn first_param(f: Node, src: &str) -> Option<String> {
@@ -87,7 +101,11 @@ pub fn call(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
         w.recv.pop();
         return vec![f.id()];
     }
-    if ch.segs.first().is_some_and(|s| SCHEMA_CALLS.contains(&s.name.as_str()) && s.call.is_none()) {
+    if ch
+        .segs
+        .first()
+        .is_some_and(|s| SCHEMA_CALLS.contains(&s.name.as_str()) && s.call.is_none())
+    {
         return schema(w, ch, depth);
     }
     // knex.raw(…)
@@ -192,7 +210,7 @@ fn query(w: &mut Walker, ch: &Chain) {
         "update" => "UPDATE",
         _ => "DELETE",
     };
-    w.push(kind, span, keyword, &verb);
+    w.push(kind, span, keyword, &ch.written());
 }
 
 /// `knex.schema.…`: every call of the chain is a schema operation
@@ -223,7 +241,9 @@ fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
                     "DROP",
                     &verb,
                 ),
-                None => w.not_understood(span, &format!("`{verb}` of a table that is not a literal")),
+                None => {
+                    w.not_understood(span, &format!("`{verb}` of a table that is not a literal"))
+                }
             },
             "dropSchema" | "dropSchemaIfExists" => match a.first().and_then(Value::str) {
                 Some(t) => {
@@ -235,7 +255,9 @@ fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
                         &verb,
                     )
                 }
-                None => w.not_understood(span, &format!("`{verb}` of a schema that is not a literal")),
+                None => {
+                    w.not_understood(span, &format!("`{verb}` of a schema that is not a literal"))
+                }
             },
             "renameTable" => match (s(0), s(1)) {
                 (Some(from), Some(to)) => w.push(
@@ -247,7 +269,10 @@ fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
                     "ALTER",
                     &verb,
                 ),
-                _ => w.not_understood(span, &format!("`{verb}` with arguments that are not literals")),
+                _ => w.not_understood(
+                    span,
+                    &format!("`{verb}` with arguments that are not literals"),
+                ),
             },
             "table" | "alterTable" | "createTable" | "createTableIfNotExists" => {
                 let create = name.starts_with("create");
@@ -260,7 +285,11 @@ fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
                 let Some(param) = first_param(f, w.src) else {
                     continue;
                 };
-                let saved = if create { w.columns.replace(Vec::new()) } else { w.columns.take() };
+                let saved = if create {
+                    w.columns.replace(Vec::new())
+                } else {
+                    w.columns.take()
+                };
                 let at = w.facts.facts.len();
                 w.builders.push(Builder {
                     param,
@@ -308,7 +337,11 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
     let strs = |a: &[Value]| -> Vec<String> {
         a.iter()
             .flat_map(|v| match v {
-                Value::Array(items, _) => items.iter().filter_map(Value::str).map(str::to_string).collect(),
+                Value::Array(items, _) => items
+                    .iter()
+                    .filter_map(Value::str)
+                    .map(str::to_string)
+                    .collect(),
                 v => v.str().map(str::to_string).into_iter().collect::<Vec<_>>(),
             })
             .collect()
@@ -352,7 +385,10 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
             "ALTER",
             &verb,
         ),
-        "renameColumn" => match (a.first().and_then(Value::str), a.get(1).and_then(Value::str)) {
+        "renameColumn" => match (
+            a.first().and_then(Value::str),
+            a.get(1).and_then(Value::str),
+        ) {
             (Some(from), Some(to)) => w.push(
                 alter(
                     &table,
@@ -365,7 +401,10 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
                 "ALTER",
                 &verb,
             ),
-            _ => w.not_understood(span, &format!("`{verb}` with arguments that are not literals")),
+            _ => w.not_understood(
+                span,
+                &format!("`{verb}` with arguments that are not literals"),
+            ),
         },
         // despite the name, dropNullable makes the column NOT NULL
         "dropNullable" => {
@@ -391,14 +430,29 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
         "dropIndex" | "dropUnique" => {
             let cols = strs(&a[..a.len().min(1)]);
             let bare = table.rsplit('.').next().unwrap_or(&table);
-            let name = a.get(1).and_then(Value::str).map(str::to_string).or_else(|| {
-                (!cols.is_empty()).then(|| {
-                    let suffix = if method == "dropIndex" { "index" } else { "unique" };
-                    format!("{bare}_{}_{suffix}", cols.join("_")).to_lowercase().replace(['-', '.'], "_")
-                })
-            });
+            let name = a
+                .get(1)
+                .and_then(Value::str)
+                .map(str::to_string)
+                .or_else(|| {
+                    (!cols.is_empty()).then(|| {
+                        let suffix = if method == "dropIndex" {
+                            "index"
+                        } else {
+                            "unique"
+                        };
+                        format!("{bare}_{}_{suffix}", cols.join("_"))
+                            .to_lowercase()
+                            .replace(['-', '.'], "_")
+                    })
+                });
             if let Some(name) = name {
-                w.push(drop(ObjectKind::Index, &name, false, false), span, "DROP", &verb);
+                w.push(
+                    drop(ObjectKind::Index, &name, false, false),
+                    span,
+                    "DROP",
+                    &verb,
+                );
             }
         }
         m => {

@@ -167,14 +167,20 @@ fn top_functions<'t>(n: Node<'t>, src: &str, out: &mut Vec<(bool, Node<'t>)>, de
             return;
         }
         "variable_declarator" => {
-            if let (Some(name), Some(v)) = (n.child_by_field_name("name"), n.child_by_field_name("value")) {
+            if let (Some(name), Some(v)) = (
+                n.child_by_field_name("name"),
+                n.child_by_field_name("value"),
+            ) {
                 add(text(name, src), value::unwrap(v), out);
                 top_functions(value::unwrap(v), src, out, depth + 1);
             }
             return;
         }
         "assignment_expression" => {
-            if let (Some(l), Some(r)) = (n.child_by_field_name("left"), n.child_by_field_name("right")) {
+            if let (Some(l), Some(r)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            ) {
                 if l.kind() == "member_expression"
                     && let Some(p) = l.child_by_field_name("property")
                 {
@@ -185,7 +191,9 @@ fn top_functions<'t>(n: Node<'t>, src: &str, out: &mut Vec<(bool, Node<'t>)>, de
             return;
         }
         "pair" => {
-            if let (Some(k), Some(v)) = (n.child_by_field_name("key"), n.child_by_field_name("value")) {
+            if let (Some(k), Some(v)) =
+                (n.child_by_field_name("key"), n.child_by_field_name("value"))
+            {
                 let key = text(k, src).trim_matches(|c| c == '"' || c == '\'');
                 add(key, value::unwrap(v), out);
             }

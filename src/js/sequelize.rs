@@ -75,7 +75,11 @@ fn matches_all(v: Option<&Value>) -> Option<bool> {
 
 /// The name Sequelize gives an index on `fields`: `table_field_other`, snake_cased.
 fn default_index_name(table: &str, fields: &[&str]) -> String {
-    let raw = format!("{}_{}", table.rsplit('.').next().unwrap_or(table), fields.join("_"));
+    let raw = format!(
+        "{}_{}",
+        table.rsplit('.').next().unwrap_or(table),
+        fields.join("_")
+    );
     let mut out = String::new();
     let mut prev_lower = false;
     for ch in raw.chars() {
@@ -123,7 +127,10 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             match $e {
                 Some(v) => v,
                 None => {
-                    w.not_understood(span, &format!("`{verb}` with arguments that are not literals"));
+                    w.not_understood(
+                        span,
+                        &format!("`{verb}` with arguments that are not literals"),
+                    );
                     return Vec::new();
                 }
             }
@@ -137,17 +144,32 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
         }
         "dropTable" => {
             let t = need!(table_arg(&arg(0)));
-            w.push(drop(ObjectKind::Table, &t, false, false), span, "DROP", &verb);
+            w.push(
+                drop(ObjectKind::Table, &t, false, false),
+                span,
+                "DROP",
+                &verb,
+            );
         }
         "dropAllTables" => {
             // every table of the database: said as dropping the schema's tables
-            w.push(drop(ObjectKind::Table, "all tables", false, false), span, "DROP", &verb);
+            w.push(
+                drop(ObjectKind::Table, "all tables", false, false),
+                span,
+                "DROP",
+                &verb,
+            );
         }
         "renameColumn" => {
             let t = need!(table_arg(&arg(0)));
             let from = need!(arg(1).str().map(str::to_string));
             let to = need!(arg(2).str().map(str::to_string));
-            w.push(alter(&t, AlterOp::RenameColumn { from, to }), span, "ALTER", &verb);
+            w.push(
+                alter(&t, AlterOp::RenameColumn { from, to }),
+                span,
+                "ALTER",
+                &verb,
+            );
         }
         "renameTable" => {
             let from = need!(table_arg(&arg(0)));
@@ -185,7 +207,12 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
                 v => v.str().map(str::to_string),
             };
             let name = need!(name);
-            w.push(drop(ObjectKind::Index, &name, false, false), span, "DROP", &verb);
+            w.push(
+                drop(ObjectKind::Index, &name, false, false),
+                span,
+                "DROP",
+                &verb,
+            );
         }
         "bulkDelete" => {
             let t = need!(table_arg(&arg(0)));
@@ -278,7 +305,11 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
                 .get("name")
                 .and_then(Value::str)
                 .map(str::to_string)
-                .or_else(|| fields.filter(|f| !f.is_empty()).map(|f| default_index_name(&t, &f)))
+                .or_else(|| {
+                    fields
+                        .filter(|f| !f.is_empty())
+                        .map(|f| default_index_name(&t, &f))
+                })
                 .map(|n| table_name(&n));
             w.push(
                 StmtKind::CreateIndex {

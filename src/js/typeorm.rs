@@ -56,7 +56,10 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             match $e {
                 Some(v) => v,
                 None => {
-                    w.not_understood(span, &format!("`{verb}` with arguments that are not literals"));
+                    w.not_understood(
+                        span,
+                        &format!("`{verb}` with arguments that are not literals"),
+                    );
                     return Vec::new();
                 }
             }
@@ -67,7 +70,12 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
         "dropTable" => {
             let t = need!(table_arg(&arg(0)));
             let if_exists = arg(1).as_bool() == Some(true);
-            w.push(drop(ObjectKind::Table, &t, if_exists, false), span, "DROP", &verb);
+            w.push(
+                drop(ObjectKind::Table, &t, if_exists, false),
+                span,
+                "DROP",
+                &verb,
+            );
         }
         "dropColumn" => {
             let t = need!(table_arg(&arg(0)));
@@ -87,7 +95,12 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             let t = need!(table_arg(&arg(0)));
             let from = need!(column_name(&arg(1)));
             let to = need!(column_name(&arg(2)));
-            w.push(alter(&t, AlterOp::RenameColumn { from, to }), span, "ALTER", &verb);
+            w.push(
+                alter(&t, AlterOp::RenameColumn { from, to }),
+                span,
+                "ALTER",
+                &verb,
+            );
         }
         "renameTable" => {
             let from = need!(table_arg(&arg(0)));
@@ -107,7 +120,11 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             let old = need!(column_name(&arg(1)));
             let new = arg(2);
             let new_o = need!(new.options().cloned());
-            let new_name = new_o.get("name").and_then(Value::str).unwrap_or(&old).to_string();
+            let new_name = new_o
+                .get("name")
+                .and_then(Value::str)
+                .unwrap_or(&old)
+                .to_string();
             let was_not_null = arg(1)
                 .options()
                 .map(|o| o.get("isNullable").and_then(Value::as_bool) != Some(true));
@@ -159,16 +176,31 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             let s = need!(arg(0).str().map(str::to_string));
             let if_exists = arg(1).as_bool() == Some(true);
             let cascade = arg(2).as_bool() == Some(true);
-            w.push(drop(ObjectKind::Schema, &s, if_exists, cascade), span, "DROP", &verb);
+            w.push(
+                drop(ObjectKind::Schema, &s, if_exists, cascade),
+                span,
+                "DROP",
+                &verb,
+            );
         }
         "dropDatabase" => {
             let s = need!(arg(0).str().map(str::to_string));
             let if_exists = arg(1).as_bool() == Some(true);
-            w.push(drop(ObjectKind::Database, &s, if_exists, false), span, "DROP", &verb);
+            w.push(
+                drop(ObjectKind::Database, &s, if_exists, false),
+                span,
+                "DROP",
+                &verb,
+            );
         }
         "dropIndex" => {
             let name = need!(column_name(&arg(1)));
-            w.push(drop(ObjectKind::Index, &name, false, false), span, "DROP", &verb);
+            w.push(
+                drop(ObjectKind::Index, &name, false, false),
+                span,
+                "DROP",
+                &verb,
+            );
         }
         "createTable" => {
             let o = need!(arg(0).options().cloned());

@@ -151,9 +151,7 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
     let d = depth + 1;
     let n = unwrap(n);
     match n.kind() {
-        "string" | "template_string" => {
-            string(n, src).map_or(Value::Unknown(span(n)), |t| Value::Str(t))
-        }
+        "string" | "template_string" => string(n, src).map_or(Value::Unknown(span(n)), Value::Str),
         "number" => text(n, src)
             .replace('_', "")
             .parse()
@@ -363,7 +361,9 @@ mod tests {
 
     #[test]
     fn strings_templates_objects() {
-        let v = expr("f('a\\'b' + \"c\", `x ${y} z`, { a: null, 'b': [1, true], c }, new T({ n: 'm' }))\n");
+        let v = expr(
+            "f('a\\'b' + \"c\", `x ${y} z`, { a: null, 'b': [1, true], c }, new T({ n: 'm' }))\n",
+        );
         let Value::Call(c) = v else { panic!("a call") };
         assert_eq!(c.func, "f");
         assert_eq!(c.args[0].str(), Some("a'bc"));

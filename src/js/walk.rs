@@ -173,7 +173,11 @@ impl<'a> Walker<'a> {
         facts: &'a mut Facts,
         params: Vec<String>,
     ) -> Walker<'a> {
-        let mut recv: Vec<String> = params.into_iter().take(1).filter(|p| !p.is_empty()).collect();
+        let mut recv: Vec<String> = params
+            .into_iter()
+            .take(1)
+            .filter(|p| !p.is_empty())
+            .collect();
         let default = match framework {
             Framework::Knex => "knex",
             Framework::TypeOrm => "queryRunner",
@@ -260,7 +264,7 @@ impl<'a> Walker<'a> {
                 }
                 self.facts.facts.push(Fact {
                     effect: Effect::Sql(t),
-                verb: format!("`{verb}`"),
+                    verb: format!("`{verb}`"),
                     down: self.down,
                 })
             }
@@ -288,15 +292,20 @@ impl<'a> Walker<'a> {
         let mut i = 0;
         let mut copied = 0;
         while i < t.text.len() {
-            let hole = t.holes.iter().find(|h| {
-                t.map.get(i) == Some(&h.start) && t.text[i..].starts_with("${")
-            });
+            let hole = t
+                .holes
+                .iter()
+                .find(|h| t.map.get(i) == Some(&h.start) && t.text[i..].starts_with("${"));
             let Some(h) = hole else {
                 i += 1;
                 continue;
             };
             let end = (i + h.len()).min(t.text.len());
-            let name = t.text.get(i + 2..end.saturating_sub(1)).unwrap_or("").trim();
+            let name = t
+                .text
+                .get(i + 2..end.saturating_sub(1))
+                .unwrap_or("")
+                .trim();
             let value = self.consts.iter().rev().find(|(n, _)| n == name);
             out.text.push_str(&t.text[copied..i]);
             out.map.extend_from_slice(&t.map[copied..i]);
@@ -342,9 +351,14 @@ pub fn string_consts(n: Node, src: &str, out: &mut Vec<(String, String)>, depth:
     }
     if n.kind() == "lexical_declaration" && n.child(0).is_some_and(|k| text(k, src) == "const") {
         let mut c = n.walk();
-        for d in n.named_children(&mut c).filter(|d| d.kind() == "variable_declarator") {
-            if let (Some(name), Some(v)) = (d.child_by_field_name("name"), d.child_by_field_name("value"))
-                && name.kind() == "identifier"
+        for d in n
+            .named_children(&mut c)
+            .filter(|d| d.kind() == "variable_declarator")
+        {
+            if let (Some(name), Some(v)) = (
+                d.child_by_field_name("name"),
+                d.child_by_field_name("value"),
+            ) && name.kind() == "identifier"
                 && let Some(s) = value::read(v, src).str()
             {
                 out.push((text(name, src).to_string(), s.to_string()));

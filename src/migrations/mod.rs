@@ -5,8 +5,8 @@
 
 pub mod detect;
 pub mod dialects;
-pub mod python;
 pub mod js;
+pub mod python;
 pub mod references;
 
 use crate::discover::Discovered;

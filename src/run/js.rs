@@ -105,6 +105,7 @@ pub fn check_sets(
                             ),
                             None => Vec::new(),
                         };
+                        crate::check::orm::every_table(&mut diags);
                         if let Some(disp) = reported.get(f) {
                             diags.extend(utf8.clone());
                             out.push(Ok(finish(disp, text.clone(), diags, settings)));
@@ -152,9 +153,12 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
     let files = sets::set_files(dir);
     let display = |p: &Path| p.to_string_lossy().to_string();
     let loaded = load(&files, &display);
-    let framework = loaded
-        .iter()
-        .find_map(|l| l.as_ref().ok().and_then(|(_, m)| m.as_ref()).map(|m| m.framework))?;
+    let framework = loaded.iter().find_map(|l| {
+        l.as_ref()
+            .ok()
+            .and_then(|(_, m)| m.as_ref())
+            .map(|m| m.framework)
+    })?;
     let mut s = format!(
         "{}: {} (migrations/*.js|ts, ordered by file name)\n",
         crate::migrations::normalize(dir),
