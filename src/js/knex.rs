@@ -3,9 +3,9 @@
 //! `knex.schema.raw`) and query builder writes without a `where` (`knex('t').del()`).
 
 use super::value::{Value, unwrap};
-use super::walk::{Builder, Chain, Walker, alter, drop, drop_columns, node_span};
+use super::walk::{Builder, Chain, Walker, alter, drop, drop_columns, node_span, update};
 use crate::orm::table_name;
-use crate::sql::{AlterOp, Assignment, ColumnFacts, ObjectKind, StmtKind};
+use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
 use tree_sitter::Node;
 
 /// Column builder methods (`t.string('name')`) and the type each stores.
@@ -163,52 +163,38 @@ fn query(w: &mut Walker, ch: &Chain) {
         return;
     };
     let narrowed = ch.segs[from..last].iter().any(|s| narrows(&s.name));
-    let kind = match seg.name.as_str() {
-        "truncate" => StmtKind::Truncate {
-            tables: vec![table_name(&t)],
-            cascade: false,
-        },
-        _ if narrowed => {
-            // a filtered write may fill the columns it names (a backfill before NOT NULL)
-            if seg.name == "update" {
-                w.code_write(ch.node);
-            }
-            return;
-        }
-        "update" => StmtKind::Update {
-            table: Some(table_name(&t)),
-            predicate: None,
-            assignments: match seg.args.first().map(|a| w.val(Some(a))) {
-                Some(Value::Object(pairs, _)) => pairs
-                    .iter()
-                    .map(|(k, _)| Assignment {
-                        column: k.clone(),
-                        value: None,
-                    })
-                    .collect(),
-                Some(Value::Str(s)) => s
-                    .literal()
-                    .map(|c| {
-                        vec![Assignment {
-                            column: c.to_string(),
-                            value: None,
-                        }]
-                    })
-                    .unwrap_or_default(),
-                _ => Vec::new(),
+    let (kind, keyword) = match seg.name.as_str() {
+        "truncate" => (
+            StmtKind::Truncate {
+                tables: vec![table_name(&t)],
+                cascade: false,
             },
-            limited: false,
-        },
-        _ => StmtKind::Delete {
-            table: Some(table_name(&t)),
-            predicate: None,
-            limited: false,
-        },
-    };
-    let keyword = match seg.name.as_str() {
-        "truncate" => "TRUNCATE",
-        "update" => "UPDATE",
-        _ => "DELETE",
+            "TRUNCATE",
+        ),
+        "update" => {
+            let columns: Vec<String> = match seg.args.first().map(|a| w.val(Some(a))) {
+                Some(Value::Object(pairs, _)) => pairs.iter().map(|(k, _)| k.clone()).collect(),
+                Some(Value::Str(s)) => s.literal().map(str::to_string).into_iter().collect(),
+                _ => Vec::new(),
+            };
+            if narrowed {
+                // a filtered write may fill the columns it names (a backfill before NOT NULL)
+                w.code_write(ch.node);
+                if columns.is_empty() {
+                    return;
+                }
+            }
+            (update(&t, &columns, narrowed), "UPDATE")
+        }
+        _ if narrowed => return,
+        _ => (
+            StmtKind::Delete {
+                table: Some(table_name(&t)),
+                predicate: None,
+                limited: false,
+            },
+            "DELETE",
+        ),
     };
     w.push(kind, span, keyword, &ch.written());
 }

@@ -258,3 +258,101 @@ pub fn comment_covers(src: &str) -> Vec<(Span, Span)> {
     out.sort_by_key(|(c, _)| c.start);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verbs(src: &str) -> (Framework, Vec<(String, bool)>) {
+        let m = read(src).expect("a migration");
+        let v = m
+            .facts
+            .facts
+            .iter()
+            .map(|f| (f.verb.clone(), f.down))
+            .collect();
+        (m.framework, v)
+    }
+
+    #[test]
+    fn the_forms_of_up_and_down() {
+        let (fw, v) = verbs(
+            "async function up(knex) { await knex.schema.dropTable('a') }\n\
+             async function down(knex) { await knex.schema.dropTable('b') }\n\
+             module.exports = { up, down };\n",
+        );
+        assert_eq!(fw, Framework::Knex);
+        assert_eq!(
+            v,
+            [
+                ("`knex.schema.dropTable`".to_string(), false),
+                ("`knex.schema.dropTable`".to_string(), true)
+            ]
+        );
+        let (fw, v) =
+            verbs("export const up = async (db: Knex) => db.schema.renameTable('a', 'b');\n");
+        assert_eq!(fw, Framework::Knex);
+        assert_eq!(v, [("`db.schema.renameTable`".to_string(), false)]);
+        let (fw, v) = verbs(
+            "module.exports = {\n  up: (qi, S) => qi.removeColumn('t', 'c'),\n  \
+             down: async function (qi) { await qi.sequelize.query('DROP TABLE t') },\n};\n// queryInterface\n",
+        );
+        assert_eq!(fw, Framework::Sequelize);
+        assert_eq!(
+            v,
+            [
+                ("`qi.removeColumn`".to_string(), false),
+                ("`qi.sequelize.query`".to_string(), true)
+            ]
+        );
+        let (fw, v) = verbs(
+            "export class A1 implements MigrationInterface {\n  async up(q: QueryRunner) {\n    \
+             await q.query(`DROP TABLE \"a\"`)\n  }\n}\n",
+        );
+        assert_eq!(fw, Framework::TypeOrm);
+        assert_eq!(v, [("`q.query`".to_string(), false)]);
+    }
+
+    #[test]
+    fn files_that_are_not_migrations() {
+        // helpers beside the migrations: no `up`
+        assert!(
+            read("export function dropAll(knex) { return knex.schema.dropTable('a') }\n").is_none()
+        );
+        // an `up` without the framework's handle
+        assert!(read("export function up() { return knex.schema.dropTable('a') }\n").is_none());
+        // no framework named at all (never parsed)
+        assert!(read("export function up(x) { return x.y.z('a') }\n").is_none());
+        // a nested `up` is not the module's
+        assert!(
+            read("function f(knex) { const up = () => knex.schema.dropTable('a') }\n").is_none()
+        );
+    }
+
+    #[test]
+    fn values_and_filters_are_not_statements() {
+        let m = read(
+            "exports.up = async (knex) => {\n\
+             await knex.schema.createTable('t', (t) => { t.uuid('id').defaultTo(knex.raw('gen_random_uuid()')) });\n\
+             await knex('t').whereIn('id', [1]).del();\n\
+             await knex('t').where({ a: 1 }).update({ a: 2 });\n\
+             await knex('t').select('*');\n\
+             };\n",
+        )
+        .expect("a migration");
+        // the createTable, and the filtered update only as a possible backfill (a WHERE): the
+        // raw default runs nothing, the filtered delete is not judged
+        assert_eq!(m.facts.facts.len(), 2);
+        assert_eq!(m.facts.code_writes.len(), 1);
+        let Effect::Statement(s) = &m.facts.facts[1].effect else {
+            panic!("a statement")
+        };
+        assert!(matches!(
+            &s.kind,
+            crate::sql::StmtKind::Update {
+                predicate: Some(_),
+                ..
+            }
+        ));
+    }
+}

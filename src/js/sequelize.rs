@@ -3,9 +3,9 @@
 //! `queryInterface.sequelize.query('…')` is SQL.
 
 use super::value::Value;
-use super::walk::{Chain, Walker, alter, drop, drop_columns, table_arg};
+use super::walk::{Chain, Walker, alter, drop, drop_columns, table_arg, update};
 use crate::orm::table_name;
-use crate::sql::{AlterOp, Assignment, ColumnFacts, ObjectKind, StmtKind};
+use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
 
 /// `Sequelize.STRING(40)` / `DataTypes.TEXT` as the type PostgreSQL stores (`""`: unknown).
 fn data_type(v: &Value) -> String {
@@ -231,31 +231,18 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
         }
         "bulkUpdate" => {
             let t = need!(table_arg(&arg(0)));
-            if matches_all(a.get(2)) != Some(true) {
+            let columns: Vec<String> = match arg(1) {
+                Value::Object(pairs, _) => pairs.iter().map(|(k, _)| k.clone()).collect(),
+                _ => Vec::new(),
+            };
+            let filtered = matches_all(a.get(2)) != Some(true);
+            if filtered {
                 w.code_write(node);
-            } else {
-                let assignments = match arg(1) {
-                    Value::Object(pairs, _) => pairs
-                        .iter()
-                        .map(|(k, _)| Assignment {
-                            column: k.clone(),
-                            value: None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                w.push(
-                    StmtKind::Update {
-                        table: Some(table_name(&t)),
-                        predicate: None,
-                        assignments,
-                        limited: false,
-                    },
-                    span,
-                    "UPDATE",
-                    &verb,
-                );
+                if columns.is_empty() {
+                    return Vec::new();
+                }
             }
+            w.push(update(&t, &columns, filtered), span, "UPDATE", &verb);
         }
         "createTable" => {
             let t = need!(table_arg(&arg(0)));

@@ -161,8 +161,9 @@ pub struct Walker<'a> {
     pub builders: Vec<Builder>,
     /// Columns of the knex `createTable` being read.
     pub columns: Option<Vec<ColumnFacts>>,
-    /// `const name = 'literal'` in the module or the function: filled into `${name}`.
-    pub consts: Vec<(String, String)>,
+    /// `const name = 'literal'` / `` `template` `` in the module or the function: filled
+    /// into `${name}` (literals), and read where SQL is passed by name.
+    pub consts: Vec<(String, Template)>,
 }
 
 impl<'a> Walker<'a> {
@@ -254,7 +255,14 @@ impl<'a> Walker<'a> {
         let Some(a) = arg else {
             return;
         };
-        match value::read(a, self.src) {
+        let v = match value::read(a, self.src) {
+            Value::Name(n, s) => match self.consts.iter().rev().find(|(k, _)| *k == n) {
+                Some((_, t)) => Value::Str(t.clone()),
+                None => Value::Name(n, s),
+            },
+            v => v,
+        };
+        match v {
             Value::Str(t) => {
                 let t = self.fill(t);
                 // SQL built from values the code computes (`${chat.id}`, often in a loop)
@@ -306,11 +314,16 @@ impl<'a> Walker<'a> {
                 .get(i + 2..end.saturating_sub(1))
                 .unwrap_or("")
                 .trim();
-            let value = self.consts.iter().rev().find(|(n, _)| n == name);
+            let value = self
+                .consts
+                .iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, t)| t.literal());
             out.text.push_str(&t.text[copied..i]);
             out.map.extend_from_slice(&t.map[copied..i]);
             match value {
-                Some((_, v)) => {
+                Some(v) => {
                     out.text.push_str(v);
                     out.map.extend(std::iter::repeat_n(h.start, v.len()));
                 }
@@ -345,7 +358,7 @@ impl<'a> Walker<'a> {
 }
 
 /// `const name = 'literal'` anywhere under `n` (not reassignable), in source order.
-pub fn string_consts(n: Node, src: &str, out: &mut Vec<(String, String)>, depth: usize) {
+pub fn string_consts(n: Node, src: &str, out: &mut Vec<(String, Template)>, depth: usize) {
     if depth > 60 {
         return;
     }
@@ -359,9 +372,9 @@ pub fn string_consts(n: Node, src: &str, out: &mut Vec<(String, String)>, depth:
                 d.child_by_field_name("name"),
                 d.child_by_field_name("value"),
             ) && name.kind() == "identifier"
-                && let Some(s) = value::read(v, src).str()
+                && let Value::Str(t) = value::read(v, src)
             {
-                out.push((text(name, src).to_string(), s.to_string()));
+                out.push((text(name, src).to_string(), t));
             }
         }
         return;
@@ -369,6 +382,45 @@ pub fn string_consts(n: Node, src: &str, out: &mut Vec<(String, String)>, depth:
     let mut c = n.walk();
     for ch in n.named_children(&mut c) {
         string_consts(ch, src, out, depth + 1);
+    }
+}
+
+/// The value a framework write assigns: a parameter (never NULL as far as the model knows).
+fn bound() -> Option<sqlparser::ast::Expr> {
+    use sqlparser::ast::{Expr, Value as V};
+    Some(Expr::Value(V::Placeholder("?".into()).with_empty_span()))
+}
+
+/// An `UPDATE t SET c = ?, …` the framework runs (`where`: filtered by code).
+pub fn update(table: &str, columns: &[String], filtered: bool) -> StmtKind {
+    use sqlparser::ast::{Expr, Ident};
+    // a filtered write by code may be the backfill of the columns it sets (as
+    // `UPDATE … WHERE c IS NULL`); it is not judged as a write without WHERE
+    let predicate = filtered.then(|| {
+        let e = columns
+            .iter()
+            .map(|c| Expr::IsNull(Box::new(Expr::Identifier(Ident::with_quote('"', c)))))
+            .reduce(|a, b| Expr::BinaryOp {
+                left: Box::new(a),
+                op: sqlparser::ast::BinaryOperator::Or,
+                right: Box::new(b),
+            });
+        crate::sql::Predicate {
+            expr: e.map(Box::new),
+            opaque: false,
+        }
+    });
+    StmtKind::Update {
+        table: Some(table_name(table)),
+        predicate,
+        assignments: columns
+            .iter()
+            .map(|c| crate::sql::Assignment {
+                column: c.clone(),
+                value: bound(),
+            })
+            .collect(),
+        limited: false,
     }
 }
 
