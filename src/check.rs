@@ -159,6 +159,10 @@ pub fn check_source_keep(
             orm::check_alone(&source.path, &source.text, dialect, false),
             Vec::new(),
         ),
+        Lang::Js => (
+            orm::check_alone_js(&source.text, dialect, false),
+            Vec::new(),
+        ),
     }
 }
 

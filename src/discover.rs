@@ -38,6 +38,8 @@ pub fn lang_by_name(path: &Path) -> Option<Lang> {
         Some(Lang::Shell)
     } else if ext == "py" {
         Some(Lang::Python)
+    } else if crate::migrations::js::EXTENSIONS.contains(&ext.as_str()) {
+        Some(Lang::Js)
     } else {
         None
     }
@@ -201,6 +203,8 @@ pub fn discover(
             let lang = lang.filter(|l| {
                 *l != Lang::Python || crate::migrations::python::is_python_migration(path)
             });
+            let lang =
+                lang.filter(|l| *l != Lang::Js || crate::migrations::js::is_js_migration(path));
             if let Some(lang) = lang {
                 files.push(Discovered {
                     down: is_down_migration(path),

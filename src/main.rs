@@ -453,7 +453,7 @@ fn read_stdin(
         .unwrap_or_else(|| "<stdin>".to_string());
     let lang = match &args.lang {
         Some(l) => Lang::parse(l).ok_or(format!(
-            "unknown --lang '{l}' (expected sql, shell or python)"
+            "unknown --lang '{l}' (expected sql, shell, python or js)"
         ))?,
         None => lang_by_name(Path::new(&name)).ok_or(
             "cannot tell the language of stdin: pass --lang sql|shell or --stdin-filename NAME.sql",

@@ -214,6 +214,17 @@ fn collect(
                 push(&c, &|| sql_cover(text, &stmts, c.span), meta);
             }
         }
+        Lang::Js => {
+            for (comment, cover) in crate::js::comment_covers(text) {
+                // `// …`: the body follows the slashes (`/* … */` is read as in SQL)
+                let slashes = text[comment.start..].starts_with("//");
+                let c = Found {
+                    span: comment,
+                    body_start: comment.start + if slashes { 2 } else { 0 },
+                };
+                push(&c, &|| vec![cover], meta);
+            }
+        }
         Lang::Python => {
             for (comment, cover) in crate::python::comment_covers(text) {
                 let c = Found {

@@ -62,6 +62,9 @@ const SETS: &[(&str, &str)] = &[
     ),
     ("django", "fixtures/migrations/django/shop/migrations"),
     ("alembic", "fixtures/migrations/alembic/versions"),
+    ("knex", "fixtures/migrations/knex/migrations"),
+    ("typeorm", "fixtures/migrations/typeorm/src/migrations"),
+    ("sequelize", "fixtures/migrations/sequelize/migrations"),
 ];
 
 #[test]

@@ -27,6 +27,9 @@ const REWORD: &[(&str, &str)] = &[
     ("SET NOT NULL on", "{} sets NOT NULL on"),
     ("DELETE without WHERE removes", "{} removes"),
     ("UPDATE without WHERE overwrites", "{} overwrites"),
+    ("DROP SCHEMA deletes", "{} drops"),
+    ("DROP DATABASE deletes", "{} drops"),
+    ("TRUNCATE deletes", "{} deletes"),
 ];
 
 /// The finding said of the operation `verb` instead of the SQL it stands for.
@@ -108,10 +111,16 @@ pub fn check(
             // a column that code (not literal SQL) wrote earlier in this file may be filled
             if let sql::StmtKind::AlterTable { ops, .. } = &stmt.kind
                 && ops.iter().any(|op| {
-                    matches!(op, sql::AlterOp::SetNotNull { column }
-                    if facts.code_writes.iter().any(|(s, w)| {
-                        s.start < stmt.span.start && w.binary_search(column).is_ok()
-                    }))
+                    let column = match op {
+                        sql::AlterOp::SetNotNull { column } => column,
+                        // MySQL `MODIFY c … NOT NULL`
+                        sql::AlterOp::Redefine { column, .. } if column.not_null => &column.name,
+                        _ => return false,
+                    };
+                    facts
+                        .code_writes
+                        .iter()
+                        .any(|(s, w)| s.start < stmt.span.start && w.binary_search(column).is_ok())
                 })
             {
                 let mut i = before;
@@ -154,4 +163,29 @@ pub fn check_alone(path: &str, text: &str, dialect: Dialect, check_down: bool) -
         crate::migrations::python::Read::Other => crate::python::Facts::default(),
     };
     check(text, dialect, &facts, false, check_down, &mut replay)
+}
+
+/// `queryInterface.dropAllTables` stands for a DROP TABLE of every table: said so.
+pub fn every_table(diags: &mut [Diagnostic]) {
+    for d in diags {
+        if d.message
+            .contains("dropAllTables` drops table `\"all tables\"`")
+            || d.message
+                .contains("dropAllTables` drops table `all tables`")
+        {
+            d.message = "`queryInterface.dropAllTables` drops every table of the database and \
+                         all of their rows"
+                .to_string();
+        }
+    }
+}
+
+/// One Knex, TypeORM or Sequelize migration on its own (stdin, a file outside a set).
+pub fn check_alone_js(text: &str, dialect: Dialect, check_down: bool) -> Vec<Diagnostic> {
+    let mut replay = Replay::new(check_down);
+    replay.next_file("", false);
+    let facts = crate::js::read(text).map(|m| m.facts).unwrap_or_default();
+    let mut out = check(text, dialect, &facts, false, check_down, &mut replay);
+    every_table(&mut out);
+    out
 }

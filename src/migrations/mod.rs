@@ -5,6 +5,7 @@
 
 pub mod detect;
 pub mod dialects;
+pub mod js;
 pub mod python;
 pub mod references;
 

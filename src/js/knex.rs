@@ -1,0 +1,482 @@
+//! Knex: `exports.up = …` / `export async function up(knex)`. Schema builder calls
+//! (`knex.schema.dropTable`, `.table('t', t => { … })`), raw SQL (`knex.raw`,
+//! `knex.schema.raw`) and query builder writes without a `where` (`knex('t').del()`).
+
+use super::value::{Value, unwrap};
+use super::walk::{Builder, Chain, Walker, alter, drop, drop_columns, node_span, update};
+use crate::orm::table_name;
+use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
+use tree_sitter::Node;
+
+/// Column builder methods (`t.string('name')`) and the type each stores.
+fn column_type(method: &str, args: &[Value]) -> Option<String> {
+    let n = |i: usize| match args.get(i) {
+        Some(Value::Num(f, _)) => Some(*f as i64),
+        _ => None,
+    };
+    Some(match method {
+        "increments" => "serial".into(),
+        "bigIncrements" => "bigserial".into(),
+        "integer" => "integer".into(),
+        "bigInteger" | "bigint" => "bigint".into(),
+        "smallint" | "tinyint" | "mediumint" => "smallint".into(),
+        "text" | "mediumtext" | "longtext" => "text".into(),
+        "string" => format!("varchar({})", n(1).unwrap_or(255)),
+        "float" => "real".into(),
+        "double" => "double precision".into(),
+        "decimal" => "numeric".into(),
+        "boolean" => "boolean".into(),
+        "date" => "date".into(),
+        "datetime" | "timestamp" => "timestamp with time zone".into(),
+        "time" => "time".into(),
+        "binary" => "bytea".into(),
+        "uuid" => "uuid".into(),
+        "json" => "json".into(),
+        "jsonb" => "jsonb".into(),
+        "enum" | "enu" | "specificType" | "geometry" | "geography" | "point" => String::new(),
+        _ => return None,
+    })
+}
+
+const SCHEMA_CALLS: &[&str] = &["schema"];
+
+/// Query builder links that narrow or may narrow the rows (a write through them is not
+/// judged).
+fn narrows(name: &str) -> bool {
+    !matches!(
+        name,
+        "del"
+            | "delete"
+            | "truncate"
+            | "update"
+            | "table"
+            | "from"
+            | "into"
+            | "withSchema"
+            | "transacting"
+            | "returning"
+            | "timeout"
+            | "debug"
+            | "queryContext"
+    )
+}
+
+fn fn_arg<'t>(args: &[Node<'t>]) -> Option<Node<'t>> {
+    args.iter().map(|a| unwrap(*a)).find(|a| {
+        matches!(
+            a.kind(),
+            "arrow_function" | "function_expression" | "function"
+        )
+    })
+}
+
+fn first_param(f: Node, src: &str) -> Option<String> {
+    if let Some(p) = f.child_by_field_name("parameter") {
+        return Some(super::value::text(p, src).to_string());
+    }
+    let ps = f.child_by_field_name("parameters")?;
+    let p = ps.named_child(0)?;
+    let id = match p.kind() {
+        "identifier" => p,
+        _ => p.child_by_field_name("pattern")?,
+    };
+    (id.kind() == "identifier").then(|| super::value::text(id, src).to_string())
+}
+
+pub fn call(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
+    if let Some(b) = w.builders.iter().rposition(|b| b.param == ch.root) {
+        builder_call(w, ch, b);
+        return Vec::new();
+    }
+    if !w.recv.contains(&ch.root) {
+        return Vec::new();
+    }
+    // knex.transaction(async (trx) => …): trx is knex too
+    if let Some(seg) = ch.segs.iter().find(|s| s.name == "transaction")
+        && let Some(f) = fn_arg(&seg.args)
+        && let Some(p) = first_param(f, w.src)
+    {
+        w.recv.push(p);
+        w.callback(f, depth);
+        w.recv.pop();
+        return vec![f.id()];
+    }
+    if ch
+        .segs
+        .first()
+        .is_some_and(|s| SCHEMA_CALLS.contains(&s.name.as_str()) && s.call.is_none())
+    {
+        return schema(w, ch, depth);
+    }
+    // knex.raw(…)
+    if let Some(seg) = ch.segs.first()
+        && seg.name == "raw"
+        && let Some(node) = seg.call
+    {
+        // knex.raw('now()') as a value (defaultTo, whereRaw, an object) runs nothing itself
+        if is_value(ch.node) {
+            return Vec::new();
+        }
+        let verb = ch.verb(0);
+        w.sql(seg.args.first().copied(), node_span(node), &verb);
+        return Vec::new();
+    }
+    query(w, ch);
+    Vec::new()
+}
+
+/// An expression used as an argument or property value, not run as a statement.
+fn is_value(n: Node) -> bool {
+    let mut p = n.parent();
+    while let Some(x) = p {
+        match x.kind() {
+            "await_expression" | "parenthesized_expression" | "as_expression" => p = x.parent(),
+            "arguments" | "pair" | "binary_expression" | "template_substitution" => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// `knex('t')…del()`, `knex.table('t')…truncate()`, `knex.from('t')…update({…})`.
+fn query(w: &mut Walker, ch: &Chain) {
+    let (table, from) = match &ch.root_call {
+        Some((_, args)) => (args.first().map(|a| w.val(Some(a))), 0),
+        None => match ch.segs.first() {
+            Some(s) if matches!(s.name.as_str(), "table" | "from" | "into") && s.call.is_some() => {
+                (s.args.first().map(|a| w.val(Some(a))), 1)
+            }
+            _ => return,
+        },
+    };
+    let Some(last) = ch.segs.iter().rposition(|s| {
+        matches!(s.name.as_str(), "del" | "delete" | "truncate" | "update") && s.call.is_some()
+    }) else {
+        return;
+    };
+    let seg = &ch.segs[last];
+    let Some(node) = seg.call else { return };
+    let span = node_span(node);
+    let verb = ch.verb(last);
+    let Some(t) = table.as_ref().and_then(Value::str).map(str::to_string) else {
+        w.not_understood(span, &format!("`{verb}` on a table that is not a literal"));
+        return;
+    };
+    let narrowed = ch.segs[from..last].iter().any(|s| narrows(&s.name));
+    let (kind, keyword) = match seg.name.as_str() {
+        "truncate" => (
+            StmtKind::Truncate {
+                tables: vec![table_name(&t)],
+                cascade: false,
+            },
+            "TRUNCATE",
+        ),
+        "update" => {
+            let columns: Vec<String> = match seg.args.first().map(|a| w.val(Some(a))) {
+                Some(Value::Object(pairs, _)) => pairs.iter().map(|(k, _)| k.clone()).collect(),
+                Some(Value::Str(s)) => s.literal().map(str::to_string).into_iter().collect(),
+                _ => Vec::new(),
+            };
+            if narrowed {
+                // a filtered write may fill the columns it names (a backfill before NOT NULL)
+                w.code_write(ch.node);
+                if columns.is_empty() {
+                    return;
+                }
+            }
+            (update(&t, &columns, narrowed), "UPDATE")
+        }
+        _ if narrowed => return,
+        _ => (
+            StmtKind::Delete {
+                table: Some(table_name(&t)),
+                predicate: None,
+                limited: false,
+            },
+            "DELETE",
+        ),
+    };
+    w.push(kind, span, keyword, &ch.written());
+}
+
+/// `knex.schema.…`: every call of the chain is a schema operation
+/// (`knex.schema.dropTable('a').dropTable('b')`).
+fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
+    let mut consumed = Vec::new();
+    let mut prefix: Option<String> = None;
+    for (i, seg) in ch.segs.iter().enumerate().skip(1) {
+        let Some(node) = seg.call else { continue };
+        let span = node_span(node);
+        let verb = ch.verb(i);
+        let a: Vec<Value> = seg.args.iter().map(|n| w.val(Some(n))).collect();
+        let s = |k: usize| -> Option<String> {
+            let name = a.get(k)?.str()?;
+            Some(match &prefix {
+                Some(p) => format!("{p}.{name}"),
+                None => name.to_string(),
+            })
+        };
+        let name = seg.name.as_str();
+        match name {
+            "withSchema" => prefix = a.first().and_then(Value::str).map(str::to_string),
+            "raw" => w.sql(seg.args.first().copied(), span, &verb),
+            "dropTable" | "dropTableIfExists" => match s(0) {
+                Some(t) => w.push(
+                    drop(ObjectKind::Table, &t, name.ends_with("IfExists"), false),
+                    span,
+                    "DROP",
+                    &verb,
+                ),
+                None => {
+                    w.not_understood(span, &format!("`{verb}` of a table that is not a literal"))
+                }
+            },
+            "dropSchema" | "dropSchemaIfExists" => match a.first().and_then(Value::str) {
+                Some(t) => {
+                    let cascade = a.get(1).and_then(Value::as_bool) == Some(true);
+                    w.push(
+                        drop(ObjectKind::Schema, t, name.ends_with("IfExists"), cascade),
+                        span,
+                        "DROP",
+                        &verb,
+                    )
+                }
+                None => {
+                    w.not_understood(span, &format!("`{verb}` of a schema that is not a literal"))
+                }
+            },
+            "renameTable" => match (s(0), s(1)) {
+                (Some(from), Some(to)) => w.push(
+                    StmtKind::RenameTable {
+                        from: table_name(&from),
+                        to: table_name(&to),
+                    },
+                    span,
+                    "ALTER",
+                    &verb,
+                ),
+                _ => w.not_understood(
+                    span,
+                    &format!("`{verb}` with arguments that are not literals"),
+                ),
+            },
+            "table" | "alterTable" | "createTable" | "createTableIfNotExists" => {
+                let create = name.starts_with("create");
+                let Some(t) = s(0) else {
+                    w.not_understood(span, &format!("`{verb}` of a table that is not a literal"));
+                    continue;
+                };
+                let Some(f) = fn_arg(&seg.args) else { continue };
+                consumed.push(f.id());
+                let Some(param) = first_param(f, w.src) else {
+                    continue;
+                };
+                let saved = if create {
+                    w.columns.replace(Vec::new())
+                } else {
+                    w.columns.take()
+                };
+                let at = w.facts.facts.len();
+                w.builders.push(Builder {
+                    param,
+                    table: t.clone(),
+                    create,
+                });
+                w.callback(f, depth);
+                w.builders.pop();
+                let columns = std::mem::replace(&mut w.columns, saved);
+                if create {
+                    // the table exists before what its callback adds (indexes)
+                    let fact_count = w.facts.facts.len();
+                    w.push(
+                        StmtKind::CreateTable {
+                            name: table_name(&t),
+                            temporary: false,
+                            if_not_exists: name.ends_with("IfNotExists"),
+                            or_replace: false,
+                            columns: columns.unwrap_or_default(),
+                        },
+                        span,
+                        "CREATE",
+                        &verb,
+                    );
+                    if fact_count > at {
+                        let f = w.facts.facts.remove(fact_count);
+                        w.facts.facts.insert(at, f);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    consumed
+}
+
+/// A call on a table builder (`t.dropColumn('c')`, `t.string('c').notNullable().alter()`).
+fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
+    let Some(first) = ch.segs.first() else { return };
+    let Some(node) = first.call else { return };
+    let (table, create) = (w.builders[b].table.clone(), w.builders[b].create);
+    let span = node_span(ch.node);
+    let verb = ch.verb(0);
+    let a: Vec<Value> = first.args.iter().map(|n| w.val(Some(n))).collect();
+    let strs = |a: &[Value]| -> Vec<String> {
+        a.iter()
+            .flat_map(|v| match v {
+                Value::Array(items, _) => items
+                    .iter()
+                    .filter_map(Value::str)
+                    .map(str::to_string)
+                    .collect(),
+                v => v.str().map(str::to_string).into_iter().collect::<Vec<_>>(),
+            })
+            .collect()
+    };
+    let method = first.name.as_str();
+    if create {
+        // only the columns matter for a table being created
+        if let Some(ty) = column_type(method, &a)
+            && let Some(c) = column_of(ch, method, &a, ty)
+            && let Some(cols) = w.columns.as_mut()
+        {
+            cols.push(c);
+        } else if method == "timestamps"
+            && let Some(cols) = w.columns.as_mut()
+        {
+            for n in ["created_at", "updated_at"] {
+                cols.push(ColumnFacts {
+                    name: n.into(),
+                    data_type: "timestamp with time zone".into(),
+                    not_null: a.get(1).and_then(Value::as_bool) == Some(true),
+                    has_default: a.get(1).and_then(Value::as_bool) == Some(true),
+                    primary_key: false,
+                });
+            }
+        }
+        return;
+    }
+    let _ = node;
+    match method {
+        "dropColumn" | "dropColumns" => {
+            let cols = strs(&a);
+            if cols.is_empty() {
+                w.not_understood(span, &format!("`{verb}` of columns that are not literals"));
+            } else {
+                w.push(drop_columns(&table, cols), span, "ALTER", &verb);
+            }
+        }
+        "dropTimestamps" => w.push(
+            drop_columns(&table, vec!["created_at".into(), "updated_at".into()]),
+            span,
+            "ALTER",
+            &verb,
+        ),
+        "renameColumn" => match (
+            a.first().and_then(Value::str),
+            a.get(1).and_then(Value::str),
+        ) {
+            (Some(from), Some(to)) => w.push(
+                alter(
+                    &table,
+                    AlterOp::RenameColumn {
+                        from: from.into(),
+                        to: to.into(),
+                    },
+                ),
+                span,
+                "ALTER",
+                &verb,
+            ),
+            _ => w.not_understood(
+                span,
+                &format!("`{verb}` with arguments that are not literals"),
+            ),
+        },
+        // despite the name, dropNullable makes the column NOT NULL
+        "dropNullable" => {
+            if let Some(c) = a.first().and_then(Value::str) {
+                w.push(
+                    alter(&table, AlterOp::SetNotNull { column: c.into() }),
+                    span,
+                    "ALTER",
+                    &verb,
+                );
+            }
+        }
+        "setNullable" => {
+            if let Some(c) = a.first().and_then(Value::str) {
+                w.push(
+                    alter(&table, AlterOp::DropNotNull { column: c.into() }),
+                    span,
+                    "ALTER",
+                    &verb,
+                );
+            }
+        }
+        "dropIndex" | "dropUnique" => {
+            let cols = strs(&a[..a.len().min(1)]);
+            let bare = table.rsplit('.').next().unwrap_or(&table);
+            let name = a
+                .get(1)
+                .and_then(Value::str)
+                .map(str::to_string)
+                .or_else(|| {
+                    (!cols.is_empty()).then(|| {
+                        let suffix = if method == "dropIndex" {
+                            "index"
+                        } else {
+                            "unique"
+                        };
+                        format!("{bare}_{}_{suffix}", cols.join("_"))
+                            .to_lowercase()
+                            .replace(['-', '.'], "_")
+                    })
+                });
+            if let Some(name) = name {
+                w.push(
+                    drop(ObjectKind::Index, &name, false, false),
+                    span,
+                    "DROP",
+                    &verb,
+                );
+            }
+        }
+        m => {
+            let Some(ty) = column_type(m, &a) else { return };
+            let Some(c) = column_of(ch, m, &a, ty) else {
+                return;
+            };
+            if ch.has("alter") {
+                // t.x('c').notNullable().alter(): the column is redefined; only NOT NULL
+                // is judged (the type Knex restates is often the same)
+                let op = if c.not_null {
+                    AlterOp::SetNotNull { column: c.name }
+                } else if ch.has("nullable") {
+                    AlterOp::DropNotNull { column: c.name }
+                } else {
+                    return;
+                };
+                w.push(alter(&table, op), span, "ALTER", &ch.written());
+            } else {
+                w.push(alter(&table, AlterOp::AddColumn(c)), span, "ALTER", &verb);
+            }
+        }
+    }
+}
+
+/// The column a builder chain defines: `t.string('c', 40).notNullable().defaultTo('x')`.
+fn column_of(ch: &Chain, method: &str, a: &[Value], data_type: String) -> Option<ColumnFacts> {
+    let name = if method == "specificType" || !a.is_empty() {
+        a.first()?.str()?.to_string()
+    } else {
+        return None;
+    };
+    let primary = method.ends_with("ncrements") || ch.has("primary");
+    Some(ColumnFacts {
+        name,
+        data_type,
+        not_null: ch.has("notNullable") || primary,
+        has_default: ch.has("defaultTo") || method.ends_with("ncrements"),
+        primary_key: primary,
+    })
+}

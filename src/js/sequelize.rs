@@ -1,0 +1,316 @@
+//! Sequelize: `module.exports = { up, down }`, `async up(queryInterface, Sequelize)`. The
+//! `queryInterface` calls are read as the statements Sequelize runs;
+//! `queryInterface.sequelize.query('…')` is SQL.
+
+use super::value::Value;
+use super::walk::{Chain, Walker, alter, drop, drop_columns, table_arg, update};
+use crate::orm::table_name;
+use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
+
+/// `Sequelize.STRING(40)` / `DataTypes.TEXT` as the type PostgreSQL stores (`""`: unknown).
+fn data_type(v: &Value) -> String {
+    let (name, n) = match v {
+        Value::Name(n, _) => (n.as_str(), None),
+        Value::Call(c) => (
+            c.func.as_str(),
+            match c.args.first() {
+                Some(Value::Num(f, _)) => Some(*f as i64),
+                _ => None,
+            },
+        ),
+        _ => return String::new(),
+    };
+    match name.rsplit('.').next().unwrap_or(name) {
+        "STRING" => format!("varchar({})", n.unwrap_or(255)),
+        "TEXT" => "text".into(),
+        "INTEGER" => "integer".into(),
+        "BIGINT" => "bigint".into(),
+        "SMALLINT" => "smallint".into(),
+        "BOOLEAN" => "boolean".into(),
+        "DATE" => "timestamp with time zone".into(),
+        "DATEONLY" => "date".into(),
+        "UUID" => "uuid".into(),
+        "JSONB" => "jsonb".into(),
+        "JSON" => "json".into(),
+        "FLOAT" | "DOUBLE" => "double precision".into(),
+        _ => String::new(),
+    }
+}
+
+/// A column's attributes: `{ type, allowNull, defaultValue, primaryKey, autoIncrement }` or
+/// a bare type (nullable).
+fn column(name: &str, v: &Value) -> ColumnFacts {
+    match v {
+        Value::Object(..) => {
+            let primary = v.get("primaryKey").and_then(Value::as_bool) == Some(true);
+            let allow_null = v.get("allowNull").and_then(Value::as_bool);
+            ColumnFacts {
+                name: name.to_string(),
+                data_type: v.get("type").map(data_type).unwrap_or_default(),
+                not_null: allow_null == Some(false) || primary,
+                has_default: v.get("defaultValue").is_some()
+                    || v.get("autoIncrement").and_then(Value::as_bool) == Some(true),
+                primary_key: primary,
+            }
+        }
+        other => ColumnFacts {
+            name: name.to_string(),
+            data_type: data_type(other),
+            not_null: false,
+            has_default: false,
+            primary_key: false,
+        },
+    }
+}
+
+/// A `where` of `bulkDelete` / `bulkUpdate` that matches every row: left out, `null`,
+/// `undefined` or `{}`. `None`: not a literal (not judged).
+fn matches_all(v: Option<&Value>) -> Option<bool> {
+    match v {
+        None | Some(Value::Null(_)) => Some(true),
+        Some(Value::Object(pairs, _)) => Some(pairs.is_empty()),
+        _ => None,
+    }
+}
+
+/// The name Sequelize gives an index on `fields`: `table_field_other`, snake_cased.
+fn default_index_name(table: &str, fields: &[&str]) -> String {
+    let raw = format!(
+        "{}_{}",
+        table.rsplit('.').next().unwrap_or(table),
+        fields.join("_")
+    );
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for ch in raw.chars() {
+        if ch.is_ascii_uppercase() {
+            if prev_lower {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+            prev_lower = false;
+        } else {
+            prev_lower = ch.is_ascii_lowercase() || ch.is_ascii_digit();
+            out.push(ch);
+        }
+    }
+    out
+}
+
+pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
+    if !w.recv.contains(&ch.root) {
+        return Vec::new();
+    }
+    let Some(i) = ch.segs.iter().position(|s| s.call.is_some()) else {
+        return Vec::new();
+    };
+    let seg = &ch.segs[i];
+    let Some(node) = seg.call else {
+        return Vec::new();
+    };
+    let span = super::walk::node_span(node);
+    let verb = ch.verb(i);
+    // queryInterface.sequelize.query(…)
+    if seg.name == "query" {
+        if i > 0 && ch.segs[i - 1].name == "sequelize" {
+            w.sql(seg.args.first().copied(), span, &verb);
+        }
+        return Vec::new();
+    }
+    if i != 0 {
+        return Vec::new();
+    }
+    let a: Vec<Value> = seg.args.iter().map(|n| w.val(Some(n))).collect();
+    let arg = |k: usize| a.get(k).cloned().unwrap_or(Value::Null(span));
+    macro_rules! need {
+        ($e:expr) => {
+            match $e {
+                Some(v) => v,
+                None => {
+                    w.not_understood(
+                        span,
+                        &format!("`{verb}` with arguments that are not literals"),
+                    );
+                    return Vec::new();
+                }
+            }
+        };
+    }
+    match seg.name.as_str() {
+        "removeColumn" => {
+            let t = need!(table_arg(&arg(0)));
+            let c = need!(arg(1).str().map(str::to_string));
+            w.push(drop_columns(&t, vec![c]), span, "ALTER", &verb);
+        }
+        "dropTable" => {
+            let t = need!(table_arg(&arg(0)));
+            w.push(
+                drop(ObjectKind::Table, &t, false, false),
+                span,
+                "DROP",
+                &verb,
+            );
+        }
+        "dropAllTables" => {
+            // every table of the database: said as dropping the schema's tables
+            w.push(
+                drop(ObjectKind::Table, "all tables", false, false),
+                span,
+                "DROP",
+                &verb,
+            );
+        }
+        "renameColumn" => {
+            let t = need!(table_arg(&arg(0)));
+            let from = need!(arg(1).str().map(str::to_string));
+            let to = need!(arg(2).str().map(str::to_string));
+            w.push(
+                alter(&t, AlterOp::RenameColumn { from, to }),
+                span,
+                "ALTER",
+                &verb,
+            );
+        }
+        "renameTable" => {
+            let from = need!(table_arg(&arg(0)));
+            let to = need!(table_arg(&arg(1)));
+            w.push(
+                StmtKind::RenameTable {
+                    from: table_name(&from),
+                    to: table_name(&to),
+                },
+                span,
+                "ALTER",
+                &verb,
+            );
+        }
+        "changeColumn" => {
+            let t = need!(table_arg(&arg(0)));
+            let c = need!(arg(1).str().map(str::to_string));
+            let attrs = arg(2);
+            let op = match attrs.get("allowNull").and_then(Value::as_bool) {
+                Some(false) => AlterOp::SetNotNull { column: c },
+                _ if matches!(attrs, Value::Object(..) | Value::Name(..) | Value::Call(_)) => {
+                    AlterOp::DropNotNull { column: c }
+                }
+                _ => return Vec::new(),
+            };
+            w.push(alter(&t, op), span, "ALTER", &verb);
+        }
+        "removeIndex" => {
+            let t = need!(table_arg(&arg(0)));
+            let name = match arg(1) {
+                Value::Array(items, _) => {
+                    let f: Option<Vec<&str>> = items.iter().map(Value::str).collect();
+                    f.map(|f| default_index_name(&t, &f))
+                }
+                v => v.str().map(str::to_string),
+            };
+            let name = need!(name);
+            w.push(
+                drop(ObjectKind::Index, &name, false, false),
+                span,
+                "DROP",
+                &verb,
+            );
+        }
+        "bulkDelete" => {
+            let t = need!(table_arg(&arg(0)));
+            if matches_all(a.get(1)) == Some(true) {
+                w.push(
+                    StmtKind::Delete {
+                        table: Some(table_name(&t)),
+                        predicate: None,
+                        limited: false,
+                    },
+                    span,
+                    "DELETE",
+                    &verb,
+                );
+            }
+        }
+        "bulkUpdate" => {
+            let t = need!(table_arg(&arg(0)));
+            let columns: Vec<String> = match arg(1) {
+                Value::Object(pairs, _) => pairs.iter().map(|(k, _)| k.clone()).collect(),
+                _ => Vec::new(),
+            };
+            let filtered = matches_all(a.get(2)) != Some(true);
+            if filtered {
+                w.code_write(node);
+                if columns.is_empty() {
+                    return Vec::new();
+                }
+            }
+            w.push(update(&t, &columns, filtered), span, "UPDATE", &verb);
+        }
+        "createTable" => {
+            let t = need!(table_arg(&arg(0)));
+            let columns = match arg(1) {
+                Value::Object(pairs, _) => pairs.iter().map(|(k, v)| column(k, v)).collect(),
+                _ => Vec::new(),
+            };
+            w.push(
+                StmtKind::CreateTable {
+                    name: table_name(&t),
+                    temporary: false,
+                    if_not_exists: false,
+                    or_replace: false,
+                    columns,
+                },
+                span,
+                "CREATE",
+                &verb,
+            );
+        }
+        "addColumn" => {
+            let t = need!(table_arg(&arg(0)));
+            let c = need!(arg(1).str().map(str::to_string));
+            w.push(
+                alter(&t, AlterOp::AddColumn(column(&c, &arg(2)))),
+                span,
+                "ALTER",
+                &verb,
+            );
+        }
+        "addIndex" => {
+            let t = need!(table_arg(&arg(0)));
+            // addIndex(table, fields, options) or addIndex(table, { fields, … })
+            let opts = match arg(1) {
+                Value::Object(..) => arg(1),
+                _ => arg(2),
+            };
+            let fields = match arg(1) {
+                Value::Array(items, _) => items,
+                _ => match opts.get("fields") {
+                    Some(Value::Array(items, _)) => items.clone(),
+                    _ => Vec::new(),
+                },
+            };
+            let fields: Option<Vec<&str>> = fields.iter().map(Value::str).collect();
+            let name = opts
+                .get("name")
+                .and_then(Value::str)
+                .map(str::to_string)
+                .or_else(|| {
+                    fields
+                        .filter(|f| !f.is_empty())
+                        .map(|f| default_index_name(&t, &f))
+                })
+                .map(|n| table_name(&n));
+            w.push(
+                StmtKind::CreateIndex {
+                    name,
+                    table: table_name(&t),
+                    concurrently: opts.get("concurrently").and_then(Value::as_bool) == Some(true),
+                    unique: opts.get("unique").and_then(Value::as_bool) == Some(true),
+                },
+                span,
+                "CREATE",
+                &verb,
+            );
+        }
+        _ => {}
+    }
+    Vec::new()
+}

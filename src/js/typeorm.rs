@@ -1,0 +1,254 @@
+//! TypeORM: a class implementing `MigrationInterface`, `up(queryRunner)` / `down(queryRunner)`.
+//! Generated migrations are `await queryRunner.query(\`…\`)` (SQL, holes as placeholders);
+//! the `QueryRunner` API calls are read as the statements TypeORM runs.
+
+use super::value::Value;
+use super::walk::{Chain, Walker, alter, drop, drop_columns, table_arg};
+use crate::orm::table_name;
+use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
+
+/// A column given as a name or `new TableColumn({ name, … })`.
+fn column_name(v: &Value) -> Option<String> {
+    v.str()
+        .map(str::to_string)
+        .or_else(|| v.options()?.get("name")?.str().map(str::to_string))
+}
+
+/// `new TableColumn({ name, type, isNullable, isPrimary, default, isGenerated })` (TypeORM
+/// columns are NOT NULL unless `isNullable: true`).
+fn column(v: &Value) -> Option<ColumnFacts> {
+    let o = v.options()?;
+    let name = o.get("name")?.str()?.to_string();
+    let primary = o.get("isPrimary").and_then(Value::as_bool) == Some(true);
+    let nullable = o.get("isNullable").and_then(Value::as_bool) == Some(true);
+    let generated = o.get("isGenerated").and_then(Value::as_bool) == Some(true);
+    Some(ColumnFacts {
+        name,
+        data_type: o
+            .get("type")
+            .and_then(Value::str)
+            .map(str::to_lowercase)
+            .unwrap_or_default(),
+        not_null: !nullable,
+        has_default: generated || o.get("default").is_some(),
+        primary_key: primary,
+    })
+}
+
+pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
+    if !w.recv.contains(&ch.root) {
+        return Vec::new();
+    }
+    // queryRunner.query, queryRunner.manager.query, queryRunner.connection.query
+    let Some(i) = ch.segs.iter().position(|s| s.call.is_some()) else {
+        return Vec::new();
+    };
+    let seg = &ch.segs[i];
+    let Some(node) = seg.call else {
+        return Vec::new();
+    };
+    let span = super::walk::node_span(node);
+    let verb = ch.verb(i);
+    let a: Vec<Value> = seg.args.iter().map(|n| w.val(Some(n))).collect();
+    let arg = |k: usize| a.get(k).cloned().unwrap_or(Value::Null(span));
+    macro_rules! need {
+        ($e:expr) => {
+            match $e {
+                Some(v) => v,
+                None => {
+                    w.not_understood(
+                        span,
+                        &format!("`{verb}` with arguments that are not literals"),
+                    );
+                    return Vec::new();
+                }
+            }
+        };
+    }
+    match seg.name.as_str() {
+        "query" => w.sql(seg.args.first().copied(), span, &verb),
+        "dropTable" => {
+            let t = need!(table_arg(&arg(0)));
+            let if_exists = arg(1).as_bool() == Some(true);
+            w.push(
+                drop(ObjectKind::Table, &t, if_exists, false),
+                span,
+                "DROP",
+                &verb,
+            );
+        }
+        "dropColumn" => {
+            let t = need!(table_arg(&arg(0)));
+            let c = need!(column_name(&arg(1)));
+            w.push(drop_columns(&t, vec![c]), span, "ALTER", &verb);
+        }
+        "dropColumns" => {
+            let t = need!(table_arg(&arg(0)));
+            let cols: Option<Vec<String>> = match arg(1) {
+                Value::Array(items, _) => items.iter().map(column_name).collect(),
+                _ => None,
+            };
+            let cols = need!(cols.filter(|c| !c.is_empty()));
+            w.push(drop_columns(&t, cols), span, "ALTER", &verb);
+        }
+        "renameColumn" => {
+            let t = need!(table_arg(&arg(0)));
+            let from = need!(column_name(&arg(1)));
+            let to = need!(column_name(&arg(2)));
+            w.push(
+                alter(&t, AlterOp::RenameColumn { from, to }),
+                span,
+                "ALTER",
+                &verb,
+            );
+        }
+        "renameTable" => {
+            let from = need!(table_arg(&arg(0)));
+            let to = need!(arg(1).str().map(str::to_string));
+            w.push(
+                StmtKind::RenameTable {
+                    from: table_name(&from),
+                    to: table_name(&to),
+                },
+                span,
+                "ALTER",
+                &verb,
+            );
+        }
+        "changeColumn" => {
+            let t = need!(table_arg(&arg(0)));
+            let old = need!(column_name(&arg(1)));
+            let new = arg(2);
+            let new_o = need!(new.options().cloned());
+            let new_name = new_o
+                .get("name")
+                .and_then(Value::str)
+                .unwrap_or(&old)
+                .to_string();
+            let was_not_null = arg(1)
+                .options()
+                .map(|o| o.get("isNullable").and_then(Value::as_bool) != Some(true));
+            if new_name != old {
+                w.push(
+                    alter(
+                        &t,
+                        AlterOp::RenameColumn {
+                            from: old.clone(),
+                            to: new_name.clone(),
+                        },
+                    ),
+                    span,
+                    "ALTER",
+                    &verb,
+                );
+            }
+            match new_o.get("isNullable").and_then(Value::as_bool) {
+                Some(true) => w.push(
+                    alter(&t, AlterOp::DropNotNull { column: new_name }),
+                    span,
+                    "ALTER",
+                    &verb,
+                ),
+                // a TableColumn that leaves out isNullable is NOT NULL, but only an explicit
+                // `isNullable: false` on a column that was nullable is read as the change
+                Some(false) if was_not_null != Some(true) => w.push(
+                    alter(&t, AlterOp::SetNotNull { column: new_name }),
+                    span,
+                    "ALTER",
+                    &verb,
+                ),
+                _ => {}
+            }
+        }
+        "clearTable" => {
+            let t = need!(table_arg(&arg(0)));
+            w.push(
+                StmtKind::Truncate {
+                    tables: vec![table_name(&t)],
+                    cascade: false,
+                },
+                span,
+                "TRUNCATE",
+                &verb,
+            );
+        }
+        "dropSchema" => {
+            let s = need!(arg(0).str().map(str::to_string));
+            let if_exists = arg(1).as_bool() == Some(true);
+            let cascade = arg(2).as_bool() == Some(true);
+            w.push(
+                drop(ObjectKind::Schema, &s, if_exists, cascade),
+                span,
+                "DROP",
+                &verb,
+            );
+        }
+        "dropDatabase" => {
+            let s = need!(arg(0).str().map(str::to_string));
+            let if_exists = arg(1).as_bool() == Some(true);
+            w.push(
+                drop(ObjectKind::Database, &s, if_exists, false),
+                span,
+                "DROP",
+                &verb,
+            );
+        }
+        "dropIndex" => {
+            let name = need!(column_name(&arg(1)));
+            w.push(
+                drop(ObjectKind::Index, &name, false, false),
+                span,
+                "DROP",
+                &verb,
+            );
+        }
+        "createTable" => {
+            let o = need!(arg(0).options().cloned());
+            let t = need!(table_arg(&o));
+            let columns: Vec<ColumnFacts> = match o.get("columns") {
+                Some(Value::Array(items, _)) => items.iter().filter_map(column).collect(),
+                _ => Vec::new(),
+            };
+            w.push(
+                StmtKind::CreateTable {
+                    name: table_name(&t),
+                    temporary: false,
+                    if_not_exists: arg(1).as_bool() == Some(true),
+                    or_replace: false,
+                    columns,
+                },
+                span,
+                "CREATE",
+                &verb,
+            );
+        }
+        "addColumn" | "addColumns" => {
+            let t = need!(table_arg(&arg(0)));
+            let cols: Vec<ColumnFacts> = match arg(1) {
+                Value::Array(items, _) => items.iter().filter_map(column).collect(),
+                v => column(&v).into_iter().collect(),
+            };
+            for c in cols {
+                w.push(alter(&t, AlterOp::AddColumn(c)), span, "ALTER", &verb);
+            }
+        }
+        "createIndex" => {
+            let t = need!(table_arg(&arg(0)));
+            let o = arg(1);
+            let o = need!(o.options());
+            w.push(
+                StmtKind::CreateIndex {
+                    name: o.get("name").and_then(Value::str).map(table_name),
+                    table: table_name(&t),
+                    concurrently: false,
+                    unique: o.get("isUnique").and_then(Value::as_bool) == Some(true),
+                },
+                span,
+                "CREATE",
+                &verb,
+            );
+        }
+        _ => {}
+    }
+    Vec::new()
+}
