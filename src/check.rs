@@ -156,5 +156,9 @@ pub fn check_source_keep(
             orm::check_alone(&source.path, &source.text, dialect, false),
             Vec::new(),
         ),
+        Lang::Php => (
+            crate::run::php::check_alone(&source.text, dialect, false),
+            Vec::new(),
+        ),
     }
 }

@@ -38,6 +38,8 @@ pub fn lang_by_name(path: &Path) -> Option<Lang> {
         Some(Lang::Shell)
     } else if ext == "py" {
         Some(Lang::Python)
+    } else if ext == "php" {
+        Some(Lang::Php)
     } else {
         None
     }
@@ -201,6 +203,9 @@ pub fn discover(
             let lang = lang.filter(|l| {
                 *l != Lang::Python || crate::migrations::python::is_python_migration(path)
             });
+            // walked PHP files are checked only where Laravel migrations live
+            let lang =
+                lang.filter(|l| *l != Lang::Php || crate::migrations::php::is_php_migration(path));
             if let Some(lang) = lang {
                 files.push(Discovered {
                     down: is_down_migration(path),

@@ -214,6 +214,17 @@ fn collect(
                 push(&c, &|| sql_cover(text, &stmts, c.span), meta);
             }
         }
+        Lang::Php => {
+            for (comment, cover) in crate::php::comment_covers(text) {
+                // `// …`; `#` and `/* … */` are read as for SQL and Python
+                let slashes = text[comment.start..].starts_with("//");
+                let c = Found {
+                    span: comment,
+                    body_start: comment.start + if slashes { 2 } else { 0 },
+                };
+                push(&c, &|| vec![cover], meta);
+            }
+        }
         Lang::Python => {
             for (comment, cover) in crate::python::comment_covers(text) {
                 let c = Found {

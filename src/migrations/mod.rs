@@ -5,6 +5,7 @@
 
 pub mod detect;
 pub mod dialects;
+pub mod php;
 pub mod python;
 pub mod references;
 

@@ -252,6 +252,7 @@ pub fn hint(outcome: &Outcome) -> Option<String> {
     let comment = match f.lang {
         crate::source::Lang::Sql => "--",
         crate::source::Lang::Shell | crate::source::Lang::Python => "#",
+        crate::source::Lang::Php => "//",
     };
     Some(format!(
         "hint: `preflight explain {rule}` says why and what to do instead; to allow a reviewed \
