@@ -4,7 +4,11 @@
 //! closure, `DB::statement` / `DB::unprepared` SQL, and `DB::table('t')->delete()` /
 //! `->truncate()` / `->update([…])` are read into facts.
 
-use super::{Effect, Fact, Facts, Vars, head_span, statement, string, string_in, table_name, text};
+use super::blueprint::{column_def, column_type, index_name};
+use super::calls::{
+    Base, Link, array_keys, bindings, bool_of, chain, closure, is_call, lit, names_of, strs_of,
+};
+use super::{Effect, Fact, Facts, Vars, head_span, statement, string_in, table_name, text};
 use crate::source::Span;
 use crate::sql::{AlterOp, Assignment, ColumnFacts, ObjName, ObjectKind, StmtKind};
 use tree_sitter::Node;
@@ -77,236 +81,6 @@ pub fn read(src: &str) -> Option<Facts> {
     Some(facts)
 }
 
-/// One call of a chain: `name(args)`.
-struct Link<'t> {
-    name: String,
-    args: Vec<Node<'t>>,
-    node: Node<'t>,
-}
-
-enum Base {
-    /// `Schema::…`, `DB::…` (the last segment of the class name).
-    Static(String),
-    /// `$table->…`
-    Var(String),
-    Other,
-}
-
-/// A call chain from its outermost call: the base and the calls, innermost first.
-fn chain<'t>(mut n: Node<'t>, src: &str) -> (Base, Vec<Link<'t>>) {
-    let mut links = Vec::new();
-    let base = loop {
-        match n.kind() {
-            "member_call_expression" | "nullsafe_member_call_expression" => {
-                links.push(link(n, src));
-                match n.child_by_field_name("object") {
-                    Some(o) => n = o,
-                    None => break Base::Other,
-                }
-            }
-            "scoped_call_expression" => {
-                links.push(link(n, src));
-                let scope = n
-                    .child_by_field_name("scope")
-                    .map(|s| text(s, src).rsplit('\\').next().unwrap_or("").to_string())
-                    .unwrap_or_default();
-                break Base::Static(scope);
-            }
-            "variable_name" => break Base::Var(text(n, src).trim_start_matches('$').to_string()),
-            "parenthesized_expression" => match n.named_child(0) {
-                Some(x) => n = x,
-                None => break Base::Other,
-            },
-            _ => break Base::Other,
-        }
-    };
-    links.reverse();
-    (base, links)
-}
-
-fn link<'t>(n: Node<'t>, src: &str) -> Link<'t> {
-    let name = n
-        .child_by_field_name("name")
-        .map(|x| text(x, src).to_string())
-        .unwrap_or_default();
-    let mut args = Vec::new();
-    if let Some(a) = n.child_by_field_name("arguments") {
-        let mut c = a.walk();
-        for arg in a.named_children(&mut c) {
-            if arg.kind() == "argument" {
-                // the value is the last named child (after a `name:` label)
-                if let Some(v) = arg.named_child(arg.named_child_count().saturating_sub(1)) {
-                    args.push(v);
-                }
-            } else if arg.kind() != "comment" {
-                args.push(arg);
-            }
-        }
-    }
-    Link {
-        name,
-        args,
-        node: n,
-    }
-}
-
-fn is_call(n: Node) -> bool {
-    matches!(
-        n.kind(),
-        "member_call_expression" | "nullsafe_member_call_expression" | "scoped_call_expression"
-    )
-}
-
-/// A string literal without interpolation.
-fn lit(n: Node, src: &str) -> Option<String> {
-    string(n, src).and_then(|t| t.literal().map(str::to_string))
-}
-
-fn bool_of(n: Node, src: &str) -> Option<bool> {
-    match n.kind() {
-        "boolean" => Some(text(n, src).eq_ignore_ascii_case("true")),
-        _ => None,
-    }
-}
-
-fn int_of(n: Node, src: &str) -> Option<i64> {
-    (n.kind() == "integer")
-        .then(|| text(n, src).replace('_', "").parse().ok())
-        .flatten()
-}
-
-/// The string literals of an array (`['a', 'b']`), or `None` when any element is not one.
-fn strs_of(n: Node, src: &str) -> Option<Vec<String>> {
-    if n.kind() != "array_creation_expression" {
-        return lit(n, src).map(|s| vec![s]);
-    }
-    let mut out = Vec::new();
-    let mut c = n.walk();
-    for e in n.named_children(&mut c) {
-        if e.kind() != "array_element_initializer" || e.named_child_count() != 1 {
-            return None;
-        }
-        out.push(lit(e.named_child(0)?, src)?);
-    }
-    Some(out)
-}
-
-/// Column names from `dropColumn('a')`, `dropColumn('a', 'b')`, `dropColumn(['a', 'b'])`.
-fn names_of(args: &[Node], src: &str) -> Option<Vec<String>> {
-    let mut out = Vec::new();
-    for a in args {
-        out.extend(strs_of(*a, src)?);
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-/// The closure passed to `Schema::table` / `Schema::create`: its `Blueprint` parameter's
-/// name and its body.
-fn closure<'t>(n: Node<'t>, src: &str) -> Option<(String, Node<'t>)> {
-    if !matches!(n.kind(), "anonymous_function" | "arrow_function") {
-        return None;
-    }
-    let params = n.child_by_field_name("parameters")?;
-    let mut c = params.walk();
-    let p = params
-        .named_children(&mut c)
-        .find(|p| p.kind() == "simple_parameter")?;
-    let name = text(p.child_by_field_name("name")?, src)
-        .trim_start_matches('$')
-        .to_string();
-    Some((name, n.child_by_field_name("body")?))
-}
-
-/// Laravel's Blueprint column type → the type name the model compares (`None`: not known).
-pub fn column_type(method: &str, args: &[Node], src: &str) -> Option<String> {
-    let n = |i: usize| args.get(i).and_then(|a| int_of(*a, src));
-    Some(match method {
-        "string" => format!("varchar({})", n(1).unwrap_or(255)),
-        "text" => "text".into(),
-        "integer" | "unsignedInteger" => "integer".into(),
-        "bigInteger" | "unsignedBigInteger" | "foreignId" => "bigint".into(),
-        "smallInteger" | "unsignedSmallInteger" => "smallint".into(),
-        "increments" => "serial".into(),
-        "bigIncrements" | "id" => "bigserial".into(),
-        "boolean" => "boolean".into(),
-        "date" => "date".into(),
-        "dateTime" | "timestamp" => "timestamp".into(),
-        "dateTimeTz" | "timestampTz" => "timestamp with time zone".into(),
-        "float" | "double" => "double precision".into(),
-        "decimal" | "unsignedDecimal" => match (n(1), n(2)) {
-            (Some(p), Some(s)) => format!("numeric({p},{s})"),
-            (Some(p), None) => format!("numeric({p},2)"),
-            _ => "numeric(8,2)".into(),
-        },
-        "uuid" | "foreignUuid" => "uuid".into(),
-        "json" => "json".into(),
-        "jsonb" => "jsonb".into(),
-        _ => return None,
-    })
-}
-
-/// Blueprint methods that add a column whose type the model does not compare.
-const OTHER_COLUMNS: &[&str] = &[
-    "char",
-    "tinyText",
-    "mediumText",
-    "longText",
-    "tinyInteger",
-    "unsignedTinyInteger",
-    "mediumInteger",
-    "unsignedMediumInteger",
-    "mediumIncrements",
-    "smallIncrements",
-    "tinyIncrements",
-    "time",
-    "timeTz",
-    "year",
-    "binary",
-    "enum",
-    "set",
-    "ipAddress",
-    "macAddress",
-    "ulid",
-    "foreignUlid",
-    "geometry",
-    "geography",
-    "point",
-    "vector",
-];
-
-/// Column methods that create two or more columns or an implicit one.
-fn implicit_columns(method: &str, args: &[Node], src: &str) -> Option<Vec<ColumnFacts>> {
-    let col = |name: &str, ty: &str, not_null: bool| ColumnFacts {
-        name: name.to_string(),
-        data_type: ty.to_string(),
-        not_null,
-        has_default: false,
-        primary_key: false,
-    };
-    let arg0 = || args.first().and_then(|a| lit(*a, src));
-    Some(match method {
-        "timestamps" | "timestampsTz" | "nullableTimestamps" => vec![
-            col("created_at", "timestamp", false),
-            col("updated_at", "timestamp", false),
-        ],
-        "softDeletes" | "softDeletesTz" => vec![col(
-            &arg0().unwrap_or_else(|| "deleted_at".into()),
-            "timestamp",
-            false,
-        )],
-        "rememberToken" => vec![col("remember_token", "varchar(100)", false)],
-        "morphs" | "nullableMorphs" | "uuidMorphs" | "nullableUuidMorphs" => {
-            let name = arg0()?;
-            let nn = !method.starts_with("nullable");
-            vec![
-                col(&format!("{name}_type"), "varchar(255)", nn),
-                col(&format!("{name}_id"), "", nn),
-            ]
-        }
-        _ => return None,
-    })
-}
-
 struct Blueprint {
     var: String,
     table: String,
@@ -339,13 +113,6 @@ fn drop_columns(names: Vec<String>) -> AlterOp {
         if_exists: false,
         cascade: false,
     }
-}
-
-/// Laravel's generated index name: `{table}_{columns}_{type}`, lower case, `-` and `.` as `_`.
-fn index_name(table: &str, cols: &[String], kind: &str) -> String {
-    format!("{table}_{}_{kind}", cols.join("_"))
-        .to_lowercase()
-        .replace(['-', '.'], "_")
 }
 
 /// Query-builder calls that do not narrow the rows a write reaches.
@@ -833,118 +600,6 @@ impl<'a> Walker<'a> {
     }
 }
 
-/// PDO placeholders outside quotes (`?`, `:name`) made holes the SQL front end reads as values.
-fn bindings(t: &mut crate::orm::Template) {
-    let (old_text, old_map) = (std::mem::take(&mut t.text), std::mem::take(&mut t.map));
-    let b = old_text.as_bytes();
-    let mut quote: Option<u8> = None;
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let at = old_map.get(i).copied().unwrap_or(t.span.start);
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if c == b'\'' || c == b'"' || c == b'`' => quote = Some(c),
-            None if c == b'?'
-                || (c == b':'
-                    && b.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic())
-                    && b.get(i.wrapping_sub(1)) != Some(&b':')
-                    && i > 0) =>
-            {
-                let mut end = i + 1;
-                if c == b':' {
-                    while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
-                        end += 1;
-                    }
-                }
-                let r = "${b}";
-                t.text.push_str(r);
-                t.map.extend(std::iter::repeat_n(at, r.len()));
-                let last = old_map.get(end - 1).copied().unwrap_or(at);
-                t.holes.push(Span::new(at, last + 1));
-                i = end;
-                continue;
-            }
-            None => {}
-        }
-        // copy one char (UTF-8 aware)
-        let len = old_text[i..].chars().next().map_or(1, char::len_utf8);
-        t.text.push_str(&old_text[i..i + len]);
-        t.map
-            .extend_from_slice(&old_map[i..(i + len).min(old_map.len())]);
-        i += len;
-    }
-}
-
-/// The literal keys of `['a' => 1, 'b' => 2]`.
-fn array_keys(n: Node, src: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if n.kind() != "array_creation_expression" {
-        return out;
-    }
-    let mut c = n.walk();
-    for e in n.named_children(&mut c) {
-        if e.kind() == "array_element_initializer"
-            && e.named_child_count() == 2
-            && let Some(k) = e.named_child(0).and_then(|k| lit(k, src))
-        {
-            out.push(k);
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// The columns a Blueprint chain defines (`$table->string('x', 50)->nullable()->default('')`).
-fn column_def(links: &[Link], src: &str) -> Vec<ColumnFacts> {
-    let Some(first) = links.first() else {
-        return Vec::new();
-    };
-    if let Some(cols) = implicit_columns(&first.name, &first.args, src) {
-        return cols;
-    }
-    let known = column_type(&first.name, &first.args, src);
-    if known.is_none() && !OTHER_COLUMNS.contains(&first.name.as_str()) {
-        return Vec::new();
-    }
-    let Some(name) = first.args.first().and_then(|a| lit(*a, src)) else {
-        return Vec::new();
-    };
-    let has = |m: &str| links.iter().any(|l| l.name == m);
-    let nullable = links
-        .iter()
-        .find(|l| l.name == "nullable")
-        .is_some_and(|l| {
-            l.args
-                .first()
-                .is_none_or(|a| bool_of(*a, src) != Some(false))
-        });
-    let auto = matches!(
-        first.name.as_str(),
-        "increments"
-            | "bigIncrements"
-            | "id"
-            | "mediumIncrements"
-            | "smallIncrements"
-            | "tinyIncrements"
-    ) || has("autoIncrement");
-    let has_default = auto
-        || has("default")
-        || has("useCurrent")
-        || has("storedAs")
-        || has("virtualAs")
-        || has("generatedAs");
-    vec![ColumnFacts {
-        name,
-        data_type: known.unwrap_or_default(),
-        not_null: !nullable,
-        has_default,
-        primary_key: auto || has("primary"),
-    }]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -982,7 +637,7 @@ return new class extends Migration
             vec![
                 ("`$table->dropColumn`", false),
                 ("`$table->string(…)->change`", false),
-                ("`$table->string(…)->nullable(…)->change`", false),
+                ("`$table->string(…)->nullable(false)->change`", false),
                 ("`$table->renameColumn`", false),
                 ("`DB::statement`", false),
                 ("`DB::table('jobs')->delete`", false),

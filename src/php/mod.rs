@@ -3,6 +3,8 @@
 //! (`check::orm`) replays the operations into the schema model and runs the rules; the
 //! embedded SQL goes back through the SQL front end.
 
+mod blueprint;
+mod calls;
 pub mod laravel;
 
 pub use crate::orm::{Effect, Fact, Facts, Template, head_span, statement, table_name};
