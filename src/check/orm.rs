@@ -27,6 +27,8 @@ const REWORD: &[(&str, &str)] = &[
     ("SET NOT NULL on", "{} sets NOT NULL on"),
     ("DELETE without WHERE removes", "{} removes"),
     ("UPDATE without WHERE overwrites", "{} overwrites"),
+    ("TRUNCATE deletes every row", "{} deletes every row"),
+    ("ADD COLUMN", "{} adds column"),
 ];
 
 /// The finding said of the operation `verb` instead of the SQL it stands for.

@@ -262,8 +262,12 @@ impl<'a> Walker<'a> {
                 return Some((String::new(), t, create));
             }
             "drop" | "dropIfExists" => {
-                let Some(t) = arg(0) else {
+                // fail closed: a table named by an expression is still dropped (named as written)
+                let Some(t) = arg(0).or_else(|| {
+                    let a = first.args.first()?;
                     self.not_understood(span, format!("`{verb}` of a table that is not a literal"));
+                    Some(text(*a, src).to_string())
+                }) else {
                     return None;
                 };
                 self.push(
@@ -641,6 +645,7 @@ return new class extends Migration
                 ("`$table->renameColumn`", false),
                 ("`DB::statement`", false),
                 ("`DB::table('jobs')->delete`", false),
+                ("`Schema::dropIfExists`", false),
                 ("`Schema::drop`", true),
             ]
         );
