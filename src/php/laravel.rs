@@ -263,13 +263,11 @@ impl<'a> Walker<'a> {
             }
             "drop" | "dropIfExists" => {
                 // fail closed: a table named by an expression is still dropped (named as written)
-                let Some(t) = arg(0).or_else(|| {
+                let t = arg(0).or_else(|| {
                     let a = first.args.first()?;
                     self.not_understood(span, format!("`{verb}` of a table that is not a literal"));
                     Some(text(*a, src).to_string())
-                }) else {
-                    return None;
-                };
+                })?;
                 self.push(
                     StmtKind::Drop {
                         object: ObjectKind::Table,
