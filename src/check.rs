@@ -163,6 +163,10 @@ pub fn check_source_keep(
             orm::check_alone_js(&source.text, dialect, false),
             Vec::new(),
         ),
+        Lang::Php => (
+            crate::run::php::check_alone(&source.text, dialect, false),
+            Vec::new(),
+        ),
     }
 }
 

@@ -40,6 +40,8 @@ pub fn lang_by_name(path: &Path) -> Option<Lang> {
         Some(Lang::Python)
     } else if crate::migrations::js::EXTENSIONS.contains(&ext.as_str()) {
         Some(Lang::Js)
+    } else if ext == "php" {
+        Some(Lang::Php)
     } else {
         None
     }
@@ -205,6 +207,9 @@ pub fn discover(
             });
             let lang =
                 lang.filter(|l| *l != Lang::Js || crate::migrations::js::is_js_migration(path));
+            // walked PHP files are checked only where Laravel migrations live
+            let lang =
+                lang.filter(|l| *l != Lang::Php || crate::migrations::php::is_php_migration(path));
             if let Some(lang) = lang {
                 files.push(Discovered {
                     down: is_down_migration(path),

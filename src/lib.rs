@@ -20,6 +20,7 @@ pub mod migrations;
 pub mod model;
 pub mod orm;
 pub mod outcome;
+pub mod php;
 pub mod python;
 pub mod rebuild;
 pub mod report;

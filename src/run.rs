@@ -10,6 +10,7 @@ use crate::source::{Lang, Source};
 pub use sets::explain_order;
 
 pub mod js;
+pub mod php;
 pub mod python;
 pub(crate) mod sets;
 use rayon::prelude::*;
@@ -113,7 +114,7 @@ pub fn check_sniffed_in(
     let choice = settings.dialect_for(path, &source.text);
     let dialect = match lang {
         Lang::Sql => choice.dialect,
-        Lang::Shell | Lang::Python | Lang::Js => settings.dialect,
+        Lang::Shell | Lang::Python | Lang::Js | Lang::Php => settings.dialect,
     };
     let (mut diagnostics, statements) = check_source_keep(&source, dialect, facts, Some(replay));
     if lang == Lang::Sql {
@@ -157,6 +158,8 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
         files.iter().partition(|f| f.lang == Lang::Python);
     let (js, files): (Vec<&Discovered>, Vec<&Discovered>) =
         files.into_iter().partition(|f| f.lang == Lang::Js);
+    let (php, files): (Vec<&Discovered>, Vec<&Discovered>) =
+        files.into_iter().partition(|f| f.lang == Lang::Php);
     let files: Vec<Discovered> = files.into_iter().cloned().collect();
     let (files, sets) = crate::migrations::plan(&files, &settings.migrations);
     let sets = crate::migrations::dialects::split(sets);
@@ -166,6 +169,7 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
         .collect();
     set_results.extend(python::check_sets(&py, settings));
     set_results.extend(js::check_sets(&js, settings));
+    set_results.extend(php::check_sets(&php, settings));
     let results: Vec<Result<FileOutcome, FileError>> = files
         .par_iter()
         .map(|f| {

@@ -73,6 +73,8 @@ pub enum Lang {
     Python,
     /// Knex, TypeORM and Sequelize migrations (JavaScript / TypeScript).
     Js,
+    /// Laravel migrations.
+    Php,
 }
 
 impl Lang {
@@ -82,6 +84,7 @@ impl Lang {
             "shell" | "sh" | "bash" => Some(Lang::Shell),
             "python" | "py" => Some(Lang::Python),
             "js" | "javascript" | "ts" | "typescript" => Some(Lang::Js),
+            "php" => Some(Lang::Php),
             _ => None,
         }
     }

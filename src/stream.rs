@@ -38,6 +38,10 @@ pub fn run_ordered<T: Send>(
             let (js, rest): (Vec<&Discovered>, Vec<&Discovered>) = rest
                 .into_iter()
                 .partition(|f| f.lang == crate::source::Lang::Js);
+            // Laravel sets by run::php
+            let (php, rest): (Vec<&Discovered>, Vec<&Discovered>) = rest
+                .into_iter()
+                .partition(|f| f.lang == crate::source::Lang::Php);
             let rest: Vec<Discovered> = rest.into_iter().cloned().collect();
             let (standalone, sets) = crate::migrations::plan(&rest, &settings.migrations);
             let finish = |r: Result<FileOutcome, FileError>| -> Message<T> {
@@ -59,6 +63,9 @@ pub fn run_ordered<T: Send>(
                         let _ = tx_py.send(finish(r));
                     }
                     for r in crate::run::js::check_sets(&js, settings) {
+                        let _ = tx_py.send(finish(r));
+                    }
+                    for r in crate::run::php::check_sets(&php, settings) {
                         let _ = tx_py.send(finish(r));
                     }
                 },

@@ -214,9 +214,15 @@ fn collect(
                 push(&c, &|| sql_cover(text, &stmts, c.span), meta);
             }
         }
-        Lang::Js => {
-            for (comment, cover) in crate::js::comment_covers(text) {
-                // `// …`: the body follows the slashes (`/* … */` is read as in SQL)
+        Lang::Js | Lang::Php => {
+            let covers = if lang == Lang::Js {
+                crate::js::comment_covers(text)
+            } else {
+                crate::php::comment_covers(text)
+            };
+            for (comment, cover) in covers {
+                // `// …`: the body follows the slashes (`#` and `/* … */` are read as
+                // for SQL and Python)
                 let slashes = text[comment.start..].starts_with("//");
                 let c = Found {
                     span: comment,

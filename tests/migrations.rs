@@ -65,6 +65,7 @@ const SETS: &[(&str, &str)] = &[
     ("knex", "fixtures/migrations/knex/migrations"),
     ("typeorm", "fixtures/migrations/typeorm/src/migrations"),
     ("sequelize", "fixtures/migrations/sequelize/migrations"),
+    ("laravel", "fixtures/migrations/laravel/database/migrations"),
 ];
 
 #[test]
@@ -594,4 +595,59 @@ fn synapse_delta_folders_are_a_set() {
     );
     let order = explain_order(&delta, &Settings::default()).expect("a set");
     assert!(order.contains("synapse"), "{order}");
+}
+
+#[test]
+fn laravel_down_is_exempt_unless_checked_and_near_misses_are_silent() {
+    let dir = "fixtures/migrations/laravel/database/migrations";
+    let out = check(&[dir], &Settings::default());
+    assert!(rules_in(&out, "2024_01_01_000000_create_shop_tables.php").is_empty());
+    assert!(rules_in(&out, "2024_04_01_000000_add_flags_to_customers.php").is_empty());
+    // the near misses: nothing but nothing (the reviewed delete is suppressed, not reported)
+    assert!(
+        rules_in(&out, "2024_03_01_000000_near_misses.php").is_empty(),
+        "{}",
+        compact(&out)
+    );
+    let near = out
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("2024_03_01_000000_near_misses.php"))
+        .expect("reported");
+    assert_eq!(near.suppressed.len(), 1);
+    let out = check(
+        &[dir],
+        &Settings {
+            check_down: true,
+            ..Settings::default()
+        },
+    );
+    // `vip` was added by this migration's own `up()`: dropping it loses nothing older
+    assert_eq!(
+        rules_in(&out, "2024_04_01_000000_add_flags_to_customers.php"),
+        ["drop-table"]
+    );
+    // `down()` drops only the tables its own `up()` created
+    assert!(rules_in(&out, "2024_01_01_000000_create_shop_tables.php").is_empty());
+}
+
+#[test]
+fn laravel_single_file_is_judged_with_its_history() {
+    let out = check(
+        &[
+            "fixtures/migrations/laravel/database/migrations/2024_02_01_000000_destructive_changes.php",
+        ],
+        &Settings::default(),
+    );
+    assert_eq!(out.files_checked, 1);
+    let msgs = compact(&out);
+    assert!(
+        msgs.contains("was created in 2024_01_01_000000_create_shop_tables.php:18"),
+        "{msgs}"
+    );
+    // the heredoc's DELETE is reported on its own line inside the string
+    assert!(
+        msgs.contains("2024_02_01_000000_destructive_changes.php:41 error[delete-without-where] `DB::unprepared`"),
+        "{msgs}"
+    );
 }

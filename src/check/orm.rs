@@ -29,7 +29,9 @@ const REWORD: &[(&str, &str)] = &[
     ("UPDATE without WHERE overwrites", "{} overwrites"),
     ("DROP SCHEMA deletes", "{} drops"),
     ("DROP DATABASE deletes", "{} drops"),
+    ("TRUNCATE deletes every row", "{} deletes every row"),
     ("TRUNCATE deletes", "{} deletes"),
+    ("ADD COLUMN", "{} adds column"),
 ];
 
 /// The finding said of the operation `verb` instead of the SQL it stands for.

@@ -6,6 +6,7 @@
 pub mod detect;
 pub mod dialects;
 pub mod js;
+pub mod php;
 pub mod python;
 pub mod references;
 

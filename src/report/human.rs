@@ -253,6 +253,7 @@ pub fn hint(outcome: &Outcome) -> Option<String> {
         crate::source::Lang::Sql => "--",
         crate::source::Lang::Shell | crate::source::Lang::Python => "#",
         crate::source::Lang::Js => "//",
+        crate::source::Lang::Php => "//",
     };
     Some(format!(
         "hint: `preflight explain {rule}` says why and what to do instead; to allow a reviewed \
