@@ -38,6 +38,8 @@ pub fn lang_by_name(path: &Path) -> Option<Lang> {
         Some(Lang::Shell)
     } else if ext == "py" {
         Some(Lang::Python)
+    } else if ext == "rb" {
+        Some(Lang::Ruby)
     } else {
         None
     }
@@ -201,6 +203,9 @@ pub fn discover(
             let lang = lang.filter(|l| {
                 *l != Lang::Python || crate::migrations::python::is_python_migration(path)
             });
+            // walked Ruby files: Rails migrations only
+            let lang = lang
+                .filter(|l| *l != Lang::Ruby || crate::migrations::ruby::is_rails_migration(path));
             if let Some(lang) = lang {
                 files.push(Discovered {
                     down: is_down_migration(path),

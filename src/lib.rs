@@ -21,6 +21,7 @@ pub mod orm;
 pub mod outcome;
 pub mod python;
 pub mod report;
+pub mod ruby;
 pub mod rules;
 pub mod run;
 pub mod settings;

@@ -10,6 +10,7 @@ use crate::source::{Lang, Source};
 pub use sets::explain_order;
 
 pub mod python;
+pub mod ruby;
 pub(crate) mod sets;
 use rayon::prelude::*;
 
@@ -112,7 +113,7 @@ pub fn check_sniffed_in(
     let choice = settings.dialect_for(path, &source.text);
     let dialect = match lang {
         Lang::Sql => choice.dialect,
-        Lang::Shell | Lang::Python => settings.dialect,
+        Lang::Shell | Lang::Python | Lang::Ruby => settings.dialect,
     };
     let (mut diagnostics, statements) = check_source_keep(&source, dialect, facts, Some(replay));
     if lang == Lang::Sql {
@@ -154,6 +155,8 @@ pub fn check_sniffed_in(
 pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
     let (py, files): (Vec<&Discovered>, Vec<&Discovered>) =
         files.iter().partition(|f| f.lang == Lang::Python);
+    let (rb, files): (Vec<&Discovered>, Vec<&Discovered>) =
+        files.into_iter().partition(|f| f.lang == Lang::Ruby);
     let files: Vec<Discovered> = files.into_iter().cloned().collect();
     let (files, sets) = crate::migrations::plan(&files, &settings.migrations);
     let sets = crate::migrations::dialects::split(sets);
@@ -162,6 +165,7 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
         .flat_map_iter(|s| sets::check_set(s, settings))
         .collect();
     set_results.extend(python::check_sets(&py, settings));
+    set_results.extend(ruby::check_sets(&rb, settings));
     let results: Vec<Result<FileOutcome, FileError>> = files
         .par_iter()
         .map(|f| {

@@ -71,6 +71,8 @@ pub enum Lang {
     Shell,
     /// Django and Alembic migrations.
     Python,
+    /// Rails migrations.
+    Ruby,
 }
 
 impl Lang {
@@ -79,6 +81,7 @@ impl Lang {
             "sql" => Some(Lang::Sql),
             "shell" | "sh" | "bash" => Some(Lang::Shell),
             "python" | "py" => Some(Lang::Python),
+            "ruby" | "rb" => Some(Lang::Ruby),
             _ => None,
         }
     }

@@ -35,6 +35,10 @@ pub fn run_ordered<T: Send>(
             let (py, rest): (Vec<&Discovered>, Vec<&Discovered>) = files
                 .iter()
                 .partition(|f| f.lang == crate::source::Lang::Python);
+            // Rails sets by run::ruby
+            let (rb, rest): (Vec<&Discovered>, Vec<&Discovered>) = rest
+                .into_iter()
+                .partition(|f| f.lang == crate::source::Lang::Ruby);
             let rest: Vec<Discovered> = rest.into_iter().cloned().collect();
             let (standalone, sets) = crate::migrations::plan(&rest, &settings.migrations);
             let finish = |r: Result<FileOutcome, FileError>| -> Message<T> {
@@ -53,6 +57,9 @@ pub fn run_ordered<T: Send>(
                         }
                     });
                     for r in crate::run::python::check_sets(&py, settings) {
+                        let _ = tx_py.send(finish(r));
+                    }
+                    for r in crate::run::ruby::check_sets(&rb, settings) {
                         let _ = tx_py.send(finish(r));
                     }
                 },

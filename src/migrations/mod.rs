@@ -7,6 +7,7 @@ pub mod detect;
 pub mod dialects;
 pub mod python;
 pub mod references;
+pub mod ruby;
 
 use crate::discover::Discovered;
 pub use crate::model::schema::{self, Ctx};

@@ -8,6 +8,7 @@ pub fn rules_for(lang: Lang, src: &str) -> Vec<String> {
         Lang::Sql => check_sql(src, Dialect::Postgres, &SqlOptions::default()),
         Lang::Shell => crate::check::shell::check(src, Dialect::Postgres),
         Lang::Python => crate::check::orm::check_alone("", src, Dialect::Postgres, false),
+        Lang::Ruby => crate::check::ruby::check_alone(src, Dialect::Postgres, false),
     };
     diags.into_iter().map(|d| d.rule).collect()
 }
