@@ -493,7 +493,7 @@ fn rails_down_and_reversible_down_are_checked_only_when_asked() {
     );
     let text = compact(&out);
     assert!(
-        text.contains("cleanup.rb:48 error[drop-table] `drop_table` drops table `clients`"),
+        text.contains("cleanup.rb:51 error[drop-table] `drop_table` drops table `clients`"),
         "{text}"
     );
     assert!(
