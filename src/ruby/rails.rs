@@ -78,29 +78,58 @@ pub fn read(src: &str) -> Option<Migration> {
         .filter(|(_, s)| s.contains("Migration"))
         .map(|(c, _)| *c)
         .collect();
-    if migrations.is_empty() {
+    let broken = root.has_error();
+    if migrations.is_empty() && !broken {
         return None;
     }
-    for class in migrations {
-        let Some(body) = class.child_by_field_name("body") else {
-            continue;
-        };
-        let mut c = body.walk();
-        for m in body.named_children(&mut c) {
-            // `def up`, and Rails 2/3's `def self.up`
-            if m.kind() != "method" && m.kind() != "singleton_method" {
+    // the methods that run: in the migration classes, or (a file that does not parse) any
+    // `up` / `down` / `change` method wherever the parser left it
+    let mut methods = Vec::new();
+    for class in &migrations {
+        if let Some(body) = class.child_by_field_name("body") {
+            let mut c = body.walk();
+            methods.extend(body.named_children(&mut c));
+        }
+    }
+    if broken {
+        w.m.facts.not_understood.push((
+            Span::new(0, 0),
+            "the file does not parse as Ruby: read as far as the parser could".to_string(),
+        ));
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if matches!(n.kind(), "method" | "singleton_method") {
+                if !methods.iter().any(|m| m.id() == n.id()) {
+                    methods.push(n);
+                }
                 continue;
             }
-            let down = match m.child_by_field_name("name").map(|n| text(n, src)) {
-                Some("up" | "change") => false,
-                Some("down") => true,
-                _ => continue,
-            };
-            w.down = down;
-            if let Some(b) = m.child_by_field_name("body") {
-                w.walk(b, 0);
-            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
         }
+        methods.sort_by_key(|m| m.start_byte());
+    }
+    let mut read_any = false;
+    for m in methods {
+        // `def up`, and Rails 2/3's `def self.up`
+        if m.kind() != "method" && m.kind() != "singleton_method" {
+            continue;
+        }
+        let down = match m.child_by_field_name("name").map(|n| text(n, src)) {
+            Some("up" | "change") => false,
+            Some("down") => true,
+            _ => continue,
+        };
+        read_any = true;
+        w.down = down;
+        if let Some(b) = m.child_by_field_name("body") {
+            w.walk(b, 0);
+        }
+    }
+    if broken && !read_any {
+        // no method survived the parse: every call in the file, as up (fail closed)
+        w.down = false;
+        w.walk(root, 0);
     }
     Some(w.m)
 }
@@ -396,7 +425,17 @@ impl<'t> Walker<'_, 't> {
             }
             return;
         }
-        if matches!(method, "delete_all" | "update_all" | "destroy_all") && !self.invert {
+        // `delete_all(conditions)`, `update_all(updates, conditions)` (Rails < 5.1) filter
+        let filtered = match method {
+            "update_all" => n
+                .child_by_field_name("arguments")
+                .is_some_and(|a| a.named_child_count() > 1),
+            _ => n.child_by_field_name("arguments").is_some(),
+        };
+        if matches!(method, "delete_all" | "update_all" | "destroy_all")
+            && !self.invert
+            && !filtered
+        {
             self.whole_model(n, r, method, s);
             return;
         }

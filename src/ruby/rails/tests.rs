@@ -141,3 +141,15 @@ end
     assert_eq!(names, ["id", "email", "bio", "created_at", "updated_at"]);
     assert!(columns[1].not_null && !columns[2].not_null);
 }
+
+#[test]
+fn a_file_that_does_not_parse_is_still_read() {
+    let src = "class Broken < ActiveRecord::Migration[7.1]\n  def up\n    drop_table :users\n    remove_column :orders, :note (\n  end\n";
+    let m = read(src).expect("read as far as possible");
+    assert!(
+        m.facts.facts.iter().any(|f| f.verb == "`drop_table`"),
+        "{:?}",
+        m.facts
+    );
+    assert!(!m.facts.not_understood.is_empty());
+}
