@@ -3,6 +3,7 @@
 use crate::diagnostic::Diagnostic;
 pub mod orm;
 pub mod replay;
+pub mod ruby;
 pub mod shell;
 mod uses;
 
@@ -155,6 +156,7 @@ pub fn check_source_keep(
             replay,
         ),
         Lang::Shell => (shell::check(&source.text, dialect), Vec::new()),
+        Lang::Ruby => (ruby::check_alone(&source.text, dialect, false), Vec::new()),
         Lang::Python => (
             orm::check_alone(&source.path, &source.text, dialect, false),
             Vec::new(),

@@ -42,6 +42,8 @@ pub fn lang_by_name(path: &Path) -> Option<Lang> {
         Some(Lang::Js)
     } else if ext == "php" {
         Some(Lang::Php)
+    } else if ext == "rb" {
+        Some(Lang::Ruby)
     } else {
         None
     }
@@ -210,6 +212,9 @@ pub fn discover(
             // walked PHP files are checked only where Laravel migrations live
             let lang =
                 lang.filter(|l| *l != Lang::Php || crate::migrations::php::is_php_migration(path));
+            // walked Ruby files: Rails migrations only
+            let lang = lang
+                .filter(|l| *l != Lang::Ruby || crate::migrations::ruby::is_rails_migration(path));
             if let Some(lang) = lang {
                 files.push(Discovered {
                     down: is_down_migration(path),

@@ -24,6 +24,7 @@ pub mod php;
 pub mod python;
 pub mod rebuild;
 pub mod report;
+pub mod ruby;
 pub mod rules;
 pub mod run;
 pub mod settings;

@@ -12,6 +12,7 @@ pub use sets::explain_order;
 pub mod js;
 pub mod php;
 pub mod python;
+pub mod ruby;
 pub(crate) mod sets;
 use rayon::prelude::*;
 
@@ -114,7 +115,7 @@ pub fn check_sniffed_in(
     let choice = settings.dialect_for(path, &source.text);
     let dialect = match lang {
         Lang::Sql => choice.dialect,
-        Lang::Shell | Lang::Python | Lang::Js | Lang::Php => settings.dialect,
+        Lang::Shell | Lang::Python | Lang::Js | Lang::Php | Lang::Ruby => settings.dialect,
     };
     let (mut diagnostics, statements) = check_source_keep(&source, dialect, facts, Some(replay));
     if lang == Lang::Sql {
@@ -160,6 +161,8 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
         files.into_iter().partition(|f| f.lang == Lang::Js);
     let (php, files): (Vec<&Discovered>, Vec<&Discovered>) =
         files.into_iter().partition(|f| f.lang == Lang::Php);
+    let (rb, files): (Vec<&Discovered>, Vec<&Discovered>) =
+        files.into_iter().partition(|f| f.lang == Lang::Ruby);
     let files: Vec<Discovered> = files.into_iter().cloned().collect();
     let (files, sets) = crate::migrations::plan(&files, &settings.migrations);
     let sets = crate::migrations::dialects::split(sets);
@@ -170,6 +173,7 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
     set_results.extend(python::check_sets(&py, settings));
     set_results.extend(js::check_sets(&js, settings));
     set_results.extend(php::check_sets(&php, settings));
+    set_results.extend(ruby::check_sets(&rb, settings));
     let results: Vec<Result<FileOutcome, FileError>> = files
         .par_iter()
         .map(|f| {

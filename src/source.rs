@@ -75,6 +75,8 @@ pub enum Lang {
     Js,
     /// Laravel migrations.
     Php,
+    /// Rails migrations.
+    Ruby,
 }
 
 impl Lang {
@@ -85,6 +87,7 @@ impl Lang {
             "python" | "py" => Some(Lang::Python),
             "js" | "javascript" | "ts" | "typescript" => Some(Lang::Js),
             "php" => Some(Lang::Php),
+            "ruby" | "rb" => Some(Lang::Ruby),
             _ => None,
         }
     }

@@ -42,6 +42,10 @@ pub fn run_ordered<T: Send>(
             let (php, rest): (Vec<&Discovered>, Vec<&Discovered>) = rest
                 .into_iter()
                 .partition(|f| f.lang == crate::source::Lang::Php);
+            // Rails sets by run::ruby
+            let (rb, rest): (Vec<&Discovered>, Vec<&Discovered>) = rest
+                .into_iter()
+                .partition(|f| f.lang == crate::source::Lang::Ruby);
             let rest: Vec<Discovered> = rest.into_iter().cloned().collect();
             let (standalone, sets) = crate::migrations::plan(&rest, &settings.migrations);
             let finish = |r: Result<FileOutcome, FileError>| -> Message<T> {
@@ -66,6 +70,9 @@ pub fn run_ordered<T: Send>(
                         let _ = tx_py.send(finish(r));
                     }
                     for r in crate::run::php::check_sets(&php, settings) {
+                        let _ = tx_py.send(finish(r));
+                    }
+                    for r in crate::run::ruby::check_sets(&rb, settings) {
                         let _ = tx_py.send(finish(r));
                     }
                 },

@@ -240,6 +240,15 @@ fn collect(
                 push(&c, &|| vec![cover], meta);
             }
         }
+        Lang::Ruby => {
+            for (comment, cover) in crate::ruby::comment_covers(text) {
+                let c = Found {
+                    span: comment,
+                    body_start: comment.start,
+                };
+                push(&c, &|| vec![cover], meta);
+            }
+        }
         Lang::Shell => {
             let scan = scan_shell(text);
             for c in &scan.comments {

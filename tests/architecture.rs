@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 /// Front-end directories under `src/`.
-const FRONT_ENDS: &[&str] = &["sql", "shell", "python", "js", "php"];
+const FRONT_ENDS: &[&str] = &["sql", "shell", "python", "js", "php", "ruby"];
 
 /// Top-level modules a front end must not use.
 const FORBIDDEN: &[&str] = &[

@@ -66,6 +66,7 @@ const SETS: &[(&str, &str)] = &[
     ("typeorm", "fixtures/migrations/typeorm/src/migrations"),
     ("sequelize", "fixtures/migrations/sequelize/migrations"),
     ("laravel", "fixtures/migrations/laravel/database/migrations"),
+    ("rails", "fixtures/migrations/rails/db/migrate"),
 ];
 
 #[test]
@@ -617,6 +618,18 @@ fn laravel_down_is_exempt_unless_checked_and_near_misses_are_silent() {
     assert_eq!(near.suppressed.len(), 1);
     let out = check(
         &[dir],
+const RAILS: &str = "fixtures/migrations/rails/db/migrate";
+
+#[test]
+fn rails_down_and_reversible_down_are_checked_only_when_asked() {
+    let out = check(&[RAILS], &Settings::default());
+    assert!(!rules_in(&out, "20240103000000_cleanup.rb").is_empty());
+    let text = compact(&out);
+    // `def down` drops `clients`; `dir.down` drops `reports`: both exempt by default
+    assert!(!text.contains("`clients` and all"), "{text}");
+    assert!(!text.contains("`reports` and all"), "{text}");
+    let out = check(
+        &[RAILS],
         &Settings {
             check_down: true,
             ..Settings::default()
@@ -650,4 +663,62 @@ fn laravel_single_file_is_judged_with_its_history() {
         msgs.contains("2024_02_01_000000_destructive_changes.php:41 error[delete-without-where] `DB::unprepared`"),
         "{msgs}"
     );
+    let text = compact(&out);
+    assert!(
+        text.contains("cleanup.rb:51 error[drop-table] `drop_table` drops table `clients`"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "revert_and_reversible.rb:14 error[drop-table] `drop_table` drops table `reports`"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn rails_safety_assured_with_a_reason_suppresses_without_one_reports() {
+    let out = check(&[RAILS], &Settings::default());
+    let f = out
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("20240102000000_change_orders.rb"))
+        .expect("the file");
+    let acked: Vec<&str> = f.suppressed.iter().map(|d| d.help.as_str()).collect();
+    assert_eq!(
+        acked,
+        ["acknowledged by `safety_assured`: the column has been ignored by the model since #812"]
+    );
+    let unreasoned: Vec<&str> = f
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("safety_assured"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(unreasoned.len(), 1, "{unreasoned:?}");
+    assert!(unreasoned[0].contains("`customers.name`"), "{unreasoned:?}");
+    // the preflight comment in the last file suppresses its drop_table
+    assert_eq!(out.suppressed, 2);
+}
+
+#[test]
+fn rails_single_migration_alone_and_a_non_migration_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let f = tmp.path().join("one_off.rb");
+    std::fs::write(
+        &f,
+        "class X < ActiveRecord::Migration[7.1]\n  def up\n    drop_table :users\n  end\nend\n",
+    )
+    .expect("write");
+    let g = tmp.path().join("helper.rb");
+    std::fs::write(&g, "User.delete_all\ndrop_table :users\n").expect("write");
+    let out = check(
+        &[&f.to_string_lossy(), &g.to_string_lossy()],
+        &Settings::default(),
+    );
+    assert_eq!(rules_in(&out, "one_off.rb"), ["drop-table"]);
+    assert!(rules_in(&out, "helper.rb").is_empty());
+    // walked: only files under db/migrate/ are Rails migrations
+    let out = check(&[&tmp.path().to_string_lossy()], &Settings::default());
+    assert_eq!(out.files_checked, 0);
 }

@@ -74,6 +74,10 @@ pub fn check(
     replay.begin_text(src);
     let mut state = FileState::default();
     let mut out = Vec::new();
+    // the up side's statements and the indexes they drop: a DROP INDEX the migration undoes
+    // (the index created again under its name) is not loss
+    let mut ups: Vec<Statement> = Vec::new();
+    let mut dropped = Vec::new();
     for fact in &facts.facts {
         let down = file_down || fact.down;
         let (stmts, synthesized) = match &fact.effect {
@@ -108,6 +112,8 @@ pub fn check(
             }
             // the down side is checked (when asked) but never replayed
             if !down {
+                dropped.extend(crate::idioms::dropped_indexes(stmt, &replay.schema));
+                ups.push(stmt.clone());
                 replay.after_rules(stmt, &ctx, &mut out, before);
             }
             // a column that code (not literal SQL) wrote earlier in this file may be filled
@@ -144,6 +150,7 @@ pub fn check(
             }
         }
     }
+    crate::idioms::fold_drop_index(&ups, &dropped, &|_| true, &mut out);
     out
 }
 

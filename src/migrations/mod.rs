@@ -9,6 +9,7 @@ pub mod js;
 pub mod php;
 pub mod python;
 pub mod references;
+pub mod ruby;
 
 use crate::discover::Discovered;
 pub use crate::model::schema::{self, Ctx};

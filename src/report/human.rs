@@ -251,9 +251,9 @@ pub fn hint(outcome: &Outcome) -> Option<String> {
         .min_by_key(|(_, d)| d.severity)?;
     let comment = match f.lang {
         crate::source::Lang::Sql => "--",
-        crate::source::Lang::Shell | crate::source::Lang::Python => "#",
         crate::source::Lang::Js => "//",
         crate::source::Lang::Php => "//",
+        crate::source::Lang::Shell | crate::source::Lang::Python | crate::source::Lang::Ruby => "#",
     };
     Some(format!(
         "hint: `preflight explain {rule}` says why and what to do instead; to allow a reviewed \

@@ -10,6 +10,7 @@ pub fn rules_for(lang: Lang, src: &str) -> Vec<String> {
         Lang::Python => crate::check::orm::check_alone("", src, Dialect::Postgres, false),
         Lang::Js => crate::check::orm::check_alone_js(src, Dialect::Postgres, false),
         Lang::Php => crate::run::php::check_alone(src, Dialect::Postgres, false),
+        Lang::Ruby => crate::check::ruby::check_alone(src, Dialect::Postgres, false),
     };
     diags.into_iter().map(|d| d.rule).collect()
 }

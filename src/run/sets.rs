@@ -122,6 +122,9 @@ pub fn explain_order(dir: &Path, settings: &Settings) -> Result<String, String> 
     if let Some(s) = crate::run::php::explain(dir, settings) {
         return Ok(s);
     }
+    if let Some(s) = crate::run::ruby::explain(dir, settings) {
+        return Ok(s);
+    }
     let matcher = glob_matcher(&settings.migrations);
     let set = if matcher.as_ref().is_some_and(|m| m.is_match(normalize(dir))) {
         Some(detect::configured(dir))

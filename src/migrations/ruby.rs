@@ -1,0 +1,93 @@
+//! Rails migration sets: `db/migrate/<timestamp>_name.rb`, run in timestamp order (the file
+//! name's leading digits); `db/schema.rb` or `db/structure.sql` beside `db/migrate/` seeds
+//! the model.
+
+use super::detect::natural_cmp;
+use std::path::{Path, PathBuf};
+
+/// Is `path` a Rails migration by where it sits: `…/db/migrate/<digits>_name.rb` (also a
+/// second database's `db/<name>_migrate/`).
+pub fn is_rails_migration(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if !name.ends_with(".rb") || !name.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
+    let Some(dir) = path.parent() else {
+        return false;
+    };
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n == "migrate" || n.ends_with("_migrate"))
+        && dir
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|p| p == "db")
+}
+
+/// The migration files of the set directory `dir`, in the order they run.
+pub fn set_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && is_rails_migration(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
+    v
+}
+
+/// What seeds a set's model: `db/schema.rb` (Ruby) or `db/structure.sql` (SQL) beside the
+/// migrations directory (`db/<name>_schema.rb` for `db/<name>_migrate/`).
+pub enum Seed {
+    SchemaRb(PathBuf),
+    StructureSql(PathBuf),
+}
+
+pub fn seed(dir: &Path) -> Option<Seed> {
+    let db = dir.parent()?;
+    let prefix = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix("migrate"))
+        .unwrap_or("");
+    let rb = db.join(format!("{prefix}schema.rb"));
+    if rb.is_file() {
+        return Some(Seed::SchemaRb(rb));
+    }
+    let sql = db.join(format!("{prefix}structure.sql"));
+    sql.is_file().then_some(Seed::StructureSql(sql))
+}
+
+/// The project's database from `config/database.yml` (the first `adapter:`), when it says.
+pub fn adapter(dir: &Path) -> Option<String> {
+    let yml = dir.parent()?.parent()?.join("config").join("database.yml");
+    let text = std::fs::read_to_string(yml).ok()?;
+    text.lines().find_map(|l| {
+        let v = l.trim().strip_prefix("adapter:")?.trim();
+        let v = v.trim_matches(|c| c == '"' || c == '\'');
+        (!v.is_empty() && !v.contains("<%")).then(|| v.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn where_rails_migrations_sit() {
+        assert!(is_rails_migration(Path::new(
+            "app/db/migrate/20240101000000_add_x.rb"
+        )));
+        assert!(is_rails_migration(Path::new(
+            "db/cache_migrate/20240101000000_add_x.rb"
+        )));
+        assert!(!is_rails_migration(Path::new("db/migrate/helper.rb")));
+        assert!(!is_rails_migration(Path::new("lib/migrate/2024_x.rb")));
+        assert!(!is_rails_migration(Path::new("db/seeds.rb")));
+    }
+}
