@@ -112,8 +112,8 @@ fn identifiers(text: &str, at: usize) -> Vec<&str> {
         .collect()
 }
 
-/// Cite the header's warnings on the findings they describe: a finding whose statement
-/// names everything the warning quotes (table and column) gets a label on the warning.
+/// Cite the header's warnings on the findings they describe: a finding whose statement and
+/// message name everything the warning quotes (table and column) gets a label on it.
 pub fn cite(text: &str, diagnostics: &mut [Diagnostic]) {
     let warns = warnings(text);
     if warns.is_empty() {
@@ -125,7 +125,14 @@ pub fn cite(text: &str, diagnostics: &mut [Diagnostic]) {
         }
         let ids = identifiers(text, d.span.start);
         for w in &warns {
-            if w.names.is_empty() || !w.names.iter().all(|n| ids.contains(&n.as_str())) {
+            // the statement and the finding both name what the warning names (one ALTER
+            // TABLE can drop one column and add another: each finding gets its own warning)
+            if w.names.is_empty()
+                || !w
+                    .names
+                    .iter()
+                    .all(|n| ids.contains(&n.as_str()) && d.message.contains(n.as_str()))
+            {
                 continue;
             }
             if d.labels.iter().any(|l| l.span == w.span) {
@@ -172,12 +179,12 @@ mod tests {
             Diagnostic::new(
                 "drop-column",
                 Span::new(at("ALTER TABLE \"Order\" DROP COLUMN \"note\""), 0),
-                "x",
+                "DROP COLUMN deletes `\"Order\".note`",
             ),
             Diagnostic::new(
                 "drop-column",
                 Span::new(at("ALTER TABLE \"Order\" DROP COLUMN \"total\""), 0),
-                "y",
+                "DROP COLUMN deletes `\"Order\".total`",
             ),
         ];
         cite(SQL, &mut d);

@@ -396,6 +396,17 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
             let table = state.table(model);
             let m = state.model_mut(model);
             let f = m.fields.remove(old);
+            // Django renames the field in unique_together and constraints too
+            for t in m
+                .unique_together
+                .iter_mut()
+                .flatten()
+                .chain(&mut m.unique_fields)
+            {
+                for x in t.iter_mut().filter(|x| x.as_str() == old) {
+                    *x = new.to_string();
+                }
+            }
             let (from, to) = match &f {
                 Some(f) if f.explicit_column || f.column.is_none() => (None, None),
                 Some(f) => {
