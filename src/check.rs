@@ -4,6 +4,7 @@ use crate::diagnostic::Diagnostic;
 pub mod orm;
 pub mod replay;
 pub mod shell;
+mod uses;
 
 use crate::rules::sql::{Context, FileState};
 use crate::rules::{Check, RULES};
@@ -64,10 +65,11 @@ pub fn check_sql_keep(
         ),
     };
     replay.not_parsed += statements.iter().filter(|s| s.not_parsed).count();
-    let mut state = FileState::default();
+    let mut state: FileState = replay.take_carried();
     let mut out = Vec::new();
     let mut dropped_indexes = Vec::new();
-    for stmt in &statements {
+    let mut dropped_tables = Vec::new();
+    for (index, stmt) in statements.iter().enumerate() {
         out.extend(parse_error(stmt));
         let ctx = Context {
             src,
@@ -86,6 +88,7 @@ pub fn check_sql_keep(
             out.truncate(before);
         }
         dropped_indexes.extend(crate::idioms::dropped_indexes(stmt, &replay.schema));
+        dropped_tables.extend(crate::rebuild::dropped_table(stmt, index, &replay.schema));
         replay.after_rules(stmt, &ctx, &mut out, before);
         state.apply(stmt);
     }
@@ -95,7 +98,21 @@ pub fn check_sql_keep(
         &|s| !replay.in_down_section(s.span.start),
         &mut out,
     );
+    crate::rebuild::fold_rebuilds(
+        src,
+        dialect,
+        &statements,
+        &dropped_tables,
+        &|s| !replay.in_down_section(s.span.start),
+        &mut out,
+    );
+    crate::rebuild::fold_swapped_renames(
+        &statements,
+        &|s| !replay.in_down_section(s.span.start),
+        &mut out,
+    );
     crate::bulk::fold(&statements, &mut out, 0);
+    replay.carry(state);
     (out, statements)
 }
 

@@ -188,6 +188,14 @@ fn index_rebuilt(d: &DroppedIndex, later: &[&Statement]) -> bool {
                 new_cols.len() >= cols.len() && new_cols[..cols.len()] == cols[..]
             }
         }
+        // the indexed column is dropped: the index would go with it
+        StmtKind::AlterTable { name, ops } => d.known.as_ref().is_some_and(|(tk, cols, _)| {
+            crate::model::schema::key(name) == *tk
+                && ops.iter().any(|o| {
+                    matches!(o, crate::sql::AlterOp::DropColumn { names, .. }
+                        if names.iter().any(|n| cols.contains(n)))
+                })
+        }),
         StmtKind::Drop {
             object: crate::sql::ObjectKind::Table,
             names,
@@ -284,6 +292,37 @@ mod tests {
             drop_index_findings("DROP INDEX i_a; CREATE INDEX i_a2 ON u (a);"),
             1
         );
+        // the indexed column is dropped right after: the index would go with it
+        let t = "CREATE TABLE t (id int, a int);\nCREATE INDEX i_a ON t (a);\n";
+        let mut r = crate::check::replay::Replay::new(false);
+        let opts = crate::check::SqlOptions::default();
+        r.next_file("1.sql", false);
+        crate::check::check_sql_in(t, Dialect::Postgres, &opts, Some(&mut r));
+        r.next_file("2.sql", false);
+        let d = crate::check::check_sql_in(
+            "DROP INDEX i_a;\nALTER TABLE t DROP COLUMN a;\n",
+            Dialect::Postgres,
+            &opts,
+            Some(&mut r),
+        );
+        assert!(!d.iter().any(|d| d.rule == "drop-index"), "{d:?}");
+        assert!(d.iter().any(|d| d.rule == "drop-column"), "{d:?}");
+        // near miss: another column of the table is dropped
+        r.next_file("3.sql", false);
+        crate::check::check_sql_in(
+            "CREATE INDEX i_id ON t (id);\n",
+            Dialect::Postgres,
+            &opts,
+            Some(&mut r),
+        );
+        r.next_file("4.sql", false);
+        let d = crate::check::check_sql_in(
+            "ALTER TABLE t ADD COLUMN b int;\nDROP INDEX i_id;\nALTER TABLE t DROP COLUMN b;\n",
+            Dialect::Postgres,
+            &opts,
+            Some(&mut r),
+        );
+        assert!(d.iter().any(|d| d.rule == "drop-index"), "{d:?}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod model;
 pub mod orm;
 pub mod outcome;
 pub mod python;
+pub mod rebuild;
 pub mod report;
 pub mod rules;
 pub mod run;

@@ -474,6 +474,7 @@ fn references_count_old_names_in_application_code() {
 }
 
 #[test]
+<<<<<<< HEAD
 fn prisma_findings_cite_the_migration_header_warning() {
     let out = check(
         &["fixtures/migrations/prisma/prisma/migrations"],
@@ -517,4 +518,123 @@ fn alembic_ini_version_locations_are_revision_directories() {
     assert!(!paths.iter().any(|p| p.ends_with("seed.py")), "{paths:?}");
     assert_eq!(rules_in(&out, "b2_drop.py"), ["drop-column"]);
     assert!(out.errors.is_empty(), "{:?}", out.errors);
+=======
+fn a_rebuild_is_judged_by_the_columns_it_copies() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("migrations");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "0001_init.sql",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, b text);\n",
+    );
+    // SQLite's 12-step ALTER, every column copied: nothing to report
+    write(
+        "0002_rebuild.sql",
+        "PRAGMA foreign_keys=off;\nCREATE TABLE t_new (id int PRIMARY KEY, a int NOT NULL, b text);\n\
+         INSERT INTO t_new (id, a, b) SELECT id, coalesce(a, 0), b FROM t;\nDROP TABLE t;\n\
+         ALTER TABLE t_new RENAME TO t;\nPRAGMA foreign_keys=on;\n",
+    );
+    let path = dir.to_string_lossy().to_string();
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(!out.contains("0002_rebuild.sql"), "{out}");
+    // the next rebuild leaves `b` out: a drop-column at the DROP, naming it
+    write(
+        "0003_rebuild.sql",
+        "CREATE TABLE t_new (id int PRIMARY KEY, a int NOT NULL);\n\
+         INSERT INTO t_new (id, a) SELECT id, a FROM t;\nDROP TABLE t;\n\
+         ALTER TABLE t_new RENAME TO t;\n",
+    );
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(
+        out.contains(
+            "0003_rebuild.sql:3 error[drop-column] the rebuild of table `t` drops column `b`"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("drop-table"), "{out}");
+}
+
+#[test]
+fn a_popx_split_migration_is_one_migration() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("migrations");
+    std::fs::create_dir(&dir).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "20210101000000000000_init.up.sql",
+        "CREATE TABLE a (id int, note text);\n",
+    );
+    write("20210101000000000000_init.down.sql", "DROP TABLE a;\n");
+    // one migration in three files: the table is created by it
+    write(
+        "20210202000000000000_t.up.sql",
+        "CREATE TABLE t (id int, x int);\n",
+    );
+    write("20210202000000000000_t.down.sql", "DROP TABLE t;\n");
+    write(
+        "20210202000000000001_t.up.sql",
+        "CREATE INDEX t_x ON t (x);\n",
+    );
+    write(
+        "20210202000000000002_t.up.sql",
+        "ALTER TABLE t DROP COLUMN x;\n",
+    );
+    // a later migration: `a` existed before it
+    write(
+        "20210303000000000000_u.up.sql",
+        "CREATE INDEX a_id ON a (id);\n",
+    );
+    write(
+        "20210303000000000001_u.up.sql",
+        "ALTER TABLE a DROP COLUMN note;\n",
+    );
+    let path = dir.to_string_lossy().to_string();
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(!out.contains("20210202"), "{out}");
+    assert!(
+        out.contains(
+            "20210303000000000000_u.up.sql:1 warning[create-index-blocking] CREATE INDEX without \
+             CONCURRENTLY on `a`, which existed before this migration"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("20210303000000000001_u.up.sql:1 error[drop-column]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn synapse_delta_folders_are_a_set() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let delta = tmp.path().join("schema/main/delta");
+    for d in ["9", "10"] {
+        std::fs::create_dir_all(delta.join(d)).expect("mkdir");
+    }
+    std::fs::write(
+        delta.join("9/01users.sql"),
+        "CREATE TABLE users (id int, name text);\n",
+    )
+    .expect("write");
+    // delta 10 runs after 9 (numeric order), and sees `users`
+    std::fs::write(
+        delta.join("10/01rename.sql"),
+        "ALTER TABLE users RENAME COLUMN name TO display_name;\n",
+    )
+    .expect("write");
+    std::fs::write(
+        delta.join("10/02index.sql"),
+        "CREATE INDEX users_name ON users (name);\n",
+    )
+    .expect("write");
+    let path = tmp.path().to_string_lossy().to_string();
+    let out = compact(&check(&[&path], &Settings::default()));
+    assert!(
+        out.contains("a later migration still uses `name`: 10/02index.sql:1"),
+        "{out}"
+    );
+    let order = explain_order(&delta, &Settings::default()).expect("a set");
+    assert!(order.contains("synapse"), "{order}");
+>>>>>>> main
 }

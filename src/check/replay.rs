@@ -36,6 +36,20 @@ pub struct Replay {
     renames_by_table: HashMap<schema::Key, Vec<usize>>,
     /// Statements read by tokens only that cannot destroy data (`summary.not_parsed`).
     pub not_parsed: usize,
+    /// The split migration (ory/popx version) the current file belongs to, if any.
+    split_key: Option<String>,
+    /// What the earlier files of the current split migration created, renamed and backfilled.
+    carried: Option<crate::rules::sql::FileState>,
+    last_up_migration: Option<u32>,
+}
+
+/// The migration a file of a split set belongs to: ory/popx write one statement per file,
+/// `<14-digit timestamp><6-digit sequence>_name[.dialect].up.sql`; files sharing the
+/// timestamp are one migration.
+pub fn split_key(name: &str) -> Option<String> {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let digits = base.bytes().take_while(u8::is_ascii_digit).count();
+    (digits == 20 && base.as_bytes().get(20) == Some(&b'_')).then(|| base[..14].to_string())
 }
 
 /// A `RENAME COLUMN` on a table that existed before its migration.
@@ -44,24 +58,12 @@ struct Rename {
     file: u32,
     span: crate::source::Span,
     old: String,
+    /// The table, under its name after the rename.
+    table: schema::Key,
     /// Later statements (file, line) that still use the old name.
     later_uses: Vec<Origin>,
     /// A later `ADD COLUMN` took the old name again: what follows uses the new column.
     readded: bool,
-}
-
-/// Does `text` contain `word` as a whole identifier (ASCII case-insensitive)?
-fn mentions(text: &str, word: &str) -> bool {
-    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let (t, w) = (text.as_bytes(), word.as_bytes());
-    if w.is_empty() || t.len() < w.len() {
-        return false;
-    }
-    (0..=t.len() - w.len()).any(|i| {
-        t[i..i + w.len()].eq_ignore_ascii_case(w)
-            && (i == 0 || !is_ident(t[i - 1]))
-            && t.get(i + w.len()).is_none_or(|&c| !is_ident(c))
-    })
 }
 
 /// The tables a statement acts on or reads.
@@ -94,6 +96,43 @@ impl Replay {
         self.schema.files.push(name.to_string());
         self.cur = (self.schema.files.len() - 1) as u32;
         self.cur_down = down;
+        // a down file sits between the up files of a split migration without ending it
+        let mut migration = self.cur;
+        if !down {
+            let key = split_key(name);
+            let continues = key.is_some() && key == self.split_key;
+            if continues {
+                if let Some(m) = self.last_up_migration {
+                    migration = m;
+                }
+            } else {
+                self.carried = None;
+            }
+            self.split_key = key;
+            self.last_up_migration = Some(migration);
+        }
+        self.schema.migration_of.push(migration);
+    }
+
+    /// The per-file state the current file starts from: what the earlier files of its split
+    /// migration created, renamed and backfilled (spans of another text are not kept).
+    pub(crate) fn take_carried(&mut self) -> crate::rules::sql::FileState {
+        if self.cur_down {
+            return crate::rules::sql::FileState::default();
+        }
+        let mut state = self.carried.take().unwrap_or_default();
+        state.dropped.clear();
+        for c in &mut state.created {
+            c.2 = crate::source::Span::new(0, 0);
+        }
+        state
+    }
+
+    /// Keep the current file's state for the next file of its split migration.
+    pub(crate) fn carry(&mut self, state: crate::rules::sql::FileState) {
+        if self.split_key.is_some() && !self.cur_down {
+            self.carried = Some(state);
+        }
     }
 
     /// The text of the current file is known (called by the checker).
@@ -228,7 +267,9 @@ impl Replay {
                         r.readded = true;
                         continue;
                     }
-                    if (r.file, r.span) != (self.cur, stmt.span) && mentions(text, &r.old) {
+                    if (r.file, r.span) != (self.cur, stmt.span)
+                        && super::uses::uses_column(stmt, text, &r.table, &r.old, &self.schema)
+                    {
                         r.later_uses.push(Origin {
                             file: self.cur,
                             line,
@@ -244,7 +285,7 @@ impl Replay {
             .schema
             .table(name)
             .and_then(|t| t.created)
-            .is_some_and(|o| o.file == self.cur)
+            .is_some_and(|o| self.schema.same_migration(o.file, self.cur))
         {
             return;
         }
@@ -263,6 +304,7 @@ impl Replay {
                     file: self.cur,
                     span: stmt.span,
                     old: from.clone(),
+                    table: table.clone(),
                     later_uses: Vec::new(),
                     readded: false,
                 });
@@ -452,6 +494,18 @@ mod tests {
             .into_iter()
             .map(|d| d.rule)
             .collect()
+    }
+
+    #[test]
+    fn popx_split_keys() {
+        use super::split_key;
+        assert_eq!(
+            split_key("20210410175418000001_x.sqlite3.up.sql").as_deref(),
+            Some("20210410175418")
+        );
+        // a plain timestamp (golang-migrate, 14 digits) is its own migration
+        assert_eq!(split_key("20210410175418_x.up.sql"), None);
+        assert_eq!(split_key("0001_init.up.sql"), None);
     }
 
     #[test]

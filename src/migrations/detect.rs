@@ -16,6 +16,7 @@ pub enum Convention {
     Supabase,
     Django,
     Numbered,
+    Synapse,
     Configured,
 }
 
@@ -32,6 +33,9 @@ impl Convention {
             Convention::Supabase => "Supabase (supabase/migrations/<timestamp>_name.sql)",
             Convention::Django => "Django sqlmigrate output (0001_initial.sql, …)",
             Convention::Numbered => "numbered files (001_name.sql, …)",
+            Convention::Synapse => {
+                "synapse delta folders (delta/<NN>/*.sql, *.sql.postgres, *.sql.sqlite)"
+            }
             Convention::Configured => "configured directory (natural file-name order)",
         }
     }
@@ -96,6 +100,17 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
 
 fn is_sql(name: &str) -> bool {
     name.to_ascii_lowercase().ends_with(".sql")
+}
+
+/// A file of a synapse delta folder: `*.sql`, or one dialect's `*.sql.postgres` /
+/// `*.sql.sqlite`.
+fn synapse_file(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    is_sql(name) || lower.ends_with(".sql.postgres") || lower.ends_with(".sql.sqlite")
+}
+
+fn all_digits(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn starts_with_digit(name: &str) -> bool {
@@ -204,6 +219,18 @@ pub fn detect(dir: &Path) -> Option<MigrationSet> {
             seed: seed_for(dir),
         })
     };
+    // synapse: `schema/<db>/delta/<NN>/*.sql`, by delta number then file name
+    if dir.file_name().is_some_and(|n| n == "delta") {
+        let mut v = Vec::new();
+        for d in dirs.iter().filter(|d| all_digits(d)) {
+            for f in list(&dir.join(d)).0.iter().filter(|f| synapse_file(f)) {
+                v.push((0, d.clone(), false, format!("{d}/{f}")));
+            }
+        }
+        if !v.is_empty() {
+            return make(Convention::Synapse, v);
+        }
+    }
     // directory per migration
     let versioned_dirs: Vec<&String> = dirs.iter().filter(|d| starts_with_digit(d)).collect();
     let prisma: Vec<_> = versioned_dirs
@@ -314,6 +341,16 @@ pub fn candidate_dirs(file: &Path) -> Vec<PathBuf> {
     if parent_versioned
         && matches!(name, "migration.sql" | "up.sql" | "down.sql")
         && let Some(gp) = parent.parent()
+    {
+        out.push(gp.to_path_buf());
+    }
+    // synapse: `delta/<NN>/<file>`
+    if let Some(gp) = parent.parent()
+        && gp.file_name().is_some_and(|n| n == "delta")
+        && parent
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(all_digits)
     {
         out.push(gp.to_path_buf());
     }

@@ -8,6 +8,14 @@ use crate::sql::dialect::{Reason, by_path};
 
 /// The dialect a file's name marks it for (`*.mysql.*`), if any.
 pub fn marked(path: &std::path::Path) -> Option<Dialect> {
+    // synapse: `54/foo.sql.postgres`, `54/foo.sql.sqlite`
+    let lower = path.to_string_lossy().to_ascii_lowercase();
+    if lower.ends_with(".sql.postgres") {
+        return Some(Dialect::Postgres);
+    }
+    if lower.ends_with(".sql.sqlite") {
+        return Some(Dialect::Sqlite);
+    }
     let c = by_path(&path.to_string_lossy())?;
     matches!(c.reason, Reason::FileName(_)).then_some(c.dialect)
 }

@@ -110,6 +110,9 @@ pub struct Schema {
     /// The schema dump that seeded the model (it may show the final state, so the set's own
     /// CREATEs, even `IF NOT EXISTS`, replace what it says).
     pub seed_file: Option<u32>,
+    /// The migration each file belongs to, by file index: files of one split migration
+    /// (ory/popx `<timestamp><6-digit sequence>_name.up.sql`) share it.
+    pub migration_of: Vec<u32>,
 }
 
 impl Schema {
@@ -124,6 +127,15 @@ impl Schema {
     pub fn table(&self, n: &ObjName) -> Option<&Table> {
         self.tables.get(&key(n))
     }
+    /// Files `a` and `b` belong to the same migration (the same file, or one split migration).
+    pub fn same_migration(&self, a: u32, b: u32) -> bool {
+        a == b
+            || matches!(
+                (self.migration_of.get(a as usize), self.migration_of.get(b as usize)),
+                (Some(x), Some(y)) if x == y
+            )
+    }
+
     pub fn file_name(&self, file: u32) -> &str {
         self.files.get(file as usize).map_or("", String::as_str)
     }
@@ -653,8 +665,13 @@ impl Ctx<'_> {
             format!("in {}:{}", self.schema.file_name(o.file), o.line)
         }
     }
-    /// Created by the file being checked.
+    /// Created by the migration being checked (this file, or an earlier file of the same
+    /// split migration).
     pub fn here(&self, o: Option<Origin>) -> bool {
-        o.is_some_and(|o| o.file == self.file)
+        o.is_some_and(|o| self.schema.same_migration(o.file, self.file))
+    }
+    /// `file` belongs to the migration being checked.
+    pub fn this_migration(&self, file: u32) -> bool {
+        self.schema.same_migration(file, self.file)
     }
 }

@@ -131,6 +131,15 @@ impl ColumnFacts {
                 ast::ColumnOption::Generated { .. } | ast::ColumnOption::Identity(_) => {
                     c.has_default = true
                 }
+                // MySQL `AUTO_INCREMENT`, SQLite `AUTOINCREMENT`: every row gets a value
+                ast::ColumnOption::DialectSpecific(tokens)
+                    if tokens.iter().any(|t| {
+                        let w = t.to_string().to_ascii_uppercase();
+                        w == "AUTO_INCREMENT" || w == "AUTOINCREMENT"
+                    }) =>
+                {
+                    c.has_default = true
+                }
                 _ => {}
             }
         }

@@ -1,7 +1,7 @@
 //! `add-not-null-without-default`: `ADD COLUMN … NOT NULL` without a DEFAULT on a table that
 //! existed before this migration.
 
-use super::{alter_of_existing_table, created_note};
+use super::{alter_of_existing_table, existed_clause};
 use crate::diagnostic::Diagnostic;
 use crate::migrations::Ctx;
 use crate::rules::sql::Context;
@@ -19,22 +19,17 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
         // `DELETE FROM t` earlier in this migration emptied the table: no row lacks a value
         if m.schema
             .table(name)
-            .is_some_and(|t| t.emptied_in == Some(m.file))
+            .is_some_and(|t| t.emptied_in.is_some_and(|f| m.this_migration(f)))
         {
             continue;
         }
-        let existed = match m.schema.table(name) {
-            Some(t) if t.created.is_some() => {
-                format!("existed before this migration{}", created_note(m, Some(t)))
-            }
-            _ => "existed before this migration".to_string(),
-        };
+        let existed = existed_clause(m, m.schema.table(name));
         out.push(
             Diagnostic::new(
                 "add-not-null-without-default",
                 stmt.span,
                 format!(
-                    "ADD COLUMN `{}` NOT NULL without a DEFAULT: table `{}` {existed}, and the \
+                    "ADD COLUMN `{}` NOT NULL without a DEFAULT on table `{}`{existed}: the \
                      column has no value for its existing rows — the migration fails on any \
                      non-empty table (MySQL silently fills in 0 or '')",
                     c.name, name.display
@@ -74,6 +69,31 @@ mod tests {
         silent(
             "add-not-null-without-default",
             "CREATE TABLE t (a int); ALTER TABLE t ADD COLUMN b int NOT NULL;",
+        );
+    }
+
+    #[test]
+    fn auto_increment_gives_every_row_a_value() {
+        let rules = |sql: &str| -> Vec<String> {
+            crate::check::check_sql(
+                sql,
+                crate::source::Dialect::Mysql,
+                &crate::check::SqlOptions::default(),
+            )
+            .into_iter()
+            .map(|d| d.rule)
+            .collect()
+        };
+        let r = rules("ALTER TABLE m ADD COLUMN `id` int(11) unsigned PRIMARY KEY AUTO_INCREMENT;");
+        assert!(
+            !r.iter().any(|r| r == "add-not-null-without-default"),
+            "{r:?}"
+        );
+        // near miss: NOT NULL, no default, no AUTO_INCREMENT
+        let r = rules("ALTER TABLE m ADD COLUMN zone_id CHAR(36) NOT NULL;");
+        assert!(
+            r.iter().any(|r| r == "add-not-null-without-default"),
+            "{r:?}"
         );
     }
 }

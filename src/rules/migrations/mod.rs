@@ -14,11 +14,19 @@ use crate::migrations::Ctx;
 use crate::model::schema::{Table, View};
 use crate::sql::{AlterOp, ObjName, Statement, StmtKind};
 
-/// " (created in 0001_init.sql:3)" or "".
-pub fn created_note(m: &Ctx, t: Option<&Table>) -> String {
+/// What the model knows of a table's past, as a message clause: ", which existed before this
+/// migration (created in 0001_init.sql:3)" for a table an earlier file created, ", which this
+/// migration did not create" for one the model never saw created (it may be older than the
+/// set, or made by something the model does not read).
+pub fn existed_clause(m: &Ctx, t: Option<&Table>) -> String {
     match t.and_then(|t| t.created) {
-        Some(o) => format!(" (created {})", m.at(o)),
-        None => String::new(),
+        Some(o) if !m.this_migration(o.file) => {
+            format!(
+                ", which existed before this migration (created {})",
+                m.at(o)
+            )
+        }
+        _ => ", which this migration did not create".to_string(),
     }
 }
 
