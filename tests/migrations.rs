@@ -474,7 +474,6 @@ fn references_count_old_names_in_application_code() {
 }
 
 #[test]
-<<<<<<< HEAD
 fn prisma_findings_cite_the_migration_header_warning() {
     let out = check(
         &["fixtures/migrations/prisma/prisma/migrations"],
@@ -518,7 +517,9 @@ fn alembic_ini_version_locations_are_revision_directories() {
     assert!(!paths.iter().any(|p| p.ends_with("seed.py")), "{paths:?}");
     assert_eq!(rules_in(&out, "b2_drop.py"), ["drop-column"]);
     assert!(out.errors.is_empty(), "{:?}", out.errors);
-=======
+}
+
+#[test]
 fn a_rebuild_is_judged_by_the_columns_it_copies() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("migrations");
@@ -636,5 +637,4 @@ fn synapse_delta_folders_are_a_set() {
     );
     let order = explain_order(&delta, &Settings::default()).expect("a set");
     assert!(order.contains("synapse"), "{order}");
->>>>>>> main
 }
