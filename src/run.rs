@@ -120,6 +120,9 @@ pub fn check_sniffed_in(
     let (mut diagnostics, statements) = check_source_keep(&source, dialect, facts, Some(replay));
     if lang == Lang::Sql {
         annotate_parse_errors(&choice, &mut diagnostics);
+        if crate::migrations::prisma::is_prisma_migration(std::path::Path::new(path)) {
+            crate::migrations::prisma::cite(&source.text, &mut diagnostics);
+        }
     }
     diagnostics.extend(utf8_diag);
     let applied = crate::suppress::apply(&source.text, lang, settings.dialect, diagnostics);

@@ -149,6 +149,7 @@ fn live_database_check() {
     timeout_continues(&url);
     human_label(&url);
     suppressions(&live);
+    python_migrations(&live);
     env_var_and_many_files(&url);
     connection_failures(&cluster);
 
@@ -357,6 +358,44 @@ fn not_null(live: &[&str]) {
     assert_eq!(d["severity"], "info");
     assert_eq!(d["impact"]["null_rows"], 37_500);
     assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+/// An Alembic revision: its operations are measured like the SQL they stand for, on the
+/// line of the call; the downgrade is not measured.
+fn python_migrations(live: &[&str]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let versions = dir.path().join("versions");
+    std::fs::create_dir_all(&versions).expect("versions dir");
+    std::fs::write(dir.path().join("env.py"), "# alembic env\n").expect("env.py");
+    let rev = versions.join("a1_cleanup.py");
+    std::fs::write(
+        &rev,
+        "from alembic import op\n\nrevision = \"a1\"\ndown_revision = None\n\n\n\
+         def upgrade():\n    op.drop_column(\"users\", \"email\")\n    \
+         op.execute(\"DELETE FROM sessions\")\n\n\n\
+         def downgrade():\n    op.drop_table(\"orders\")\n",
+    )
+    .expect("revision");
+    let r = check_paths(&[&versions], live, &[]);
+    let c = only(&r, "drop-column");
+    assert_eq!(c["line"], 8, "{}", r.stdout);
+    assert_eq!(c["impact"]["non_null_values"], 45_000, "{}", r.stdout);
+    let d = only(&r, "delete-without-where");
+    assert_eq!(d["line"], 9);
+    assert_eq!(d["impact"]["rows_matched"], 1_234, "{}", r.stdout);
+    // the downgrade's drop of `orders` is not measured (and the source is never read as SQL)
+    assert!(
+        r.json["diagnostics"]
+            .as_array()
+            .is_some_and(|a| a.iter().all(|d| d["line"] != 13)),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.json["errors"].as_array().is_some_and(Vec::is_empty),
+        "{}",
+        r.stdout
+    );
 }
 
 fn drop_truncate_rename(live: &[&str]) {

@@ -479,6 +479,52 @@ fn references_count_old_names_in_application_code() {
 }
 
 #[test]
+fn prisma_findings_cite_the_migration_header_warning() {
+    let out = check(
+        &["fixtures/migrations/prisma/prisma/migrations"],
+        &Settings::default(),
+    );
+    let file = out
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("20240401000000_drop_notes/migration.sql"))
+        .expect("the migration is checked");
+    let drops: Vec<_> = file
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "drop-column")
+        .collect();
+    assert_eq!(drops.len(), 2, "{drops:?}");
+    let cited = |d: &preflight::diagnostic::Diagnostic| {
+        d.labels.iter().any(|l| {
+            l.message
+                .contains("drop the column `notes` on the `orders` table")
+        })
+    };
+    assert!(drops[0].message.contains("notes") && cited(drops[0]));
+    assert!(drops[1].message.contains("total") && !cited(drops[1]));
+}
+
+#[test]
+fn alembic_ini_version_locations_are_revision_directories() {
+    let out = check(&["fixtures/migrations/alembic-ini"], &Settings::default());
+    let paths: Vec<&str> = out.files.iter().map(|f| f.path.as_str()).collect();
+    assert!(
+        paths.iter().any(|p| p.ends_with("db/revisions/b2_drop.py")),
+        "{paths:?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("db/reports/r1_reports.py")),
+        "{paths:?}"
+    );
+    assert!(!paths.iter().any(|p| p.ends_with("seed.py")), "{paths:?}");
+    assert_eq!(rules_in(&out, "b2_drop.py"), ["drop-column"]);
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+}
+
+#[test]
 fn a_rebuild_is_judged_by_the_columns_it_copies() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("migrations");

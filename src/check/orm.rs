@@ -45,6 +45,31 @@ pub fn reword(d: &mut Diagnostic, verb: &str) {
     d.message = format!("{verb}: {}", d.message);
 }
 
+/// The up side's statements, for the live check (`--database-url`): synthesised ones on the
+/// operation's line, embedded SQL with spans inside its string.
+pub fn up_statements(dialect: Dialect, facts: &Facts) -> Vec<Statement> {
+    let mut out = Vec::new();
+    for fact in facts.facts.iter().filter(|f| !f.down) {
+        match &fact.effect {
+            Effect::Statement(s) => out.push(s.clone()),
+            Effect::Sql(t) => {
+                let opts = sql::Options {
+                    shell_vars: !t.holes.is_empty(),
+                };
+                out.extend(
+                    sql::analyze(&t.text, dialect, opts)
+                        .into_iter()
+                        .map(|mut s| {
+                            s.span = t.map_span(s.span);
+                            s
+                        }),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Replay a migration's up side into the model without judging it (a squashed Django
 /// migration runs only on databases that applied none of the migrations it replaces).
 pub fn replay_only(src: &str, dialect: Dialect, facts: &Facts, replay: &mut Replay) {

@@ -269,7 +269,13 @@ pub fn measure(outcome: &mut Outcome, opts: &Options, settings: &Settings) {
             return;
         }
     };
-    for file in outcome.files.iter_mut().filter(|f| f.lang == Lang::Sql) {
+    // SQL files, and ORM migrations through the statements their operations stand for
+    // (never their source read as SQL)
+    for file in outcome
+        .files
+        .iter_mut()
+        .filter(|f| f.lang == Lang::Sql || !f.statements.is_empty())
+    {
         if let Err(msg) = measure_file(&mut db, file, opts, settings) {
             outcome.errors.push(FileError {
                 file: target.clone(),

@@ -3,10 +3,12 @@
 //! application code ([`references`]). The replay itself runs in the pipeline
 //! (`check::replay`, `run::sets`) against the schema model ([`crate::model::schema`]).
 
+pub mod alembic_ini;
 pub mod detect;
 pub mod dialects;
 pub mod js;
 pub mod php;
+pub mod prisma;
 pub mod python;
 pub mod references;
 pub mod ruby;

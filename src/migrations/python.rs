@@ -42,6 +42,7 @@ pub fn is_python_migration(path: &Path) -> bool {
         return true;
     }
     alembic_versions_dir(path).is_some()
+        || parent.is_some_and(super::alembic_ini::names_versions_dir)
 }
 
 /// The `versions/` directory above `path` (at most two levels up) next to an `env.py`.
@@ -83,10 +84,20 @@ pub enum Read {
 }
 
 /// Take a file apart as a Django migration or an Alembic revision.
+/// Files that cannot be either (no `class Migration`, no `revision` and `def upgrade` in the
+/// text) are not parsed; the others are parsed once.
 pub fn read(text: &str) -> Read {
-    if let Some(raw) = django::read(text) {
+    let (dj, al) = (django::may_be(text), alembic::may_be(text));
+    if !dj && !al {
+        return Read::Other;
+    }
+    let Some(tree) = crate::python::value::parse(text) else {
+        return Read::Other;
+    };
+    let root = tree.root_node();
+    if let Some(raw) = dj.then(|| django::read_tree(root, text)).flatten() {
         Read::Django(raw)
-    } else if let Some(rev) = alembic::read(text) {
+    } else if let Some(rev) = al.then(|| alembic::read_tree(root, text)).flatten() {
         Read::Alembic(rev)
     } else {
         Read::Other

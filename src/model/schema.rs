@@ -37,6 +37,8 @@ pub struct Column {
     pub made_nullable: bool,
     /// File in which an UPDATE filled the column's NULLs.
     pub backfilled_in: Option<u32>,
+    /// File whose rename gave the column its current name.
+    pub renamed_in: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -293,7 +295,12 @@ impl Schema {
                             AlterOp::DropColumn { names, .. } => {
                                 t.columns.retain(|c| !names.contains(&c.name));
                             }
-                            AlterOp::RenameColumn { from, to } => rename_column(t, from, to),
+                            AlterOp::RenameColumn { from, to } => {
+                                rename_column(t, from, to);
+                                if let Some(c) = t.column_mut(to) {
+                                    c.renamed_in = Some(at.file);
+                                }
+                            }
                             AlterOp::RenameTo(n) => rename_to = Some(n.clone()),
                             AlterOp::SetNotNull { column } => {
                                 if let Some(c) = t.column_mut(column) {
@@ -319,6 +326,7 @@ impl Schema {
                                 let mut c = column(def, at);
                                 if let Some(old) = old {
                                     c.created = old.created;
+                                    c.renamed_in = old.renamed_in;
                                     if c.nullable && !old.nullable {
                                         c.made_nullable = true;
                                     } else if c.nullable {
@@ -328,6 +336,7 @@ impl Schema {
                                 }
                                 if from != &def.name {
                                     rename_column(t, from, &def.name);
+                                    c.renamed_in = Some(at.file);
                                 }
                                 t.columns.push(c);
                             }
@@ -538,6 +547,7 @@ fn column(c: &ColumnFacts, at: Origin) -> Column {
         nullable_since: at,
         made_nullable: false,
         backfilled_in: None,
+        renamed_in: None,
     }
 }
 

@@ -21,7 +21,17 @@ pub struct Revision {
 /// Read a revision file. `None`: no `revision = "…"` and `def upgrade` in it.
 pub fn read(src: &str) -> Option<Revision> {
     let tree = value::parse(src)?;
-    let root = tree.root_node();
+    read_tree(tree.root_node(), src)
+}
+
+/// Can the text hold an Alembic revision (`revision = …` and a function `upgrade`)? Checked
+/// before parsing.
+pub fn may_be(src: &str) -> bool {
+    src.contains("revision") && src.contains("upgrade")
+}
+
+/// [`read`] on a parsed file.
+pub fn read_tree(root: Node, src: &str) -> Option<Revision> {
     let mut rev = Revision::default();
     let mut funcs: Vec<(bool, Node)> = Vec::new();
     let mut c = root.walk();

@@ -24,6 +24,7 @@ pub struct Raw {
 
 mod fields;
 mod queryset;
+mod together;
 mod translate;
 pub use queryset::QueryWrite;
 pub use translate::{State, translate};
@@ -31,7 +32,17 @@ pub use translate::{State, translate};
 /// Read a migration file. `None`: no `class Migration(…Migration)` in it.
 pub fn read(src: &str) -> Option<Raw> {
     let tree = value::parse(src)?;
-    let root = tree.root_node();
+    read_tree(tree.root_node(), src)
+}
+
+/// Can the text hold a Django migration (a class whose base ends in `Migration`)? Checked
+/// before parsing.
+pub fn may_be(src: &str) -> bool {
+    src.contains("Migration")
+}
+
+/// [`read`] on a parsed file.
+pub fn read_tree(root: Node, src: &str) -> Option<Raw> {
     let mut raw = Raw::default();
     let mut found = false;
     let mut c = root.walk();

@@ -354,10 +354,28 @@ fn push_escape(t: &mut Template, src: &str, e: Node, raw: bool) {
 }
 
 /// Parse Python source with tree-sitter-python. `None` only if the parser gives up entirely.
+/// One parser per thread, reused across files (creating one costs more than parsing a small
+/// migration).
 pub fn parse(src: &str) -> Option<tree_sitter::Tree> {
-    let mut p = tree_sitter::Parser::new();
-    p.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
-    p.parse(src, None)
+    thread_local! {
+        static PARSER: std::cell::RefCell<Option<tree_sitter::Parser>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    PARSER.with(|cell| {
+        let mut slot = cell.try_borrow_mut().ok()?;
+        if slot.is_none() {
+            let mut p = tree_sitter::Parser::new();
+            p.set_language(&tree_sitter_python::LANGUAGE.into()).ok()?;
+            *slot = Some(p);
+        }
+        let p = slot.as_mut()?;
+        let tree = p.parse(src, None);
+        // a parse that gave up leaves state behind: start clean next time
+        if tree.is_none() {
+            p.reset();
+        }
+        tree
+    })
 }
 
 #[cfg(test)]

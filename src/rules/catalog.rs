@@ -85,6 +85,7 @@ macro_rules! rule_table {
             "disk-wipe" => Check::Command,
             "chmod-world" => Check::Command,
             "docker-prune" => Check::Command,
+            "orm-reset" => Check::Command,
             "suppression-without-reason" => Check::Builtin,
             "unused-suppression" => Check::Builtin,
         }

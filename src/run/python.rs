@@ -104,7 +104,7 @@ fn file_name(dir: &Path, f: &Path) -> String {
 fn replay_set(
     p: &mut Planned,
     settings: &Settings,
-    mut each: impl FnMut(usize, &str, Vec<Diagnostic>),
+    mut each: impl FnMut(usize, &str, Vec<Diagnostic>, Vec<crate::sql::Statement>),
 ) {
     let dialect = dialect_of(&p.dir, settings);
     let mut replay = Replay::new(settings.check_down);
@@ -137,7 +137,13 @@ fn replay_set(
                 &mut replay,
             )
         };
-        each(i, text, diags);
+        // the live check measures the up side's statements (not a squashed migration's)
+        let stmts = if settings.keep_text && !skip && !squashed {
+            crate::check::orm::up_statements(dialect, &facts)
+        } else {
+            Vec::new()
+        };
+        each(i, text, diags, stmts);
     }
 }
 
@@ -172,8 +178,9 @@ pub fn check_sets(
                     out.push(check_alone(path, disp, settings));
                 }
             }
-            let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; planned.files.len()];
-            replay_set(&mut planned, settings, |i, _, d| found[i] = Some(d));
+            let mut found: Vec<Option<(Vec<Diagnostic>, Vec<crate::sql::Statement>)>> =
+                vec![None; planned.files.len()];
+            replay_set(&mut planned, settings, |i, _, d, s| found[i] = Some((d, s)));
             for (i, f) in planned.files.iter().enumerate() {
                 let Some(disp) = reported.get(f) else {
                     continue;
@@ -181,9 +188,11 @@ pub fn check_sets(
                 match &planned.loaded[i] {
                     Err(e) => out.push(Err(e.clone())),
                     Ok(((text, utf8), _)) => {
-                        let mut diags = found[i].take().unwrap_or_default();
+                        let (mut diags, stmts) = found[i].take().unwrap_or_default();
                         diags.extend(utf8.clone());
-                        out.push(Ok(finish(disp, text.clone(), diags, settings)));
+                        let mut outcome = finish(disp, text.clone(), diags, settings);
+                        outcome.statements = stmts;
+                        out.push(Ok(outcome));
                     }
                 }
             }

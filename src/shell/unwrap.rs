@@ -145,6 +145,19 @@ pub fn unwrap(cmd: Command) -> Unwrapped {
                 }
             }
             "builtin" | "nohup" | "chronic" | "unbuffer" => rest(cmd, 1, &name),
+            // package runners run the named program (`npx prisma migrate reset`)
+            "npx" | "pnpx" | "bunx" => {
+                let i = skip_options(w, 1, &["-p", "--package", "-c", "--call"], false);
+                rest(cmd, i, &name)
+            }
+            "bundle" | "pnpm" | "yarn" | "bun" | "poetry" | "uv" | "pipenv" | "pdm"
+                if w.get(1)
+                    .is_some_and(|x| x.is("exec") || x.is("dlx") || x.is("x") || x.is("run")) =>
+            {
+                let i = skip_options(w, 2, &["--package", "-p", "--with"], false);
+                let via = format!("{name} {}", w[1].src.text.trim());
+                rest(cmd, i, &via)
+            }
             "exec" => {
                 let i = skip_options(w, 1, &["-a"], false);
                 rest(cmd, i, "exec")

@@ -68,7 +68,15 @@ pub(super) fn query_writes(
             }
         }
         "call" => {
-            if let Value::Call(c) = value::read(n, src)
+            // only `….delete()` / `….update(…)` can be a write: other calls are not read as
+            // values (reading every nested call again made deep chains quadratic)
+            let method = n
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "attribute")
+                .and_then(|f| f.child_by_field_name("attribute"))
+                .map(|a| text(a, src));
+            if matches!(method, Some("delete" | "update"))
+                && let Value::Call(c) = value::read(n, src)
                 && let Some(w) = unfiltered_write(&c, models)
             {
                 out.push(w);

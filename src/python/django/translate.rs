@@ -3,6 +3,7 @@
 
 use super::Raw;
 use super::fields::{Field, column_facts, field};
+use super::together;
 use crate::python::value::{Call, Value};
 use crate::python::{Effect, Fact, Facts, head_span, statement, table_name};
 use crate::source::Span;
@@ -15,6 +16,10 @@ struct Model {
     explicit_table: bool,
     fields: HashMap<String, Field>,
     unique_constraints: Vec<String>,
+    /// `unique_together` tuples (`None`: not known, e.g. not a literal).
+    unique_together: Option<Vec<Vec<String>>>,
+    /// Fields of the model's plain `UniqueConstraint`s.
+    unique_fields: Vec<Vec<String>>,
 }
 
 /// What the app's migrations said so far about its models.
@@ -220,8 +225,15 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
                     {
                         model.unique_constraints.push(n.to_string());
                     }
+                    if let Some(f) = con.call().and_then(together::constraint_fields) {
+                        model.unique_fields.push(f);
+                    }
                 }
             }
+            model.unique_together = match opts.and_then(|o| o.get("unique_together")) {
+                Some(v) => together::parse(v),
+                None => Some(Vec::new()),
+            };
             state.models.insert(name.to_ascii_lowercase(), model);
             out.push(
                 StmtKind::CreateTable {
@@ -384,6 +396,17 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
             let table = state.table(model);
             let m = state.model_mut(model);
             let f = m.fields.remove(old);
+            // Django renames the field in unique_together and constraints too
+            for t in m
+                .unique_together
+                .iter_mut()
+                .flatten()
+                .chain(&mut m.unique_fields)
+            {
+                for x in t.iter_mut().filter(|x| x.as_str() == old) {
+                    *x = new.to_string();
+                }
+            }
             let (from, to) = match &f {
                 Some(f) if f.explicit_column || f.column.is_none() => (None, None),
                 Some(f) => {
@@ -502,12 +525,42 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
                 s(c, 0, "model_name"),
                 c.arg(1, "constraint").and_then(Value::call),
             ) && con.name() == "UniqueConstraint"
-                && let Some(n) = con.kw("name").and_then(Value::str)
             {
-                state
-                    .model_mut(model)
-                    .unique_constraints
-                    .push(n.to_string());
+                let m = state.model_mut(model);
+                if let Some(n) = con.kw("name").and_then(Value::str) {
+                    m.unique_constraints.push(n.to_string());
+                }
+                m.unique_fields.extend(together::constraint_fields(con));
+            }
+        }
+        "AlterUniqueTogether" => {
+            let Some(model) = s(c, 0, "name") else {
+                return unknown(out);
+            };
+            let new = c.arg(1, "unique_together").and_then(together::parse);
+            let table = state.table(model);
+            let m = state.model_mut(model);
+            let dropped: Vec<String> = match (&m.unique_together, &new) {
+                // what is no longer unique, unless a UniqueConstraint on the same fields
+                // took its place (the usual move to Meta.constraints)
+                (Some(old), Some(new)) => old
+                    .iter()
+                    .filter(|t| !new.iter().any(|n| together::same(n, t)))
+                    .filter(|t| !m.unique_fields.iter().any(|u| together::same(u, t)))
+                    .map(|t| format!("({})", t.join(", ")))
+                    .collect(),
+                // an earlier state this set did not show: `set()` drops whatever was there
+                (None, Some(new)) if new.is_empty() => vec!["(…)".to_string()],
+                _ => Vec::new(),
+            };
+            m.unique_together = new;
+            for t in dropped {
+                out.push(
+                    drop(ObjectKind::Index, &format!("{table} unique_together {t}")),
+                    span,
+                    "DROP",
+                    &verb,
+                );
             }
         }
         "RemoveConstraint" => {

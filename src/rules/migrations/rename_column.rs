@@ -22,7 +22,9 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
             _ => continue,
         };
         let col = table.and_then(|t| t.column(from));
-        if col.is_some_and(|c| m.here(Some(c.created))) {
+        // created here, or given its name by a rename earlier in this file (that rename is
+        // the one reported: the name in between never existed outside this migration)
+        if col.is_some_and(|c| m.here(Some(c.created)) || c.renamed_in == Some(m.file)) {
             continue;
         }
         let mut deps = Vec::new();

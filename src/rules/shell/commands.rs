@@ -122,7 +122,10 @@ fn sub_matches(args: &[Option<String>], sub: &[String]) -> bool {
         loop {
             let Some(a) = args.get(k) else { return false };
             let a = a.as_deref().unwrap_or("");
-            if want.split('|').any(|alt| alt == a) {
+            if want
+                .split('|')
+                .any(|alt| alt == a || (alt.contains('*') && glob(alt, a)))
+            {
                 k += 1;
                 break;
             }
@@ -369,5 +372,70 @@ mod tests {
         fires("docker-prune", "docker compose down -v");
         silent("docker-prune", "docker system prune -f");
         silent("docker-prune", "docker compose down");
+    }
+
+    #[test]
+    fn orm_clis_that_reset_the_database() {
+        for cmd in [
+            "prisma migrate reset --force",
+            "npx prisma migrate reset",
+            "yarn dlx prisma db push --accept-data-loss",
+            "prisma db push --force-reset",
+            "rails db:drop",
+            "bin/rails db:create db:schema:load",
+            "bundle exec rake db:reset",
+            "php artisan migrate:fresh --seed",
+            "php ./artisan db:wipe --force",
+            "knex migrate:rollback --all",
+            "./manage.py flush --no-input",
+            "python3 src/manage.py flush",
+            "uv run python manage.py reset_db --noinput",
+            "alembic -c db/alembic.ini downgrade base",
+            "flask db downgrade base",
+            "npx typeorm-ts-node-commonjs schema:drop -d src/data-source.ts",
+        ] {
+            fires("orm-reset", cmd);
+        }
+        for cmd in [
+            "prisma migrate deploy",
+            "prisma migrate dev",
+            "prisma db push",
+            "rails db:migrate",
+            "rake db:rollback",
+            "rails db:seed",
+            "php artisan migrate --force",
+            "knex migrate:rollback",
+            "python manage.py migrate",
+            "python manage.py sqlflush",
+            "python flush.py manage.py",
+            "alembic downgrade -1",
+            "alembic downgrade base --sql",
+            "typeorm migration:revert",
+            "pnpm run build",
+        ] {
+            silent("orm-reset", cmd);
+        }
+    }
+
+    #[test]
+    fn orm_reset_severity_follows_the_prompt() {
+        let sev = |cmd: &str| {
+            crate::check::shell::check(cmd, crate::source::Dialect::Postgres)
+                .into_iter()
+                .find(|d| d.rule == "orm-reset")
+                .map(|d| d.severity)
+        };
+        assert_eq!(sev("prisma migrate reset -f"), Some(Severity::Error));
+        assert_eq!(sev("prisma migrate reset"), Some(Severity::Warning));
+        assert_eq!(
+            sev("python manage.py flush --noinput"),
+            Some(Severity::Error)
+        );
+        assert_eq!(sev("python manage.py flush"), Some(Severity::Warning));
+        assert_eq!(
+            sev("php artisan migrate:fresh --force"),
+            Some(Severity::Error)
+        );
+        assert_eq!(sev("php artisan migrate:fresh"), Some(Severity::Warning));
     }
 }
