@@ -4,6 +4,7 @@ use crate::diagnostic::Diagnostic;
 pub mod orm;
 pub mod replay;
 pub mod shell;
+pub mod shell_files;
 
 use crate::rules::sql::{Context, FileState};
 use crate::rules::{Check, RULES};

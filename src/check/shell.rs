@@ -7,12 +7,19 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::shell::Context;
 use crate::rules::{Check, RULES};
 use crate::shell::command::{Command, Item, Mapped};
+use crate::shell::env::Env;
 use crate::shell::sql::{dialect_of, extract, is_one_expansion};
 use crate::shell::{analyze, facts};
 use crate::source::{Dialect, Span, floor_char_boundary};
 
 /// Check a shell script. Diagnostic spans point into `text`.
-pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
+pub fn check(text: &str, dialect: Dialect) -> Vec<Diagnostic> {
+    check_in(text, dialect, &Env::default())
+}
+
+/// [`check`] where the script runs in `env` (files it runs are read; the hook's working
+/// directory is known).
+pub fn check_in(text: &str, dialect: Dialect, env: &Env) -> Vec<Diagnostic> {
     let a = analyze(text);
     let mut out = Vec::new();
     if a.unparsed {
@@ -98,6 +105,7 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
                 let ctx = Context {
                     state: &state,
                     src: text,
+                    env,
                 };
                 for rule in RULES {
                     if let Check::Shell(f) = rule.check {
@@ -106,6 +114,7 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
                 }
                 crate::rules::shell::commands::check(cmd, &ctx, &mut out);
                 embedded_sql(cmd, &mut out);
+                super::shell_files::check(cmd, env, dialect, &mut out);
                 state.after(cmd);
             }
             Item::Assign { name, value, .. } => state.assign(name, value.as_ref()),

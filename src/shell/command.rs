@@ -206,6 +206,31 @@ pub struct Command {
     pub reparsed: bool,
     /// Part of a pipeline (runs in a subshell: `cd` there does not change the script's cwd).
     pub in_pipeline: bool,
+    /// File redirections (`> out`, `< in.sql`, `2>>log`), in order.
+    pub redirects: Vec<Redirect>,
+}
+
+/// One file redirection of a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// The operator as written: `>`, `>>`, `<`, `>|`, `&>`, `&>>`, `<>`, …
+    pub op: String,
+    /// The file descriptor written before the operator (`2>`), if any.
+    pub fd: Option<String>,
+    pub target: Word,
+    /// The whole redirection.
+    pub span: Span,
+}
+
+impl Redirect {
+    /// Does it replace the file's content (`>`, `>|`, `&>`, not `>>`, not `2>`)?
+    pub fn truncates(&self) -> bool {
+        matches!(self.op.as_str(), ">" | ">|" | "&>") && self.fd.as_deref().is_none_or(|f| f == "1")
+    }
+    /// Does it feed the file to the command's stdin (`< file`)?
+    pub fn reads(&self) -> bool {
+        self.op == "<" && self.fd.as_deref().is_none_or(|f| f == "0")
+    }
 }
 
 impl Command {

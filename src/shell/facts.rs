@@ -43,7 +43,7 @@ pub struct State {
     /// Previous values of variables changed inside open scopes (undone on [`State::exit`]).
     journal: Vec<(String, Option<VarFact>)>,
     /// Per open scope: journal length and the flags to restore.
-    scopes: Vec<(usize, bool, bool, Option<Span>, bool)>,
+    scopes: Vec<(usize, bool, bool, Option<Span>, bool, bool)>,
     /// `set -e` / `set -o errexit` (or `#!/bin/bash -e`).
     pub errexit: bool,
     /// `set -u` / `set -o nounset`: an unset variable aborts the script.
@@ -52,6 +52,9 @@ pub struct State {
     pub unchecked_cd: Option<Span>,
     /// The last `cd` went to `/`.
     pub cwd_root: bool,
+    /// A `cd`/`pushd` ran: relative paths no longer start from the working directory the
+    /// script was started in.
+    pub cwd_moved: bool,
 }
 
 impl State {
@@ -125,12 +128,13 @@ impl State {
             self.nounset,
             self.unchecked_cd,
             self.cwd_root,
+            self.cwd_moved,
         ));
     }
 
     /// …and ends: what happened inside does not outlive it.
     pub fn exit(&mut self) {
-        let Some((mark, errexit, nounset, cd, root)) = self.scopes.pop() else {
+        let Some((mark, errexit, nounset, cd, root, moved)) = self.scopes.pop() else {
             return;
         };
         while self.journal.len() > mark {
@@ -145,6 +149,7 @@ impl State {
         self.nounset = nounset;
         self.unchecked_cd = cd;
         self.cwd_root = root;
+        self.cwd_moved = moved;
     }
 
     /// Update after a command ran (rules have already seen it).
@@ -170,6 +175,7 @@ impl State {
                 if cmd.in_pipeline {
                     return;
                 }
+                self.cwd_moved = true;
                 let target = args
                     .iter()
                     .find(|a| !a.lit().is_some_and(|l| l.starts_with('-')));

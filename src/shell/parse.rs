@@ -3,7 +3,7 @@
 //! substitutions) and produces [`Item`]s in document order. Strings run by `bash -c`, `eval`,
 //! `ssh host '…'`, `trap '…'` are parsed again and walked with a map back into the file.
 
-use super::command::{Command, Flow, Guard, Item, Mapped, Part, Word, basename};
+use super::command::{Command, Flow, Guard, Item, Mapped, Part, Redirect, Word, basename};
 use super::unwrap;
 use crate::source::Span;
 use tree_sitter::Node;
@@ -426,7 +426,8 @@ impl<'t> Walker<'t> {
                     }
                 }
             }
-            None => {}
+            // `> prod.db` alone
+            None => self.command(node, &[], bflow, depth),
         }
         if !pipe_cont.is_empty() {
             self.in_pipeline -= 1;
@@ -449,15 +450,14 @@ impl<'t> Walker<'t> {
         let mut words = Vec::new();
         let mut assigns = Vec::new();
         let mut stdin = None;
+        let mut redirects = Vec::new();
         let kids = fields(node);
         for (field, ch) in kids {
             match (field, ch.kind()) {
                 (_, "variable_assignment") => assigns.push(ch),
                 (Some("name"), _) | (Some("argument"), _) => words.push(self.word(ch, depth)),
                 (_, "herestring_redirect") => stdin = self.herestring(ch, depth),
-                (_, "file_redirect") => {
-                    self.word(ch, depth);
-                }
+                (_, "file_redirect") => redirects.extend(self.file_redirect(ch, depth)),
                 (_, "subshell") => self.stmt(ch, Flow::default(), depth),
                 _ => {}
             }
@@ -466,6 +466,7 @@ impl<'t> Walker<'t> {
             match r.kind() {
                 "heredoc_redirect" => stdin = Some(self.heredoc(*r)),
                 "herestring_redirect" => stdin = self.herestring(*r, depth),
+                "file_redirect" => redirects.extend(self.file_redirect(*r, depth)),
                 _ => {
                     self.word(*r, depth);
                 }
@@ -475,6 +476,27 @@ impl<'t> Walker<'t> {
             self.walk_subs(depth);
             for a in assigns {
                 self.assignment(a, depth);
+            }
+            // a bare redirection (`> prod.db`) runs nothing and empties the file: a `:`
+            if let Some(first) = redirects.first().filter(|_| stdin.is_none()) {
+                let mut w = first.target.clone();
+                w.span = Span::new(first.span.start, first.span.start);
+                w.parts = vec![Part::Lit {
+                    text: ":".to_string(),
+                    quoted: false,
+                }];
+                w.src = Mapped::default();
+                let cmd = Command {
+                    words: vec![w],
+                    span: self.span(node),
+                    stdin: None,
+                    flow,
+                    via: Vec::new(),
+                    reparsed: self.reparsed,
+                    in_pipeline: self.in_pipeline > 0,
+                    redirects,
+                };
+                self.items.push(Item::Cmd(cmd));
             }
             return;
         }
@@ -492,9 +514,39 @@ impl<'t> Walker<'t> {
             via: Vec::new(),
             reparsed: self.reparsed,
             in_pipeline: self.in_pipeline > 0,
+            redirects,
         };
         self.feed_out = feed_of(&cmd);
         self.emit(cmd, depth);
+    }
+
+    /// `2> log`, `> out.db`, `< in.sql`: operator, descriptor and target (the target's
+    /// substitutions are walked like any word's).
+    fn file_redirect(&mut self, node: Node<'t>, depth: usize) -> Option<Redirect> {
+        let mut c = node.walk();
+        let mut op = None;
+        let mut fd = None;
+        let mut target = None;
+        for ch in node.children(&mut c) {
+            if ch.kind() == "file_descriptor" {
+                fd = Some(self.text(ch).to_string());
+            } else if !ch.is_named() && op.is_none() {
+                op = Some(ch.kind().to_string());
+            } else if ch.is_named() && target.is_none() {
+                target = Some(ch);
+            }
+        }
+        let Some(t) = target else {
+            self.word(node, depth);
+            return None;
+        };
+        let target = self.word(t, depth);
+        Some(Redirect {
+            op: op.unwrap_or_default(),
+            fd,
+            target,
+            span: self.span(node),
+        })
     }
 
     fn herestring(&mut self, node: Node<'t>, depth: usize) -> Option<Mapped> {
