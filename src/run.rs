@@ -115,13 +115,23 @@ pub fn check_sniffed_in(
         Lang::Shell | Lang::Python => settings.dialect,
     };
     let (mut diagnostics, statements) = if lang == Lang::Shell {
-        let env = match &settings.shell_env {
+        let mut env = match &settings.shell_env {
             Some(e) => e.clone(),
             None => crate::shell::env::Env {
                 in_run: settings.in_run.clone(),
                 ..crate::shell::env::Env::script(std::path::Path::new(path))
             },
         };
+        // `[[per-file]] shell-options`: what the caller sets for this script
+        for pf in settings
+            .filter
+            .per_file
+            .iter()
+            .filter(|pf| pf.matches(path))
+        {
+            env.errexit |= pf.shell_options.iter().any(|o| o == "errexit");
+            env.nounset |= pf.shell_options.iter().any(|o| o == "nounset");
+        }
         (
             crate::check::shell::check_in(&source.text, dialect, &env),
             Vec::new(),

@@ -99,6 +99,8 @@ pub fn check_in(text: &str, dialect: Dialect, env: &Env) -> Vec<Diagnostic> {
         );
     }
     let mut state = facts::State::from_shebang(text);
+    state.errexit |= env.errexit;
+    state.nounset |= env.nounset;
     for item in &a.items {
         match item {
             Item::Cmd(cmd) => {
@@ -128,6 +130,8 @@ pub fn check_in(text: &str, dialect: Dialect, env: &Env) -> Vec<Diagnostic> {
             ),
             Item::Enter => state.enter(),
             Item::Exit => state.exit(),
+            Item::GuardStart => state.guard_start(),
+            Item::GuardEnd => state.guard_end(),
         }
     }
     // spans on character boundaries of the file

@@ -188,6 +188,9 @@ pub struct Flow {
     pub on_fail_exits: bool,
     /// Left side of `&& exit`, or the condition of `if …; then exit; fi`.
     pub on_success_exits: bool,
+    /// Left side of `&&`, or an `if` condition: what follows up to the matching
+    /// [`Item::GuardEnd`] runs only when this command succeeded.
+    pub guards: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -277,4 +280,9 @@ pub enum Item {
     /// happens inside (cd, assignments) does not outlive it.
     Enter,
     Exit,
+    /// A guarding command follows (its test holds until the matching `GuardEnd`).
+    GuardStart,
+    /// The end of what a guarding command (`[ -d "$X" ] && …`, `if [ -n "$X" ]; then …`)
+    /// covers: what its test proved no longer holds.
+    GuardEnd,
 }

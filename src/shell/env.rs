@@ -21,6 +21,9 @@ pub struct Env {
     pub in_run: Option<std::sync::Arc<std::collections::HashSet<PathBuf>>>,
     /// How deep we are in files run by files (a limit stops loops).
     pub depth: usize,
+    /// Options a caller sets before the script runs (`[[per-file]] shell-options`).
+    pub errexit: bool,
+    pub nounset: bool,
 }
 
 impl Env {
@@ -34,6 +37,8 @@ impl Env {
             cwd,
             in_run: None,
             depth: 0,
+            errexit: false,
+            nounset: false,
         }
     }
 

@@ -52,6 +52,9 @@ pub struct State {
     pub unchecked_cd: Option<Span>,
     /// The last `cd` went to `/`.
     pub cwd_root: bool,
+    /// Facts a guarding test proved (`[ -d "$X" ] && …`), one frame per open guard, with
+    /// the values to restore at its end.
+    guards: Vec<Vec<(String, Option<VarFact>)>>,
     /// A `cd`/`pushd` ran: relative paths no longer start from the working directory the
     /// script was started in.
     pub cwd_moved: bool,
@@ -152,6 +155,24 @@ impl State {
         self.cwd_moved = moved;
     }
 
+    /// A guarding command begins (`[ -d "$X" ] && …`, an `if` condition).
+    pub fn guard_start(&mut self) {
+        self.guards.push(Vec::new());
+    }
+
+    /// The end of what the last guarding command covers.
+    pub fn guard_end(&mut self) {
+        let Some(frame) = self.guards.pop() else {
+            return;
+        };
+        for (name, old) in frame.into_iter().rev() {
+            match old {
+                Some(f) => self.vars.insert(name, f),
+                None => self.vars.remove(&name),
+            };
+        }
+    }
+
     /// Update after a command ran (rules have already seen it).
     pub fn after(&mut self, cmd: &Command) {
         // `${X:?}` anywhere: from here on X is non-empty (or the script stopped)
@@ -245,8 +266,28 @@ impl State {
 
     /// `[ -n "$X" ] || exit`, `[ -z "$X" ] && exit`, `if [ -z "$X" ]; then exit; fi`.
     fn test_facts(&mut self, cmd: &Command) {
-        let positive = cmd.flow.on_fail_exits;
-        let negative = cmd.flow.on_success_exits;
+        // a guard proves its test only for what it covers: the changes go in its frame
+        if cmd.flow.guards && !cmd.flow.on_fail_exits && !cmd.flow.on_success_exits {
+            if self.guards.is_empty() {
+                return;
+            }
+            let before = self.vars.clone();
+            self.test_facts_as(cmd, true, false);
+            let mut changed: Vec<(String, Option<VarFact>)> = self
+                .vars
+                .iter()
+                .filter(|(k, v)| before.get(*k) != Some(*v))
+                .map(|(k, _)| (k.clone(), before.get(k).copied()))
+                .collect();
+            if let Some(frame) = self.guards.last_mut() {
+                frame.append(&mut changed);
+            }
+            return;
+        }
+        self.test_facts_as(cmd, cmd.flow.on_fail_exits, cmd.flow.on_success_exits);
+    }
+
+    fn test_facts_as(&mut self, cmd: &Command, positive: bool, negative: bool) {
         if !positive && !negative {
             return;
         }

@@ -255,7 +255,15 @@ impl<'t> Walker<'t> {
             operands.push(n);
         }
         let exits: Vec<bool> = operands.iter().map(|n| self.exits(*n, 0)).collect();
+        let mut open_guards = 0;
         for (i, n) in operands.iter().enumerate() {
+            // `a && b || c`: c runs when a or b failed, so a's guard ends before it
+            if i > 0 && ops[i - 1] != "&&" {
+                for _ in 0..open_guards {
+                    self.items.push(Item::GuardEnd);
+                }
+                open_guards = 0;
+            }
             let next = ops.get(i).map(String::as_str);
             let mut on_fail_exits = false;
             for k in i + 1..operands.len() {
@@ -273,8 +281,16 @@ impl<'t> Walker<'t> {
                 checked: next == Some("&&") || on_fail_exits,
                 on_fail_exits,
                 on_success_exits,
+                guards: next == Some("&&"),
             };
+            if flow.guards {
+                self.items.push(Item::GuardStart);
+                open_guards += 1;
+            }
             self.stmt(*n, flow, depth);
+        }
+        for _ in 0..open_guards {
+            self.items.push(Item::GuardEnd);
         }
     }
 
@@ -317,7 +333,38 @@ impl<'t> Walker<'t> {
             && kids.iter().any(|(f, n)| {
                 n.is_named() && f.is_none() && !is_clause(n.kind()) && self.exits(*n, 0)
             });
-        self.clauses(kids, body_exits, depth);
+        // the condition guards the `then` body (up to the first elif/else)
+        let mut open = false;
+        for (field, ch) in kids {
+            if !ch.is_named() {
+                continue;
+            }
+            if field == Some("condition") {
+                if !open {
+                    self.items.push(Item::GuardStart);
+                }
+                self.stmt(
+                    ch,
+                    Flow {
+                        checked: true,
+                        on_success_exits: body_exits,
+                        on_fail_exits: false,
+                        guards: true,
+                    },
+                    depth,
+                );
+                open = true;
+                continue;
+            }
+            if open && is_clause(ch.kind()) {
+                self.items.push(Item::GuardEnd);
+                open = false;
+            }
+            self.stmt(ch, Flow::default(), depth);
+        }
+        if open {
+            self.items.push(Item::GuardEnd);
+        }
     }
 
     /// The parts of an `if`/`while`/`until`: the condition's failure is handled (and, for
@@ -337,6 +384,7 @@ impl<'t> Walker<'t> {
                     checked: true,
                     on_success_exits,
                     on_fail_exits: false,
+                    guards: false,
                 }
             } else {
                 Flow::default()

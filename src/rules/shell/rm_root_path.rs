@@ -164,5 +164,8 @@ mod tests {
         silent(r, "rm -rf ./node_modules");
         silent(r, "rm -rf .git");
         silent(r, "rm -rf *");
+        // an existence test is no guard against a dangerous target
+        fires(r, "[ -d /var/lib/mysql ] && rm -rf /var/lib/mysql");
+        fires(r, "if [ -d \"$HOME\" ]; then rm -rf \"$HOME\"; fi");
     }
 }
