@@ -5,8 +5,9 @@
 //! A file that exists is checked as SQL or shell and its findings are reported at the
 //! command, naming the file and line. A file the same run checks on its own is not repeated
 //! at the command (one finding per problem). In hook mode a file that cannot be read is an
-//! `unchecked-file` warning (the hook blocks at its threshold: fail closed); `check` notes it
-//! (info).
+//! `unchecked-file` warning (the hook blocks at its threshold: fail closed); `check` notes a
+//! relative SQL file it cannot find (info) and says nothing of missing shell files (where a
+//! script runs is not known there).
 
 use super::shell::{check_in, check_mapped};
 use super::{SqlOptions, check_sql};
@@ -169,6 +170,13 @@ fn written(
 fn run_file(cmd: &Command, file: &str, at: Span, lang: Lang, env: &Env, out: &mut Vec<Diagnostic>) {
     let shown = display(cmd);
     let Some(path) = env.locate(file) else {
+        // `check` cannot know where a script runs: scripts `cd` to their repository's top
+        // first, and absolute paths (`/opt/bitnami/scripts/liblog.sh`) exist only in the
+        // image. It notes only a relative SQL file a client runs (`psql -f db/x.sql`); the
+        // hook, which knows the working directory, blocks on every file it cannot see.
+        if !env.hook && (lang != Lang::Sql || Path::new(file).is_absolute()) {
+            return;
+        }
         // `~/…` and files nowhere to be found
         out.push(unchecked(
             cmd,

@@ -1,3 +1,3 @@
 #!/bin/bash
 psql "$DATABASE_URL" -f migrations/does-not-exist.sql  # expect: unchecked-file
-source ./lib/not-here.sh  # expect: unchecked-file
+mysql app < db/missing.sql  # expect: unchecked-file
