@@ -6,6 +6,7 @@ pub mod replay;
 pub mod ruby;
 pub mod shell;
 mod uses;
+pub mod shell_files;
 
 use crate::rules::sql::{Context, FileState};
 use crate::rules::{Check, RULES};

@@ -152,6 +152,9 @@ impl miette::Diagnostic for NamedConfig<'_> {
     }
 }
 
+/// Values of `[[per-file]] shell-options` (`set -o NAME` names).
+pub const SHELL_OPTIONS: &[&str] = &["errexit", "nounset", "pipefail"];
+
 /// Rules ignored for the files a glob matches (`[[per-file]]` in preflight.toml).
 #[derive(Debug, Clone)]
 pub struct PerFile {
@@ -161,6 +164,9 @@ pub struct PerFile {
     pub ignore: Vec<String>,
     /// `dialect = "mysql"` for these files, with the glob as written (for messages).
     pub dialect: Option<(Dialect, String)>,
+    /// `shell-options = ["errexit", "nounset"]`: options a caller sets for these scripts
+    /// (a build system that sources them under `set -eu`).
+    pub shell_options: Vec<String>,
 }
 
 impl PerFile {
@@ -489,6 +495,7 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                     let mut ignore = Vec::new();
                     let mut glob_text = String::new();
                     let mut dialect = None;
+                    let mut shell_options = Vec::new();
                     for (pk, pv) in t.iter() {
                         match &**pk.get_ref() {
                             "glob" => {
@@ -513,12 +520,28 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                                     )
                                 })?);
                             }
+                            "shell-options" => {
+                                for o in cx.strings("shell-options", pv)? {
+                                    if !SHELL_OPTIONS.contains(&o.get_ref().as_str()) {
+                                        return Err(cx.err(
+                                            o.span(),
+                                            format!("unknown shell option `{}`", o.get_ref()),
+                                            Some(format!(
+                                                "expected one of {}",
+                                                SHELL_OPTIONS.join(", ")
+                                            )),
+                                        ));
+                                    }
+                                    shell_options.push(o.into_inner());
+                                }
+                            }
                             other => {
                                 return Err(cx.err(
                                     pk.span(),
                                     format!("unknown key `{other}` in [[per-file]]"),
                                     Some(
-                                        "a [[per-file]] entry has `glob`, `ignore` and `dialect`"
+                                        "a [[per-file]] entry has `glob`, `ignore`, `dialect` \
+                                         and `shell-options`"
                                             .into(),
                                     ),
                                 ));
@@ -533,6 +556,7 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                         root: root.to_path_buf(),
                         ignore,
                         dialect: dialect.map(|d| (d, glob_text)),
+                        shell_options,
                     });
                 }
             }
@@ -623,6 +647,7 @@ dialect = "postgres"
 # [[per-file]]
 # glob = "scripts/dev/**"
 # ignore = ["rm-root-path"]
+# shell-options = ["errexit", "nounset"]   # options the caller sets for these scripts
 "#;
 
 #[cfg(test)]

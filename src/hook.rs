@@ -140,6 +140,14 @@ pub fn decide_with(
     let Some(threshold) = fail_on else {
         return Ok(Decision::Allow);
     };
+    // commands run in the payload's `cwd` (else ours): files they run are read from there,
+    // and the repository there is protected
+    let cwd = field(&payload, "cwd")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::current_dir().ok());
+    let mut own = settings.clone();
+    own.shell_env = Some(crate::shell::env::Env::hook(cwd.as_deref()));
+    let settings = &own;
     let mut blocking: Vec<(FileOutcome, Vec<Diagnostic>)> = Vec::new();
     for i in inputs {
         let facts = FileFacts {

@@ -117,7 +117,31 @@ pub fn check_sniffed_in(
         Lang::Sql => choice.dialect,
         Lang::Shell | Lang::Python | Lang::Js | Lang::Php | Lang::Ruby => settings.dialect,
     };
-    let (mut diagnostics, statements) = check_source_keep(&source, dialect, facts, Some(replay));
+    let (mut diagnostics, statements) = if lang == Lang::Shell {
+        let mut env = match &settings.shell_env {
+            Some(e) => e.clone(),
+            None => crate::shell::env::Env {
+                in_run: settings.in_run.clone(),
+                ..crate::shell::env::Env::script(std::path::Path::new(path))
+            },
+        };
+        // `[[per-file]] shell-options`: what the caller sets for this script
+        for pf in settings
+            .filter
+            .per_file
+            .iter()
+            .filter(|pf| pf.matches(path))
+        {
+            env.errexit |= pf.shell_options.iter().any(|o| o == "errexit");
+            env.nounset |= pf.shell_options.iter().any(|o| o == "nounset");
+        }
+        (
+            crate::check::shell::check_in(&source.text, dialect, &env),
+            Vec::new(),
+        )
+    } else {
+        check_source_keep(&source, dialect, facts, Some(replay))
+    };
     if lang == Lang::Sql {
         annotate_parse_errors(&choice, &mut diagnostics);
         if crate::migrations::prisma::is_prisma_migration(std::path::Path::new(path)) {
@@ -154,10 +178,24 @@ pub fn check_sniffed_in(
     }
 }
 
+/// `settings` knowing the files of this run: a shell command that runs one of them does not
+/// repeat its findings (they are reported in that file).
+pub fn with_run_files(files: &[Discovered], settings: &Settings) -> Settings {
+    let mut own = settings.clone();
+    own.in_run = Some(std::sync::Arc::new(
+        files
+            .iter()
+            .filter_map(|f| std::fs::canonicalize(&f.path).ok())
+            .collect(),
+    ));
+    own
+}
+
 /// Read and check discovered files in parallel; the files of one migration set are checked
 /// in order against a shared schema (sets run in parallel with each other, and each set
 /// parses its files ahead in parallel; other files follow).
 pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
+    let settings = &with_run_files(files, settings);
     let (py, files): (Vec<&Discovered>, Vec<&Discovered>) =
         files.iter().partition(|f| f.lang == Lang::Python);
     let (js, files): (Vec<&Discovered>, Vec<&Discovered>) =

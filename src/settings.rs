@@ -78,6 +78,12 @@ pub struct Settings {
     /// Keep every file's text in the outcome, even without findings (the live database check
     /// reads the statements again after the static check).
     pub keep_text: bool,
+    /// Where shell commands run, when the caller knows (the hook's working directory); `None`:
+    /// each script runs from its own directory (`check`).
+    pub shell_env: Option<crate::shell::env::Env>,
+    /// Canonical paths of the files this run checks: a command that runs one of them does not
+    /// repeat its findings.
+    pub in_run: Option<std::sync::Arc<std::collections::HashSet<std::path::PathBuf>>>,
 }
 
 impl Settings {

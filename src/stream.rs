@@ -28,6 +28,7 @@ pub fn run_ordered<T: Send>(
     }
     let (tx, rx) = mpsc::channel::<Message<T>>();
     let map = &map;
+    let settings = &crate::run::with_run_files(files, settings);
     let mut errors = Vec::new();
     std::thread::scope(|scope| {
         scope.spawn(move || {

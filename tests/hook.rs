@@ -198,3 +198,125 @@ fn the_config_applies_to_the_hook() {
         "a broken config blocks"
     );
 }
+
+/// Issue 13, item 5: a file the command runs is read from the payload's `cwd` and checked.
+fn bash_in(cwd: &Path, command: &str) -> Output {
+    let payload = serde_json::json!({
+        "tool_name": "Bash",
+        "tool_input": {"command": command},
+        "cwd": cwd,
+    });
+    hook(&[], payload.to_string().as_bytes())
+}
+
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join(".git")).expect("mkdir");
+    std::fs::create_dir_all(dir.path().join("migrations")).expect("mkdir");
+    std::fs::write(dir.path().join("migrations/001.sql"), "DROP TABLE users;\n").expect("write");
+    std::fs::write(
+        dir.path().join("migrations/002.sql"),
+        "CREATE TABLE audit (id bigint PRIMARY KEY);\n",
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("wipe.sh"), "#!/bin/sh\nrm -rf \"$HOME\"\n").expect("write");
+    std::fs::write(dir.path().join("build.sh"), "#!/bin/sh\nrm -rf ./dist\n").expect("write");
+    dir
+}
+
+#[test]
+fn files_a_command_runs_are_checked_in_the_payload_cwd() {
+    let d = repo();
+    let blocked = |cmd: &str, rule: &str, file: &str| {
+        let o = bash_in(d.path(), cmd);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {err}");
+        assert!(err.contains(&format!("[{rule}]")), "{cmd}: {err}");
+        assert!(err.contains(file), "{cmd} names the file: {err}");
+    };
+    blocked(
+        "psql \"$DATABASE_URL\" -f migrations/001.sql",
+        "drop-table",
+        "migrations/001.sql, line 1",
+    );
+    blocked("psql --file=migrations/001.sql", "drop-table", "001.sql");
+    blocked("psql app < migrations/001.sql", "drop-table", "001.sql");
+    blocked("mysql app < migrations/001.sql", "drop-table", "001.sql");
+    blocked(
+        "sqlite3 app.db \".read migrations/001.sql\"",
+        "drop-table",
+        "001.sql",
+    );
+    blocked("bash wipe.sh", "rm-root-path", "wipe.sh, line 2");
+    blocked(". ./wipe.sh", "rm-root-path", "wipe.sh");
+    blocked("source wipe.sh", "rm-root-path", "wipe.sh");
+    blocked(
+        "psql -f migrations/404.sql",
+        "unchecked-file",
+        "migrations/404.sql",
+    );
+    blocked("bash missing.sh", "unchecked-file", "missing.sh");
+    blocked(
+        "cat > migrations/003.sql <<'EOF'\nDROP TABLE users;\nEOF",
+        "drop-table",
+        "migrations/003.sql",
+    );
+    blocked(
+        "tee cleanup.sh <<'EOF'\nrm -rf ~\nEOF",
+        "rm-root-path",
+        "cleanup.sh",
+    );
+    for ok in [
+        "psql \"$DATABASE_URL\" -f migrations/002.sql",
+        "psql < migrations/002.sql",
+        "bash build.sh",
+        "bash -c 'echo hi'",
+        "cat > notes.sql <<'EOF'\nSELECT 1;\nEOF",
+        "cat > README.md <<'EOF'\nDROP TABLE users;\nEOF",
+    ] {
+        let o = bash_in(d.path(), ok);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{ok}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+/// Issue 13, item 6: in a git work tree the hook protects the repository itself.
+#[test]
+fn the_repository_itself_is_protected_in_hook_mode() {
+    let d = repo();
+    for cmd in [
+        "rm -rf .",
+        "rm -rf *",
+        "rm -rf .git",
+        "rm -rf ..",
+        "rm -rf ./*",
+    ] {
+        let o = bash_in(d.path(), cmd);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {err}");
+        assert!(err.contains("[rm-root-path]"), "{cmd}: {err}");
+    }
+    for ok in [
+        "rm -rf ./node_modules",
+        "rm -rf build dist",
+        "rm -rf target/*",
+        "cd /tmp/scratch && rm -rf *",
+        "rm -f *.log",
+    ] {
+        let o = bash_in(d.path(), ok);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{ok}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // outside a git work tree `rm -rf *` is the user's call
+    let plain = tempfile::tempdir().expect("temp dir");
+    let o = bash_in(plain.path(), "rm -rf *");
+    assert_eq!(o.status.code(), Some(0));
+}

@@ -349,3 +349,28 @@ fn truncated_and_spliced_scripts_do_not_panic() {
         }
     }
 }
+
+/// `[[per-file]] shell-options`: errexit set by the caller makes an unchecked `cd` safe for
+/// the scripts the glob matches, and only for those.
+#[test]
+fn per_file_shell_options_apply_to_matching_scripts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = "#!/bin/bash\ncd build\nrm -rf *\n";
+    std::fs::create_dir_all(dir.path().join("pkgs")).expect("mkdir");
+    std::fs::write(dir.path().join("pkgs/build.sh"), script).expect("write");
+    std::fs::write(dir.path().join("other.sh"), script).expect("write");
+    std::fs::write(
+        dir.path().join("preflight.toml"),
+        "[[per-file]]\nglob = \"pkgs/**\"\nshell-options = [\"errexit\"]\n",
+    )
+    .expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_preflight"))
+        .args(["check", ".", "--format", "concise"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("other.sh:3:"), "{text}");
+    assert!(!text.contains("build.sh"), "{text}");
+}

@@ -7,12 +7,19 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::shell::Context;
 use crate::rules::{Check, RULES};
 use crate::shell::command::{Command, Item, Mapped};
+use crate::shell::env::Env;
 use crate::shell::sql::{dialect_of, extract, is_one_expansion};
 use crate::shell::{analyze, facts};
 use crate::source::{Dialect, Span, floor_char_boundary};
 
 /// Check a shell script. Diagnostic spans point into `text`.
-pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
+pub fn check(text: &str, dialect: Dialect) -> Vec<Diagnostic> {
+    check_in(text, dialect, &Env::default())
+}
+
+/// [`check`] where the script runs in `env` (files it runs are read; the hook's working
+/// directory is known).
+pub fn check_in(text: &str, dialect: Dialect, env: &Env) -> Vec<Diagnostic> {
     let a = analyze(text);
     let mut out = Vec::new();
     if a.unparsed {
@@ -92,12 +99,15 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
         );
     }
     let mut state = facts::State::from_shebang(text);
+    state.errexit |= env.errexit;
+    state.nounset |= env.nounset;
     for item in &a.items {
         match item {
             Item::Cmd(cmd) => {
                 let ctx = Context {
                     state: &state,
                     src: text,
+                    env,
                 };
                 for rule in RULES {
                     if let Check::Shell(f) = rule.check {
@@ -106,6 +116,7 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
                 }
                 crate::rules::shell::commands::check(cmd, &ctx, &mut out);
                 embedded_sql(cmd, &mut out);
+                super::shell_files::check(cmd, env, dialect, &mut out);
                 state.after(cmd);
             }
             Item::Assign { name, value, .. } => state.assign(name, value.as_ref()),
@@ -119,6 +130,8 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
             ),
             Item::Enter => state.enter(),
             Item::Exit => state.exit(),
+            Item::GuardStart => state.guard_start(),
+            Item::GuardEnd => state.guard_end(),
         }
     }
     // spans on character boundaries of the file

@@ -93,3 +93,12 @@ fn starter_config_is_valid() {
     let c = p(STARTER).expect("starter parses");
     assert_eq!(c.dialect, Some(Dialect::Postgres));
 }
+
+#[test]
+fn per_file_shell_options() {
+    let c = p("[[per-file]]\nglob = \"pkgs/**\"\nshell-options = [\"errexit\", \"nounset\"]\n")
+        .expect("valid");
+    assert_eq!(c.per_file[0].shell_options, ["errexit", "nounset"]);
+    let (_, at) = err_at("[[per-file]]\nglob = \"a/**\"\nshell-options = [\"errexitt\"]\n");
+    assert_eq!(at, "\"errexitt\"");
+}

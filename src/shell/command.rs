@@ -188,6 +188,9 @@ pub struct Flow {
     pub on_fail_exits: bool,
     /// Left side of `&& exit`, or the condition of `if …; then exit; fi`.
     pub on_success_exits: bool,
+    /// Left side of `&&`, or an `if` condition: what follows up to the matching
+    /// [`Item::GuardEnd`] runs only when this command succeeded.
+    pub guards: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,6 +209,31 @@ pub struct Command {
     pub reparsed: bool,
     /// Part of a pipeline (runs in a subshell: `cd` there does not change the script's cwd).
     pub in_pipeline: bool,
+    /// File redirections (`> out`, `< in.sql`, `2>>log`), in order.
+    pub redirects: Vec<Redirect>,
+}
+
+/// One file redirection of a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// The operator as written: `>`, `>>`, `<`, `>|`, `&>`, `&>>`, `<>`, …
+    pub op: String,
+    /// The file descriptor written before the operator (`2>`), if any.
+    pub fd: Option<String>,
+    pub target: Word,
+    /// The whole redirection.
+    pub span: Span,
+}
+
+impl Redirect {
+    /// Does it replace the file's content (`>`, `>|`, `&>`, not `>>`, not `2>`)?
+    pub fn truncates(&self) -> bool {
+        matches!(self.op.as_str(), ">" | ">|" | "&>") && self.fd.as_deref().is_none_or(|f| f == "1")
+    }
+    /// Does it feed the file to the command's stdin (`< file`)?
+    pub fn reads(&self) -> bool {
+        self.op == "<" && self.fd.as_deref().is_none_or(|f| f == "0")
+    }
 }
 
 impl Command {
@@ -252,4 +280,9 @@ pub enum Item {
     /// happens inside (cd, assignments) does not outlive it.
     Enter,
     Exit,
+    /// A guarding command follows (its test holds until the matching `GuardEnd`).
+    GuardStart,
+    /// The end of what a guarding command (`[ -d "$X" ] && …`, `if [ -n "$X" ]; then …`)
+    /// covers: what its test proved no longer holds.
+    GuardEnd,
 }

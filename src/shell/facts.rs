@@ -43,7 +43,7 @@ pub struct State {
     /// Previous values of variables changed inside open scopes (undone on [`State::exit`]).
     journal: Vec<(String, Option<VarFact>)>,
     /// Per open scope: journal length and the flags to restore.
-    scopes: Vec<(usize, bool, bool, Option<Span>, bool)>,
+    scopes: Vec<(usize, bool, bool, Option<Span>, bool, bool)>,
     /// `set -e` / `set -o errexit` (or `#!/bin/bash -e`).
     pub errexit: bool,
     /// `set -u` / `set -o nounset`: an unset variable aborts the script.
@@ -52,6 +52,12 @@ pub struct State {
     pub unchecked_cd: Option<Span>,
     /// The last `cd` went to `/`.
     pub cwd_root: bool,
+    /// Facts a guarding test proved (`[ -d "$X" ] && …`), one frame per open guard, with
+    /// the values to restore at its end.
+    guards: Vec<Vec<(String, Option<VarFact>)>>,
+    /// A `cd`/`pushd` ran: relative paths no longer start from the working directory the
+    /// script was started in.
+    pub cwd_moved: bool,
 }
 
 impl State {
@@ -125,12 +131,13 @@ impl State {
             self.nounset,
             self.unchecked_cd,
             self.cwd_root,
+            self.cwd_moved,
         ));
     }
 
     /// …and ends: what happened inside does not outlive it.
     pub fn exit(&mut self) {
-        let Some((mark, errexit, nounset, cd, root)) = self.scopes.pop() else {
+        let Some((mark, errexit, nounset, cd, root, moved)) = self.scopes.pop() else {
             return;
         };
         while self.journal.len() > mark {
@@ -145,6 +152,25 @@ impl State {
         self.nounset = nounset;
         self.unchecked_cd = cd;
         self.cwd_root = root;
+        self.cwd_moved = moved;
+    }
+
+    /// A guarding command begins (`[ -d "$X" ] && …`, an `if` condition).
+    pub fn guard_start(&mut self) {
+        self.guards.push(Vec::new());
+    }
+
+    /// The end of what the last guarding command covers.
+    pub fn guard_end(&mut self) {
+        let Some(frame) = self.guards.pop() else {
+            return;
+        };
+        for (name, old) in frame.into_iter().rev() {
+            match old {
+                Some(f) => self.vars.insert(name, f),
+                None => self.vars.remove(&name),
+            };
+        }
     }
 
     /// Update after a command ran (rules have already seen it).
@@ -170,6 +196,7 @@ impl State {
                 if cmd.in_pipeline {
                     return;
                 }
+                self.cwd_moved = true;
                 let target = args
                     .iter()
                     .find(|a| !a.lit().is_some_and(|l| l.starts_with('-')));
@@ -239,8 +266,28 @@ impl State {
 
     /// `[ -n "$X" ] || exit`, `[ -z "$X" ] && exit`, `if [ -z "$X" ]; then exit; fi`.
     fn test_facts(&mut self, cmd: &Command) {
-        let positive = cmd.flow.on_fail_exits;
-        let negative = cmd.flow.on_success_exits;
+        // a guard proves its test only for what it covers: the changes go in its frame
+        if cmd.flow.guards && !cmd.flow.on_fail_exits && !cmd.flow.on_success_exits {
+            if self.guards.is_empty() {
+                return;
+            }
+            let before = self.vars.clone();
+            self.test_facts_as(cmd, true, false);
+            let mut changed: Vec<(String, Option<VarFact>)> = self
+                .vars
+                .iter()
+                .filter(|(k, v)| before.get(*k) != Some(*v))
+                .map(|(k, _)| (k.clone(), before.get(k).copied()))
+                .collect();
+            if let Some(frame) = self.guards.last_mut() {
+                frame.append(&mut changed);
+            }
+            return;
+        }
+        self.test_facts_as(cmd, cmd.flow.on_fail_exits, cmd.flow.on_success_exits);
+    }
+
+    fn test_facts_as(&mut self, cmd: &Command, positive: bool, negative: bool) {
         if !positive && !negative {
             return;
         }

@@ -8,6 +8,7 @@
 //! misreads (`cat <<'EOF'; rm -rf …`, several heredocs on one line) is not lost.
 
 pub mod command;
+pub mod env;
 pub mod facts;
 mod parse;
 pub mod repair;

@@ -9,6 +9,7 @@ use crate::source::Span;
 use tree_sitter::Node;
 
 mod builtins;
+mod redirects;
 mod words;
 
 /// Deeper statement nesting than this is not walked (reported once).
@@ -255,7 +256,15 @@ impl<'t> Walker<'t> {
             operands.push(n);
         }
         let exits: Vec<bool> = operands.iter().map(|n| self.exits(*n, 0)).collect();
+        let mut open_guards = 0;
         for (i, n) in operands.iter().enumerate() {
+            // `a && b || c`: c runs when a or b failed, so a's guard ends before it
+            if i > 0 && ops[i - 1] != "&&" {
+                for _ in 0..open_guards {
+                    self.items.push(Item::GuardEnd);
+                }
+                open_guards = 0;
+            }
             let next = ops.get(i).map(String::as_str);
             let mut on_fail_exits = false;
             for k in i + 1..operands.len() {
@@ -273,8 +282,16 @@ impl<'t> Walker<'t> {
                 checked: next == Some("&&") || on_fail_exits,
                 on_fail_exits,
                 on_success_exits,
+                guards: next == Some("&&"),
             };
+            if flow.guards {
+                self.items.push(Item::GuardStart);
+                open_guards += 1;
+            }
             self.stmt(*n, flow, depth);
+        }
+        for _ in 0..open_guards {
+            self.items.push(Item::GuardEnd);
         }
     }
 
@@ -317,7 +334,38 @@ impl<'t> Walker<'t> {
             && kids.iter().any(|(f, n)| {
                 n.is_named() && f.is_none() && !is_clause(n.kind()) && self.exits(*n, 0)
             });
-        self.clauses(kids, body_exits, depth);
+        // the condition guards the `then` body (up to the first elif/else)
+        let mut open = false;
+        for (field, ch) in kids {
+            if !ch.is_named() {
+                continue;
+            }
+            if field == Some("condition") {
+                if !open {
+                    self.items.push(Item::GuardStart);
+                }
+                self.stmt(
+                    ch,
+                    Flow {
+                        checked: true,
+                        on_success_exits: body_exits,
+                        on_fail_exits: false,
+                        guards: true,
+                    },
+                    depth,
+                );
+                open = true;
+                continue;
+            }
+            if open && is_clause(ch.kind()) {
+                self.items.push(Item::GuardEnd);
+                open = false;
+            }
+            self.stmt(ch, Flow::default(), depth);
+        }
+        if open {
+            self.items.push(Item::GuardEnd);
+        }
     }
 
     /// The parts of an `if`/`while`/`until`: the condition's failure is handled (and, for
@@ -337,6 +385,7 @@ impl<'t> Walker<'t> {
                     checked: true,
                     on_success_exits,
                     on_fail_exits: false,
+                    guards: false,
                 }
             } else {
                 Flow::default()
@@ -426,7 +475,8 @@ impl<'t> Walker<'t> {
                     }
                 }
             }
-            None => {}
+            // `> prod.db` alone
+            None => self.command(node, &[], bflow, depth),
         }
         if !pipe_cont.is_empty() {
             self.in_pipeline -= 1;
@@ -449,15 +499,14 @@ impl<'t> Walker<'t> {
         let mut words = Vec::new();
         let mut assigns = Vec::new();
         let mut stdin = None;
+        let mut redirects = Vec::new();
         let kids = fields(node);
         for (field, ch) in kids {
             match (field, ch.kind()) {
                 (_, "variable_assignment") => assigns.push(ch),
                 (Some("name"), _) | (Some("argument"), _) => words.push(self.word(ch, depth)),
                 (_, "herestring_redirect") => stdin = self.herestring(ch, depth),
-                (_, "file_redirect") => {
-                    self.word(ch, depth);
-                }
+                (_, "file_redirect") => redirects.extend(self.file_redirect(ch, depth)),
                 (_, "subshell") => self.stmt(ch, Flow::default(), depth),
                 _ => {}
             }
@@ -466,6 +515,7 @@ impl<'t> Walker<'t> {
             match r.kind() {
                 "heredoc_redirect" => stdin = Some(self.heredoc(*r)),
                 "herestring_redirect" => stdin = self.herestring(*r, depth),
+                "file_redirect" => redirects.extend(self.file_redirect(*r, depth)),
                 _ => {
                     self.word(*r, depth);
                 }
@@ -475,6 +525,27 @@ impl<'t> Walker<'t> {
             self.walk_subs(depth);
             for a in assigns {
                 self.assignment(a, depth);
+            }
+            // a bare redirection (`> prod.db`) runs nothing and empties the file: a `:`
+            if let Some(first) = redirects.first().filter(|_| stdin.is_none()) {
+                let mut w = first.target.clone();
+                w.span = Span::new(first.span.start, first.span.start);
+                w.parts = vec![Part::Lit {
+                    text: ":".to_string(),
+                    quoted: false,
+                }];
+                w.src = Mapped::default();
+                let cmd = Command {
+                    words: vec![w],
+                    span: self.span(node),
+                    stdin: None,
+                    flow,
+                    via: Vec::new(),
+                    reparsed: self.reparsed,
+                    in_pipeline: self.in_pipeline > 0,
+                    redirects,
+                };
+                self.items.push(Item::Cmd(cmd));
             }
             return;
         }
@@ -492,43 +563,10 @@ impl<'t> Walker<'t> {
             via: Vec::new(),
             reparsed: self.reparsed,
             in_pipeline: self.in_pipeline > 0,
+            redirects,
         };
         self.feed_out = feed_of(&cmd);
         self.emit(cmd, depth);
-    }
-
-    fn herestring(&mut self, node: Node<'t>, depth: usize) -> Option<Mapped> {
-        let mut c = node.walk();
-        let w = node
-            .named_children(&mut c)
-            .find(|n| n.kind() != "file_descriptor")?;
-        Some(self.word(w, depth).src)
-    }
-
-    /// The body of a heredoc, with `<<-` leading tabs removed, mapped into the file.
-    fn heredoc(&self, node: Node<'t>) -> Mapped {
-        let mut m = Mapped::default();
-        let mut c = node.walk();
-        let dash = node.children(&mut c).any(|n| n.kind() == "<<-");
-        let mut c = node.walk();
-        let Some(body) = node.children(&mut c).find(|n| n.kind() == "heredoc_body") else {
-            return m;
-        };
-        let (a, b) = (body.start_byte(), body.end_byte());
-        let Some(text) = self.src.get(a..b) else {
-            return m;
-        };
-        let mut off = 0;
-        for line in text.split_inclusive('\n') {
-            let skip = if dash {
-                line.len() - line.trim_start_matches('\t').len()
-            } else {
-                0
-            };
-            self.push_src(&mut m, a + off + skip, a + off + line.len());
-            off += line.len();
-        }
-        m
     }
 
     fn walk_subs(&mut self, depth: usize) {

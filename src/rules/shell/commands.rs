@@ -438,4 +438,106 @@ mod tests {
         );
         assert_eq!(sev("php artisan migrate:fresh"), Some(Severity::Warning));
     }
+
+    /// Datastores (issue 16, item 4).
+    #[test]
+    fn datastore_vectors() {
+        fires("mongo-drop", "mongosh --eval 'db.dropDatabase()'");
+        fires("mongo-drop", "mongo app --eval \"db.users.drop()\"");
+        fires(
+            "mongo-drop",
+            "mongosh \"$URI\" --quiet --eval 'db.sessions.deleteMany({})'",
+        );
+        fires("mongo-drop", "mongo --eval 'db.logs.remove({})'");
+        silent("mongo-drop", "mongosh --eval 'db.users.find()'");
+        silent(
+            "mongo-drop",
+            "mongosh --eval 'db.s.deleteMany({expired: true})'",
+        );
+        silent(
+            "mongo-drop",
+            "mongosh --eval 'db.users.dropIndex(\"email_1\")'",
+        );
+        silent("mongo-drop", "mongodump --db app");
+        fires(
+            "cloud-db-delete",
+            "aws rds delete-db-cluster --db-cluster-identifier prod --skip-final-snapshot",
+        );
+        fires(
+            "cloud-db-delete",
+            "aws --region eu-west-1 rds delete-db-instance --db-instance-identifier x --final-db-snapshot-identifier x-final",
+        );
+        fires(
+            "cloud-db-delete",
+            "aws dynamodb delete-table --table-name Users",
+        );
+        fires(
+            "cloud-db-delete",
+            "gcloud sql instances delete prod-db --quiet",
+        );
+        fires(
+            "cloud-db-delete",
+            "az sql db delete -g rg -s srv -n appdb --yes",
+        );
+        silent("cloud-db-delete", "aws rds describe-db-instances");
+        silent(
+            "cloud-db-delete",
+            "aws dynamodb delete-item --table-name Users --key k",
+        );
+        silent("cloud-db-delete", "gcloud sql instances list");
+        fires("helm-uninstall", "helm uninstall web -n prod");
+        fires("helm-uninstall", "helm --kube-context prod delete web");
+        silent("helm-uninstall", "helm list");
+        silent("helm-uninstall", "helm uninstall web --dry-run");
+        silent("helm-uninstall", "helm upgrade --install web ./chart");
+        fires("crontab-remove", "crontab -r");
+        fires("crontab-remove", "crontab -u www-data -r");
+        silent("crontab-remove", "crontab -l");
+        silent("crontab-remove", "crontab -ri");
+        silent("crontab-remove", "crontab jobs.cron");
+        fires("etcd-delete", "etcdctl del /registry --prefix");
+        fires(
+            "etcd-delete",
+            "etcdctl --endpoints=http://e:2379 del \"\" --from-key",
+        );
+        silent("etcd-delete", "etcdctl del /config/feature-x");
+        silent("etcd-delete", "etcdctl get /registry --prefix --keys-only");
+        fires(
+            "kafka-topic-delete",
+            "kafka-topics --bootstrap-server k:9092 --delete --topic orders",
+        );
+        fires(
+            "kafka-topic-delete",
+            "kafka-topics.sh --delete --topic t --bootstrap-server k:9092",
+        );
+        silent(
+            "kafka-topic-delete",
+            "kafka-topics --list --bootstrap-server k:9092",
+        );
+        fires(
+            "elasticsearch-delete",
+            "curl -X DELETE http://localhost:9200/logs-2024",
+        );
+        fires(
+            "elasticsearch-delete",
+            "curl -XDELETE 'es.internal:9200/_all'",
+        );
+        fires(
+            "elasticsearch-delete",
+            "curl -s --request DELETE https://elasticsearch.prod/users/",
+        );
+        silent(
+            "elasticsearch-delete",
+            "curl -X DELETE http://localhost:9200/logs/_doc/1",
+        );
+        silent("elasticsearch-delete", "curl http://localhost:9200/logs");
+        silent(
+            "elasticsearch-delete",
+            "curl -X DELETE https://api.example.com/users/42",
+        );
+        silent(
+            "elasticsearch-delete",
+            "curl -X DELETE localhost:9200/_search/scroll -d @id.json",
+        );
+    }
 }

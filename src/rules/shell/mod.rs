@@ -1,6 +1,8 @@
 //! Rules that read one resolved shell command, with what the script established before it.
 
 pub mod commands;
+pub mod data_dir_move;
+pub mod db_file_truncate;
 pub mod find_delete;
 pub mod rm_after_unchecked_cd;
 pub mod rm_parent_path;
@@ -9,6 +11,7 @@ pub mod rm_unguarded_variable;
 
 use crate::diagnostic::Diagnostic;
 use crate::shell::command::{Command, Guard, Part, Word};
+use crate::shell::env::Env;
 use crate::shell::facts::State;
 use crate::source::Span;
 
@@ -17,6 +20,8 @@ pub struct Context<'a> {
     pub state: &'a State,
     /// The file text spans point into.
     pub src: &'a str,
+    /// Where the script runs (the hook's working directory, the script's directory).
+    pub env: &'a Env,
 }
 
 /// A check run on every resolved command.
@@ -60,7 +65,7 @@ pub fn rm_args(cmd: &Command) -> Option<Rm<'_>> {
     Some(rm)
 }
 
-const PLACEHOLDER: &str = "\u{1}v\u{1}";
+pub const PLACEHOLDER: &str = "\u{1}v\u{1}";
 
 /// The operand as a path string. Expansions the script cannot prove non-empty become `""`
 /// when `empty` is set (the worst case) and an opaque placeholder otherwise; `$HOME` is `~`.
@@ -101,8 +106,115 @@ pub fn empty_vars(w: &Word, state: &State) -> Vec<String> {
 
 const SYSTEM_DIRS: &[&str] = &[
     "bin", "boot", "dev", "etc", "home", "lib", "lib32", "lib64", "media", "mnt", "opt", "proc",
-    "root", "run", "sbin", "snap", "srv", "sys", "usr", "var",
+    "root", "run", "sbin", "snap", "srv", "sys", "usr", "var", "Users",
 ];
+
+/// Database data directories (absolute, as components) and what keeps its data there.
+const DATA_DIRS: &[(&[&str], &str)] = &[
+    (&["var", "lib", "postgresql"], "PostgreSQL"),
+    (&["var", "lib", "pgsql"], "PostgreSQL"),
+    (&["var", "lib", "mysql"], "MySQL"),
+    (&["var", "lib", "mariadb"], "MariaDB"),
+    (&["var", "lib", "mongodb"], "MongoDB"),
+    (&["var", "lib", "mongo"], "MongoDB"),
+    (&["var", "lib", "redis"], "Redis"),
+    (&["var", "lib", "docker", "volumes"], "Docker volume"),
+    (&["var", "lib", "elasticsearch"], "Elasticsearch"),
+    (&["var", "lib", "opensearch"], "OpenSearch"),
+    (&["var", "lib", "etcd"], "etcd"),
+    (&["var", "lib", "cassandra"], "Cassandra"),
+    (&["var", "lib", "clickhouse"], "ClickHouse"),
+    (&["var", "lib", "influxdb"], "InfluxDB"),
+    (&["var", "lib", "rabbitmq"], "RabbitMQ"),
+    (&["var", "lib", "couchdb"], "CouchDB"),
+    (&["var", "lib", "neo4j"], "Neo4j"),
+    (&["usr", "local", "var", "postgres"], "PostgreSQL"),
+    (&["usr", "local", "var", "mysql"], "MySQL"),
+];
+
+/// Directories in a home that hold keys and settings (not reinstallable tool state).
+const HOME_KEEP: &[&str] = &[
+    ".ssh",
+    ".gnupg",
+    ".aws",
+    ".kube",
+    ".config",
+    ".local",
+    ".password-store",
+    ".docker",
+];
+
+/// Names at the top of a home that are scratch space, not the user's files.
+const HOME_SCRATCH: &[&str] = &["tmp", "temp", "Downloads"];
+
+fn has_glob(c: &str) -> bool {
+    c.contains(['*', '?', '['])
+}
+
+/// A database data directory, or one of the two levels below it (a version, a cluster, a
+/// database), or their contents (`/*`). Deeper paths and name patterns (`pg_log/*.old`,
+/// `*.err`) are files inside a cluster: not the data directory.
+pub fn data_dir(comps: &[&str]) -> Option<String> {
+    for (dir, what) in DATA_DIRS {
+        let Some(rest) = comps.strip_prefix(*dir) else {
+            continue;
+        };
+        let rest = match rest {
+            [r @ .., "*" | ".*"] => r,
+            r => r,
+        };
+        if rest.len() <= 2 && !rest.iter().any(|c| has_glob(c)) {
+            return Some(format!("the {what} data directory `/{}`", dir.join("/")));
+        }
+    }
+    None
+}
+
+/// The data directory a file lies under (at any depth), e.g. `PostgreSQL`.
+pub fn under_data_dir(path: &str) -> Option<&'static str> {
+    if !path.starts_with('/') {
+        return None;
+    }
+    let comps = normalize(path)?;
+    DATA_DIRS
+        .iter()
+        .find(|(d, _)| comps.len() > d.len() && comps.starts_with(d))
+        .map(|(_, what)| *what)
+}
+
+/// `/home/<user>`, `/Users/<user>` (or their contents).
+fn home_dir(comps: &[&str]) -> Option<String> {
+    match comps {
+        [h @ ("home" | "Users"), u] | [h @ ("home" | "Users"), u, "*" | ".*"] if !has_glob(u) => {
+            Some(if u.contains(PLACEHOLDER) {
+                format!("a home directory under `/{h}`")
+            } else {
+                format!("the home directory `/{h}/{u}`")
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `$PGDATA`, `${PGDATA}/`, `"$PGDATA"/*`: the PostgreSQL data directory by its variable.
+pub fn data_var(w: &Word) -> Option<String> {
+    let (first, rest) = w.parts.split_first()?;
+    let Part::Var { name, guard } = first else {
+        return None;
+    };
+    if name != "PGDATA" || *guard == Guard::Derived {
+        return None;
+    }
+    let mut tail = String::new();
+    for p in rest {
+        match p {
+            Part::Lit { text, .. } => tail.push_str(text),
+            _ => return None,
+        }
+    }
+    matches!(normalize(&tail)?.as_slice(), [] | ["*"] | [".*"])
+        .then(|| "the PostgreSQL data directory (`$PGDATA`)".to_string())
+}
 const SYSTEM_SUBDIRS: &[(&str, &str)] = &[
     ("usr", "bin"),
     ("usr", "lib"),
@@ -114,7 +226,7 @@ const SYSTEM_SUBDIRS: &[(&str, &str)] = &[
 
 /// Components of a path after removing `.`, empty components and resolving `..`
 /// (never above the start). `None` when `..` climbs above the start of a relative path.
-fn normalize(path: &str) -> Option<Vec<&str>> {
+pub fn normalize(path: &str) -> Option<Vec<&str>> {
     let mut out: Vec<&str> = Vec::new();
     let absolute = path.starts_with('/');
     for c in path.split('/') {
@@ -143,8 +255,28 @@ pub fn catastrophic(path: &str, cwd_root: bool) -> Option<String> {
             return match comps.as_slice() {
                 [] => Some("your home directory".to_string()),
                 ["*"] | [".*"] => Some("everything in your home directory".to_string()),
+                [d] | [d, "*" | ".*"]
+                    if !has_glob(d)
+                        && !d.contains(PLACEHOLDER)
+                        && ((!d.starts_with('.') && !HOME_SCRATCH.contains(d))
+                            || HOME_KEEP.contains(d)) =>
+                {
+                    Some(format!("`~/{d}` in your home directory (your own files)"))
+                }
                 _ => None,
             };
+        }
+        // `~alice`
+        let user = rest.split('/').next().unwrap_or("");
+        if !user.is_empty()
+            && !user.starts_with(['+', '-'])
+            && !has_glob(user)
+            && !user.contains(PLACEHOLDER)
+        {
+            let comps = normalize(&rest[user.len()..])?;
+            if matches!(comps.as_slice(), [] | ["*"] | [".*"]) {
+                return Some(format!("the home directory of `{user}`"));
+            }
         }
         return None;
     }
@@ -158,6 +290,9 @@ pub fn catastrophic(path: &str, cwd_root: bool) -> Option<String> {
         format!("/{path}")
     };
     let comps = normalize(&rooted)?;
+    if let Some(what) = data_dir(&comps).or_else(|| home_dir(&comps)) {
+        return Some(what);
+    }
     match comps.as_slice() {
         [] => Some("the whole filesystem (`/`)".to_string()),
         ["*"] => Some("every top-level directory (`/*`)".to_string()),
@@ -230,7 +365,17 @@ mod tests {
         assert!(catastrophic("*", true).is_some());
         assert!(catastrophic("*", false).is_none());
         assert!(catastrophic("/var/app/releases", false).is_none());
-        assert!(catastrophic("~/build", false).is_none());
+        // issue 13: a directory at the top of a home is the user's own files
+        assert!(catastrophic("~/build", false).is_some());
+        assert!(catastrophic("~/build/out", false).is_none());
+        assert!(catastrophic("~/.cache", false).is_none());
+        assert!(catastrophic("/var/lib/mysql", false).is_some());
+        assert!(catastrophic("/var/lib/mysql/db1/*", false).is_some());
+        assert!(catastrophic("/var/lib/mysql/db1/t1/x.ibd", false).is_none());
+        assert!(catastrophic("/home/alice", false).is_some());
+        assert!(catastrophic("/home/alice/src", false).is_none());
+        assert!(under_data_dir("/var/lib/postgresql/15/main/base/1").is_some());
+        assert!(under_data_dir("/var/lib/postgresql").is_none());
         assert!(escapes("../shared/uploads"));
         assert!(escapes("a/../../b"));
         assert!(escapes(".."));

@@ -89,5 +89,23 @@ mod tests {
         silent(r, "rm -rf \"$DIR/build\"");
         silent(r, "for d in a b; do rm -rf \"$d/\"*; done");
         silent(r, "rm -rf \"${DIR:?}\"/*");
+        // issue 13: an existence test proves the path non-empty for what it guards
+        silent(r, "[ -d \"$TMP\" ] && rm -f \"$TMP\"/*");
+        silent(r, "if [[ -f \"$p\" ]]; then rm -rf \"$p\"/*; fi");
+        silent(r, "if [ -n \"$DIR\" ]; then\n  rm -rf \"$DIR/\"*\nfi");
+        silent(
+            r,
+            "[ -e \"$A\" ] && [ -d \"$B\" ] && rm -rf \"$A/\"* \"$B/\"*",
+        );
+        // …and only there
+        fires(r, "[ -d \"$TMP\" ] && echo ok\nrm -f \"$TMP\"/*");
+        fires(r, "[ -d \"$TMP\" ] || rm -f \"$TMP\"/*");
+        fires(
+            r,
+            "if [ -d \"$TMP\" ]; then echo; else rm -rf \"$TMP/\"*; fi",
+        );
+        fires(r, "if [ -d \"$TMP\" ]; then echo; fi\nrm -rf \"$TMP/\"*");
+        fires(r, "if [ ! -d \"$TMP\" ]; then rm -rf \"$TMP/\"*; fi");
+        fires(r, "[ -d \"$A\" ] && rm -rf \"$B/\"*");
     }
 }

@@ -1,0 +1,70 @@
+//! Redirections of a command: file redirections (`> out.db`, `< in.sql`, `2>>log`), here-strings
+//! and heredoc bodies (what the command reads on stdin).
+
+use super::*;
+use crate::shell::command::Redirect;
+
+impl<'t> Walker<'t> {
+    /// `2> log`, `> out.db`, `< in.sql`: operator, descriptor and target (the target's
+    /// substitutions are walked like any word's).
+    pub(super) fn file_redirect(&mut self, node: Node<'t>, depth: usize) -> Option<Redirect> {
+        let mut c = node.walk();
+        let mut op = None;
+        let mut fd = None;
+        let mut target = None;
+        for ch in node.children(&mut c) {
+            if ch.kind() == "file_descriptor" {
+                fd = Some(self.text(ch).to_string());
+            } else if !ch.is_named() && op.is_none() {
+                op = Some(ch.kind().to_string());
+            } else if ch.is_named() && target.is_none() {
+                target = Some(ch);
+            }
+        }
+        let Some(t) = target else {
+            self.word(node, depth);
+            return None;
+        };
+        let target = self.word(t, depth);
+        Some(Redirect {
+            op: op.unwrap_or_default(),
+            fd,
+            target,
+            span: self.span(node),
+        })
+    }
+
+    pub(super) fn herestring(&mut self, node: Node<'t>, depth: usize) -> Option<Mapped> {
+        let mut c = node.walk();
+        let w = node
+            .named_children(&mut c)
+            .find(|n| n.kind() != "file_descriptor")?;
+        Some(self.word(w, depth).src)
+    }
+
+    /// The body of a heredoc, with `<<-` leading tabs removed, mapped into the file.
+    pub(super) fn heredoc(&self, node: Node<'t>) -> Mapped {
+        let mut m = Mapped::default();
+        let mut c = node.walk();
+        let dash = node.children(&mut c).any(|n| n.kind() == "<<-");
+        let mut c = node.walk();
+        let Some(body) = node.children(&mut c).find(|n| n.kind() == "heredoc_body") else {
+            return m;
+        };
+        let (a, b) = (body.start_byte(), body.end_byte());
+        let Some(text) = self.src.get(a..b) else {
+            return m;
+        };
+        let mut off = 0;
+        for line in text.split_inclusive('\n') {
+            let skip = if dash {
+                line.len() - line.trim_start_matches('\t').len()
+            } else {
+                0
+            };
+            self.push_src(&mut m, a + off + skip, a + off + line.len());
+            off += line.len();
+        }
+        m
+    }
+}
