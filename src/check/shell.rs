@@ -99,6 +99,7 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
                     state: &state,
                     src: text,
                 };
+                let before = out.len();
                 for rule in RULES {
                     if let Check::Shell(f) = rule.check {
                         f(cmd, &ctx, &mut out);
@@ -106,6 +107,18 @@ pub fn check(text: &str, _dialect: Dialect) -> Vec<Diagnostic> {
                 }
                 crate::rules::shell::commands::check(cmd, &ctx, &mut out);
                 embedded_sql(cmd, &mut out);
+                // a function body walked again at a call: what it says where it is written
+                // was reported there; only what the call's arguments bring is new
+                if let Some(def) = cmd.bound {
+                    let mut k = before;
+                    while k < out.len() {
+                        if out[k].span.start >= def.start && out[k].span.end <= def.end {
+                            out.remove(k);
+                        } else {
+                            k += 1;
+                        }
+                    }
+                }
                 state.after(cmd);
             }
             Item::Assign { name, value, .. } => state.assign(name, value.as_ref()),

@@ -82,6 +82,7 @@ impl<'t> Walker<'t> {
             via: Vec::new(),
             reparsed: self.reparsed,
             in_pipeline: self.in_pipeline > 0,
+            bound: self.bound,
         };
         self.items.push(Item::Cmd(cmd));
     }
@@ -96,6 +97,7 @@ impl<'t> Walker<'t> {
                 "variable_name" | "word" if kw == "local" || kw == "declare" || kw == "typeset" => {
                     let name = self.text(ch).to_string();
                     if !name.starts_with('-') {
+                        self.env.assign(&name, None);
                         self.items.push(Item::Assign {
                             name,
                             value: None,
@@ -120,6 +122,7 @@ impl<'t> Walker<'t> {
             .child_by_field_name("value")
             .map(|v| self.word(v, depth));
         self.walk_subs(depth);
+        let value = self.assigned(&name, value);
         // `X+=…` appends: X stays whatever it was, plus text
         self.items.push(Item::Assign {
             name,
