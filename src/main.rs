@@ -415,17 +415,53 @@ fn hook(args: HookArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return block(e),
     };
-    let mut input = Vec::new();
-    if let Err(e) = std::io::stdin().read_to_end(&mut input) {
-        return block(format!("cannot read stdin: {e}"));
-    }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Never => None,
     };
     let excluded = |p: &Path| cfg.as_ref().is_some_and(|c| c.excluded(p));
-    match preflight::hook::decide_with(&input, &settings, threshold, &excluded) {
+    if let Some(log) = &args.replay {
+        let text = match std::fs::read(log) {
+            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+            Err(e) => {
+                eprintln!("preflight hook: cannot read {}: {e}", log.display());
+                return ExitCode::from(EXIT_ERROR);
+            }
+        };
+        let decide = |p: &[u8]| preflight::hook::evaluate(p, &settings, threshold, &excluded);
+        let r = preflight::hook::audit::replay(&text, &decide);
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(r.report.as_bytes());
+        let _ = out.flush();
+        return if r.unreadable > 0 {
+            ExitCode::from(EXIT_ERROR)
+        } else if r.changed() > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        };
+    }
+    let mut input = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut input) {
+        return block(format!("cannot read stdin: {e}"));
+    }
+    let outcome = preflight::hook::evaluate(&input, &settings, threshold, &excluded);
+    // the audit trail never changes or holds up the decision
+    let log = args
+        .log
+        .clone()
+        .or_else(|| cfg.as_ref().and_then(|c| c.hook_log.clone()));
+    if let Some(log) = log {
+        let line = preflight::hook::audit::record(&input, &outcome, std::time::SystemTime::now());
+        if let Err(e) = preflight::hook::audit::append(&log, &line) {
+            eprintln!(
+                "preflight hook: cannot write the audit log {}: {e} (the decision is not affected)",
+                log.display()
+            );
+        }
+    }
+    match outcome.map(|v| v.decision) {
         Err(e) => block(e),
         Ok(preflight::hook::Decision::Allow) => ExitCode::SUCCESS,
         Ok(preflight::hook::Decision::Deny(reason)) => match args.format {
