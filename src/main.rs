@@ -422,25 +422,8 @@ fn hook(args: HookArgs) -> ExitCode {
     };
     let excluded = |p: &Path| cfg.as_ref().is_some_and(|c| c.excluded(p));
     if let Some(log) = &args.replay {
-        let text = match std::fs::read(log) {
-            Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) => {
-                eprintln!("preflight hook: cannot read {}: {e}", log.display());
-                return ExitCode::from(EXIT_ERROR);
-            }
-        };
         let decide = |p: &[u8]| preflight::hook::evaluate(p, &settings, threshold, &excluded);
-        let r = preflight::hook::audit::replay(&text, &decide);
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(r.report.as_bytes());
-        let _ = out.flush();
-        return if r.unreadable > 0 {
-            ExitCode::from(EXIT_ERROR)
-        } else if r.changed() > 0 {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        };
+        return ExitCode::from(preflight::hook::audit::replay_file(log, &decide));
     }
     let mut input = Vec::new();
     if let Err(e) = std::io::stdin().read_to_end(&mut input) {
@@ -450,16 +433,10 @@ fn hook(args: HookArgs) -> ExitCode {
     // the audit trail never changes or holds up the decision
     let log = args
         .log
-        .clone()
-        .or_else(|| cfg.as_ref().and_then(|c| c.hook_log.clone()));
+        .as_ref()
+        .or(cfg.as_ref().and_then(|c| c.hook_log.as_ref()));
     if let Some(log) = log {
-        let line = preflight::hook::audit::record(&input, &outcome, std::time::SystemTime::now());
-        if let Err(e) = preflight::hook::audit::append(&log, &line) {
-            eprintln!(
-                "preflight hook: cannot write the audit log {}: {e} (the decision is not affected)",
-                log.display()
-            );
-        }
+        preflight::hook::audit::log_decision(log, &input, &outcome);
     }
     match outcome.map(|v| v.decision) {
         Err(e) => block(e),

@@ -140,6 +140,18 @@ pub fn append(path: &Path, line: &str) -> std::io::Result<()> {
     res
 }
 
+/// Append the decision to the log at `path`; a log that cannot be written is a note on
+/// stderr, never an error (the decision stands).
+pub fn log_decision(path: &Path, input: &[u8], outcome: &Result<Verdict, String>) {
+    let line = record(input, outcome, SystemTime::now());
+    if let Err(e) = append(path, &line) {
+        eprintln!(
+            "preflight hook: cannot write the audit log {}: {e} (the decision is not affected)",
+            path.display()
+        );
+    }
+}
+
 fn try_lock(f: &File, wait: Duration) -> bool {
     let start = Instant::now();
     loop {
@@ -171,6 +183,30 @@ pub struct Replay {
 impl Replay {
     pub fn changed(&self) -> usize {
         self.now_denied + self.now_allowed + self.other_rules
+    }
+}
+
+/// `preflight hook --replay LOG`: print what changed; the exit code is 0 when every
+/// decision is the same, 1 when some decision changed, 2 when the log or a line of it
+/// cannot be read.
+pub fn replay_file(path: &Path, decide: &dyn Fn(&[u8]) -> Result<Verdict, String>) -> u8 {
+    let text = match std::fs::read(path) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) => {
+            eprintln!("preflight hook: cannot read {}: {e}", path.display());
+            return 2;
+        }
+    };
+    let r = replay(&text, decide);
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(r.report.as_bytes());
+    let _ = out.flush();
+    if r.unreadable > 0 {
+        2
+    } else if r.changed() > 0 {
+        1
+    } else {
+        0
     }
 }
 
