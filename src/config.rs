@@ -618,6 +618,10 @@ dialect = "postgres"
 # down-migrations = "exempt"
 # tests = "skip"   # and vendored = "skip": "check" checks test/vendored dirs the walk skips
 
+# Audit trail of `preflight hook` decisions, one JSON line each (relative to this file).
+# [hook]
+# log = "logs/preflight-hook.jsonl"
+
 # Per-rule severity: "error", "warning" or "off". `preflight rules` lists every rule.
 [rules]
 # drop-index = "warning"
