@@ -77,6 +77,13 @@ pub struct HookArgs {
     /// Do not read any preflight.toml
     #[arg(long)]
     pub no_config: bool,
+    /// Append one JSON line per decision to this file (overrides `[hook] log`)
+    #[arg(long, value_name = "PATH")]
+    pub log: Option<PathBuf>,
+    /// Decide every line of an audit log again with the current rules and print what
+    /// changed (exit 0: nothing changed, 1: some decision changed, 2: the log cannot be read)
+    #[arg(long, value_name = "LOG", conflicts_with = "log")]
+    pub replay: Option<PathBuf>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

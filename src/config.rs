@@ -17,6 +17,7 @@
 //! points at the offending key or value in the file.
 
 mod dirs;
+mod hook;
 
 use crate::diagnostic::Severity;
 use crate::rules::{self, Group};
@@ -51,6 +52,9 @@ pub struct Config {
     pub per_file: Vec<PerFile>,
     /// `[dry-run] targets`: host or URL globs of databases a dry run may execute on.
     pub dry_run_targets: Vec<String>,
+    /// `[hook] log`: the audit log `preflight hook` appends its decisions to (relative
+    /// paths are relative to the config file's directory).
+    pub hook_log: Option<PathBuf>,
 }
 
 /// A config mistake, with the file's text so miette can point at the key.
@@ -452,6 +456,7 @@ pub fn parse(path: &str, text: &str, root: &Path) -> Result<Config, ConfigError>
                 *field = Some(check);
             }
             "dry-run" => cfg.dry_run_targets = dirs::dry_run_targets(&cx, v)?,
+            "hook" => cfg.hook_log = hook::log_path(&cx, v)?.map(|p| root.join(p)),
             "rules" => {
                 let DeValue::Table(t) = v.get_ref() else {
                     return Err(cx.err(v.span(), "`rules` must be a table: [rules]", None));
@@ -636,6 +641,10 @@ dialect = "postgres"
 # rules by default; "check" checks them too.
 # down-migrations = "exempt"
 # tests = "skip"   # and vendored = "skip": "check" checks test/vendored dirs the walk skips
+
+# Audit trail of `preflight hook` decisions, one JSON line each (relative to this file).
+# [hook]
+# log = "logs/preflight-hook.jsonl"
 
 # Per-rule severity: "error", "warning" or "off". `preflight rules` lists every rule.
 [rules]

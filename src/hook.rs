@@ -14,12 +14,24 @@ use crate::source::{Lang, LineIndex};
 use serde_json::Value;
 use std::path::Path;
 
+pub mod audit;
+
 /// What to do with the tool call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
     Allow,
     /// Block, with a short reason for the agent (rule, snippet, safe alternative).
     Deny(String),
+}
+
+/// A decision with what it was made on, for the audit log ([`audit`]).
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    pub decision: Decision,
+    /// The payload as read (`tool_name`, `tool_input`, `cwd`, …).
+    pub payload: Value,
+    /// The findings that decided a denial (none when allowed).
+    pub findings: Vec<Diagnostic>,
 }
 
 /// One piece of text to check.
@@ -134,11 +146,26 @@ pub fn decide_with(
     fail_on: Option<Severity>,
     excluded: &dyn Fn(&Path) -> bool,
 ) -> Result<Decision, String> {
+    evaluate(input, settings, fail_on, excluded).map(|v| v.decision)
+}
+
+/// [`decide_with`], keeping the payload and the findings that decided (for the audit log).
+pub fn evaluate(
+    input: &[u8],
+    settings: &Settings,
+    fail_on: Option<Severity>,
+    excluded: &dyn Fn(&Path) -> bool,
+) -> Result<Verdict, String> {
     let payload: Value =
         serde_json::from_slice(input).map_err(|e| format!("hook input is not valid JSON: {e}"))?;
     let (tool, inputs) = inputs(&payload, excluded)?;
+    let allow = |payload: Value| Verdict {
+        decision: Decision::Allow,
+        payload,
+        findings: Vec::new(),
+    };
     let Some(threshold) = fail_on else {
-        return Ok(Decision::Allow);
+        return Ok(allow(payload));
     };
     // commands run in the payload's `cwd` (else ours): files they run are read from there,
     // and the repository there is protected
@@ -168,9 +195,13 @@ pub fn decide_with(
         }
     }
     if blocking.is_empty() {
-        return Ok(Decision::Allow);
+        return Ok(allow(payload));
     }
-    Ok(Decision::Deny(reason(&tool, &blocking)))
+    Ok(Verdict {
+        decision: Decision::Deny(reason(&tool, &blocking)),
+        payload,
+        findings: blocking.into_iter().flat_map(|(_, h)| h).collect(),
+    })
 }
 
 fn reason(tool: &str, blocking: &[(FileOutcome, Vec<Diagnostic>)]) -> String {

@@ -415,17 +415,30 @@ fn hook(args: HookArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => return block(e),
     };
-    let mut input = Vec::new();
-    if let Err(e) = std::io::stdin().read_to_end(&mut input) {
-        return block(format!("cannot read stdin: {e}"));
-    }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Never => None,
     };
     let excluded = |p: &Path| cfg.as_ref().is_some_and(|c| c.excluded(p));
-    match preflight::hook::decide_with(&input, &settings, threshold, &excluded) {
+    if let Some(log) = &args.replay {
+        let decide = |p: &[u8]| preflight::hook::evaluate(p, &settings, threshold, &excluded);
+        return ExitCode::from(preflight::hook::audit::replay_file(log, &decide));
+    }
+    let mut input = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut input) {
+        return block(format!("cannot read stdin: {e}"));
+    }
+    let outcome = preflight::hook::evaluate(&input, &settings, threshold, &excluded);
+    // the audit trail never changes or holds up the decision
+    let log = args
+        .log
+        .as_ref()
+        .or(cfg.as_ref().and_then(|c| c.hook_log.as_ref()));
+    if let Some(log) = log {
+        preflight::hook::audit::log_decision(log, &input, &outcome);
+    }
+    match outcome.map(|v| v.decision) {
         Err(e) => block(e),
         Ok(preflight::hook::Decision::Allow) => ExitCode::SUCCESS,
         Ok(preflight::hook::Decision::Deny(reason)) => match args.format {

@@ -109,6 +109,7 @@ pub fn check_in(text: &str, dialect: Dialect, env: &Env) -> Vec<Diagnostic> {
                     src: text,
                     env,
                 };
+                let before = out.len();
                 for rule in RULES {
                     if let Check::Shell(f) = rule.check {
                         f(cmd, &ctx, &mut out);
@@ -117,6 +118,18 @@ pub fn check_in(text: &str, dialect: Dialect, env: &Env) -> Vec<Diagnostic> {
                 crate::rules::shell::commands::check(cmd, &ctx, &mut out);
                 embedded_sql(cmd, &mut out);
                 super::shell_files::check(cmd, env, dialect, &mut out);
+                // a function body walked again at a call: what it says where it is written
+                // was reported there; only what the call's arguments bring is new
+                if let Some(def) = cmd.bound {
+                    let mut k = before;
+                    while k < out.len() {
+                        if out[k].span.start >= def.start && out[k].span.end <= def.end {
+                            out.remove(k);
+                        } else {
+                            k += 1;
+                        }
+                    }
+                }
                 state.after(cmd);
             }
             Item::Assign { name, value, .. } => state.assign(name, value.as_ref()),

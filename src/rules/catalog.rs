@@ -74,6 +74,7 @@ macro_rules! rule_table {
             "rm-root-path" => Check::Shell(shell::rm_root_path::check),
             "rm-unguarded-variable" => Check::Shell(shell::rm_unguarded_variable::check),
             "rm-after-unchecked-cd" => Check::Shell(shell::rm_after_unchecked_cd::check),
+            "rm-unknown-operands" => Check::Shell(shell::rm_unknown_operands::check),
             "find-delete" => Check::Shell(shell::find_delete::check),
             "terraform-destroy" => Check::Command,
             "kubectl-delete" => Check::Command,

@@ -209,6 +209,10 @@ pub struct Command {
     pub reparsed: bool,
     /// Part of a pipeline (runs in a subshell: `cd` there does not change the script's cwd).
     pub in_pipeline: bool,
+    /// A command of a function body walked again at a call, with the call's arguments bound
+    /// (`wipe(){ rm -rf "$1"; }; wipe ~`): the span of the outermost function definition
+    /// expanded. Findings inside it were already reported where the body is written.
+    pub bound: Option<Span>,
     /// File redirections (`> out`, `< in.sql`, `2>>log`), in order.
     pub redirects: Vec<Redirect>,
 }

@@ -10,7 +10,10 @@ use tree_sitter::Node;
 
 mod builtins;
 mod redirects;
+mod eval;
 mod words;
+
+pub use eval::Env;
 
 /// Deeper statement nesting than this is not walked (reported once).
 const MAX_DEPTH: usize = 120;
@@ -32,6 +35,19 @@ pub struct Walker<'t> {
     feed_in: Option<Mapped>,
     feed_out: Option<Mapped>,
     in_pipeline: usize,
+    /// What the script assigned so far: literal variables, aliases, and the positional
+    /// parameters of the function call being walked ([`eval`]).
+    pub env: Env,
+    /// Functions defined so far: name → (body, definition span).
+    funcs: std::collections::HashMap<String, (Node<'t>, Span)>,
+    /// Functions being walked at a call (no recursion).
+    calling: Vec<String>,
+    /// Bodies walked at calls so far (a budget: calls in loops of calls stay cheap).
+    calls_walked: usize,
+    /// Set while a function body is walked at a call: see [`Command::bound`].
+    bound: Option<Span>,
+    /// Name of the command of the previous pipeline stage (`find` in `find … | xargs rm`).
+    prev_stage: Option<String>,
 }
 
 impl<'t> Walker<'t> {
@@ -47,6 +63,12 @@ impl<'t> Walker<'t> {
             feed_in: None,
             feed_out: None,
             in_pipeline: 0,
+            env: Env::default(),
+            funcs: std::collections::HashMap::new(),
+            calling: Vec::new(),
+            calls_walked: 0,
+            bound: None,
+            prev_stage: None,
         }
     }
 
@@ -97,6 +119,7 @@ impl<'t> Walker<'t> {
                 self.items.push(Item::Exit);
             }
             "function_definition" => {
+                self.define(node);
                 self.items.push(Item::Enter);
                 if let Some(b) = node.child_by_field_name("body") {
                     self.stmt(b, Flow::default(), d);
@@ -136,6 +159,7 @@ impl<'t> Walker<'t> {
                     }
                 }
                 if let Some(name) = name {
+                    self.env.assign(&name, None);
                     self.items.push(Item::LoopVar { name, non_empty });
                 }
                 for (field, ch) in kids {
@@ -168,6 +192,7 @@ impl<'t> Walker<'t> {
                 for ch in node.named_children(&mut c) {
                     let name = self.text(ch).to_string();
                     if !name.starts_with('-') {
+                        self.env.assign(&name, None);
                         self.items.push(Item::Assign {
                             name,
                             value: None,
@@ -311,13 +336,21 @@ impl<'t> Walker<'t> {
         let mut c = node.walk();
         let stages: Vec<Node> = node.named_children(&mut c).collect();
         let n = stages.len();
+        let mut prev = None;
         for (i, st) in stages.into_iter().enumerate() {
             self.items.push(Item::Enter);
             self.in_pipeline += 1;
             self.feed_in = feed.take();
             self.feed_out = None;
+            self.prev_stage = prev.take();
             let f = if i + 1 == n { flow } else { Flow::default() };
+            let start = self.items.len();
             self.stmt(st, f, depth);
+            prev = self.items[start..].iter().find_map(|it| match it {
+                Item::Cmd(c) => c.name().map(str::to_string),
+                _ => None,
+            });
+            self.prev_stage = None;
             feed = self.feed_out.take();
             self.feed_in = None;
             self.in_pipeline -= 1;
@@ -497,6 +530,7 @@ impl<'t> Walker<'t> {
     fn command(&mut self, node: Node<'t>, extra: &[Node<'t>], flow: Flow, depth: usize) {
         let feed = self.feed_in.take();
         let mut words = Vec::new();
+        let mut quoted = Vec::new();
         let mut assigns = Vec::new();
         let mut stdin = None;
         let mut redirects = Vec::new();
@@ -504,7 +538,10 @@ impl<'t> Walker<'t> {
         for (field, ch) in kids {
             match (field, ch.kind()) {
                 (_, "variable_assignment") => assigns.push(ch),
-                (Some("name"), _) | (Some("argument"), _) => words.push(self.word(ch, depth)),
+                (Some("name"), _) | (Some("argument"), _) => {
+                    quoted.push(eval::is_quoted(ch));
+                    words.push(self.word(ch, depth));
+                }
                 (_, "herestring_redirect") => stdin = self.herestring(ch, depth),
                 (_, "file_redirect") => redirects.extend(self.file_redirect(ch, depth)),
                 (_, "subshell") => self.stmt(ch, Flow::default(), depth),
@@ -555,18 +592,34 @@ impl<'t> Walker<'t> {
             }
         }
         self.walk_subs(depth);
+        let mut via = Vec::new();
+        let words = match self.evaluate(words, &quoted, &mut via) {
+            eval::Head::Words(w) => w,
+            eval::Head::Reparse(r) => {
+                self.reparse(r, depth);
+                return;
+            }
+        };
+        if words.is_empty() {
+            return;
+        }
         let cmd = Command {
             words,
             span: self.span(node),
             stdin: stdin.or(feed),
             flow,
-            via: Vec::new(),
+            via,
             reparsed: self.reparsed,
             in_pipeline: self.in_pipeline > 0,
             redirects,
+            bound: self.bound,
         };
         self.feed_out = feed_of(&cmd);
+        let call = self.call_of(&cmd, node);
         self.emit(cmd, depth);
+        if let Some(call) = call {
+            self.call(call, depth);
+        }
     }
 
     fn walk_subs(&mut self, depth: usize) {
@@ -581,17 +634,28 @@ impl<'t> Walker<'t> {
     /// Unwrap (`sudo`, `xargs`, …) and push; re-read `bash -c` / `eval` strings.
     fn emit(&mut self, cmd: Command, depth: usize) {
         let out = unwrap::unwrap(cmd);
-        for c in out.commands {
+        for mut c in out.commands {
+            self.mark_find_fed(&mut c);
             self.items.push(Item::Cmd(c));
         }
         for r in out.reparse {
+            self.reparse(r, depth);
+        }
+    }
+
+    /// Parse a string run as shell (`bash -c`, `eval`, an alias) and walk it, mapped into
+    /// the file.
+    fn reparse(&mut self, r: unwrap::Reparse, depth: usize) {
+        {
             if self.reparse_depth >= MAX_REPARSE {
-                continue;
+                return;
             }
             let Some(tree) = super::parse_tree(&r.text.text) else {
-                continue;
+                return;
             };
             let mut inner = Walker::new(&r.text.text, Some(&r.text), self.reparse_depth + 1);
+            inner.env = self.env.clone();
+            inner.bound = self.bound;
             inner.stmt(tree.root_node(), r.flow, depth);
             if r.scoped {
                 self.items.push(Item::Enter);

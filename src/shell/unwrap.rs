@@ -226,7 +226,26 @@ pub fn unwrap(cmd: Command) -> Unwrapped {
                     "--process-slot-var",
                 ];
                 let i = skip_options(w, 1, &with, false);
-                rest(cmd, i, "xargs")
+                let opts = w.get(1..i.min(w.len())).unwrap_or_default();
+                let arg_file = opts.iter().any(|x| {
+                    x.lit().is_some_and(|l| {
+                        l == "-a" || l == "--arg-file" || l.starts_with("--arg-file=")
+                    })
+                });
+                let template = opts
+                    .iter()
+                    .any(|x| x.lit().is_some_and(|l| l.starts_with("-I") || l == "-i"));
+                let via = if arg_file { "xargs -a" } else { "xargs" };
+                let mut next = rest(cmd, i, via);
+                // `echo /srv | xargs rm -rf`: the operands xargs reads are known
+                if let Some(c) = &mut next
+                    && !arg_file
+                    && !template
+                    && let Some(stdin) = c.stdin.clone()
+                {
+                    c.words.extend(stdin_words(&stdin));
+                }
+                next
             }
             "find" => {
                 find_exec(&cmd, &mut out);
@@ -356,6 +375,32 @@ pub fn unwrap(cmd: Command) -> Unwrapped {
             }
         };
         cur = next;
+    }
+    out
+}
+
+/// Blank-separated words of text xargs reads (quotes are not read: fail open to literal).
+fn stdin_words(m: &Mapped) -> Vec<Word> {
+    let t = &m.text;
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in t.char_indices().chain([(t.len(), ' ')]) {
+        match (start, c.is_whitespace()) {
+            (None, false) => start = Some(i),
+            (Some(s), true) => {
+                let src = m.slice(s, i);
+                out.push(Word {
+                    span: src.span(crate::source::Span::new(0, src.text.len())),
+                    parts: vec![super::command::Part::Lit {
+                        text: src.text.clone(),
+                        quoted: true,
+                    }],
+                    src,
+                });
+                start = None;
+            }
+            _ => {}
+        }
     }
     out
 }

@@ -8,6 +8,7 @@ pub mod rm_after_unchecked_cd;
 pub mod rm_parent_path;
 pub mod rm_root_path;
 pub mod rm_unguarded_variable;
+pub mod rm_unknown_operands;
 
 use crate::diagnostic::Diagnostic;
 use crate::shell::command::{Command, Guard, Part, Word};

@@ -83,6 +83,7 @@ impl<'t> Walker<'t> {
             reparsed: self.reparsed,
             in_pipeline: self.in_pipeline > 0,
             redirects: Vec::new(),
+            bound: self.bound,
         };
         self.items.push(Item::Cmd(cmd));
     }
@@ -97,6 +98,7 @@ impl<'t> Walker<'t> {
                 "variable_name" | "word" if kw == "local" || kw == "declare" || kw == "typeset" => {
                     let name = self.text(ch).to_string();
                     if !name.starts_with('-') {
+                        self.env.assign(&name, None);
                         self.items.push(Item::Assign {
                             name,
                             value: None,
@@ -121,6 +123,7 @@ impl<'t> Walker<'t> {
             .child_by_field_name("value")
             .map(|v| self.word(v, depth));
         self.walk_subs(depth);
+        let value = self.assigned(&name, value);
         // `X+=…` appends: X stays whatever it was, plus text
         self.items.push(Item::Assign {
             name,
