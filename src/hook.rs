@@ -137,6 +137,10 @@ pub fn decide_with(
     let payload: Value =
         serde_json::from_slice(input).map_err(|e| format!("hook input is not valid JSON: {e}"))?;
     let (tool, inputs) = inputs(&payload, excluded)?;
+    let settings = &Settings {
+        hook: true,
+        ..settings.clone()
+    };
     let Some(threshold) = fail_on else {
         return Ok(Decision::Allow);
     };

@@ -14,6 +14,7 @@ pub mod dryrun;
 pub mod fold;
 pub mod hook;
 pub mod idioms;
+pub mod inline;
 pub mod live;
 pub mod migrations;
 pub mod model;

@@ -78,6 +78,10 @@ pub struct Settings {
     /// Keep every file's text in the outcome, even without findings (the live database check
     /// reads the statements again after the static check).
     pub keep_text: bool,
+    /// Deciding for the agent hook: rules whose severity depends on the mode use their hook
+    /// severity (`opaque-execution`: a decoded or generated program is an error there, a
+    /// warning in `check`).
+    pub hook: bool,
 }
 
 impl Settings {

@@ -75,6 +75,7 @@ macro_rules! rule_table {
             "rm-unguarded-variable" => Check::Shell(shell::rm_unguarded_variable::check),
             "rm-after-unchecked-cd" => Check::Shell(shell::rm_after_unchecked_cd::check),
             "find-delete" => Check::Shell(shell::find_delete::check),
+            "opaque-execution" => Check::Shell(shell::opaque_execution::check),
             "terraform-destroy" => Check::Command,
             "kubectl-delete" => Check::Command,
             "dropdb" => Check::Command,

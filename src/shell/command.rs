@@ -206,6 +206,9 @@ pub struct Command {
     pub reparsed: bool,
     /// Part of a pipeline (runs in a subshell: `cd` there does not change the script's cwd).
     pub in_pipeline: bool,
+    /// The words (as written) of the command whose output this one reads on stdin through a
+    /// pipe (`base64 -d` of `… | base64 -d | sh`); empty when not fed by a command.
+    pub fed_by: Vec<String>,
 }
 
 impl Command {

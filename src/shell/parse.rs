@@ -30,6 +30,9 @@ pub struct Walker<'t> {
     subs: Vec<Node<'t>>,
     feed_in: Option<Mapped>,
     feed_out: Option<Mapped>,
+    /// The previous pipeline stage's words, for the next stage's command (`fed_by`).
+    fed_in: Vec<String>,
+    fed_out: Vec<String>,
     in_pipeline: usize,
 }
 
@@ -45,6 +48,8 @@ impl<'t> Walker<'t> {
             subs: Vec::new(),
             feed_in: None,
             feed_out: None,
+            fed_in: Vec::new(),
+            fed_out: Vec::new(),
             in_pipeline: 0,
         }
     }
@@ -294,15 +299,20 @@ impl<'t> Walker<'t> {
         let mut c = node.walk();
         let stages: Vec<Node> = node.named_children(&mut c).collect();
         let n = stages.len();
+        let mut fed = Vec::new();
         for (i, st) in stages.into_iter().enumerate() {
             self.items.push(Item::Enter);
             self.in_pipeline += 1;
             self.feed_in = feed.take();
             self.feed_out = None;
+            self.fed_in = std::mem::take(&mut fed);
+            self.fed_out = Vec::new();
             let f = if i + 1 == n { flow } else { Flow::default() };
             self.stmt(st, f, depth);
             feed = self.feed_out.take();
+            fed = std::mem::take(&mut self.fed_out);
             self.feed_in = None;
+            self.fed_in = Vec::new();
             self.in_pipeline -= 1;
             self.items.push(Item::Exit);
         }
@@ -446,6 +456,7 @@ impl<'t> Walker<'t> {
 
     fn command(&mut self, node: Node<'t>, extra: &[Node<'t>], flow: Flow, depth: usize) {
         let feed = self.feed_in.take();
+        let fed_by = std::mem::take(&mut self.fed_in);
         let mut words = Vec::new();
         let mut assigns = Vec::new();
         let mut stdin = None;
@@ -492,8 +503,10 @@ impl<'t> Walker<'t> {
             via: Vec::new(),
             reparsed: self.reparsed,
             in_pipeline: self.in_pipeline > 0,
+            fed_by,
         };
         self.feed_out = feed_of(&cmd);
+        self.fed_out = cmd.words.iter().map(|w| w.src.text.clone()).collect();
         self.emit(cmd, depth);
     }
 

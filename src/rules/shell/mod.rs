@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod find_delete;
+pub mod opaque_execution;
 pub mod rm_after_unchecked_cd;
 pub mod rm_parent_path;
 pub mod rm_root_path;
@@ -165,6 +166,10 @@ pub fn catastrophic(path: &str, cwd_root: bool) -> Option<String> {
         [a, b] | [a, b, "*"] if SYSTEM_SUBDIRS.contains(&(*a, *b)) => {
             Some(format!("the system directory `/{a}/{b}`"))
         }
+        // `/srv` holds the data this machine serves, one directory per service
+        ["srv", d] | ["srv", d, "*"] if *d != "*" => {
+            Some(format!("the service data directory `/srv/{d}`"))
+        }
         _ => None,
     }
 }
@@ -230,6 +235,8 @@ mod tests {
         assert!(catastrophic("*", true).is_some());
         assert!(catastrophic("*", false).is_none());
         assert!(catastrophic("/var/app/releases", false).is_none());
+        assert!(catastrophic("/srv/data", false).is_some());
+        assert!(catastrophic("/srv/app/releases/old", false).is_none());
         assert!(catastrophic("~/build", false).is_none());
         assert!(escapes("../shared/uploads"));
         assert!(escapes("a/../../b"));

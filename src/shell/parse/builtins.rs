@@ -82,6 +82,7 @@ impl<'t> Walker<'t> {
             via: Vec::new(),
             reparsed: self.reparsed,
             in_pipeline: self.in_pipeline > 0,
+            fed_by: Vec::new(),
         };
         self.items.push(Item::Cmd(cmd));
     }

