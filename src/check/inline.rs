@@ -34,6 +34,7 @@ pub fn check(cmd: &Command, ctx: &Context, depth: usize, out: &mut Vec<Diagnosti
                 if !recursive && path.text.contains(['*', '?', '[']) {
                     continue;
                 }
+                let path = home_expanded(&path);
                 let rm = as_rm(cmd, &path, recursive, span, &found.described());
                 let mut found_here = Vec::new();
                 command_rules(&rm, ctx, &mut found_here);
@@ -52,9 +53,68 @@ pub fn check(cmd: &Command, ctx: &Context, depth: usize, out: &mut Vec<Diagnosti
                 state.cwd_root = ctx.state.cwd_root;
                 run_items(&items, ctx.src, &mut state, depth + 1, out);
             }
-            Effect::Sql { text, dialect, .. } => check_mapped(&text, dialect, out),
+            Effect::Sql { text, dialect, .. } => {
+                // `execute`/`query`/`exec` also name calls that are not SQL (`re.exec`):
+                // only a text that starts like SQL is read as SQL
+                if looks_like_sql(&text.text) {
+                    let mut found_here = Vec::new();
+                    check_mapped(&text, dialect, &mut found_here);
+                    out.extend(found_here.into_iter().filter(|d| d.rule != "parse-error"));
+                }
+            }
         }
     }
+}
+
+fn looks_like_sql(text: &str) -> bool {
+    let first: String = text
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    matches!(
+        first.as_str(),
+        "SELECT"
+            | "INSERT"
+            | "UPDATE"
+            | "DELETE"
+            | "DROP"
+            | "TRUNCATE"
+            | "ALTER"
+            | "CREATE"
+            | "WITH"
+            | "BEGIN"
+            | "REPLACE"
+            | "MERGE"
+            | "GRANT"
+            | "REVOKE"
+            | "COPY"
+            | "RENAME"
+            | "SET"
+            | "PRAGMA"
+            | "VACUUM"
+            | "ATTACH"
+            | "DETACH"
+            | "USE"
+            | "EXEC"
+            | "CALL"
+    )
+}
+
+/// `$HOME` in code a shell handed over unquoted was expanded before the program saw it.
+fn home_expanded(path: &Mapped) -> Mapped {
+    for v in ["${HOME}", "$HOME"] {
+        if let Some(rest) = path.text.strip_prefix(v)
+            && (rest.is_empty() || rest.starts_with('/'))
+        {
+            let mut m = Mapped::default();
+            m.push_at("~", path.at(0));
+            m.append(&path.slice(v.len(), path.text.len()));
+            return m;
+        }
+    }
+    path.clone()
 }
 
 /// The `rm` a delete amounts to: `rm -rf PATH` (recursive) or `rm PATH`, its operand spanning

@@ -214,7 +214,10 @@ impl Reader<'_, '_> {
                     text,
                 })
             }
-            "query" | "execute" | "exec" | "unsafe" if !obj.is_empty() && !cp => {
+            // not `/re/.exec(s)`
+            "query" | "execute" | "exec" | "unsafe"
+                if !obj.is_empty() && !cp && !obj.starts_with('/') =>
+            {
                 first().map(|text| Effect::Sql {
                     call: f.clone(),
                     text,

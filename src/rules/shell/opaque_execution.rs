@@ -142,6 +142,8 @@ fn judge_word(w: &Word) -> Source {
         .iter()
         .find(|p| !matches!(p, Part::Lit { text, .. } if text.trim().is_empty()))
     {
+        // `eval "$@"`: a wrapper function; what it runs is checked at each call
+        Some(Part::Var { name, .. }) if name == "@" || name == "*" => Source::Known,
         Some(Part::Var { name, .. }) => Source::Generated(format!("${name}")),
         Some(Part::Subst { .. } | Part::Other) => match inner(&w.src.text) {
             Some(body) => {
@@ -370,6 +372,8 @@ mod tests {
         silent(r, "python3 manage.py test");
         silent(r, "node -e \"console.log(1)\"");
         silent(r, "git log | grep fix");
+        silent(r, "run() { eval \"$@\"; }");
+        silent(r, "source <(kubectl completion bash)");
         silent(r, "echo \"$X\" | base64 -d");
     }
 }

@@ -17,3 +17,4 @@ rm -rf /srv/data  # expect: rm-root-path
 python3 -c "import shutil; shutil.rmtree('/etc')"  # expect: rm-root-path
 node -e "require('fs').rmSync(process.env.HOME, {recursive: true})"  # expect: rm-root-path
 perl -e 'system("rm -rf ~")'  # expect: rm-root-path
+python3 -c "import shutil; shutil.rmtree('$HOME')"  # expect: rm-root-path
