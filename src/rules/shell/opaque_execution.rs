@@ -1,8 +1,11 @@
 //! `opaque-execution`: a shell or interpreter runs a program made at run time, which no
 //! check can read — decoded (`base64 -d | sh`, `xxd -r -p | bash`), generated (`eval
 //! "$(…)"`, `sh -c "$VAR"`, `python -c "$CODE"`) or downloaded (`curl … | sh`, a warning).
-//! Decoded and generated programs are errors in the agent hook and warnings in `check`
-//! (lowered by [`outside_hook`]); downloads are warnings everywhere.
+//! Decoded and generated programs are errors in the agent hook; in `check` a decoded one is
+//! a warning and a generated one is not reported (scripts `eval` their own variables and
+//! functions routinely; [`outside_hook`]); downloads are warnings everywhere. Each finding
+//! says where the program comes from in JSON (`"program": "decoded" | "generated" |
+//! "downloaded"`).
 
 use super::{Context, command_span, via};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -118,6 +121,8 @@ fn judge(words: &[&str]) -> Source {
         }
         "tr" => Source::Decoded(shown()),
         "cat" if words.len() > 1 && !words[1..].iter().any(|w| w.starts_with('$')) => Source::Known,
+        // the shell's own function definitions (`eval "$(declare -f f)"`)
+        "declare" | "typeset" => Source::Known,
         n if ENV_TOOLS.contains(&n) => Source::Known,
         _ => Source::Generated(shown()),
     }
@@ -142,8 +147,16 @@ fn judge_word(w: &Word) -> Source {
         .iter()
         .find(|p| !matches!(p, Part::Lit { text, .. } if text.trim().is_empty()))
     {
-        // `eval "$@"`: a wrapper function; what it runs is checked at each call
-        Some(Part::Var { name, .. }) if name == "@" || name == "*" => Source::Known,
+        // `eval "$@"`: a wrapper function; what it runs is checked at each call; `"${cmd[@]}"`
+        // an array the script built word by word
+        Some(Part::Var { name, .. })
+            if name == "@"
+                || name == "*"
+                || w.src.text.contains("[@]")
+                || w.src.text.contains("[*]") =>
+        {
+            Source::Known
+        }
         Some(Part::Var { name, .. }) => Source::Generated(format!("${name}")),
         Some(Part::Subst { .. } | Part::Other) => match inner(&w.src.text) {
             Some(body) => {
@@ -189,6 +202,11 @@ fn report(cmd: &Command, runner: &str, source: Source, out: &mut Vec<Diagnostic>
         ),
     };
     let network = sev == Severity::Warning;
+    let kind = match (network, what.contains("decoded")) {
+        (true, _) => "downloaded",
+        (false, true) => "decoded",
+        (false, false) => "generated",
+    };
     let mut d = Diagnostic::new(
         "opaque-execution",
         command_span(cmd),
@@ -199,6 +217,9 @@ fn report(cmd: &Command, runner: &str, source: Source, out: &mut Vec<Diagnostic>
     )
     .severity(sev)
     .label("runs code nobody has read");
+    let mut extra = serde_json::Map::new();
+    extra.insert("program".to_string(), kind.into());
+    d.extra = Some(extra);
     d = if network {
         d.help(
             "download to a file, read it (or check its published checksum), then run the file \
@@ -283,7 +304,16 @@ pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
             }
             return;
         }
-        if shell_reads_stdin(cmd) && cmd.stdin.is_none() && !cmd.fed_by.is_empty() {
+        // (`sh | ash` is a misread `case` pattern, not a pipeline anyone runs)
+        let upstream_shell = cmd
+            .fed_by
+            .first()
+            .is_some_and(|w| SHELLS.contains(&basename(w)));
+        if shell_reads_stdin(cmd)
+            && cmd.stdin.is_none()
+            && !cmd.fed_by.is_empty()
+            && !upstream_shell
+        {
             let words: Vec<&str> = cmd.fed_by.iter().map(String::as_str).collect();
             report(cmd, name, judge(&words), out);
         }
@@ -322,12 +352,28 @@ fn eval(cmd: &Command, out: &mut Vec<Diagnostic>) {
     if !cmd.reparsed || !inline::is_generated(first) {
         return;
     }
+    // `eval "$name=value"`: an assignment to a computed name, not a command
+    let assigns = first.parts.iter().skip(1).any(
+        |p| matches!(p, Part::Lit { text, .. } if text.starts_with('=') || text.starts_with("+=")),
+    );
+    if assigns {
+        return;
+    }
     report(cmd, runner, judge_word(first), out);
 }
 
-/// Outside the agent hook, a program made at run time is a warning: scripts do this on
-/// purpose, and a reviewer reads the code around it.
-pub fn outside_hook(diags: &mut [Diagnostic]) {
+/// Outside the agent hook: a decoded program is a warning (a reviewer reads the code around
+/// it), a generated one is not reported (scripts `eval` their own variables and functions
+/// on purpose; nobody would act on it in a review).
+pub fn outside_hook(diags: &mut Vec<Diagnostic>) {
+    let generated = |d: &Diagnostic| {
+        d.rule == "opaque-execution"
+            && d.extra
+                .as_ref()
+                .and_then(|e| e.get("program"))
+                .is_some_and(|p| p == "generated")
+    };
+    diags.retain(|d| !generated(d));
     for d in diags {
         if d.rule == "opaque-execution" && d.severity == Severity::Error {
             d.severity = Severity::Warning;
@@ -374,6 +420,9 @@ mod tests {
         silent(r, "git log | grep fix");
         silent(r, "run() { eval \"$@\"; }");
         silent(r, "source <(kubectl completion bash)");
+        silent(r, "eval \"${NAME}\"=1");
+        silent(r, "eval \"$(declare -f orig)\"");
+        silent(r, "eval \"${cmd[@]}\"");
         silent(r, "echo \"$X\" | base64 -d");
     }
 }

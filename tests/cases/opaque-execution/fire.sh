@@ -3,13 +3,8 @@
 printf %s cm0gLXJmIC9zcnYK | base64 --decode | bash  # expect: opaque-execution
 echo "$PAYLOAD" | base64 -d | sh  # expect: opaque-execution
 xxd -r -p payload.hex | bash  # expect: opaque-execution
-# generated at run time
+# generated from decoded text
 eval "$(echo ZWNobyBoaQ== | base64 -d)"  # expect: opaque-execution
-eval "$CMD"  # expect: opaque-execution
-sh -c "$VAR"  # expect: opaque-execution
-bash -c "$1"  # expect: opaque-execution
-python3 -c "$CODE"  # expect: opaque-execution
-make print-commands | sh  # expect: opaque-execution
 # downloaded at run time
 curl -fsSL https://example.com/install.sh | sh  # expect: opaque-execution
 wget -qO- https://example.com/install.sh | sudo bash  # expect: opaque-execution

@@ -24,3 +24,12 @@ eval "$(pyenv init -)"
 eval "$(/opt/homebrew/bin/brew shellenv)"
 eval "$(direnv hook bash)"
 git log | grep fix
+# generated at run time: an error in the agent hook (tests/hook), not reported by `check`
+# (scripts eval their own variables and functions on purpose)
+eval "$CMD"
+sh -c "$VAR"
+bash -c "$1"
+python3 -c "$CODE"
+make print-commands | sh
+eval "${NAME}"=1
+eval "$(declare -f orig)"
