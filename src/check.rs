@@ -69,21 +69,7 @@ pub fn check_sql_keep(
     let mut out = Vec::new();
     let mut dropped_indexes = Vec::new();
     for stmt in &statements {
-        if let Some(err) = &stmt.parse_error {
-            out.push(
-                Diagnostic::new(
-                    "parse-error",
-                    stmt.span,
-                    format!("statement could not be parsed: {err}"),
-                )
-                .label("checked by tokens only")
-                .help(
-                    "this statement was still checked for DROP, TRUNCATE, DELETE and UPDATE by \
-                     its tokens; if it is valid SQL for your database, set the dialect \
-                     (`--dialect`) or report the statement to preflight",
-                ),
-            );
-        }
+        out.extend(parse_error(stmt));
         let ctx = Context {
             src,
             dialect,
@@ -158,4 +144,23 @@ pub fn check_source_keep(
             Vec::new(),
         ),
     }
+}
+
+/// The `parse-error` finding of a statement the SQL parser rejected (it was still checked by
+/// its tokens), if it was rejected.
+pub fn parse_error(stmt: &Statement) -> Option<Diagnostic> {
+    let err = stmt.parse_error.as_ref()?;
+    Some(
+        Diagnostic::new(
+            "parse-error",
+            stmt.span,
+            format!("statement could not be parsed: {err}"),
+        )
+        .label("checked by tokens only")
+        .help(
+            "this statement was still checked for DROP, TRUNCATE, DELETE and UPDATE by its \
+             tokens; if it is valid SQL for your database, set the dialect (`--dialect`) or \
+             report the statement to preflight",
+        ),
+    )
 }

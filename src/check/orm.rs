@@ -89,21 +89,7 @@ pub fn check(
         };
         for stmt in &stmts {
             let before = out.len();
-            if let Some(err) = &stmt.parse_error {
-                out.push(
-                    Diagnostic::new(
-                        "parse-error",
-                        stmt.span,
-                        format!("statement could not be parsed: {err}"),
-                    )
-                    .label("checked by tokens only")
-                    .help(
-                        "this statement was still checked for DROP, TRUNCATE, DELETE and UPDATE \
-                         by its tokens; if it is valid SQL for your database, set the dialect \
-                         (`--dialect`) or report the statement to preflight",
-                    ),
-                );
-            }
+            out.extend(super::parse_error(stmt));
             let ctx = Context {
                 src,
                 dialect,

@@ -208,16 +208,12 @@ pub(super) fn findings(
                 "dependent_views": views,
                 "foreign_keys": foreign_keys,
             });
-            let mut summary = format!("{} rows, {}", rows.text(), human_size(size_bytes));
-            if !views.is_empty() {
-                summary.push_str(&format!("; views: {}", views.join(", ")));
-            }
-            if !foreign_keys.is_empty() {
-                summary.push_str(&format!(
-                    "; referenced by foreign keys: {}",
-                    foreign_keys.join(", ")
-                ));
-            }
+            let summary = with_dependents(
+                format!("{} rows, {}", rows.text(), human_size(size_bytes)),
+                "views",
+                &views,
+                &foreign_keys,
+            );
             let before = file.diagnostics.len();
             let attached = file.diagnostics[..before].iter().any(|d| {
                 !d.rule.starts_with("live-")
@@ -259,16 +255,12 @@ pub(super) fn findings(
                 "dependent_views": views,
                 "foreign_keys": foreign_keys,
             });
-            let mut summary = format!("`{column}` holds {} non-NULL values", values.text());
-            if !views.is_empty() {
-                summary.push_str(&format!("; used by views: {}", views.join(", ")));
-            }
-            if !foreign_keys.is_empty() {
-                summary.push_str(&format!(
-                    "; referenced by foreign keys: {}",
-                    foreign_keys.join(", ")
-                ));
-            }
+            let summary = with_dependents(
+                format!("`{column}` holds {} non-NULL values", values.text()),
+                "used by views",
+                &views,
+                &foreign_keys,
+            );
             attach(file, span, &impact, &summary);
         }
         Measured::Dependents { views, others } => {
@@ -317,4 +309,24 @@ pub(super) fn findings(
             }
         }
     }
+}
+
+/// `summary` followed by the views (`views_word`: how they are introduced) and foreign keys
+/// that depend on the object, when there are any.
+fn with_dependents(
+    mut summary: String,
+    views_word: &str,
+    views: &[String],
+    foreign_keys: &[String],
+) -> String {
+    if !views.is_empty() {
+        summary.push_str(&format!("; {views_word}: {}", views.join(", ")));
+    }
+    if !foreign_keys.is_empty() {
+        summary.push_str(&format!(
+            "; referenced by foreign keys: {}",
+            foreign_keys.join(", ")
+        ));
+    }
+    summary
 }
