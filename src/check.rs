@@ -1,6 +1,7 @@
 //! The per-file pipeline: text in, diagnostics out. No I/O here.
 
 use crate::diagnostic::Diagnostic;
+pub mod inline;
 pub mod orm;
 pub mod replay;
 pub mod ruby;

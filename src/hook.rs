@@ -174,6 +174,8 @@ pub fn evaluate(
         .or_else(|| std::env::current_dir().ok());
     let mut own = settings.clone();
     own.shell_env = Some(crate::shell::env::Env::hook(cwd.as_deref()));
+    // rules whose severity depends on the mode take their hook severity
+    own.hook = true;
     let settings = &own;
     let mut blocking: Vec<(FileOutcome, Vec<Diagnostic>)> = Vec::new();
     for i in inputs {

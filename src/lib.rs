@@ -15,6 +15,7 @@ pub mod fold;
 pub mod hook;
 pub mod idioms;
 pub mod js;
+pub mod inline;
 pub mod live;
 pub mod migrations;
 pub mod model;

@@ -149,6 +149,9 @@ pub fn check_sniffed_in(
         }
     }
     diagnostics.extend(utf8_diag);
+    if !settings.hook {
+        crate::rules::shell::opaque_execution::outside_hook(&mut diagnostics);
+    }
     let applied = crate::suppress::apply(&source.text, lang, settings.dialect, diagnostics);
     let mut diagnostics = applied.kept;
     let mut suppressed = applied.suppressed;

@@ -84,6 +84,10 @@ pub struct Settings {
     /// Canonical paths of the files this run checks: a command that runs one of them does not
     /// repeat its findings.
     pub in_run: Option<std::sync::Arc<std::collections::HashSet<std::path::PathBuf>>>,
+    /// Deciding for the agent hook: rules whose severity depends on the mode use their hook
+    /// severity (`opaque-execution`: a decoded or generated program is an error there, a
+    /// warning in `check`).
+    pub hook: bool,
 }
 
 impl Settings {

@@ -1,11 +1,11 @@
 //! The layering ARCHITECTURE.md describes, checked on the source: front ends (`src/sql`,
-//! `src/shell`, `src/python`) only read text into facts; they never reach up into rules, the pipeline,
+//! `src/shell`, `src/python`, `src/inline`) only read text into facts; they never reach up into rules, the pipeline,
 //! reports, configuration, suppressions, the live check or the hook.
 
 use std::path::{Path, PathBuf};
 
 /// Front-end directories under `src/`.
-const FRONT_ENDS: &[&str] = &["sql", "shell", "python", "js", "php", "ruby"];
+const FRONT_ENDS: &[&str] = &["sql", "shell", "python", "js", "php", "ruby", "inline"];
 
 /// Top-level modules a front end must not use.
 const FORBIDDEN: &[&str] = &[

@@ -319,4 +319,48 @@ fn the_repository_itself_is_protected_in_hook_mode() {
     let plain = tempfile::tempdir().expect("temp dir");
     let o = bash_in(plain.path(), "rm -rf *");
     assert_eq!(o.status.code(), Some(0));
+#[test]
+fn downloads_are_warnings_decoded_programs_errors() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hook");
+    let read = |n: &str| std::fs::read(dir.join(n)).expect("readable");
+    // `--fail-on error` lets a download through, never a decoded or generated program
+    let curl = read("deny-shell--opaque-execution--curl-sh.json");
+    assert_eq!(hook(&[], &curl).status.code(), Some(2));
+    assert_eq!(hook(&["--fail-on", "error"], &curl).status.code(), Some(0));
+    for n in [
+        "deny-shell--opaque-execution--base64-decode-bash.json",
+        "deny-shell--opaque-execution--sh-c-var.json",
+        "deny-shell--opaque-execution--python-c-var.json",
+    ] {
+        let o = hook(&["--fail-on", "error"], &read(n));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{n}: {err}");
+        assert!(err.contains("error[opaque-execution]"), "{n}: {err}");
+    }
+    // the reason names what it saw
+    let o = hook(
+        &[],
+        &read("deny-shell--opaque-execution--base64-decode-bash.json"),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("decoded at run time (`base64 --decode`)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn outside_the_hook_a_decoded_program_is_a_warning() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let f = t.path().join("x.sh");
+    std::fs::write(&f, "#!/bin/sh\necho cm0= | base64 -d | sh\n").expect("write");
+    let o = run_in(
+        t.path(),
+        &["check", "--no-config", "--format", "json", "x.sh"],
+        b"",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["rule"], "opaque-execution", "{v}");
+    assert_eq!(d["severity"], "warning", "{v}");
 }

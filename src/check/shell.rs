@@ -101,23 +101,44 @@ pub fn check_in(text: &str, dialect: Dialect, env: &Env) -> Vec<Diagnostic> {
     let mut state = facts::State::from_shebang(text);
     state.errexit |= env.errexit;
     state.nounset |= env.nounset;
-    for item in &a.items {
+    run_items(&a.items, text, env, dialect, &mut state, 0, &mut out);
+    // spans on character boundaries of the file
+    for d in &mut out {
+        d.span = clamp(text, d.span);
+        for l in &mut d.labels {
+            l.span = clamp(text, l.span);
+        }
+    }
+    out.sort_by(|x, y| (x.span.start, &x.rule).cmp(&(y.span.start, &y.rule)));
+    out.dedup_by(|x, y| x.rule == y.rule && x.span == y.span && x.message == y.message);
+    out
+}
+
+/// Run the shell rules over commands in order, with what the script established so far;
+/// `depth` counts how many programs deep the commands were found (inline code in a shell
+/// string in inline code …).
+pub(crate) fn run_items(
+    items: &[Item],
+    text: &str,
+    env: &Env,
+    dialect: Dialect,
+    state: &mut facts::State,
+    depth: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    for item in items {
         match item {
             Item::Cmd(cmd) => {
                 let ctx = Context {
-                    state: &state,
+                    state,
                     src: text,
                     env,
                 };
                 let before = out.len();
-                for rule in RULES {
-                    if let Check::Shell(f) = rule.check {
-                        f(cmd, &ctx, &mut out);
-                    }
-                }
-                crate::rules::shell::commands::check(cmd, &ctx, &mut out);
-                embedded_sql(cmd, &mut out);
-                super::shell_files::check(cmd, env, dialect, &mut out);
+                command_rules(cmd, &ctx, out);
+                embedded_sql(cmd, out);
+                super::shell_files::check(cmd, env, dialect, out);
+                super::inline::check(cmd, &ctx, dialect, depth, out);
                 // a function body walked again at a call: what it says where it is written
                 // was reported there; only what the call's arguments bring is new
                 if let Some(def) = cmd.bound {
@@ -147,16 +168,16 @@ pub fn check_in(text: &str, dialect: Dialect, env: &Env) -> Vec<Diagnostic> {
             Item::GuardEnd => state.guard_end(),
         }
     }
-    // spans on character boundaries of the file
-    for d in &mut out {
-        d.span = clamp(text, d.span);
-        for l in &mut d.labels {
-            l.span = clamp(text, l.span);
+}
+
+/// Every shell rule (code and `rules/commands.toml`) on one command.
+pub(crate) fn command_rules(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for rule in RULES {
+        if let Check::Shell(f) = rule.check {
+            f(cmd, ctx, out);
         }
     }
-    out.sort_by(|x, y| (x.span.start, &x.rule).cmp(&(y.span.start, &y.rule)));
-    out.dedup_by(|x, y| x.rule == y.rule && x.span == y.span && x.message == y.message);
-    out
+    crate::rules::shell::commands::check(cmd, ctx, out);
 }
 
 fn clamp(text: &str, s: Span) -> Span {

@@ -76,6 +76,7 @@ macro_rules! rule_table {
             "rm-after-unchecked-cd" => Check::Shell(shell::rm_after_unchecked_cd::check),
             "rm-unknown-operands" => Check::Shell(shell::rm_unknown_operands::check),
             "find-delete" => Check::Shell(shell::find_delete::check),
+            "opaque-execution" => Check::Shell(shell::opaque_execution::check),
             "terraform-destroy" => Check::Command,
             "kubectl-delete" => Check::Command,
             "dropdb" => Check::Command,

@@ -213,6 +213,9 @@ pub struct Command {
     /// (`wipe(){ rm -rf "$1"; }; wipe ~`): the span of the outermost function definition
     /// expanded. Findings inside it were already reported where the body is written.
     pub bound: Option<Span>,
+    /// The words (as written) of the command whose output this one reads on stdin through a
+    /// pipe (`base64 -d` of `… | base64 -d | sh`); empty when not fed by a command.
+    pub fed_by: Vec<String>,
     /// File redirections (`> out`, `< in.sql`, `2>>log`), in order.
     pub redirects: Vec<Redirect>,
 }

@@ -144,6 +144,22 @@ pub fn analyze(text: &str) -> Analysis {
     a
 }
 
+/// Commands of a shell text cut out of the file (a string another program runs as shell),
+/// spans mapped into the file; each command notes `via`.
+pub fn analyze_mapped(text: &Mapped, via: &str) -> Vec<Item> {
+    let Some(tree) = parse_tree(&text.text) else {
+        return Vec::new();
+    };
+    let mut w = parse::Walker::new(&text.text, Some(text), 1);
+    w.stmt(tree.root_node(), command::Flow::default(), 0);
+    for it in w.items.iter_mut() {
+        if let Item::Cmd(c) = it {
+            c.via.insert(0, via.to_string());
+        }
+    }
+    w.items
+}
+
 /// ERROR / MISSING nodes (outermost), in document order, without recursion.
 fn error_regions(root: tree_sitter::Node) -> Vec<Span> {
     let mut out = Vec::new();

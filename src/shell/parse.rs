@@ -34,6 +34,9 @@ pub struct Walker<'t> {
     subs: Vec<Node<'t>>,
     feed_in: Option<Mapped>,
     feed_out: Option<Mapped>,
+    /// The previous pipeline stage's words, for the next stage's command (`fed_by`).
+    fed_in: Vec<String>,
+    fed_out: Vec<String>,
     in_pipeline: usize,
     /// What the script assigned so far: literal variables, aliases, and the positional
     /// parameters of the function call being walked ([`eval`]).
@@ -62,6 +65,8 @@ impl<'t> Walker<'t> {
             subs: Vec::new(),
             feed_in: None,
             feed_out: None,
+            fed_in: Vec::new(),
+            fed_out: Vec::new(),
             in_pipeline: 0,
             env: Env::default(),
             funcs: std::collections::HashMap::new(),
@@ -337,12 +342,15 @@ impl<'t> Walker<'t> {
         let stages: Vec<Node> = node.named_children(&mut c).collect();
         let n = stages.len();
         let mut prev = None;
+        let mut fed = Vec::new();
         for (i, st) in stages.into_iter().enumerate() {
             self.items.push(Item::Enter);
             self.in_pipeline += 1;
             self.feed_in = feed.take();
             self.feed_out = None;
             self.prev_stage = prev.take();
+            self.fed_in = std::mem::take(&mut fed);
+            self.fed_out = Vec::new();
             let f = if i + 1 == n { flow } else { Flow::default() };
             let start = self.items.len();
             self.stmt(st, f, depth);
@@ -352,7 +360,9 @@ impl<'t> Walker<'t> {
             });
             self.prev_stage = None;
             feed = self.feed_out.take();
+            fed = std::mem::take(&mut self.fed_out);
             self.feed_in = None;
+            self.fed_in = Vec::new();
             self.in_pipeline -= 1;
             self.items.push(Item::Exit);
         }
@@ -529,6 +539,7 @@ impl<'t> Walker<'t> {
 
     fn command(&mut self, node: Node<'t>, extra: &[Node<'t>], flow: Flow, depth: usize) {
         let feed = self.feed_in.take();
+        let fed_by = std::mem::take(&mut self.fed_in);
         let mut words = Vec::new();
         let mut quoted = Vec::new();
         let mut assigns = Vec::new();
@@ -613,8 +624,10 @@ impl<'t> Walker<'t> {
             in_pipeline: self.in_pipeline > 0,
             redirects,
             bound: self.bound,
+            fed_by,
         };
         self.feed_out = feed_of(&cmd);
+        self.fed_out = cmd.words.iter().map(|w| w.src.text.clone()).collect();
         let call = self.call_of(&cmd, node);
         self.emit(cmd, depth);
         if let Some(call) = call {

@@ -4,6 +4,7 @@ pub mod commands;
 pub mod data_dir_move;
 pub mod db_file_truncate;
 pub mod find_delete;
+pub mod opaque_execution;
 pub mod rm_after_unchecked_cd;
 pub mod rm_parent_path;
 pub mod rm_root_path;
@@ -301,6 +302,10 @@ pub fn catastrophic(path: &str, cwd_root: bool) -> Option<String> {
         [a, b] | [a, b, "*"] if SYSTEM_SUBDIRS.contains(&(*a, *b)) => {
             Some(format!("the system directory `/{a}/{b}`"))
         }
+        // `/srv` holds the data this machine serves, one directory per service
+        ["srv", d] | ["srv", d, "*"] if *d != "*" => {
+            Some(format!("the service data directory `/srv/{d}`"))
+        }
         _ => None,
     }
 }
@@ -377,6 +382,8 @@ mod tests {
         assert!(catastrophic("/home/alice/src", false).is_none());
         assert!(under_data_dir("/var/lib/postgresql/15/main/base/1").is_some());
         assert!(under_data_dir("/var/lib/postgresql").is_none());
+        assert!(catastrophic("/srv/data", false).is_some());
+        assert!(catastrophic("/srv/app/releases/old", false).is_none());
         assert!(escapes("../shared/uploads"));
         assert!(escapes("a/../../b"));
         assert!(escapes(".."));

@@ -103,7 +103,7 @@ pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
             "delete the specific directory the script owns, named from a checked variable \
              (`rm -rf \"${APP_DIR:?}/cache\"`)",
         );
-        if ctx.state.cwd_root && !path.starts_with('/') {
+        if ctx.state.cwd_root && !path.starts_with(['/', '~']) {
             d = d.help(
                 "the script changed to `/` before this: a relative glob here deletes top-level \
                  directories; `cd` into the directory the script owns (with `|| exit 1`)",

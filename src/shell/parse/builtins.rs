@@ -84,6 +84,7 @@ impl<'t> Walker<'t> {
             in_pipeline: self.in_pipeline > 0,
             redirects: Vec::new(),
             bound: self.bound,
+            fed_by: Vec::new(),
         };
         self.items.push(Item::Cmd(cmd));
     }

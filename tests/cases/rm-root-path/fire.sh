@@ -13,3 +13,8 @@ cd /
 rm -rf *  # expect: rm-root-path
 STD="silent"
 $STD rm -rf /  # expect: rm-root-path
+rm -rf /srv/data  # expect: rm-root-path
+python3 -c "import shutil; shutil.rmtree('/etc')"  # expect: rm-root-path
+node -e "require('fs').rmSync(process.env.HOME, {recursive: true})"  # expect: rm-root-path
+perl -e 'system("rm -rf ~")'  # expect: rm-root-path
+python3 -c "import shutil; shutil.rmtree('$HOME')"  # expect: rm-root-path

@@ -14,3 +14,9 @@ rm -rf "${BUILD:?}/"*
 cd /tmp
 rm -rf *
 $STD apt-get install -y curl
+rm -rf /srv/app/releases/20240101
+python3 -c "import shutil; shutil.rmtree('build')"
+node -e "require('fs').rmSync('dist', {recursive: true, force: true})"
+python3 -c "import os; os.remove('/etc/app.conf.bak')"
+python3 -c "import shutil; shutil.rmtree('$HOME/.cache/pip')"
+node -e "console.log(/a/.exec('DROP TABLE x'))"
