@@ -6,8 +6,8 @@ pub mod orm;
 pub mod replay;
 pub mod ruby;
 pub mod shell;
-mod uses;
 pub mod shell_files;
+mod uses;
 
 use crate::rules::sql::{Context, FileState};
 use crate::rules::{Check, RULES};

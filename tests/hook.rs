@@ -319,6 +319,8 @@ fn the_repository_itself_is_protected_in_hook_mode() {
     let plain = tempfile::tempdir().expect("temp dir");
     let o = bash_in(plain.path(), "rm -rf *");
     assert_eq!(o.status.code(), Some(0));
+}
+
 #[test]
 fn downloads_are_warnings_decoded_programs_errors() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hook");

@@ -57,7 +57,15 @@ pub fn check(
                 // a new process: nothing the script established carries over but the cwd
                 let mut state = State::default();
                 state.cwd_root = ctx.state.cwd_root;
-                run_items(&items, ctx.src, ctx.env, dialect, &mut state, depth + 1, out);
+                run_items(
+                    &items,
+                    ctx.src,
+                    ctx.env,
+                    dialect,
+                    &mut state,
+                    depth + 1,
+                    out,
+                );
             }
             Effect::Sql { text, dialect, .. } => {
                 // `execute`/`query`/`exec` also name calls that are not SQL (`re.exec`):
@@ -162,6 +170,8 @@ fn as_rm(cmd: &Command, path: &Mapped, recursive: bool, span: Span, how: &str) -
         reparsed: true,
         in_pipeline: cmd.in_pipeline,
         fed_by: Vec::new(),
+        bound: cmd.bound,
+        redirects: Vec::new(),
     }
 }
 

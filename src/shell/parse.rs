@@ -9,8 +9,8 @@ use crate::source::Span;
 use tree_sitter::Node;
 
 mod builtins;
-mod redirects;
 mod eval;
+mod redirects;
 mod words;
 
 pub use eval::Env;
@@ -592,6 +592,8 @@ impl<'t> Walker<'t> {
                     reparsed: self.reparsed,
                     in_pipeline: self.in_pipeline > 0,
                     redirects,
+                    bound: self.bound,
+                    fed_by: Vec::new(),
                 };
                 self.items.push(Item::Cmd(cmd));
             }
