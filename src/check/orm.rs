@@ -103,6 +103,8 @@ pub fn check(
     // (the index created again under its name) is not loss
     let mut ups: Vec<Statement> = Vec::new();
     let mut dropped = Vec::new();
+    // tables the up side drops: a rebuild (copy, drop, rename back) keeps their data
+    let mut dropped_tables = Vec::new();
     for fact in &facts.facts {
         let down = file_down || fact.down;
         let (stmts, synthesized) = match &fact.effect {
@@ -138,6 +140,11 @@ pub fn check(
             // the down side is checked (when asked) but never replayed
             if !down {
                 dropped.extend(crate::idioms::dropped_indexes(stmt, &replay.schema));
+                dropped_tables.extend(crate::rebuild::dropped_table(
+                    stmt,
+                    ups.len(),
+                    &replay.schema,
+                ));
                 ups.push(stmt.clone());
                 replay.after_rules(stmt, &ctx, &mut out, before);
             }
@@ -176,6 +183,8 @@ pub fn check(
         }
     }
     crate::idioms::fold_drop_index(&ups, &dropped, &|_| true, &mut out);
+    crate::rebuild::fold_rebuilds(src, dialect, &ups, &dropped_tables, &|_| true, &mut out);
+    crate::rebuild::fold_swapped_renames(&ups, &|_| true, &mut out);
     out
 }
 
