@@ -246,3 +246,34 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
     out.sort();
     out
 }
+
+/// The ORM migration files of a run grouped by directory (one set each): path → how the
+/// file is shown. The runners check each set whole and report only these files.
+pub(crate) fn by_dir<'a>(
+    files: impl Iterator<Item = &'a Discovered>,
+) -> std::collections::BTreeMap<
+    std::path::PathBuf,
+    std::collections::BTreeMap<std::path::PathBuf, String>,
+> {
+    let mut by_dir: std::collections::BTreeMap<_, std::collections::BTreeMap<_, _>> =
+        std::collections::BTreeMap::new();
+    for f in files {
+        let dir = f
+            .path
+            .parent()
+            .map_or_else(std::path::PathBuf::new, std::path::Path::to_path_buf);
+        by_dir
+            .entry(dir)
+            .or_default()
+            .insert(f.path.clone(), f.display.clone());
+    }
+    by_dir
+}
+
+/// A set member's name relative to its set's directory, with `/` separators.
+pub(crate) fn file_name(dir: &std::path::Path, f: &std::path::Path) -> String {
+    f.strip_prefix(dir)
+        .unwrap_or(f)
+        .to_string_lossy()
+        .replace('\\', "/")
+}

@@ -11,7 +11,6 @@ use crate::outcome::{FileError, FileOutcome};
 use crate::settings::Settings;
 use crate::source::{Dialect, Lang};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 type Loaded = Result<((String, Option<Diagnostic>), Option<Migration>), FileError>;
@@ -44,27 +43,13 @@ fn dialect_of(dir: &Path, settings: &Settings) -> Dialect {
     settings.dialect
 }
 
-fn file_name(dir: &Path, f: &Path) -> String {
-    f.strip_prefix(dir)
-        .unwrap_or(f)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
 /// Check the JS/TS migrations among `files`: each set (directory) whole, in order; only the
 /// given files are reported.
 pub fn check_sets(
     files: &[&Discovered],
     settings: &Settings,
 ) -> Vec<Result<FileOutcome, FileError>> {
-    let mut by_dir: BTreeMap<PathBuf, BTreeMap<PathBuf, String>> = BTreeMap::new();
-    for f in files {
-        let dir = f.path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-        by_dir
-            .entry(dir)
-            .or_default()
-            .insert(f.path.clone(), f.display.clone());
-    }
+    let by_dir = super::by_dir(files.iter().copied());
     by_dir
         .par_iter()
         .flat_map_iter(|(dir, reported)| {
@@ -86,7 +71,7 @@ pub fn check_sets(
             let mut replay = Replay::new(settings.check_down);
             let mut out: Vec<Result<FileOutcome, FileError>> = Vec::new();
             for (i, f) in set.iter().enumerate() {
-                replay.next_file(&file_name(dir, f), false);
+                replay.next_file(&super::file_name(dir, f), false);
                 match &loaded[i] {
                     Err(e) => {
                         if reported.contains_key(f) {
@@ -169,7 +154,7 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
     let mut n = 0;
     let mut not_understood = Vec::new();
     for (i, f) in files.iter().enumerate() {
-        let name = file_name(dir, f);
+        let name = super::file_name(dir, f);
         replay.next_file(&name, false);
         match &loaded[i] {
             Err(e) => s.push_str(&format!("  error: {}\n", e.message)),

@@ -12,7 +12,6 @@ use crate::php::laravel;
 use crate::settings::Settings;
 use crate::source::{Dialect, Lang, Span};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 type Loaded = Result<((String, Option<Diagnostic>), Option<Facts>), FileError>;
@@ -67,13 +66,6 @@ fn dialect_of(p: &Planned, settings: &Settings) -> Dialect {
         .unwrap_or(settings.dialect)
 }
 
-fn file_name(dir: &Path, f: &Path) -> String {
-    f.strip_prefix(dir)
-        .unwrap_or(f)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
 /// Replay a planned set; `each` gets every file's index and findings.
 fn replay_set(
     dir: &Path,
@@ -101,7 +93,7 @@ fn replay_set(
         crate::check::orm::replay_only(text, dialect, &facts, &mut replay);
     }
     for (i, f) in p.files.iter().enumerate() {
-        replay.next_file(&file_name(dir, f), false);
+        replay.next_file(&super::file_name(dir, f), false);
         let Ok(((text, _), facts)) = &p.loaded[i] else {
             continue;
         };
@@ -138,14 +130,7 @@ pub fn check_sets(
     files: &[&Discovered],
     settings: &Settings,
 ) -> Vec<Result<FileOutcome, FileError>> {
-    let mut by_dir: BTreeMap<PathBuf, BTreeMap<PathBuf, String>> = BTreeMap::new();
-    for f in files {
-        let dir = f.path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-        by_dir
-            .entry(dir)
-            .or_default()
-            .insert(f.path.clone(), f.display.clone());
-    }
+    let by_dir = super::by_dir(files.iter().copied());
     by_dir
         .par_iter()
         .flat_map_iter(|(dir, reported)| {
@@ -258,7 +243,7 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
     let mut n = 0;
     let mut not_understood = Vec::new();
     for (i, f) in planned.files.iter().enumerate() {
-        let name = file_name(dir, f);
+        let name = super::file_name(dir, f);
         match &planned.loaded[i] {
             Ok((_, None)) => s.push_str(&format!("        {name}  (not a migration: skipped)\n")),
             Ok(((text, _), Some(facts))) => {

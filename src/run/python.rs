@@ -11,7 +11,6 @@ use crate::python::{Facts, alembic, django};
 use crate::settings::Settings;
 use crate::source::{Dialect, Lang};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A set's dialect: `--dialect` / config, unless the directory says `sqlite` or `mysql`
@@ -93,13 +92,6 @@ fn plan_set(dir: &Path, display: &(dyn Fn(&Path) -> String + Sync)) -> Planned {
     }
 }
 
-fn file_name(dir: &Path, f: &Path) -> String {
-    f.strip_prefix(dir)
-        .unwrap_or(f)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
 /// Replay a planned set; `each` gets every replayed file's index and findings.
 fn replay_set(
     p: &mut Planned,
@@ -110,7 +102,7 @@ fn replay_set(
     let mut replay = Replay::new(settings.check_down);
     let mut state = django::State::new(&sets::app_label(&p.dir));
     for &i in &p.order.clone() {
-        let name = file_name(&p.dir, &p.files[i]);
+        let name = super::file_name(&p.dir, &p.files[i]);
         replay.next_file(&name, false);
         let Ok(((text, _), read)) = &p.loaded[i] else {
             continue;
@@ -153,14 +145,7 @@ pub fn check_sets(
     files: &[&Discovered],
     settings: &Settings,
 ) -> Vec<Result<FileOutcome, FileError>> {
-    let mut by_dir: BTreeMap<PathBuf, BTreeMap<PathBuf, String>> = BTreeMap::new();
-    for f in files {
-        let dir = f.path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-        by_dir
-            .entry(dir)
-            .or_default()
-            .insert(f.path.clone(), f.display.clone());
-    }
+    let by_dir = super::by_dir(files.iter().copied());
     by_dir
         .par_iter()
         .flat_map_iter(|(dir, reported)| {
@@ -259,7 +244,7 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
     let mut lines = Vec::new();
     let mut not_understood = Vec::new();
     for &i in &planned.order {
-        let name = file_name(dir, &planned.files[i]);
+        let name = super::file_name(dir, &planned.files[i]);
         match &planned.loaded[i] {
             Ok((_, Read::Other)) => {
                 lines.push(format!("        {name}  (not a migration: skipped)"))
@@ -286,7 +271,11 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
             Err(e) => lines.push(format!("  error: {}", e.message)),
         }
     }
-    let names: Vec<String> = planned.files.iter().map(|f| file_name(dir, f)).collect();
+    let names: Vec<String> = planned
+        .files
+        .iter()
+        .map(|f| super::file_name(dir, f))
+        .collect();
     let mut replayed = Replay::default();
     {
         let dialect = dialect_of(dir, settings);

@@ -11,8 +11,7 @@ use crate::ruby::rails::{self, Migration};
 use crate::settings::Settings;
 use crate::source::{Dialect, Lang};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A set's dialect: `config/database.yml`'s adapter when it names MySQL or SQLite, else
 /// `--dialect` / config.
@@ -35,13 +34,6 @@ fn load(f: &Path, display: &str) -> Loaded {
     let text = crate::run::sniff(display, bytes)?;
     let m = rails::read(&text.0);
     Ok((text, m))
-}
-
-fn file_name(dir: &Path, f: &Path) -> String {
-    f.strip_prefix(dir)
-        .unwrap_or(f)
-        .to_string_lossy()
-        .replace('\\', "/")
 }
 
 /// A replay with the set's seed (schema.rb / structure.sql) applied; the seed's name.
@@ -77,19 +69,10 @@ pub fn check_sets(
     files: &[&Discovered],
     settings: &Settings,
 ) -> Vec<Result<FileOutcome, FileError>> {
-    let mut by_dir: BTreeMap<PathBuf, BTreeMap<PathBuf, String>> = BTreeMap::new();
-    let mut alone: Vec<&Discovered> = Vec::new();
-    for f in files {
-        if !sets::is_rails_migration(&f.path) {
-            alone.push(f);
-            continue;
-        }
-        let dir = f.path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-        by_dir
-            .entry(dir)
-            .or_default()
-            .insert(f.path.clone(), f.display.clone());
-    }
+    let (migrations, alone): (Vec<&Discovered>, Vec<&Discovered>) = files
+        .iter()
+        .partition(|f| sets::is_rails_migration(&f.path));
+    let by_dir = super::by_dir(migrations.into_iter());
     let mut out: Vec<Result<FileOutcome, FileError>> = alone
         .par_iter()
         .map(|f| check_alone(&f.path, &f.display, settings))
@@ -107,7 +90,7 @@ pub fn check_sets(
         let (mut replay, _) = seeded(dir, dialect, settings.check_down);
         let mut out = Vec::new();
         for (f, l) in files.iter().zip(loaded) {
-            replay.next_file(&file_name(dir, f), false);
+            replay.next_file(&super::file_name(dir, f), false);
             let ((text, utf8), m) = match l {
                 Ok(x) => x,
                 Err(e) => {
@@ -209,7 +192,7 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
     let mut not_understood = Vec::new();
     let mut n = 0;
     for f in &files {
-        let name = file_name(dir, f);
+        let name = super::file_name(dir, f);
         replay.next_file(&name, false);
         match load(f, &name) {
             Err(e) => s.push_str(&format!("  error: {}\n", e.message)),
