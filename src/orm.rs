@@ -119,3 +119,58 @@ pub fn head_span(src: &str, s: Span) -> Span {
         .map_or(s.end, |i| s.start + i);
     Span::new(s.start, end.max(s.start))
 }
+
+/// Every comment that mentions `preflight:` in a tree-sitter `tree` of `src`, with what it
+/// covers: on its own line, the next statement or list item (a whole operation or call;
+/// inside a node whose kind is in `bodies`, its first statement); at the end of a line, the
+/// operation or call that ends on that line. The same for every ORM language.
+pub fn comment_covers(tree: &tree_sitter::Tree, src: &str, bodies: &[&str]) -> Vec<(Span, Span)> {
+    let mut out = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "comment" {
+            if !src
+                .get(n.start_byte()..n.end_byte())
+                .is_some_and(|t| t.contains("preflight:"))
+            {
+                continue;
+            }
+            let line_start = src[..n.start_byte()].rfind('\n').map_or(0, |i| i + 1);
+            let own_line = src[line_start..n.start_byte()].trim().is_empty();
+            let line_end = src[n.end_byte()..]
+                .find('\n')
+                .map_or(src.len(), |i| n.end_byte() + i);
+            let cover = if own_line {
+                let mut next = n.next_named_sibling();
+                while let Some(x) = next.filter(|x| x.kind() == "comment") {
+                    next = x.next_named_sibling();
+                }
+                // a comment first in a method or block precedes its body: the body's first
+                // statement
+                while let Some(x) = next.filter(|x| bodies.contains(&x.kind())) {
+                    let mut c = x.walk();
+                    next = x.named_children(&mut c).find(|y| y.kind() != "comment");
+                }
+                next.map(|x| Span::new(x.start_byte(), x.end_byte()))
+            } else {
+                let mut prev = n.prev_named_sibling();
+                while let Some(x) = prev.filter(|x| x.kind() == "comment") {
+                    prev = x.prev_named_sibling();
+                }
+                prev.filter(|x| x.end_position().row == n.start_position().row)
+                    .map(|x| Span::new(x.start_byte(), x.end_byte()))
+            };
+            out.push((
+                Span::new(n.start_byte(), n.end_byte()),
+                cover.unwrap_or(Span::new(line_start, line_end)),
+            ));
+            continue;
+        }
+        let mut c = n.walk();
+        for ch in n.children(&mut c) {
+            stack.push(ch);
+        }
+    }
+    out.sort_by_key(|(c, _)| c.start);
+    out
+}

@@ -237,51 +237,10 @@ fn string_into(t: &mut Template, n: Node, src: &str, vars: &Vars, depth: usize) 
 /// Every PHP comment that mentions `preflight:`, with what it covers: on its own line, the
 /// next statement; at the end of a line, the statement that ends on that line.
 pub fn comment_covers(src: &str) -> Vec<(Span, Span)> {
-    let mut out = Vec::new();
     if !src.contains("preflight:") {
-        return out;
+        return Vec::new();
     }
-    let Some(tree) = parse(src) else {
-        return out;
-    };
-    let mut stack = vec![tree.root_node()];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "comment" {
-            if !text(n, src).contains("preflight:") {
-                continue;
-            }
-            let line_start = src[..n.start_byte()].rfind('\n').map_or(0, |i| i + 1);
-            let own_line = src[line_start..n.start_byte()].trim().is_empty();
-            let line_end = src[n.end_byte()..]
-                .find('\n')
-                .map_or(src.len(), |i| n.end_byte() + i);
-            let cover = if own_line {
-                let mut next = n.next_named_sibling();
-                while let Some(x) = next.filter(|x| x.kind() == "comment") {
-                    next = x.next_named_sibling();
-                }
-                next.map(|x| Span::new(x.start_byte(), x.end_byte()))
-            } else {
-                let mut prev = n.prev_named_sibling();
-                while let Some(x) = prev.filter(|x| x.kind() == "comment") {
-                    prev = x.prev_named_sibling();
-                }
-                prev.filter(|x| x.end_position().row == n.start_position().row)
-                    .map(|x| Span::new(x.start_byte(), x.end_byte()))
-            };
-            out.push((
-                Span::new(n.start_byte(), n.end_byte()),
-                cover.unwrap_or(Span::new(line_start, line_end)),
-            ));
-            continue;
-        }
-        let mut c = n.walk();
-        for ch in n.children(&mut c) {
-            stack.push(ch);
-        }
-    }
-    out.sort_by_key(|(c, _)| c.start);
-    out
+    parse(src).map_or_else(Vec::new, |tree| crate::orm::comment_covers(&tree, src, &[]))
 }
 
 #[cfg(test)]
