@@ -60,7 +60,7 @@ pub fn up_statements(dialect: Dialect, facts: &Facts) -> Vec<Statement> {
                     sql::analyze(&t.text, dialect, opts)
                         .into_iter()
                         .map(|mut s| {
-                            s.span = t.map_span(s.span);
+                            s.map_spans(|sp| t.map_span(sp));
                             s
                         }),
                 );
@@ -79,7 +79,7 @@ pub fn replay_only(src: &str, dialect: Dialect, facts: &Facts, replay: &mut Repl
             Effect::Statement(s) => replay.apply_only(s),
             Effect::Sql(t) => {
                 for mut s in sql::analyze(&t.text, dialect, sql::Options::default()) {
-                    s.span = t.map_span(s.span);
+                    s.map_spans(|sp| t.map_span(sp));
                     replay.apply_only(&s);
                 }
             }
@@ -116,7 +116,7 @@ pub fn check(
                 let stmts: Vec<Statement> = sql::analyze(&t.text, dialect, opts)
                     .into_iter()
                     .map(|mut s| {
-                        s.span = t.map_span(s.span);
+                        s.map_spans(|sp| t.map_span(sp));
                         s
                     })
                     .collect();

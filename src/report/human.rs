@@ -97,10 +97,26 @@ impl miette::Diagnostic for Report<'_> {
             let start = s.start.min(len);
             (start, s.end.min(len).saturating_sub(start))
         };
-        let mut v = vec![LabeledSpan::new_primary_with_span(
-            self.diag.label.clone(),
-            clamp(self.diag.span),
-        )];
+        // a finding about one action of a multi-action ALTER TABLE: the label under that
+        // action, and the statement's first line marked when the action is on a later line,
+        // so the table it alters stays in view
+        let mut v = Vec::new();
+        match self.diag.action {
+            Some(action) => {
+                let head = head(self.source.text, self.diag.span);
+                if head.end < action.start {
+                    v.push(LabeledSpan::new_with_span(None, clamp(head)));
+                }
+                v.push(LabeledSpan::new_primary_with_span(
+                    self.diag.label.clone(),
+                    clamp(action),
+                ));
+            }
+            None => v.push(LabeledSpan::new_primary_with_span(
+                self.diag.label.clone(),
+                clamp(self.diag.span),
+            )),
+        }
         for l in &self.diag.labels {
             v.push(LabeledSpan::new_with_span(
                 Some(l.message.clone()),
@@ -109,6 +125,13 @@ impl miette::Diagnostic for Report<'_> {
         }
         Some(Box::new(v.into_iter()))
     }
+}
+
+/// The statement's first line (the span cut at its first line break, trailing blanks off).
+fn head(text: &str, s: crate::source::Span) -> crate::source::Span {
+    let body = text.get(s.start..s.end).unwrap_or("");
+    let line = body.split('\n').next().unwrap_or("").trim_end();
+    crate::source::Span::new(s.start, s.start + line.len())
 }
 
 pub fn render_diagnostic(path: &str, text: &str, d: &Diagnostic, style: Style) -> String {
