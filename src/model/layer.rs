@@ -198,3 +198,63 @@ impl super::Schema {
         self.layer.begin(file, earlier, keep);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Layer;
+    use crate::source::{Dialect, Span};
+    use crate::sql::{ObjName, ObjectKind, Options, analyze};
+
+    fn record(l: &mut Layer, src: &str) {
+        for s in analyze(src, Dialect::Postgres, Options::default()) {
+            l.apply(&s);
+        }
+    }
+    fn name(n: &str) -> ObjName {
+        let parts: Vec<(String, bool)> = n.split('.').map(|p| (p.to_string(), false)).collect();
+        ObjName::from_parts(&parts)
+    }
+
+    #[test]
+    fn a_split_migration_shares_its_layer_and_the_next_migration_starts_empty() {
+        let t = ObjectKind::Table;
+        let mut l = Layer::default();
+        l.begin(0, Vec::new(), |_| false);
+        record(
+            &mut l,
+            "CREATE TABLE a (id int);\nDROP TABLE b;\nUPDATE c SET x = 1;\n",
+        );
+        let span = l.created_here(&t, &name("public.a"));
+        assert!(span.is_some_and(|s| s.start == 0 && s.end > 20), "{span:?}");
+        assert!(l.dropped_here(&name("b")).is_some() && l.backfilled(&name("c"), "x"));
+        // file 1 continues the migration of file 0: its creations count, its drops do not
+        l.begin(1, vec![0], |_| false);
+        assert_eq!(l.created_here(&t, &name("a")), Some(Span::new(0, 0)));
+        assert!(l.dropped_here(&name("b")).is_none() && l.backfilled(&name("c"), "x"));
+        record(&mut l, "ALTER TABLE a RENAME TO a2;\n");
+        assert!(l.created_or_renamed_here(&name("a2")));
+        // a down file in between sees nothing, and the migration's entries survive it
+        l.begin(2, Vec::new(), |f| f < 2);
+        assert!(l.created_here(&t, &name("a")).is_none());
+        l.begin(3, vec![0, 1], |_| false);
+        assert!(l.created_here(&t, &name("a2")).is_some());
+        // a new migration
+        l.begin(4, Vec::new(), |_| false);
+        assert!(l.created_here(&t, &name("a2")).is_none() && !l.backfilled(&name("c"), "x"));
+        assert!(l.created.is_empty() && l.renamed.is_empty() && l.backfilled.is_empty());
+    }
+
+    #[test]
+    fn what_the_history_skips_is_recorded() {
+        let mut l = Layer::default();
+        record(
+            &mut l,
+            "CREATE TABLE IF NOT EXISTS a (id int);\nCREATE SEQUENCE s;\n\
+             CREATE FUNCTION f() RETURNS void AS $$ BEGIN CREATE TABLE tmp (x int); END $$ \
+             LANGUAGE plpgsql;\n",
+        );
+        assert!(l.created_here(&ObjectKind::Table, &name("a")).is_some());
+        assert!(l.created_here(&ObjectKind::Sequence, &name("s")).is_some());
+        assert!(l.created_here(&ObjectKind::Table, &name("tmp")).is_some());
+    }
+}
