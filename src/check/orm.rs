@@ -7,7 +7,6 @@
 use super::replay::Replay;
 use crate::diagnostic::Diagnostic;
 use crate::python::{Effect, Facts};
-use crate::rules::sql::{Context, FileState};
 use crate::rules::{Check, RULES};
 use crate::source::Dialect;
 use crate::sql::{self, Statement};
@@ -97,7 +96,7 @@ pub fn check(
     replay: &mut Replay,
 ) -> Vec<Diagnostic> {
     replay.begin_text(src);
-    let mut state = FileState::default();
+    replay.begin_layer(true);
     let mut out = Vec::new();
     // the up side's statements and the indexes they drop: a DROP INDEX the migration undoes
     // (the index created again under its name) is not loss
@@ -131,12 +130,8 @@ pub fn check(
         for stmt in &stmts {
             let before = out.len();
             out.extend(super::parse_error(stmt));
-            let ctx = Context {
-                src,
-                dialect,
-                file: &state,
-                down: down && !check_down,
-            };
+            let at = (src, dialect, down && !check_down);
+            let ctx = replay.context(at);
             for rule in RULES {
                 if let Check::Sql(f) = rule.check {
                     f(stmt, &ctx, &mut out);
@@ -151,7 +146,9 @@ pub fn check(
                     &replay.schema,
                 ));
                 ups.push(stmt.clone());
-                replay.after_rules(stmt, &ctx, &mut out, before);
+                replay.after_rules(stmt, at, &mut out, before);
+            } else {
+                replay.schema.layer.apply(stmt);
             }
             // a column that code (not literal SQL) wrote earlier in this file may be filled
             if let sql::StmtKind::AlterTable { ops, .. } = &stmt.kind
@@ -177,7 +174,6 @@ pub fn check(
                     }
                 }
             }
-            state.apply(stmt);
             for d in &mut out[before..] {
                 if synthesized {
                     reword(d, &fact.verb);
