@@ -30,6 +30,9 @@ pub struct Column {
     pub data_type: String,
     pub nullable: bool,
     pub has_default: bool,
+    /// Every row has held a value since the column was created: it came with a non-NULL
+    /// DEFAULT (which filled the rows it was added to) that was never dropped since.
+    pub filled_by_default: bool,
     pub created: Origin,
     /// Where the column became nullable (its creation, or a later DROP NOT NULL).
     pub nullable_since: Origin,
@@ -68,11 +71,22 @@ pub struct Table {
 }
 
 impl Table {
+    /// The column named `name`; failing an exact match, one whose name differs only in case
+    /// (MySQL column names are case-insensitive, even quoted; elsewhere the statement would
+    /// fail anyway).
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.name == name)
+        let i = self.column_index(name)?;
+        self.columns.get(i)
     }
     fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
-        self.columns.iter_mut().find(|c| c.name == name)
+        let i = self.column_index(name)?;
+        self.columns.get_mut(i)
+    }
+    fn column_index(&self, name: &str) -> Option<usize> {
+        let cs = &self.columns;
+        cs.iter()
+            .position(|c| c.name == name)
+            .or_else(|| cs.iter().position(|c| c.name.eq_ignore_ascii_case(name)))
     }
 }
 
@@ -189,6 +203,29 @@ impl Schema {
         }
     }
 
+    /// Named keys of a table definition (MySQL `KEY k (c)`, `UNIQUE KEY k (c)`, a named
+    /// UNIQUE constraint) are indexes `DROP INDEX k` can drop.
+    fn add_key_indexes(
+        &mut self,
+        table: &Key,
+        keys: Vec<(ast::Ident, Vec<String>, bool)>,
+        at: Origin,
+    ) {
+        for (name, columns, unique) in keys {
+            let created = at_ident(at, &name);
+            self.indexes.insert(
+                (table.0.clone(), ident(&name)),
+                Index {
+                    display: name.value.clone(),
+                    table: table.clone(),
+                    columns,
+                    unique,
+                    created,
+                },
+            );
+        }
+    }
+
     fn touch(&mut self, k: &Key, display: &str, at: Origin) -> &mut Table {
         let t = self.tables.entry(k.clone()).or_insert_with(|| Table {
             display: display.to_string(),
@@ -275,12 +312,20 @@ impl Schema {
                         apply_constraint(&mut t, con, at);
                     }
                 }
+                let keys = match ast {
+                    Some(ast::Statement::CreateTable(ct)) => {
+                        ct.constraints.iter().filter_map(constraint_index).collect()
+                    }
+                    _ => Vec::new(),
+                };
                 self.dropped_tables.remove(&k);
-                self.tables.insert(k, t);
+                self.tables.insert(k.clone(), t);
+                self.add_key_indexes(&k, keys, at);
             }
             StmtKind::AlterTable { name, ops } => {
                 let k = key(name);
                 let mut rename_to = None;
+                let mut keys = Vec::new();
                 {
                     let t = self.touch(&k, &name.display, at);
                     for op in ops {
@@ -322,11 +367,16 @@ impl Schema {
                             }
                             AlterOp::Redefine { from, column: def } => {
                                 let old = t.column(from).cloned();
-                                t.columns.retain(|x| x.name != *from && x.name != def.name);
+                                let old_name = old.as_ref().map_or(from.as_str(), |o| &o.name);
+                                t.columns
+                                    .retain(|x| x.name != old_name && x.name != def.name);
                                 let mut c = column(def, at);
+                                c.filled_by_default = false;
                                 if let Some(old) = old {
                                     c.created = old.created;
                                     c.renamed_in = old.renamed_in;
+                                    // MySQL MODIFY without DEFAULT drops the default
+                                    c.filled_by_default = old.filled_by_default && def.has_default;
                                     if c.nullable && !old.nullable {
                                         c.made_nullable = true;
                                     } else if c.nullable {
@@ -348,7 +398,8 @@ impl Schema {
                         for op in &a.operations {
                             match op {
                                 ast::AlterTableOperation::AddConstraint { constraint, .. } => {
-                                    apply_constraint(t, constraint, at)
+                                    apply_constraint(t, constraint, at);
+                                    keys.extend(constraint_index(constraint));
                                 }
                                 ast::AlterTableOperation::AddColumn { column_def, .. } => {
                                     let here = at_ident(at, &column_def.name);
@@ -365,7 +416,8 @@ impl Schema {
                                                 c.has_default = true
                                             }
                                             ast::AlterColumnOperation::DropDefault => {
-                                                c.has_default = false
+                                                c.has_default = false;
+                                                c.filled_by_default = false;
                                             }
                                             _ => {}
                                         }
@@ -376,6 +428,7 @@ impl Schema {
                         }
                     }
                 }
+                self.add_key_indexes(&k, keys, at);
                 if let Some(to) = rename_to {
                     self.rename_table(&k, &to);
                 }
@@ -543,6 +596,7 @@ fn column(c: &ColumnFacts, at: Origin) -> Column {
         data_type: c.data_type.clone(),
         nullable: !c.not_null,
         has_default: c.has_default,
+        filled_by_default: c.has_default,
         created: at,
         nullable_since: at,
         made_nullable: false,
@@ -598,6 +652,22 @@ fn apply_constraint(t: &mut Table, con: &ast::TableConstraint, at: Origin) {
         }),
         _ => {}
     }
+}
+
+/// A named index a table constraint creates: (name, columns, unique).
+fn constraint_index(con: &ast::TableConstraint) -> Option<(ast::Ident, Vec<String>, bool)> {
+    let (name, cols, unique) = match con {
+        ast::TableConstraint::Index(i) => (i.name.as_ref()?, &i.columns, false),
+        ast::TableConstraint::Unique(u) => {
+            (u.index_name.as_ref().or(u.name.as_ref())?, &u.columns, true)
+        }
+        _ => return None,
+    };
+    let mut columns = Vec::new();
+    for c in cols {
+        idents_of(&c.column.expr, &mut columns);
+    }
+    Some((name.clone(), columns, unique))
 }
 
 /// The origin of an identifier inside the statement that starts at `at`.
