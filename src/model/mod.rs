@@ -5,6 +5,7 @@
 //! rules (through [`schema::Ctx`] and `rules::sql::Context`) and the live check.
 
 pub mod file;
+pub mod keys;
 pub mod schema;
 
 pub use file::FileState;

@@ -71,22 +71,14 @@ pub struct Table {
 }
 
 impl Table {
-    /// The column named `name`; failing an exact match, one whose name differs only in case
-    /// (MySQL column names are case-insensitive, even quoted; elsewhere the statement would
-    /// fail anyway).
+    /// The column named `name` (in another case when no exact match: [`super::keys`]).
     pub fn column(&self, name: &str) -> Option<&Column> {
-        let i = self.column_index(name)?;
+        let i = super::keys::column_index(&self.columns, name)?;
         self.columns.get(i)
     }
     fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
-        let i = self.column_index(name)?;
+        let i = super::keys::column_index(&self.columns, name)?;
         self.columns.get_mut(i)
-    }
-    fn column_index(&self, name: &str) -> Option<usize> {
-        let cs = &self.columns;
-        cs.iter()
-            .position(|c| c.name == name)
-            .or_else(|| cs.iter().position(|c| c.name.eq_ignore_ascii_case(name)))
     }
 }
 
@@ -203,29 +195,6 @@ impl Schema {
         }
     }
 
-    /// Named keys of a table definition (MySQL `KEY k (c)`, `UNIQUE KEY k (c)`, a named
-    /// UNIQUE constraint) are indexes `DROP INDEX k` can drop.
-    fn add_key_indexes(
-        &mut self,
-        table: &Key,
-        keys: Vec<(ast::Ident, Vec<String>, bool)>,
-        at: Origin,
-    ) {
-        for (name, columns, unique) in keys {
-            let created = at_ident(at, &name);
-            self.indexes.insert(
-                (table.0.clone(), ident(&name)),
-                Index {
-                    display: name.value.clone(),
-                    table: table.clone(),
-                    columns,
-                    unique,
-                    created,
-                },
-            );
-        }
-    }
-
     fn touch(&mut self, k: &Key, display: &str, at: Origin) -> &mut Table {
         let t = self.tables.entry(k.clone()).or_insert_with(|| Table {
             display: display.to_string(),
@@ -312,12 +281,7 @@ impl Schema {
                         apply_constraint(&mut t, con, at);
                     }
                 }
-                let keys = match ast {
-                    Some(ast::Statement::CreateTable(ct)) => {
-                        ct.constraints.iter().filter_map(constraint_index).collect()
-                    }
-                    _ => Vec::new(),
-                };
+                let keys = super::keys::of_create_table(ast);
                 self.dropped_tables.remove(&k);
                 self.tables.insert(k.clone(), t);
                 self.add_key_indexes(&k, keys, at);
@@ -399,7 +363,7 @@ impl Schema {
                             match op {
                                 ast::AlterTableOperation::AddConstraint { constraint, .. } => {
                                     apply_constraint(t, constraint, at);
-                                    keys.extend(constraint_index(constraint));
+                                    keys.extend(super::keys::of_constraint(constraint));
                                 }
                                 ast::AlterTableOperation::AddColumn { column_def, .. } => {
                                     let here = at_ident(at, &column_def.name);
@@ -654,24 +618,8 @@ fn apply_constraint(t: &mut Table, con: &ast::TableConstraint, at: Origin) {
     }
 }
 
-/// A named index a table constraint creates: (name, columns, unique).
-fn constraint_index(con: &ast::TableConstraint) -> Option<(ast::Ident, Vec<String>, bool)> {
-    let (name, cols, unique) = match con {
-        ast::TableConstraint::Index(i) => (i.name.as_ref()?, &i.columns, false),
-        ast::TableConstraint::Unique(u) => {
-            (u.index_name.as_ref().or(u.name.as_ref())?, &u.columns, true)
-        }
-        _ => return None,
-    };
-    let mut columns = Vec::new();
-    for c in cols {
-        idents_of(&c.column.expr, &mut columns);
-    }
-    Some((name.clone(), columns, unique))
-}
-
 /// The origin of an identifier inside the statement that starts at `at`.
-fn at_ident(at: Origin, id: &ast::Ident) -> Origin {
+pub(super) fn at_ident(at: Origin, id: &ast::Ident) -> Origin {
     let l = id.span.start.line as u32;
     Origin {
         file: at.file,
@@ -679,7 +627,7 @@ fn at_ident(at: Origin, id: &ast::Ident) -> Origin {
     }
 }
 
-fn ident(id: &ast::Ident) -> String {
+pub(super) fn ident(id: &ast::Ident) -> String {
     crate::sql::ident_key(id)
 }
 
