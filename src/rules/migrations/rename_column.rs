@@ -15,7 +15,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
     let s = m.schema;
     let table = s.table(name);
     let tk = key(name);
-    for op in ops {
+    for (i, op) in ops.iter().enumerate() {
         let (from, to) = match op {
             AlterOp::RenameColumn { from, to } => (from, to),
             // MySQL `CHANGE a A`: column names are case-insensitive, so no rename
@@ -86,6 +86,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
                 }),
             )
             .severity(sev)
+            .at_action(stmt.action(i))
             .label("the old name stops working here")
             .help(
                 "add the new column, write to both, backfill, move readers over, and drop the \
