@@ -53,14 +53,7 @@ pub fn check_sets(
                 }
                 Ok(((text, utf8), m)) => {
                     let mut diags = match m {
-                        Some(m) => crate::check::orm::check(
-                            text,
-                            dialect,
-                            &m.facts,
-                            false,
-                            settings.check_down,
-                            &mut replay,
-                        ),
+                        Some(m) => orm_set::check(text, dialect, &m.facts, settings, &mut replay),
                         None => Vec::new(),
                     };
                     crate::check::orm::every_table(&mut diags);
@@ -110,14 +103,7 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
                 let (ups, downs) = orm_set::up_down(&m.facts);
                 listing.migration(&name, &format!("  [{ups} up, {downs} down]"));
                 listing.not_understood(&name, text, &m.facts);
-                crate::check::orm::check(
-                    text,
-                    dialect,
-                    &m.facts,
-                    false,
-                    settings.check_down,
-                    &mut replay,
-                );
+                orm_set::check(text, dialect, &m.facts, settings, &mut replay);
             }
         }
     }

@@ -123,6 +123,38 @@ impl Output {
         }
     }
 
+    /// A reported set file's outcome: its findings (`diagnostics`) with the UTF-8 one, or
+    /// why it could not be read.
+    pub fn reported<R>(
+        &self,
+        display: &str,
+        loaded: &Loaded<R>,
+        mut diagnostics: Vec<Diagnostic>,
+        settings: &Settings,
+    ) -> Result<FileOutcome, FileError> {
+        let ((text, utf8), _) = loaded.as_ref().map_err(Clone::clone)?;
+        diagnostics.extend(utf8.clone());
+        Ok(self.finish(display, text.clone(), diagnostics, Vec::new(), settings))
+    }
+
+    /// The reported files the set listing missed (an unusual name), each checked alone by
+    /// `check(display, text)`.
+    pub fn missed(
+        &self,
+        listed: &[PathBuf],
+        reported: &BTreeMap<PathBuf, String>,
+        settings: &Settings,
+        check: impl Fn(&str, &str) -> Vec<Diagnostic>,
+    ) -> Vec<Result<FileOutcome, FileError>> {
+        reported
+            .iter()
+            .filter(|(path, _)| !listed.contains(path))
+            .map(|(path, disp)| {
+                self.alone(path, disp, settings, |text| (check(disp, text), Vec::new()))
+            })
+            .collect()
+    }
+
     /// One file checked on its own (outside a set): `check` gives its findings and those
     /// the code acknowledges.
     pub fn alone(
@@ -136,6 +168,17 @@ impl Output {
         kept.extend(utf8);
         Ok(self.finish(display, text, kept, acked, settings))
     }
+}
+
+/// One migration's facts checked against the set's replay (the SQL and migration rules).
+pub(crate) fn check(
+    text: &str,
+    dialect: Dialect,
+    facts: &Facts,
+    settings: &Settings,
+    replay: &mut crate::check::replay::Replay,
+) -> Vec<Diagnostic> {
+    crate::check::orm::check(text, dialect, facts, false, settings.check_down, replay)
 }
 
 /// A migration's operations: (up, down).

@@ -96,14 +96,7 @@ fn replay_set(
             each(i, Vec::new());
             continue;
         };
-        let mut diags = crate::check::orm::check(
-            text,
-            dialect,
-            facts,
-            false,
-            settings.check_down,
-            &mut replay,
-        );
+        let mut diags = orm_set::check(text, dialect, facts, settings, &mut replay);
         unknown_type_changes(&mut diags);
         each(i, diags);
     }
@@ -127,36 +120,18 @@ pub fn check_sets(
 ) -> Vec<Result<FileOutcome, FileError>> {
     orm_set::each_set(files.iter().copied(), |dir, reported, display| {
         let planned = plan_set(dir, display);
-        let mut out: Vec<Result<FileOutcome, FileError>> = Vec::new();
         // a reported file the set listing missed (an unusual name): checked alone
-        for (path, disp) in reported {
-            if !planned.files.contains(path) {
-                out.push(OUT.alone(path, disp, settings, |text| {
-                    let d = check_alone(text, settings.dialect, settings.check_down);
-                    (d, Vec::new())
-                }));
-            }
-        }
+        let mut out = OUT.missed(&planned.files, reported, settings, |_, text| {
+            check_alone(text, settings.dialect, settings.check_down)
+        });
         let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; planned.files.len()];
         replay_set(dir, &planned, settings, |i, d| found[i] = Some(d));
         for (i, f) in planned.files.iter().enumerate() {
             let Some(disp) = reported.get(f) else {
                 continue;
             };
-            match &planned.loaded[i] {
-                Err(e) => out.push(Err(e.clone())),
-                Ok(((text, utf8), _)) => {
-                    let mut diags = found[i].take().unwrap_or_default();
-                    diags.extend(utf8.clone());
-                    out.push(Ok(OUT.finish(
-                        disp,
-                        text.clone(),
-                        diags,
-                        Vec::new(),
-                        settings,
-                    )));
-                }
-            }
+            let diags = found[i].take().unwrap_or_default();
+            out.push(OUT.reported(disp, &planned.loaded[i], diags, settings));
         }
         out
     })

@@ -112,14 +112,7 @@ fn replay_set(
             crate::check::orm::replay_only(text, dialect, &facts, &mut replay);
             Vec::new()
         } else {
-            crate::check::orm::check(
-                text,
-                dialect,
-                &facts,
-                false,
-                settings.check_down,
-                &mut replay,
-            )
+            orm_set::check(text, dialect, &facts, settings, &mut replay)
         };
         // the live check measures the up side's statements (not a squashed migration's)
         let stmts = if settings.keep_text && !skip && !squashed {
@@ -139,21 +132,10 @@ pub fn check_sets(
 ) -> Vec<Result<FileOutcome, FileError>> {
     orm_set::each_set(files.iter().copied(), |dir, reported, display| {
         let mut planned = plan_set(dir, display);
-        let mut out: Vec<Result<FileOutcome, FileError>> = Vec::new();
         // a reported file the set listing missed (an unusual name): checked alone
-        for (path, disp) in reported {
-            if !planned.files.contains(path) {
-                out.push(OUT.alone(path, disp, settings, |text| {
-                    let d = crate::check::orm::check_alone(
-                        disp,
-                        text,
-                        settings.dialect,
-                        settings.check_down,
-                    );
-                    (d, Vec::new())
-                }));
-            }
-        }
+        let mut out = OUT.missed(&planned.files, reported, settings, |disp, text| {
+            crate::check::orm::check_alone(disp, text, settings.dialect, settings.check_down)
+        });
         let mut found: Vec<Option<(Vec<Diagnostic>, Vec<crate::sql::Statement>)>> =
             vec![None; planned.files.len()];
         replay_set(&mut planned, settings, |i, _, d, s| found[i] = Some((d, s)));
@@ -161,16 +143,14 @@ pub fn check_sets(
             let Some(disp) = reported.get(f) else {
                 continue;
             };
-            match &planned.loaded[i] {
-                Err(e) => out.push(Err(e.clone())),
-                Ok(((text, utf8), _)) => {
-                    let (mut diags, stmts) = found[i].take().unwrap_or_default();
-                    diags.extend(utf8.clone());
-                    let mut outcome = OUT.finish(disp, text.clone(), diags, Vec::new(), settings);
-                    outcome.statements = stmts;
-                    out.push(Ok(outcome));
-                }
-            }
+            let (diags, stmts) = found[i].take().unwrap_or_default();
+            out.push(
+                OUT.reported(disp, &planned.loaded[i], diags, settings)
+                    .map(|o| FileOutcome {
+                        statements: stmts,
+                        ..o
+                    }),
+            );
         }
         out
     })
@@ -246,14 +226,7 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
         {
             l.push_str(&format!("  [{ups} up, {downs} down]"));
         }
-        crate::check::orm::check(
-            text,
-            dialect,
-            &facts,
-            false,
-            settings.check_down,
-            &mut replay,
-        );
+        orm_set::check(text, dialect, &facts, settings, &mut replay);
     }
     planned.loaded.clear();
     Some(listing.render(&replay.schema))
