@@ -60,7 +60,7 @@ pub fn up_statements(dialect: Dialect, facts: &Facts) -> Vec<Statement> {
                     sql::analyze(&t.text, dialect, opts)
                         .into_iter()
                         .map(|mut s| {
-                            s.span = t.map_span(s.span);
+                            s.map_spans(|sp| t.map_span(sp));
                             s
                         }),
                 );
@@ -79,7 +79,7 @@ pub fn replay_only(src: &str, dialect: Dialect, facts: &Facts, replay: &mut Repl
             Effect::Statement(s) => replay.apply_only(s),
             Effect::Sql(t) => {
                 for mut s in sql::analyze(&t.text, dialect, sql::Options::default()) {
-                    s.span = t.map_span(s.span);
+                    s.map_spans(|sp| t.map_span(sp));
                     replay.apply_only(&s);
                 }
             }
@@ -105,6 +105,8 @@ pub fn check(
     let mut dropped = Vec::new();
     // tables the up side drops: a rebuild (copy, drop, rename back) keeps their data
     let mut dropped_tables = Vec::new();
+    // statements of SQL the migration runs, with the call that runs it
+    let mut sql_verbs: Vec<(crate::source::Span, &str)> = Vec::new();
     for fact in &facts.facts {
         let down = file_down || fact.down;
         let (stmts, synthesized) = match &fact.effect {
@@ -116,13 +118,16 @@ pub fn check(
                 let stmts: Vec<Statement> = sql::analyze(&t.text, dialect, opts)
                     .into_iter()
                     .map(|mut s| {
-                        s.span = t.map_span(s.span);
+                        s.map_spans(|sp| t.map_span(sp));
                         s
                     })
                     .collect();
                 (stmts, false)
             }
         };
+        if !synthesized {
+            sql_verbs.extend(stmts.iter().map(|s| (s.span, fact.verb.as_str())));
+        }
         for stmt in &stmts {
             let before = out.len();
             out.extend(super::parse_error(stmt));
@@ -184,6 +189,15 @@ pub fn check(
     }
     crate::idioms::fold_drop_index(&ups, &dropped, &|_| true, &mut out);
     crate::rebuild::fold_rebuilds(src, dialect, &ups, &dropped_tables, &|_| true, &mut out);
+    // a rebuild's own finding replaces the DROP's: said in the framework's words like it
+    for d in &mut out {
+        if let Some((_, verb)) = sql_verbs.iter().find(|(s, _)| *s == d.span) {
+            let prefix = format!("{verb}: ");
+            if !d.message.starts_with(&prefix) {
+                d.message.insert_str(0, &prefix);
+            }
+        }
+    }
     crate::rebuild::fold_swapped_renames(&ups, &|_| true, &mut out);
     out
 }
