@@ -84,6 +84,11 @@ pub struct Index {
     pub columns: Vec<String>,
     pub unique: bool,
     pub created: Origin,
+    /// Its columns are bare b-tree columns (no expressions, method or operator class): it
+    /// serves lookups by its leading columns, as [`crate::idioms::index_shape`] says.
+    pub bare: bool,
+    /// A WHERE limits it to some rows (other than `WHERE <first column> IS NOT NULL`).
+    pub partial: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -148,11 +153,6 @@ impl Schema {
             .filter(|v| v.tables.contains(t))
             .collect();
         v.sort_by_key(|v| (v.created.file, v.created.line));
-        v
-    }
-    pub fn indexes_on(&self, t: &Key) -> Vec<&Index> {
-        let mut v: Vec<&Index> = self.indexes.values().filter(|i| &i.table == t).collect();
-        v.sort_by_key(|i| (i.created.file, i.created.line));
         v
     }
     /// Foreign keys of other tables that point at `t`: (referencing table, fk).
@@ -393,10 +393,12 @@ impl Schema {
             } => {
                 let tk = key(table);
                 let mut columns = Vec::new();
+                let mut shape = (false, false);
                 if let Some(ast::Statement::CreateIndex(ci)) = ast {
                     for c in &ci.columns {
                         idents_of(&c.column.expr, &mut columns);
                     }
+                    shape = crate::idioms::index_shape(ci);
                 }
                 let display = name.as_ref().map_or_else(
                     || format!("{}({})", table.display, columns.join(", ")),
@@ -414,6 +416,8 @@ impl Schema {
                         columns,
                         unique: *unique,
                         created: at,
+                        bare: shape.0,
+                        partial: shape.1,
                     },
                 );
             }

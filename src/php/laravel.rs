@@ -478,17 +478,24 @@ impl<'a> Walker<'a> {
                     return not_literal(self);
                 };
                 let name = arg(1).unwrap_or_else(|| index_name(table, &c, &first.name));
-                self.push(
+                // with its columns: an index that covers another one makes its drop harmless
+                let stmt = crate::orm::index_statement(
                     StmtKind::CreateIndex {
                         name: Some(obj(&name)),
                         table: obj(table),
                         concurrently: false,
                         unique: first.name == "unique",
                     },
-                    span,
-                    "CREATE",
-                    &verb,
+                    &c,
+                    None,
+                    None,
+                    head_span(src, span),
                 );
+                self.facts.facts.push(Fact {
+                    effect: Effect::Statement(stmt),
+                    verb: format!("`{verb}`"),
+                    down: self.down,
+                });
             }
             _ => {
                 for c in column_def(links, src) {
