@@ -706,6 +706,15 @@ fn rails_down_and_reversible_down_are_checked_only_when_asked() {
         ),
         "{text}"
     );
+    // a helper method runs in the direction of the method that calls it; one nobody calls
+    // does not run
+    assert!(
+        text.contains(
+            "drop_shipment_extras.rb:32 error[drop-table] `drop_table` drops table `shipments`"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("`orders` and all"), "{text}");
 }
 
 #[test]
