@@ -11,7 +11,9 @@ use crate::outcome::{FileError, FileOutcome};
 use crate::php::laravel;
 use crate::settings::Settings;
 use crate::source::{Dialect, Lang, Span};
+use crate::sql::{AlterOp, StmtKind};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 type Loaded = Result<((String, Option<Diagnostic>), Option<Facts>), FileError>;
@@ -25,6 +27,8 @@ struct Planned {
 
 fn plan_set(dir: &Path, display: &(dyn Fn(&Path) -> String + Sync)) -> Planned {
     let files = sets::set_files(dir);
+    // an unknown version reads `->change()` as Laravel 10 did (no implicit NOT NULL)
+    let laravel11 = sets::laravel_major(dir).is_some_and(|v| v >= 11);
     let loaded: Vec<Loaded> = files
         .par_iter()
         .map(|f| {
@@ -33,7 +37,7 @@ fn plan_set(dir: &Path, display: &(dyn Fn(&Path) -> String + Sync)) -> Planned {
                 message: format!("cannot read: {e}"),
             })?;
             let text = crate::run::sniff(&display(f), bytes)?;
-            let facts = laravel::read(&text.0);
+            let facts = laravel::read_as(&text.0, laravel11);
             Ok((text, facts))
         })
         .collect();
@@ -101,10 +105,11 @@ fn replay_set(
             each(i, Vec::new());
             continue;
         };
+        let facts = implicit_known(facts, &replay.schema);
         let mut diags = crate::check::orm::check(
             text,
             dialect,
-            facts,
+            &facts,
             false,
             settings.check_down,
             &mut replay,
@@ -113,6 +118,31 @@ fn replay_set(
         each(i, diags);
     }
     replay
+}
+
+/// Laravel 11's implicit NOT NULL (`->change()` without `->nullable()`) only for a column the
+/// set made nullable before this file: a NOT NULL column stays so, and of a column the model
+/// does not know nothing can be said (it may have been nullable or not).
+fn implicit_known<'f>(facts: &'f Facts, schema: &crate::model::schema::Schema) -> Cow<'f, Facts> {
+    let known_nullable = |f: &Fact| {
+        match &f.effect {
+        Effect::Statement(s) => match &s.kind {
+            StmtKind::AlterTable { name, ops } => ops.iter().all(|o| {
+                matches!(o, AlterOp::SetNotNull { column }
+                    if schema.table(name).and_then(|t| t.column(column)).is_some_and(|c| c.nullable))
+            }),
+            _ => false,
+        },
+        Effect::Sql(_) => false,
+    }
+    };
+    let implicit = |f: &Fact| f.verb.ends_with(laravel::IMPLICIT_NOT_NULL);
+    if !facts.facts.iter().any(implicit) {
+        return Cow::Borrowed(facts);
+    }
+    let mut out = facts.clone();
+    out.facts.retain(|f| !implicit(f) || known_nullable(f));
+    Cow::Owned(out)
 }
 
 /// `->change()` restates the column's whole definition, type included: when the column's
