@@ -217,12 +217,29 @@ pub fn dropped_indexes(
         .iter()
         .map(|n| {
             let found = find(n).map(|(_, i)| i);
+            // the table's primary key is a unique b-tree index on its columns
+            let pk = found.and_then(|f| {
+                let t = schema.tables.get(&f.table)?;
+                let created = t.created?;
+                (!t.primary_key.is_empty() && Some(created.file) != schema.seed_file).then(|| {
+                    Index {
+                        display: String::new(),
+                        table: f.table.clone(),
+                        columns: t.primary_key.clone(),
+                        unique: true,
+                        created,
+                        bare: true,
+                        partial: false,
+                    }
+                })
+            });
             // the indexes that stay: not dropped here, created by the set itself
             let stay = schema
                 .indexes
                 .iter()
                 .filter(|(k, o)| !gone.contains(k) && Some(o.created.file) != schema.seed_file)
-                .map(|(_, o)| o);
+                .map(|(_, o)| o)
+                .chain(pk.iter());
             DroppedIndex {
                 span: stmt.span,
                 name: n.clone(),
@@ -463,6 +480,13 @@ mod tests {
                 "DROP INDEX ib0;\n"
             ),
             ["ib0"]
+        );
+        // the primary key covers an index on its leading columns
+        let s = "CREATE TABLE m (u int, o int, PRIMARY KEY (u, o));\nCREATE INDEX iu ON m (u);\n\
+                 CREATE INDEX io ON m (o);\n";
+        assert_eq!(
+            drops_after("", s, "DROP INDEX iu;\nDROP INDEX io;\n"),
+            ["io"]
         );
         // an index only the schema dump shows (it may come from a later migration) covers
         // nothing
