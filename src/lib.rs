@@ -36,3 +36,4 @@ pub mod sql;
 pub mod stream;
 pub mod suppress;
 pub mod tls;
+pub mod ts;
