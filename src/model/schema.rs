@@ -91,10 +91,8 @@ pub struct Index {
     pub columns: Vec<String>,
     pub unique: bool,
     pub created: Origin,
-    /// Its columns are bare b-tree columns (no expressions, method or operator class): it
-    /// serves lookups by its leading columns, as [`crate::idioms::index_shape`] says.
+    /// A b-tree on bare columns; `partial`: a WHERE leaves rows out ([`crate::idioms::index_shape`]).
     pub bare: bool,
-    /// A WHERE limits it to some rows (other than `WHERE <first column> IS NOT NULL`).
     pub partial: bool,
 }
 
@@ -415,9 +413,9 @@ impl Schema {
                 let mut columns = Vec::new();
                 let mut shape = (false, false);
                 if let Some(ast::Statement::CreateIndex(ci)) = ast {
-                    for c in &ci.columns {
-                        idents_of(&c.column.expr, &mut columns);
-                    }
+                    ci.columns
+                        .iter()
+                        .for_each(|c| idents_of(&c.column.expr, &mut columns));
                     shape = crate::idioms::index_shape(ci);
                 }
                 let display = name.as_ref().map_or_else(
