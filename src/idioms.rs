@@ -117,8 +117,74 @@ pub struct DroppedIndex {
     /// The DROP statement's span (where `drop-index` reports).
     pub span: crate::source::Span,
     pub name: ObjName,
-    /// Its table and columns, when the model knew the index.
-    pub known: Option<(crate::model::schema::Key, Vec<String>, bool)>,
+    /// The index, when the model knew it.
+    pub known: Option<Index>,
+    /// Another index the model knows (created by the set, not only by its schema dump, which
+    /// may show indexes created later) serves every lookup it served and keeps its constraint.
+    pub covered: bool,
+}
+
+use crate::model::schema::Index;
+
+/// (bare, partial) of an index: bare when every column is a plain column of a b-tree with the
+/// default operator class (it serves lookups by its leading columns), partial when a WHERE
+/// leaves rows out — other than `WHERE <first column> IS NOT NULL`, which leaves out no row a
+/// lookup by that column can find (and no row a unique index constrains: NULLs are distinct).
+pub fn index_shape(ci: &ast::CreateIndex) -> (bool, bool) {
+    let plain = |e: &Expr| matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+    let bare = !ci.columns.is_empty()
+        && matches!(ci.using, None | Some(ast::IndexType::BTree))
+        && ci.nulls_distinct != Some(false)
+        && ci
+            .columns
+            .iter()
+            .all(|c| c.operator_class.is_none() && plain(&c.column.expr));
+    let lead = ci.columns.first().map(|c| &c.column.expr);
+    let partial = match &ci.predicate {
+        None => false,
+        Some(p) => !matches!(
+            (strip_nested(p), lead),
+            (Expr::IsNotNull(x), Some(l)) if same_column(x, l)
+        ),
+    };
+    (bare, partial)
+}
+
+fn strip_nested(e: &Expr) -> &Expr {
+    match e {
+        Expr::Nested(x) => strip_nested(x),
+        _ => e,
+    }
+}
+
+fn same_column(a: &Expr, b: &Expr) -> bool {
+    let last = |e: &Expr| match strip_nested(e) {
+        Expr::Identifier(id) => Some(crate::sql::ident_key(id)),
+        Expr::CompoundIdentifier(p) => p.last().map(crate::sql::ident_key),
+        _ => None,
+    };
+    matches!((last(a), last(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// Do the indexes `others` (on the same table) make `d` redundant: one serves every lookup
+/// it served (its columns lead it), and, when `d` is unique, a unique one keeps the
+/// constraint (its columns are among `d`'s: a unique `(a)` keeps `(a, b)` unique too)?
+/// Expression, GIN/GiST…, operator-class and partial indexes neither cover nor are covered.
+pub fn covers<'a>(d: &Index, others: impl Iterator<Item = &'a Index> + Clone) -> bool {
+    let n = d.columns.len();
+    if !d.bare || n == 0 {
+        return false;
+    }
+    let usable = |o: &&Index| o.table == d.table && o.bare && !o.partial;
+    let serves = others
+        .clone()
+        .filter(usable)
+        .any(|o| o.columns.len() >= n && o.columns[..n] == d.columns[..]);
+    let keeps = !d.unique
+        || others.filter(usable).any(|o| {
+            o.unique && !o.columns.is_empty() && o.columns.iter().all(|c| d.columns.contains(c))
+        });
+    serves && keeps
 }
 
 /// The indexes `stmt` drops, with what `schema` knows of them (call before applying `stmt`).
@@ -134,28 +200,59 @@ pub fn dropped_indexes(
     else {
         return Vec::new();
     };
+    let find = |n: &ObjName| {
+        let k = crate::model::schema::key(n);
+        schema.indexes.get_key_value(&k).or_else(|| {
+            schema
+                .indexes
+                .iter()
+                .find(|(_, i)| i.display.eq_ignore_ascii_case(&n.display))
+        })
+    };
+    let gone: Vec<_> = names
+        .iter()
+        .filter_map(|n| find(n).map(|(k, _)| k))
+        .collect();
     names
         .iter()
         .map(|n| {
-            let k = crate::model::schema::key(n);
-            let found = schema.indexes.get(&k).or_else(|| {
-                schema
-                    .indexes
-                    .values()
-                    .find(|i| i.display.eq_ignore_ascii_case(&n.display))
+            let found = find(n).map(|(_, i)| i);
+            // the table's primary key is a unique b-tree index on its columns
+            let pk = found.and_then(|f| {
+                let t = schema.tables.get(&f.table)?;
+                let created = t.created?;
+                (!t.primary_key.is_empty() && Some(created.file) != schema.seed_file).then(|| {
+                    Index {
+                        display: String::new(),
+                        table: f.table.clone(),
+                        columns: t.primary_key.clone(),
+                        unique: true,
+                        created,
+                        bare: true,
+                        partial: false,
+                    }
+                })
             });
+            // the indexes that stay: not dropped here, created by the set itself
+            let stay = schema
+                .indexes
+                .iter()
+                .filter(|(k, o)| !gone.contains(k) && Some(o.created.file) != schema.seed_file)
+                .map(|(_, o)| o)
+                .chain(pk.iter());
             DroppedIndex {
                 span: stmt.span,
                 name: n.clone(),
-                known: found.map(|i| (i.table.clone(), i.columns.clone(), i.unique)),
+                known: found.cloned(),
+                covered: found.is_some_and(|f| covers(f, stay)),
             }
         })
         .collect()
 }
 
 /// Is the dropped index rebuilt or made redundant later in the file: created again under its
-/// name, replaced by an index on the same table whose leading columns cover it (unique only
-/// by a unique one), or its table dropped?
+/// name, replaced by an index on the same table that covers it ([`covers`]), or its table
+/// dropped?
 fn index_rebuilt(d: &DroppedIndex, later: &[&Statement]) -> bool {
     later.iter().filter(|s| !s.in_body).any(|s| match &s.kind {
         StmtKind::CreateIndex {
@@ -167,43 +264,43 @@ fn index_rebuilt(d: &DroppedIndex, later: &[&Statement]) -> bool {
             if name.as_ref().is_some_and(|n| n.same_object(&d.name)) {
                 return true;
             }
-            let Some((tk, cols, was_unique)) = &d.known else {
+            let (Some(known), Some(ast::Statement::CreateIndex(ci))) = (&d.known, s.ast.as_deref())
+            else {
                 return false;
             };
-            if crate::model::schema::key(table) != *tk
-                || cols.is_empty()
-                || (*was_unique && !unique)
-            {
-                return false;
+            let mut columns = Vec::new();
+            for c in &ci.columns {
+                crate::model::schema::idents_of(&c.column.expr, &mut columns);
             }
-            let mut new_cols = Vec::new();
-            if let Some(ast::Statement::CreateIndex(ci)) = s.ast.as_deref() {
-                for c in &ci.columns {
-                    crate::model::schema::idents_of(&c.column.expr, &mut new_cols);
-                }
-            }
-            if *was_unique {
-                new_cols == *cols
-            } else {
-                new_cols.len() >= cols.len() && new_cols[..cols.len()] == cols[..]
-            }
+            let (bare, partial) = index_shape(ci);
+            let new = Index {
+                display: String::new(),
+                table: crate::model::schema::key(table),
+                columns,
+                unique: *unique,
+                created: known.created,
+                bare,
+                partial,
+            };
+            covers(known, std::iter::once(&new))
         }
         // the indexed column is dropped: the index would go with it
-        StmtKind::AlterTable { name, ops } => d.known.as_ref().is_some_and(|(tk, cols, _)| {
-            crate::model::schema::key(name) == *tk
+        StmtKind::AlterTable { name, ops } => d.known.as_ref().is_some_and(|k| {
+            crate::model::schema::key(name) == k.table
                 && ops.iter().any(|o| {
                     matches!(o, crate::sql::AlterOp::DropColumn { names, .. }
-                        if names.iter().any(|n| cols.contains(n)))
+                        if names.iter().any(|n| k.columns.contains(n)))
                 })
         }),
         StmtKind::Drop {
             object: crate::sql::ObjectKind::Table,
             names,
             ..
-        } => d
-            .known
-            .as_ref()
-            .is_some_and(|(tk, _, _)| names.iter().any(|n| crate::model::schema::key(n) == *tk)),
+        } => d.known.as_ref().is_some_and(|k| {
+            names
+                .iter()
+                .any(|n| crate::model::schema::key(n) == k.table)
+        }),
         _ => false,
     })
 }
@@ -226,7 +323,7 @@ pub fn fold_drop_index(
         let all = dropped
             .iter()
             .filter(|o| o.span == d.span)
-            .all(|o| index_rebuilt(o, &later));
+            .all(|o| o.covered || index_rebuilt(o, &later));
         if all {
             out.retain(|x| !(x.rule == "drop-index" && x.span == d.span));
         }
@@ -323,6 +420,81 @@ mod tests {
             Some(&mut r),
         );
         assert!(d.iter().any(|d| d.rule == "drop-index"), "{d:?}");
+    }
+
+    /// drop-index findings of `drop` after `setup` (an earlier file of the set; `seed`: a
+    /// schema dump applied before it).
+    fn drops_after(seed: &str, setup: &str, drop: &str) -> Vec<String> {
+        let mut r = crate::check::replay::Replay::new(false);
+        let opts = crate::check::SqlOptions::default();
+        if !seed.is_empty() {
+            r.seed("structure.sql", seed, Dialect::Postgres);
+        }
+        r.next_file("1.sql", false);
+        crate::check::check_sql_in(setup, Dialect::Postgres, &opts, Some(&mut r));
+        r.next_file("2.sql", false);
+        crate::check::check_sql_in(drop, Dialect::Postgres, &opts, Some(&mut r))
+            .iter()
+            .filter(|d| d.rule == "drop-index")
+            .map(|d| d.message.split('`').nth(1).unwrap_or("").to_string())
+            .collect()
+    }
+
+    #[test]
+    fn indexes_covered_by_an_index_that_stays_are_not_reported() {
+        let t = "CREATE TABLE t (a int, b int, c text);\n";
+        let setup = |more: &str| format!("{t}{more}");
+        // (a) is served by (a, b); a unique (a) only by a unique index among its columns
+        let s = setup(
+            "CREATE INDEX ia ON t (a);\nCREATE INDEX iab ON t (a, b);\n\
+             CREATE UNIQUE INDEX ub ON t (b);\nCREATE INDEX iba ON t (b, a);\n\
+             CREATE UNIQUE INDEX uab ON t (a, b);\nCREATE UNIQUE INDEX ua2 ON t (a);\n",
+        );
+        assert_eq!(
+            drops_after("", &s, "DROP INDEX ia;\nDROP INDEX ub;\nDROP INDEX uab;\n"),
+            ["ub"]
+        );
+        // both covering each other, dropped together: neither stays
+        let s = setup("CREATE INDEX ia ON t (a);\nCREATE INDEX iab ON t (a, b);\n");
+        assert_eq!(drops_after("", &s, "DROP INDEX ia, iab;\n"), ["ia"]);
+        // expressions, other methods and partial indexes neither cover nor are covered; a
+        // partial index that leaves out only NULLs of its first column covers
+        let s = setup(
+            "CREATE INDEX il ON t (lower(c));\nCREATE INDEX ic ON t (c, a);\n\
+             CREATE INDEX ig ON t USING gin (b);\nCREATE INDEX ib ON t (b, c) WHERE a > 0;\n\
+             CREATE INDEX ia ON t (a);\nCREATE INDEX iac ON t (a, c) WHERE a IS NOT NULL;\n\
+             CREATE INDEX ic2 ON t (c);\nCREATE INDEX ilc ON t (lower(c), a);\n",
+        );
+        assert_eq!(
+            drops_after(
+                "",
+                &s,
+                "DROP INDEX il;\nDROP INDEX ig;\nDROP INDEX ia;\nDROP INDEX ic2;\n"
+            ),
+            ["il", "ig"]
+        );
+        assert_eq!(
+            drops_after(
+                "",
+                &setup("CREATE INDEX ib0 ON t (b);\nCREATE INDEX ib ON t (b, c) WHERE a > 0;\n"),
+                "DROP INDEX ib0;\n"
+            ),
+            ["ib0"]
+        );
+        // the primary key covers an index on its leading columns
+        let s = "CREATE TABLE m (u int, o int, PRIMARY KEY (u, o));\nCREATE INDEX iu ON m (u);\n\
+                 CREATE INDEX io ON m (o);\n";
+        assert_eq!(
+            drops_after("", s, "DROP INDEX iu;\nDROP INDEX io;\n"),
+            ["io"]
+        );
+        // an index only the schema dump shows (it may come from a later migration) covers
+        // nothing
+        let seed = "CREATE TABLE t (a int, b int);\nCREATE INDEX iab ON t (a, b);\n";
+        assert_eq!(
+            drops_after(seed, "CREATE INDEX ia ON t (a);\n", "DROP INDEX ia;\n"),
+            ["ia"]
+        );
     }
 
     #[test]

@@ -127,6 +127,47 @@ pub fn statement(kind: StmtKind, span: Span, keyword: &str) -> Statement {
     }
 }
 
+/// A synthesised `CREATE INDEX` that also tells the model which columns the index covers
+/// (the model reads them from the statement's tree, as for SQL files): `columns` as the
+/// framework names them, `method` its `USING`, `predicate` its `WHERE` (SQL text). Any of
+/// them that SQL cannot parse leaves the statement without a tree: the index's columns are
+/// then unknown (it covers nothing, as before).
+pub fn index_statement(
+    kind: StmtKind,
+    columns: &[String],
+    method: Option<&str>,
+    predicate: Option<&str>,
+    span: Span,
+) -> Statement {
+    let mut st = statement(kind, span, "CREATE");
+    let StmtKind::CreateIndex { table, unique, .. } = &st.kind else {
+        return st;
+    };
+    if columns.is_empty() {
+        return st;
+    }
+    let q = |x: &str| format!("\"{}\"", x.replace('"', "\"\""));
+    let (schema, name) = crate::model::schema::key(table);
+    let sql = format!(
+        "CREATE {}INDEX i ON {}.{} {}({}){}",
+        if *unique { "UNIQUE " } else { "" },
+        q(&schema),
+        q(&name),
+        method.map_or(String::new(), |m| format!("USING {m} ")),
+        columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "),
+        predicate.map_or(String::new(), |p| format!(" WHERE {p}")),
+    );
+    let mut v = crate::sql::analyze(
+        &sql,
+        crate::source::Dialect::Postgres,
+        crate::sql::Options::default(),
+    );
+    if v.len() == 1 && v[0].parse_error.is_none() && !v[0].not_parsed {
+        st.ast = v.remove(0).ast;
+    }
+    st
+}
+
 /// The span of a call cut at the end of its first line (findings point at the operation's
 /// line, not the whole call).
 pub fn head_span(src: &str, s: Span) -> Span {

@@ -66,6 +66,10 @@ const SETS: &[(&str, &str)] = &[
     ("typeorm", "fixtures/migrations/typeorm/src/migrations"),
     ("sequelize", "fixtures/migrations/sequelize/migrations"),
     ("laravel", "fixtures/migrations/laravel/database/migrations"),
+    (
+        "laravel11",
+        "fixtures/migrations/laravel11/database/migrations",
+    ),
     ("rails", "fixtures/migrations/rails/db/migrate"),
 ];
 
@@ -678,6 +682,39 @@ fn laravel_down_is_exempt_unless_checked_and_near_misses_are_silent() {
     assert!(rules_in(&out, "2024_01_01_000000_create_shop_tables.php").is_empty());
 }
 
+#[test]
+fn laravel_change_without_nullable_is_not_null_only_from_laravel_11() {
+    let src = Path::new("fixtures/migrations/laravel11");
+    let out = check(&["fixtures/migrations/laravel11"], &Settings::default());
+    assert_eq!(
+        rules_in(&out, "2024_06_01_000000_widen_invoice_columns.php"),
+        ["set-not-null"]
+    );
+    // the same migrations in a Laravel 10 project (composer.lock), or one whose version is
+    // unknown: `->change()` keeps what it does not restate, nothing to report
+    for lock in [
+        Some(r#"{"packages": [{"name": "laravel/framework", "version": "v10.48.1"}]}"#),
+        None,
+    ] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mig = tmp.path().join("database/migrations");
+        std::fs::create_dir_all(&mig).expect("dirs");
+        for e in std::fs::read_dir(src.join("database/migrations")).expect("fixture") {
+            let e = e.expect("entry");
+            std::fs::copy(e.path(), mig.join(e.file_name())).expect("copy");
+        }
+        if let Some(lock) = lock {
+            std::fs::write(tmp.path().join("composer.lock"), lock).expect("write");
+        }
+        let out = check(&[&mig.to_string_lossy()], &Settings::default());
+        assert!(
+            rules_in(&out, "2024_06_01_000000_widen_invoice_columns.php").is_empty(),
+            "{}",
+            compact(&out)
+        );
+    }
+}
+
 const RAILS: &str = "fixtures/migrations/rails/db/migrate";
 
 #[test]
@@ -706,6 +743,15 @@ fn rails_down_and_reversible_down_are_checked_only_when_asked() {
         ),
         "{text}"
     );
+    // a helper method runs in the direction of the method that calls it; one nobody calls
+    // does not run
+    assert!(
+        text.contains(
+            "drop_shipment_extras.rb:32 error[drop-table] `drop_table` drops table `shipments`"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("`orders` and all"), "{text}");
 }
 
 #[test]

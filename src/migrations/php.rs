@@ -58,3 +58,82 @@ pub fn schema_dumps(dir: &Path) -> Vec<PathBuf> {
     v.sort();
     v
 }
+
+/// The major version of Laravel the project of the set `dir` runs: `laravel/framework` in
+/// the nearest `composer.lock` (the installed version) or else `composer.json` (the lowest
+/// major its constraint allows) in `dir` or up to four directories above. `None`: not found.
+pub fn laravel_major(dir: &Path) -> Option<u32> {
+    for d in dir.ancestors().take(5) {
+        if let Some(v) = read_json(&d.join("composer.lock")).and_then(|j| {
+            j.get("packages")?
+                .as_array()?
+                .iter()
+                .find(|p| p.get("name").and_then(|n| n.as_str()) == Some("laravel/framework"))?
+                .get("version")?
+                .as_str()
+                .and_then(lowest_major)
+        }) {
+            return Some(v);
+        }
+        if let Some(j) = read_json(&d.join("composer.json")) {
+            return j
+                .get("require")?
+                .get("laravel/framework")?
+                .as_str()
+                .and_then(lowest_major);
+        }
+    }
+    None
+}
+
+fn read_json(p: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(p).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// `v11.9.2` → 11; `^10.0|^11.0` → 10 (the lowest the constraint allows); `dev-master`,
+/// `*` → `None`.
+fn lowest_major(v: &str) -> Option<u32> {
+    v.split(['|', ','])
+        .map(|alt| {
+            let digits: String = alt
+                .trim_start_matches(|c: char| !c.is_ascii_digit())
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse::<u32>().ok()
+        })
+        .collect::<Option<Vec<u32>>>()?
+        .into_iter()
+        .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn laravel_version_from_composer_files() {
+        assert_eq!(lowest_major("v11.9.2"), Some(11));
+        assert_eq!(lowest_major("^10.0|^11.0"), Some(10));
+        assert_eq!(lowest_major(">=11.0 <13"), Some(11));
+        assert_eq!(lowest_major("dev-master"), None);
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let mig = tmp.path().join("database/migrations");
+        std::fs::create_dir_all(&mig).expect("dirs");
+        assert_eq!(laravel_major(&mig), None);
+        std::fs::write(
+            tmp.path().join("composer.json"),
+            r#"{"require": {"php": "^8.2", "laravel/framework": "^11.0"}}"#,
+        )
+        .expect("write");
+        assert_eq!(laravel_major(&mig), Some(11));
+        // the lock file says what is installed
+        std::fs::write(
+            tmp.path().join("composer.lock"),
+            r#"{"packages": [{"name": "laravel/framework", "version": "v10.48.1"}]}"#,
+        )
+        .expect("write");
+        assert_eq!(laravel_major(&mig), Some(10));
+    }
+}

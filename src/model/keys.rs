@@ -4,8 +4,9 @@
 use super::schema::{Column, Index, Key, Origin, Schema, at_ident, ident, idents_of};
 use sqlparser::ast;
 
-/// A named index a table constraint creates: (name, columns, unique).
-pub type KeyIndex = (ast::Ident, Vec<String>, bool);
+/// A named index a table constraint creates: (name, columns, unique, bare: every column a
+/// plain column, see [`crate::idioms::index_shape`]).
+pub type KeyIndex = (ast::Ident, Vec<String>, bool, bool);
 
 pub fn of_constraint(con: &ast::TableConstraint) -> Option<KeyIndex> {
     let (name, cols, unique) = match con {
@@ -19,7 +20,15 @@ pub fn of_constraint(con: &ast::TableConstraint) -> Option<KeyIndex> {
     for c in cols {
         idents_of(&c.column.expr, &mut columns);
     }
-    Some((name.clone(), columns, unique))
+    let bare = !cols.is_empty()
+        && cols.iter().all(|c| {
+            c.operator_class.is_none()
+                && matches!(
+                    c.column.expr,
+                    ast::Expr::Identifier(_) | ast::Expr::CompoundIdentifier(_)
+                )
+        });
+    Some((name.clone(), columns, unique, bare))
 }
 
 pub fn of_create_table(stmt: Option<&ast::Statement>) -> Vec<KeyIndex> {
@@ -45,7 +54,7 @@ pub fn column_index(columns: &[Column], name: &str) -> Option<usize> {
 impl Schema {
     /// Record the named keys of table `table` as indexes `DROP INDEX k` can drop.
     pub(super) fn add_key_indexes(&mut self, table: &Key, keys: Vec<KeyIndex>, at: Origin) {
-        for (name, columns, unique) in keys {
+        for (name, columns, unique, bare) in keys {
             let created = at_ident(at, &name);
             let index = Index {
                 display: name.value.clone(),
@@ -53,6 +62,8 @@ impl Schema {
                 columns,
                 unique,
                 created,
+                bare,
+                partial: false,
             };
             self.indexes.insert((table.0.clone(), ident(&name)), index);
         }

@@ -91,6 +91,9 @@ pub struct Index {
     pub columns: Vec<String>,
     pub unique: bool,
     pub created: Origin,
+    /// A b-tree on bare columns; `partial`: a WHERE leaves rows out ([`crate::idioms::index_shape`]).
+    pub bare: bool,
+    pub partial: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -157,11 +160,6 @@ impl Schema {
             .filter(|v| v.tables.contains(t))
             .collect();
         v.sort_by_key(|v| (v.created.file, v.created.line));
-        v
-    }
-    pub fn indexes_on(&self, t: &Key) -> Vec<&Index> {
-        let mut v: Vec<&Index> = self.indexes.values().filter(|i| &i.table == t).collect();
-        v.sort_by_key(|i| (i.created.file, i.created.line));
         v
     }
     /// Foreign keys of other tables that point at `t`: (referencing table, fk).
@@ -413,10 +411,12 @@ impl Schema {
             } => {
                 let tk = key(table);
                 let mut columns = Vec::new();
+                let mut shape = (false, false);
                 if let Some(ast::Statement::CreateIndex(ci)) = ast {
-                    for c in &ci.columns {
-                        idents_of(&c.column.expr, &mut columns);
-                    }
+                    ci.columns
+                        .iter()
+                        .for_each(|c| idents_of(&c.column.expr, &mut columns));
+                    shape = crate::idioms::index_shape(ci);
                 }
                 let display = name.as_ref().map_or_else(
                     || format!("{}({})", table.display, columns.join(", ")),
@@ -434,6 +434,8 @@ impl Schema {
                         columns,
                         unique: *unique,
                         created: at,
+                        bare: shape.0,
+                        partial: shape.1,
                     },
                 );
             }

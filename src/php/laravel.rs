@@ -23,6 +23,17 @@ pub fn looks_like_migration(src: &str) -> bool {
 /// Read a migration file. `None`: no class with an `up()` method that extends a
 /// `…Migration` class.
 pub fn read(src: &str) -> Option<Facts> {
+    read_as(src, false)
+}
+
+/// What a `->change()` that does not restate `->nullable()` is said to do since Laravel 11
+/// (it drops every attribute not restated): the end of the fact's verb.
+pub const IMPLICIT_NOT_NULL: &str = "without `->nullable()` (NOT NULL since Laravel 11)";
+
+/// [`read`], for a project on Laravel 11 or later (`laravel11`): a `->change()` that does not
+/// restate `->nullable()` makes the column NOT NULL (a `SET NOT NULL` fact whose verb ends with
+/// [`IMPLICIT_NOT_NULL`]; the caller keeps it only for a column it knows to be nullable).
+pub fn read_as(src: &str, laravel11: bool) -> Option<Facts> {
     if !looks_like_migration(src) {
         return None;
     }
@@ -75,6 +86,7 @@ pub fn read(src: &str) -> Option<Facts> {
             facts: &mut facts,
             blueprints: Vec::new(),
             vars: Vars::new(),
+            laravel11,
         };
         if let Some(b) = field_of(m, "body") {
             w.visit(b, 0);
@@ -96,6 +108,8 @@ struct Walker<'a> {
     blueprints: Vec<Blueprint>,
     /// String variables assigned so far (`$prefix = DB::getTablePrefix();`).
     vars: Vars,
+    /// Laravel 11 or later: `->change()` drops the attributes it does not restate.
+    laravel11: bool,
 }
 
 fn obj(t: &str) -> ObjName {
@@ -379,6 +393,16 @@ impl<'a> Walker<'a> {
                 };
                 let verb = format!("${var}->{}(…)->nullable({arg})->change", first.name);
                 self.push(alter(table, op), span, "ALTER", &verb);
+            } else if self.laravel11 {
+                self.facts.facts.push(Fact {
+                    effect: Effect::Statement(statement(
+                        alter(table, AlterOp::SetNotNull { column: col }),
+                        head_span(src, span),
+                        "ALTER",
+                    )),
+                    verb: format!("`{verb}` {IMPLICIT_NOT_NULL}"),
+                    down: self.down,
+                });
             }
             return;
         }
@@ -478,17 +502,24 @@ impl<'a> Walker<'a> {
                     return not_literal(self);
                 };
                 let name = arg(1).unwrap_or_else(|| index_name(table, &c, &first.name));
-                self.push(
+                // with its columns: an index that covers another one makes its drop harmless
+                let stmt = crate::orm::index_statement(
                     StmtKind::CreateIndex {
                         name: Some(obj(&name)),
                         table: obj(table),
                         concurrently: false,
                         unique: first.name == "unique",
                     },
-                    span,
-                    "CREATE",
-                    &verb,
+                    &c,
+                    None,
+                    None,
+                    head_span(src, span),
                 );
+                self.facts.facts.push(Fact {
+                    effect: Effect::Statement(stmt),
+                    verb: format!("`{verb}`"),
+                    down: self.down,
+                });
             }
             _ => {
                 for c in column_def(links, src) {

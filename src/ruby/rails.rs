@@ -5,7 +5,9 @@
 //! `change_table :t do |t| … end` applies `t.*` to `t`; `execute` runs SQL, checked by the SQL
 //! front end; `Model.delete_all` / `update_all` / `destroy_all` on a whole model touch every
 //! row. `safety_assured { … }` (strong_migrations) blocks are returned with the comment that
-//! explains them. Also `db/schema.rb`: its `create_table` blocks, as statements that seed the
+//! explains them. Another method of the class that `up` / `change` / `down` calls (`def
+//! drop_things … end`) is read where it is called, in that direction (helpers it calls too;
+//! recursion is not followed). Also `db/schema.rb`: its `create_table` blocks, as statements that seed the
 //! model.
 
 use super::value::{self, Heredocs, Value, span, text};
@@ -60,6 +62,8 @@ pub fn read(src: &str) -> Option<Migration> {
         tables: HashMap::new(),
         models: HashMap::new(),
         schema: false,
+        helpers: HashMap::new(),
+        active: Vec::new(),
     };
     // models defined in the file (`class User < ActiveRecord::Base; self.table_name = "x"`)
     for (c, superclass) in &classes {
@@ -110,6 +114,16 @@ pub fn read(src: &str) -> Option<Migration> {
         }
         methods.sort_by_key(|m| m.start_byte());
     }
+    // the other methods of the migration class: read where `up` / `change` / `down` call them
+    for m in &methods {
+        if let (Some(name), Some(body)) = (
+            m.child_by_field_name("name").map(|n| text(n, src)),
+            m.child_by_field_name("body"),
+        ) && !matches!(name, "up" | "down" | "change")
+        {
+            w.helpers.insert(name.to_string(), body);
+        }
+    }
     let mut read_any = false;
     for m in methods {
         // `def up`, and Rails 2/3's `def self.up`
@@ -152,6 +166,8 @@ pub fn schema(src: &str) -> Facts {
         tables: HashMap::new(),
         models: HashMap::new(),
         schema: true,
+        helpers: HashMap::new(),
+        active: Vec::new(),
     };
     w.walk(root, 0);
     w.m.facts
@@ -217,6 +233,12 @@ struct Walker<'a, 't> {
     models: HashMap<String, String>,
     /// Reading `db/schema.rb`: `force:` does not drop, nothing is judged.
     schema: bool,
+    /// The migration class's other methods (name → body): a call from `up` / `change` /
+    /// `down` runs the body there.
+    helpers: HashMap<String, Node<'t>>,
+    /// The helpers being read (innermost last): one is never entered again while it runs
+    /// (recursion), and at most 8 deep.
+    active: Vec<String>,
 }
 
 /// Calls that change the schema or data (their receiver-less form).
@@ -251,6 +273,10 @@ impl<'t> Walker<'_, 't> {
         for ch in n.named_children(&mut c) {
             match kind_of(ch) {
                 "call" => self.call(ch, depth + 1),
+                // `drop_things` alone on its line: a call of a helper method without arguments
+                "identifier" => {
+                    self.helper(text(ch, self.src), depth);
+                }
                 // helper methods and classes run only if called: not read
                 "method" | "singleton_method" | "class" | "module" | "comment" | "heredoc_body" => {
                 }
@@ -277,6 +303,21 @@ impl<'t> Walker<'_, 't> {
         if let Some(b) = Self::block_body(n) {
             self.walk(b, depth + 1);
         }
+    }
+
+    /// Run the body of helper method `name` where it is called (`false`: not a helper). A
+    /// helper that calls itself (directly or through another) is not entered again.
+    fn helper(&mut self, name: &str, depth: usize) -> bool {
+        let Some(body) = self.helpers.get(name).copied() else {
+            return false;
+        };
+        if self.active.iter().any(|a| a == name) || self.active.len() >= 8 {
+            return true;
+        }
+        self.active.push(name.to_string());
+        self.walk(body, depth + 1);
+        self.active.pop();
+        true
     }
 
     fn not_understood(&mut self, s: Span, what: &str) {
@@ -328,6 +369,9 @@ impl<'t> Walker<'_, 't> {
                 }
                 _ => self.walk_block(n, depth),
             }
+            return;
+        }
+        if receiver.is_none_or(|r| text(r, src) == "self") && self.helper(method, depth) {
             return;
         }
         let Some(r) = receiver else {

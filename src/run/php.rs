@@ -12,6 +12,8 @@ use crate::outcome::{FileError, FileOutcome};
 use crate::php::laravel;
 use crate::settings::Settings;
 use crate::source::{Dialect, Lang, Span};
+use crate::sql::{AlterOp, StmtKind};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 type Loaded = orm_set::Loaded<Option<Facts>>;
@@ -31,7 +33,10 @@ struct Planned {
 
 fn plan_set(dir: &Path, display: orm_set::Display) -> Planned {
     let files = sets::set_files(dir);
-    let loaded: Vec<Loaded> = orm_set::load_all(&files, display, laravel::read);
+    // an unknown version reads `->change()` as Laravel 10 did (no implicit NOT NULL)
+    let laravel11 = sets::laravel_major(dir).is_some_and(|v| v >= 11);
+    let loaded: Vec<Loaded> =
+        orm_set::load_all(&files, display, |src| laravel::read_as(src, laravel11));
     let dumps = sets::schema_dumps(dir)
         .into_iter()
         .filter_map(|p| {
@@ -96,11 +101,37 @@ fn replay_set(
             each(i, Vec::new());
             continue;
         };
-        let mut diags = orm_set::check(text, dialect, facts, settings, &mut replay);
+        let facts = implicit_known(facts, &replay.schema);
+        let mut diags = orm_set::check(text, dialect, &facts, settings, &mut replay);
         unknown_type_changes(&mut diags);
         each(i, diags);
     }
     replay
+}
+
+/// Laravel 11's implicit NOT NULL (`->change()` without `->nullable()`) only for a column the
+/// set made nullable before this file: a NOT NULL column stays so, and of a column the model
+/// does not know nothing can be said (it may have been nullable or not).
+fn implicit_known<'f>(facts: &'f Facts, schema: &crate::model::schema::Schema) -> Cow<'f, Facts> {
+    let known_nullable = |f: &Fact| {
+        match &f.effect {
+        Effect::Statement(s) => match &s.kind {
+            StmtKind::AlterTable { name, ops } => ops.iter().all(|o| {
+                matches!(o, AlterOp::SetNotNull { column }
+                    if schema.table(name).and_then(|t| t.column(column)).is_some_and(|c| c.nullable))
+            }),
+            _ => false,
+        },
+        Effect::Sql(_) => false,
+    }
+    };
+    let implicit = |f: &Fact| f.verb.ends_with(laravel::IMPLICIT_NOT_NULL);
+    if !facts.facts.iter().any(implicit) {
+        return Cow::Borrowed(facts);
+    }
+    let mut out = facts.clone();
+    out.facts.retain(|f| !implicit(f) || known_nullable(f));
+    Cow::Owned(out)
 }
 
 /// `->change()` restates the column's whole definition, type included: when the column's

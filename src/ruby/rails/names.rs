@@ -238,6 +238,15 @@ pub(super) fn reference_columns(r: &str, a: &Args) -> Vec<String> {
     v
 }
 
+/// A reference's index name: `index_<t>_on_<r>_id`, `index_<t>_on_<r>` when polymorphic.
+pub(super) fn reference_index(t: &str, r: &str, a: &Args) -> String {
+    if reference_columns(r, a).len() > 1 {
+        format!("index_{t}_on_{r}")
+    } else {
+        format!("index_{t}_on_{r}_id")
+    }
+}
+
 pub(super) fn singular(w: &str) -> String {
     if let Some(s) = w.strip_suffix("ies") {
         format!("{s}y")

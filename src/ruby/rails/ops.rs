@@ -196,7 +196,7 @@ impl<'t> Walker<'_, 't> {
                     .and_then(Value::name)
                     .map(str::to_string)
                     .or_else(|| a.pos.get(1).and_then(|c| index_name(t, c)));
-                self.push(create_index(t, name, a), s, "CREATE", &verb);
+                self.push_index(create_index(t, name, a), a.pos.get(1), a, s, &verb);
             }
             "remove_index" => {
                 let t = need!(a.name(0));
@@ -299,18 +299,13 @@ impl<'t> Walker<'_, 't> {
                     "CREATE",
                     &verb,
                 );
-                for (name, sp) in indexes {
-                    self.push(
-                        StmtKind::CreateIndex {
-                            name: name.as_deref().map(obj),
-                            table: obj(&t),
-                            concurrently: true,
-                            unique: false,
-                        },
-                        sp,
-                        "CREATE",
-                        &verb,
-                    );
+                for (name, ia, sp) in indexes {
+                    // the table is new: no write waits for the build
+                    let mut stmt = create_index(&t, name, &ia);
+                    if let StmtKind::CreateIndex { concurrently, .. } = &mut stmt {
+                        *concurrently = true;
+                    }
+                    self.push_index(stmt, ia.pos.first(), &ia, sp, &verb);
                 }
             }
             _ => {}
@@ -324,7 +319,7 @@ impl<'t> Walker<'_, 't> {
         p: &str,
         t: &str,
         columns: &mut Vec<ColumnFacts>,
-        indexes: &mut Vec<(Option<String>, Span)>,
+        indexes: &mut Vec<(Option<String>, Args, Span)>,
         depth: usize,
     ) {
         if depth > 100 {
@@ -356,6 +351,18 @@ impl<'t> Walker<'_, 't> {
                 }
                 "references" | "belongs_to" => {
                     for r in a.pos.iter().filter_map(Value::name) {
+                        // and its index, unless `index: false`
+                        if a.kw("index").and_then(Value::as_bool) != Some(false) {
+                            let mut ia = a.clone();
+                            ia.kw.retain(|(k, _)| k != "where" && k != "using");
+                            let mut cols: Vec<Value> = reference_columns(r, &a)
+                                .into_iter()
+                                .map(|c| Value::Sym(c, span(x)))
+                                .collect();
+                            cols.reverse();
+                            ia.pos = vec![Value::Array(cols, span(x))];
+                            indexes.push((Some(reference_index(t, r, &a)), ia, span(x)));
+                        }
                         for n in reference_columns(r, &a) {
                             let ty = if n.ends_with("_type") {
                                 "string"
@@ -372,7 +379,7 @@ impl<'t> Walker<'_, 't> {
                         .and_then(Value::name)
                         .map(str::to_string)
                         .or_else(|| a.pos.first().and_then(|c| index_name(t, c)));
-                    indexes.push((name, span(x)));
+                    indexes.push((name, a.clone(), span(x)));
                 }
                 "column" => {
                     if let (Some(n), Some(ty)) = (a.name(0), a.name(1)) {
@@ -488,7 +495,7 @@ impl<'t> Walker<'_, 't> {
                 {
                     *concurrently = true;
                 }
-                self.push(stmt, s, "CREATE", &verb);
+                self.push_index(stmt, a.pos.first(), a, s, &verb);
             }
             "references" | "belongs_to" => {
                 for r in a.pos.iter().filter_map(Value::name) {
@@ -526,6 +533,46 @@ impl<'t> Walker<'_, 't> {
             }
             _ => {}
         }
+    }
+
+    /// An index, with the columns it covers when they are plain column names (`where:` and
+    /// `using:` as written; an operator class, a MySQL length or type, or NULLS NOT DISTINCT:
+    /// columns unknown, it covers nothing).
+    fn push_index(&mut self, kind: StmtKind, cols: Option<&Value>, a: &Args, s: Span, verb: &str) {
+        let odd = ["opclass", "length", "type", "nulls_not_distinct"]
+            .iter()
+            .any(|k| a.kw(k).is_some());
+        let word =
+            |c: &str| !c.is_empty() && c.chars().all(|x| x.is_ascii_alphanumeric() || x == '_');
+        let columns: Option<Vec<String>> = match cols {
+            Some(Value::Array(items, _)) => items
+                .iter()
+                .map(|v| v.name().filter(|c| word(c)).map(str::to_string))
+                .collect(),
+            Some(v) => v.name().filter(|c| word(c)).map(|c| vec![c.to_string()]),
+            None => None,
+        };
+        let predicate = a.kw("where").map(Value::name);
+        let head = crate::orm::head_span(self.src, s);
+        let stmt = match columns {
+            // `db/schema.rb` shows the last migration's indexes, not those of the migration
+            // being checked: no columns (they would cover drops, or hold renamed names, too early)
+            _ if self.schema => crate::orm::statement(kind, head, "CREATE"),
+            // a `where:` that is not a literal: unknown rows, unknown columns
+            Some(c) if !odd && predicate != Some(None) => crate::orm::index_statement(
+                kind,
+                &c,
+                a.kw("using").and_then(Value::name),
+                predicate.flatten(),
+                head,
+            ),
+            _ => crate::orm::statement(kind, head, "CREATE"),
+        };
+        self.m.facts.facts.push(super::Fact {
+            effect: super::Effect::Statement(stmt),
+            verb: verb.to_string(),
+            down: self.down,
+        });
     }
 
     /// `change_column` / `t.change`: a new type, and NOT NULL when `null: false`.
@@ -630,10 +677,17 @@ impl<'t> Walker<'_, 't> {
                 .get(sp.start..sp.end)
                 .is_some_and(|x| x.contains("concurrently"))
         });
-        let mut stmt = create_index(t, Some(format!("index_{t}_on_{r}_id")), a);
+        let mut stmt = create_index(t, Some(reference_index(t, r, a)), a);
         if let StmtKind::CreateIndex { concurrently, .. } = &mut stmt {
             *concurrently |= concurrent;
         }
-        self.push(stmt, s, "CREATE", verb);
+        // a polymorphic reference's index is on (type, id)
+        let mut cols: Vec<Value> = reference_columns(r, a)
+            .into_iter()
+            .map(|c| Value::Sym(c, s))
+            .collect();
+        cols.reverse();
+        let cols = Value::Array(cols, s);
+        self.push_index(stmt, Some(&cols), &Args::default(), s, verb);
     }
 }

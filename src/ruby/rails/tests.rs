@@ -153,3 +153,47 @@ fn a_file_that_does_not_parse_is_still_read() {
     );
     assert!(!m.facts.not_understood.is_empty());
 }
+
+#[test]
+fn helper_methods_run_where_they_are_called() {
+    let src = r#"
+class Cleanup < ActiveRecord::Migration[7.1]
+  def up
+    drop_things
+    self.rename_things()
+  end
+  def down
+    restore
+  end
+  private
+  def drop_things
+    remove_column :orders, :note
+    drop_things
+    more
+  end
+  def more
+    remove_column :orders, :memo
+    drop_things
+  end
+  def rename_things
+    rename_column :orders, :a, :b
+  end
+  def restore
+    drop_table :orders
+  end
+  def never
+    drop_table :customers
+  end
+end
+"#;
+    let m = read(src).expect("a migration");
+    assert_eq!(
+        verbs(&m),
+        vec![
+            ("`remove_column`".to_string(), false),
+            ("`remove_column`".to_string(), false),
+            ("`rename_column`".to_string(), false),
+            ("`drop_table`".to_string(), true),
+        ]
+    );
+}

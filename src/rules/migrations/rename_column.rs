@@ -1,5 +1,5 @@
 //! `rename-column`: renaming a column breaks every query that uses the old name; an error
-//! when a view, index or foreign key the migrations created still refers to it.
+//! when a view or foreign key the migrations created still refers to it.
 
 use super::{alter_of_existing_table, view_dependency, with_renamed};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -36,15 +36,8 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
                 deps.push(view_dependency(m, v));
             }
         }
-        for i in s.indexes_on(&tk) {
-            if i.columns.contains(from) {
-                deps.push(format!(
-                    "index `{}` ({})",
-                    i.display,
-                    m.at(i.created).trim_start_matches("in ")
-                ));
-            }
-        }
+        // indexes are not listed: PostgreSQL, MySQL and SQLite rename the column inside them
+        // (and Rails renames the index itself), so none of them breaks
         if let Some(t) = table {
             for fk in t.foreign_keys.iter().filter(|fk| fk.columns.contains(from)) {
                 let target = s.table_display(&fk.table);
