@@ -10,6 +10,7 @@
 //! `$SUDO apt-get …`) is checked as that command.
 
 use super::command::{Command, Guard, Part};
+use super::kind::kind;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -76,7 +77,7 @@ pub fn scan(root: Node, src: &str) -> Functions {
             open.pop();
         }
         let mut descend = n.child_count() > 0;
-        match n.kind() {
+        match kind(n) {
             "function_definition" => {
                 let name = n.child_by_field_name("name").map(text).unwrap_or("");
                 open.push((name.to_string(), depth));
@@ -134,7 +135,7 @@ fn command_facts(n: Node, src: &str, name: &str, below: usize, f: &mut Functions
     let top = below == 2
         || (below == 3
             && n.parent()
-                .is_some_and(|p| p.kind() == "redirected_statement"));
+                .is_some_and(|p| kind(p) == "redirected_statement"));
     if !top {
         return;
     }

@@ -74,9 +74,9 @@ pub(super) struct Call<'t> {
 
 /// Is this command word or argument in double quotes (no word splitting)?
 pub(super) fn is_quoted(n: Node) -> bool {
-    match n.kind() {
+    match kind(n) {
         "string" => true,
-        "command_name" => n.named_child(0).is_some_and(|c| c.kind() == "string"),
+        "command_name" => n.named_child(0).is_some_and(|c| kind(c) == "string"),
         _ => false,
     }
 }
