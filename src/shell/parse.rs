@@ -534,7 +534,12 @@ impl<'t> Walker<'t> {
             fed_by,
         };
         self.feed_out = feed_of(&cmd);
-        self.fed_out = cmd.words.iter().map(|w| w.src.text.clone()).collect();
+        // read by the next stage only (`pipeline_stages`): outside a pipeline nothing reads it
+        self.fed_out = if self.in_pipeline > 0 {
+            cmd.words.iter().map(|w| w.src.text.clone()).collect()
+        } else {
+            Vec::new()
+        };
         let call = self.call_of(&cmd, node);
         self.emit(cmd, depth);
         if let Some(call) = call {

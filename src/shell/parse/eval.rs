@@ -149,6 +149,14 @@ impl Binding<'_> {
             None => self.vars.get(name).map(|w| vec![w.clone()]),
         }
     }
+    /// `get(name).is_some()` without the copies.
+    fn has(&self, name: &str) -> bool {
+        match positional(name) {
+            Some(None) => true,
+            Some(Some(k)) => k < self.args.len(),
+            None => self.vars.contains_key(name),
+        }
+    }
     fn one(&self, name: &str) -> Option<Word> {
         match self.get(name)?.as_slice() {
             [w] => Some(w.clone()),
@@ -165,12 +173,7 @@ fn bind(w: &Word, b: &Binding) -> Vec<Word> {
         Part::Var { name, guard } if *guard != Guard::Derived => Some(name.clone()),
         _ => None,
     };
-    if !w
-        .parts
-        .iter()
-        .filter_map(name_of)
-        .any(|n| b.get(&n).is_some())
-    {
+    if !w.parts.iter().filter_map(name_of).any(|n| b.has(&n)) {
         return vec![w.clone()];
     }
     if let [p] = w.parts.as_slice()
