@@ -92,6 +92,18 @@ pub fn scan(root: Node, src: &str) -> Functions {
             "comment" | "heredoc_body" | "raw_string" | "string_content" | "word" => {
                 descend = false
             }
+            // outside every function only definitions matter, and a definition is written
+            // `name ( )` or `function name`: a subtree whose text has neither holds none.
+            // Only for subtrees without ERROR/MISSING nodes (a MISSING `(` has no text); the
+            // input repair before parsing writes only ` _ = x`, so it adds neither.
+            _ if open.is_empty()
+                && descend
+                && !n.has_error()
+                && !text(n).contains('(')
+                && !text(n).contains("function") =>
+            {
+                descend = false
+            }
             _ => {}
         }
         if descend && c.goto_first_child() {
@@ -178,4 +190,34 @@ pub fn variable_prefix(cmd: &Command) -> Option<(usize, String)> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '+'));
     plausible.then(|| (1, format!("${name}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn functions(src: &str) -> Functions {
+        let tree = crate::shell::parse_tree(src).expect("parses");
+        assert!(!tree.root_node().has_error(), "{src}");
+        scan(tree.root_node(), src)
+    }
+
+    #[test]
+    fn definitions_are_found_wherever_they_are_written() {
+        // the walk skips subtrees without `(` or `function` outside functions: definitions
+        // in `if`, loops, `case` and command substitutions, with and without parentheses
+        let f = functions(
+            "echo start; rm -f x\n\
+             if [ -n \"$X\" ]; then\n  function run { \"$@\"; }\nfi\n\
+             for x in a; do die_now ( ) { exit 1; }; done\n\
+             v=$(boot() { set -e; }; boot)\n\
+             case $1 in a) function sx() { sudo \"$@\"; } ;; esac\n",
+        );
+        let mut w: Vec<&str> = f.wrappers.iter().map(String::as_str).collect();
+        w.sort_unstable();
+        assert_eq!(w, ["run", "sx"]);
+        assert!(f.exits.contains("die_now"), "{f:?}");
+        assert!(f.errexit.contains("boot"), "{f:?}");
+        assert_eq!(f.exits.len() + f.errexit.len(), 2, "{f:?}");
+    }
 }
