@@ -9,7 +9,6 @@ pub mod shell;
 pub mod shell_files;
 mod uses;
 
-use crate::rules::sql::{Context, FileState};
 use crate::rules::{Check, RULES};
 use crate::source::{Dialect, Lang, Source};
 use crate::sql::{self, Statement};
@@ -68,19 +67,15 @@ pub fn check_sql_keep(
         ),
     };
     replay.not_parsed += statements.iter().filter(|s| s.not_parsed).count();
-    let mut state: FileState = replay.take_carried();
+    replay.begin_layer(false);
     let mut out = Vec::new();
     let mut dropped_indexes = Vec::new();
     let mut dropped_tables = Vec::new();
     for (index, stmt) in statements.iter().enumerate() {
         out.extend(parse_error(stmt));
-        let ctx = Context {
-            src,
-            dialect,
-            file: &state,
-            down: opts.down || replay.exempt(stmt.span.start),
-        };
+        let at = (src, dialect, opts.down || replay.exempt(stmt.span.start));
         let before = out.len();
+        let ctx = replay.context(at);
         for rule in RULES {
             if let Check::Sql(f) = rule.check {
                 f(stmt, &ctx, &mut out);
@@ -92,8 +87,7 @@ pub fn check_sql_keep(
         }
         dropped_indexes.extend(crate::idioms::dropped_indexes(stmt, &replay.schema));
         dropped_tables.extend(crate::rebuild::dropped_table(stmt, index, &replay.schema));
-        replay.after_rules(stmt, &ctx, &mut out, before);
-        state.apply(stmt);
+        replay.after_rules(stmt, at, &mut out, before);
     }
     crate::idioms::fold_drop_index(
         &statements,
@@ -115,7 +109,6 @@ pub fn check_sql_keep(
         &mut out,
     );
     crate::bulk::fold(&statements, &mut out, 0);
-    replay.carry(state);
     (out, statements)
 }
 

@@ -25,6 +25,10 @@ pub struct Diagnostic {
     /// The text of the primary span's label (shown under the snippet).
     pub label: Option<String>,
     pub labels: Vec<Label>,
+    /// The action inside the statement the finding is about (`DROP COLUMN b` of a
+    /// multi-action `ALTER TABLE`): the human label and the annotation formats point there,
+    /// JSON keeps `line`/`column` at `span` and adds `action`.
+    pub action: Option<Span>,
     /// Extra machine-readable facts (e.g. live `impact` measurements); additive in JSON.
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
 }
@@ -40,6 +44,7 @@ impl Diagnostic {
             span,
             label: None,
             labels: Vec::new(),
+            action: None,
             extra: None,
         }
     }
@@ -62,12 +67,24 @@ impl Diagnostic {
         });
         self
     }
+    /// The action of the statement the finding is about (see [`Diagnostic::action`]).
+    pub fn at_action(mut self, action: Option<Span>) -> Diagnostic {
+        self.action = action;
+        self
+    }
     /// Move every span by `offset` bytes (SQL cut out of a larger text).
     pub fn shift(mut self, offset: usize) -> Diagnostic {
-        self.span = self.span.shift(offset);
-        for l in &mut self.labels {
-            l.span = l.span.shift(offset);
-        }
+        self.map_spans(|s| s.shift(offset));
         self
+    }
+    /// Move every span into another text (SQL lifted out of a shell string, a heredoc, …).
+    pub fn map_spans(&mut self, f: impl Fn(Span) -> Span) {
+        self.span = f(self.span);
+        for l in &mut self.labels {
+            l.span = f(l.span);
+        }
+        if let Some(a) = &mut self.action {
+            *a = f(*a);
+        }
     }
 }

@@ -49,6 +49,12 @@ fn same_problem(a: &Diagnostic, b: &Diagnostic) -> bool {
     if a.span.start != b.span.start {
         return false;
     }
+    // two actions of one ALTER TABLE (`DROP COLUMN a, DROP COLUMN b`) are two problems
+    if let (Some(x), Some(y)) = (a.action, b.action)
+        && x != y
+    {
+        return false;
+    }
     if a.rule == b.rule {
         return true;
     }
@@ -61,7 +67,8 @@ pub fn fold(diags: &mut Vec<Diagnostic>) {
     if diags.len() < 2 {
         return;
     }
-    // strongest first within a statement: severity, then the family's rank
+    // strongest first within a statement: severity, then the family's rank (then the
+    // actions of a multi-action ALTER TABLE in text order)
     diags.sort_by(|a, b| {
         (
             a.span.start,
@@ -69,6 +76,7 @@ pub fn fold(diags: &mut Vec<Diagnostic>) {
             family(&a.rule),
             &a.rule,
             a.span.end,
+            a.action.map(|s| s.start),
         )
             .cmp(&(
                 b.span.start,
@@ -76,6 +84,7 @@ pub fn fold(diags: &mut Vec<Diagnostic>) {
                 family(&b.rule),
                 &b.rule,
                 b.span.end,
+                b.action.map(|s| s.start),
             ))
     });
     let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
@@ -200,6 +209,29 @@ mod tests {
         fold(&mut v);
         assert_eq!(v.len(), 1);
         assert_eq!(related_rules(&v[0]), ["drop-recreate"]);
+    }
+
+    #[test]
+    fn two_actions_of_one_statement_are_two_problems() {
+        let at = |d: Diagnostic, s: usize| d.at_action(Some(Span::new(s, s + 3)));
+        let mut v = vec![
+            at(d("drop-column", 0, "drops b"), 20),
+            at(d("cascade", 0, "reaches"), 20),
+            at(d("drop-column", 0, "drops a"), 10),
+        ];
+        fold(&mut v);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].message, "drops a");
+        assert!(related_rules(&v[0]).is_empty());
+        assert_eq!(v[1].message, "drops b");
+        assert_eq!(related_rules(&v[1]), ["cascade"]);
+        // near miss: the same action (or none known) stays one problem
+        let mut v = vec![
+            at(d("drop-column", 0, "drops b"), 20),
+            d("cascade", 0, "reaches"),
+        ];
+        fold(&mut v);
+        assert_eq!(v.len(), 1);
     }
 
     #[test]

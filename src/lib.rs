@@ -37,3 +37,4 @@ pub mod sql;
 pub mod stream;
 pub mod suppress;
 pub mod tls;
+pub mod ts;

@@ -107,6 +107,7 @@ pub fn statement(kind: StmtKind, span: Span, keyword: &str) -> Statement {
         in_body: false,
         not_parsed: false,
         keyword: keyword.to_string(),
+        actions: Vec::new(),
     }
 }
 

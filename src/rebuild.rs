@@ -217,6 +217,12 @@ fn rebuild_of(
     None
 }
 
+/// The table's name without identifier quotes (`"post"` → `post`), as the messages that
+/// speak of the rebuilt table's columns name it.
+fn plain(n: &ObjName) -> String {
+    n.display.replace('"', "")
+}
+
 fn line_of(src: &str, offset: usize) -> usize {
     src.get(..offset).map_or(0, |s| s.matches('\n').count()) + 1
 }
@@ -284,7 +290,7 @@ pub fn fold_rebuilds(
                             "the rebuild of table `{}` drops {noun} {names}: the copy on line \
                              {copy_line} does not read {pron}, and DROP TABLE deletes {pron} \
                              with the old table",
-                            d.name.display
+                            plain(&d.name)
                         ),
                     )
                     .label(format!("{noun} {names} and {pron} data go here"))
@@ -304,7 +310,7 @@ pub fn fold_rebuilds(
                             "table `{}` is rebuilt (copied on line {copy_line}, then dropped): \
                          preflight does not know its columns, so it could not check that the \
                          copy keeps every one",
-                            d.name.display
+                            plain(&d.name)
                         ),
                     )
                     .severity(crate::diagnostic::Severity::Info)
@@ -418,6 +424,21 @@ mod tests {
         assert_eq!(f[0].0, "drop-column");
         assert!(f[0].1.contains("drops column `email`"), "{}", f[0].1);
         assert!(f[0].1.contains("line 2"), "{}", f[0].1);
+        // quoted names (Prisma, TypeORM): the table is named without its quotes, like the
+        // columns beside it
+        let f = in_set(
+            "CREATE TABLE \"new_users\" (\"id\" int PRIMARY KEY, \"name\" text);\n\
+             INSERT INTO \"new_users\" (\"id\", \"name\") SELECT \"id\", \"name\" FROM \"users\";\n\
+             DROP TABLE \"users\";\n\
+             ALTER TABLE \"new_users\" RENAME TO \"users\";\n",
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].1
+                .starts_with("the rebuild of table `users` drops column `email`"),
+            "{}",
+            f[0].1
+        );
     }
 
     #[test]

@@ -154,6 +154,54 @@ fn select_and_ignore() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("no-such-rule"));
 }
 
+/// A finding about one action of a multi-action ALTER TABLE: JSON keeps `line`/`column` at the
+/// statement and adds `action`; concise and GitHub point at the action; human labels it.
+#[test]
+fn multi_action_alter_points_at_the_action() {
+    let sql = b"ALTER TABLE accounts\n  ADD COLUMN region text,\n  DROP COLUMN legacy_email;\nALTER TABLE orders DROP COLUMN note;\n";
+    let run = |format: &str| {
+        stdout(&run_with_stdin(
+            &[
+                "check",
+                "-",
+                "--stdin-filename",
+                "m.sql",
+                "--format",
+                format,
+            ],
+            Some(sql),
+        ))
+    };
+    let v: serde_json::Value = serde_json::from_str(&run("json")).expect("json");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["rule"], "drop-column");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        d["action"],
+        serde_json::json!({"line": 3, "column": 3, "end_line": 3, "end_column": 27})
+    );
+    // near miss: a single-action ALTER has no `action`
+    let single = &v["diagnostics"][1];
+    assert_eq!(single["line"].as_u64(), Some(4));
+    assert!(single.get("action").is_none(), "{single}");
+    let concise = run("concise");
+    assert!(
+        concise.starts_with("m.sql:3:3: error[drop-column]"),
+        "{concise}"
+    );
+    assert!(
+        concise.contains("\nm.sql:4:1: error[drop-column]"),
+        "{concise}"
+    );
+    assert!(run("github").contains("file=m.sql,line=3,col=3,endLine=3,endColumn=27,"));
+    let human = run("human");
+    assert!(human.contains("─[m.sql:3:3]"), "{human}");
+    assert!(human.contains("─[m.sql:4:1]"), "{human}");
+}
+
 #[test]
 fn stdin_with_filename_and_lang() {
     let sql = b"DELETE FROM accounts;\n";

@@ -85,6 +85,9 @@ DELETE FROM users WHERE last_login IS NULL;
 DROP INDEX idx_users_email;
 UPDATE accounts SET balance = 0;
 DROP TABLE user_sessions;
+ALTER TABLE orders
+  ADD COLUMN region text,
+  DROP COLUMN legacy_note;
 ";
 
 fn sample(with_error: bool) -> Outcome {

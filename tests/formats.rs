@@ -16,6 +16,9 @@ DELETE FROM users WHERE last_login IS NULL;
 -- preflight: allow(drop-index) rebuilt concurrently in 0043, see #77
 DROP INDEX idx_users_email;
 UPDATE accounts SET balance = 0;
+ALTER TABLE orders
+  ADD COLUMN region text,
+  DROP COLUMN legacy_note;
 ";
 
 const SCRIPT: &str = "\

@@ -263,6 +263,38 @@ fn quiet_statistics_and_hint() {
     assert!(out(&o).contains('\u{1b}'), "--color always wins");
 }
 
+/// A report over several files: each file's findings under a `==> path (counts) <==`
+/// heading; the per-rule count has one row per rule, with each severity's count when a rule
+/// reported at several.
+#[test]
+fn long_reports_are_grouped_by_file_and_counted_per_rule() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    write(
+        d,
+        "a.sql",
+        "ALTER TABLE orders ADD COLUMN n text;\nALTER TABLE orders ALTER COLUMN n SET NOT NULL;\n\
+         ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n",
+    );
+    write(d, "b.sql", "DROP TABLE b;\n");
+    let o = run_in(d, &["check", "--no-config", "--statistics", "."], b"");
+    let text = out(&o);
+    let a = text.find("==> ./a.sql (1 error, 1 warning) <==\n");
+    let b = text.find("==> ./b.sql (1 error) <==\n");
+    assert!(a.is_some() && b.is_some() && a < b, "{text}");
+    assert!(
+        text.contains("     2  set-not-null                   1 error, 1 warning\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("     1  drop-table                     error\n"),
+        "{text}"
+    );
+    // near miss: findings from one file get no heading
+    let o = run_in(d, &["check", "--no-config", "b.sql"], b"");
+    assert!(!out(&o).contains("==>"), "{}", out(&o));
+}
+
 #[test]
 fn files_from_reads_a_path_list() {
     let t = tempfile::tempdir().expect("tempdir");

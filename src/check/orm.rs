@@ -7,7 +7,6 @@
 use super::replay::Replay;
 use crate::diagnostic::Diagnostic;
 use crate::python::{Effect, Facts};
-use crate::rules::sql::{Context, FileState};
 use crate::rules::{Check, RULES};
 use crate::source::Dialect;
 use crate::sql::{self, Statement};
@@ -60,7 +59,7 @@ pub fn up_statements(dialect: Dialect, facts: &Facts) -> Vec<Statement> {
                     sql::analyze(&t.text, dialect, opts)
                         .into_iter()
                         .map(|mut s| {
-                            s.span = t.map_span(s.span);
+                            s.map_spans(|sp| t.map_span(sp));
                             s
                         }),
                 );
@@ -79,7 +78,7 @@ pub fn replay_only(src: &str, dialect: Dialect, facts: &Facts, replay: &mut Repl
             Effect::Statement(s) => replay.apply_only(s),
             Effect::Sql(t) => {
                 for mut s in sql::analyze(&t.text, dialect, sql::Options::default()) {
-                    s.span = t.map_span(s.span);
+                    s.map_spans(|sp| t.map_span(sp));
                     replay.apply_only(&s);
                 }
             }
@@ -97,7 +96,7 @@ pub fn check(
     replay: &mut Replay,
 ) -> Vec<Diagnostic> {
     replay.begin_text(src);
-    let mut state = FileState::default();
+    replay.begin_layer(true);
     let mut out = Vec::new();
     // the up side's statements and the indexes they drop: a DROP INDEX the migration undoes
     // (the index created again under its name) is not loss
@@ -105,6 +104,8 @@ pub fn check(
     let mut dropped = Vec::new();
     // tables the up side drops: a rebuild (copy, drop, rename back) keeps their data
     let mut dropped_tables = Vec::new();
+    // statements of SQL the migration runs, with the call that runs it
+    let mut sql_verbs: Vec<(crate::source::Span, &str)> = Vec::new();
     for fact in &facts.facts {
         let down = file_down || fact.down;
         let (stmts, synthesized) = match &fact.effect {
@@ -116,22 +117,21 @@ pub fn check(
                 let stmts: Vec<Statement> = sql::analyze(&t.text, dialect, opts)
                     .into_iter()
                     .map(|mut s| {
-                        s.span = t.map_span(s.span);
+                        s.map_spans(|sp| t.map_span(sp));
                         s
                     })
                     .collect();
                 (stmts, false)
             }
         };
+        if !synthesized {
+            sql_verbs.extend(stmts.iter().map(|s| (s.span, fact.verb.as_str())));
+        }
         for stmt in &stmts {
             let before = out.len();
             out.extend(super::parse_error(stmt));
-            let ctx = Context {
-                src,
-                dialect,
-                file: &state,
-                down: down && !check_down,
-            };
+            let at = (src, dialect, down && !check_down);
+            let ctx = replay.context(at);
             for rule in RULES {
                 if let Check::Sql(f) = rule.check {
                     f(stmt, &ctx, &mut out);
@@ -146,7 +146,9 @@ pub fn check(
                     &replay.schema,
                 ));
                 ups.push(stmt.clone());
-                replay.after_rules(stmt, &ctx, &mut out, before);
+                replay.after_rules(stmt, at, &mut out, before);
+            } else {
+                replay.schema.layer.apply(stmt);
             }
             // a column that code (not literal SQL) wrote earlier in this file may be filled
             if let sql::StmtKind::AlterTable { ops, .. } = &stmt.kind
@@ -172,7 +174,6 @@ pub fn check(
                     }
                 }
             }
-            state.apply(stmt);
             for d in &mut out[before..] {
                 if synthesized {
                     reword(d, &fact.verb);
@@ -184,6 +185,15 @@ pub fn check(
     }
     crate::idioms::fold_drop_index(&ups, &dropped, &|_| true, &mut out);
     crate::rebuild::fold_rebuilds(src, dialect, &ups, &dropped_tables, &|_| true, &mut out);
+    // a rebuild's own finding replaces the DROP's: said in the framework's words like it
+    for d in &mut out {
+        if let Some((_, verb)) = sql_verbs.iter().find(|(s, _)| *s == d.span) {
+            let prefix = format!("{verb}: ");
+            if !d.message.starts_with(&prefix) {
+                d.message.insert_str(0, &prefix);
+            }
+        }
+    }
     crate::rebuild::fold_swapped_renames(&ups, &|_| true, &mut out);
     out
 }

@@ -10,6 +10,7 @@ use crate::outcome::FileOutcome;
 use crate::rules::sql::Context;
 use crate::rules::{Check, RULES};
 use crate::settings::Settings;
+use crate::source::Dialect;
 use crate::sql::{AlterOp, ObjectKind, Statement, StmtKind};
 use std::collections::HashMap;
 
@@ -38,8 +39,6 @@ pub struct Replay {
     pub not_parsed: usize,
     /// The split migration (ory/popx version) the current file belongs to, if any.
     split_key: Option<String>,
-    /// What the earlier files of the current split migration created, renamed and backfilled.
-    carried: Option<crate::rules::sql::FileState>,
     last_up_migration: Option<u32>,
 }
 
@@ -101,12 +100,8 @@ impl Replay {
         if !down {
             let key = split_key(name);
             let continues = key.is_some() && key == self.split_key;
-            if continues {
-                if let Some(m) = self.last_up_migration {
-                    migration = m;
-                }
-            } else {
-                self.carried = None;
+            if continues && let Some(m) = self.last_up_migration {
+                migration = m;
             }
             self.split_key = key;
             self.last_up_migration = Some(migration);
@@ -114,25 +109,12 @@ impl Replay {
         self.schema.migration_of.push(migration);
     }
 
-    /// The per-file state the current file starts from: what the earlier files of its split
-    /// migration created, renamed and backfilled (spans of another text are not kept).
-    pub(crate) fn take_carried(&mut self) -> crate::rules::sql::FileState {
-        if self.cur_down {
-            return crate::rules::sql::FileState::default();
-        }
-        let mut state = self.carried.take().unwrap_or_default();
-        state.dropped.clear();
-        for c in &mut state.created {
-            c.2 = crate::source::Span::new(0, 0);
-        }
-        state
-    }
-
-    /// Keep the current file's state for the next file of its split migration.
-    pub(crate) fn carry(&mut self, state: crate::rules::sql::FileState) {
-        if self.split_key.is_some() && !self.cur_down {
-            self.carried = Some(state);
-        }
+    /// The model's layer for the current file: what the earlier files of its split migration
+    /// did counts; a down file starts empty. `alone`: start empty anyway (an ORM file).
+    pub(crate) fn begin_layer(&mut self, alone: bool) {
+        let open = self.last_up_migration.filter(|_| self.cur_down);
+        self.schema
+            .begin_layer(self.cur, alone || self.cur_down, open);
     }
 
     /// The text of the current file is known (called by the checker).
@@ -206,17 +188,40 @@ impl Replay {
     }
 
     /// Run the migration rules on `stmt` (after the per-statement rules, whose findings are
-    /// `out[before..]`), then apply it to the schema.
+    /// `out[before..]`, with the context `at` gives), then apply it to the history and
+    /// record it in the layer.
     pub fn after_rules(
         &mut self,
         stmt: &Statement,
-        ctx: &Context,
+        at: (&str, Dialect, bool),
         out: &mut Vec<Diagnostic>,
         before: usize,
     ) {
-        if self.cur_down || self.in_down_section(stmt.span.start) || stmt.in_body {
-            return;
+        if !(self.cur_down || self.in_down_section(stmt.span.start) || stmt.in_body) {
+            self.replay(stmt, at, out, before);
         }
+        self.schema.layer.apply(stmt);
+    }
+
+    /// The context the rules see for a statement of the current text: `at` is (text, dialect,
+    /// down), the layer the model's.
+    pub fn context<'a>(&'a self, (src, dialect, down): (&'a str, Dialect, bool)) -> Context<'a> {
+        Context {
+            src,
+            dialect,
+            file: &self.schema.layer,
+            down,
+        }
+    }
+
+    fn replay(
+        &mut self,
+        stmt: &Statement,
+        at: (&str, Dialect, bool),
+        out: &mut Vec<Diagnostic>,
+        before: usize,
+    ) {
+        let ctx = &self.context(at);
         let mctx = Ctx {
             schema: &self.schema,
             file: self.cur,
@@ -232,7 +237,7 @@ impl Replay {
         let before = before.min(out.len());
         annotate_drops(stmt, &mctx, &mut out[before..]);
         let line = self.line_of(stmt.span.start);
-        self.track_renames(stmt, ctx, line);
+        self.track_renames(stmt, at.0, line);
         self.schema.apply(
             stmt,
             Origin {
@@ -243,11 +248,11 @@ impl Replay {
     }
 
     /// Remember column renames; note later statements that still use an old name.
-    fn track_renames(&mut self, stmt: &Statement, ctx: &Context, line: u32) {
+    fn track_renames(&mut self, stmt: &Statement, src: &str, line: u32) {
         if !self.renames.is_empty() {
             let tables = tables_of(stmt);
             if !tables.is_empty() {
-                let text = ctx.text(stmt.span);
+                let text = src.get(stmt.span.start..stmt.span.end).unwrap_or("");
                 let mut hits: Vec<usize> = tables
                     .iter()
                     .filter_map(|t| self.renames_by_table.get(t))

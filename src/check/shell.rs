@@ -104,10 +104,7 @@ pub fn check_in(text: &str, dialect: Dialect, env: &Env) -> Vec<Diagnostic> {
     run_items(&a.items, text, env, dialect, &mut state, 0, &mut out);
     // spans on character boundaries of the file
     for d in &mut out {
-        d.span = clamp(text, d.span);
-        for l in &mut d.labels {
-            l.span = clamp(text, l.span);
-        }
+        d.map_spans(|s| clamp(text, s));
     }
     out.sort_by(|x, y| (x.span.start, &x.rule).cmp(&(y.span.start, &y.rule)));
     out.dedup_by(|x, y| x.rule == y.rule && x.span == y.span && x.message == y.message);
@@ -203,10 +200,7 @@ pub fn check_mapped(text: &Mapped, dialect: Dialect, out: &mut Vec<Diagnostic>) 
         },
     );
     for mut d in diags {
-        d.span = text.span(d.span);
-        for l in &mut d.labels {
-            l.span = text.span(l.span);
-        }
+        d.map_spans(|s| text.span(s));
         out.push(d);
     }
 }

@@ -155,10 +155,7 @@ fn written(
                 if d.rule == "parse-error" {
                     continue;
                 }
-                d.span = body.span(d.span);
-                for l in &mut d.labels {
-                    l.span = body.span(l.span);
-                }
+                d.map_spans(|s| body.span(s));
                 d.message = format!("{} (in the `{name}` this command writes)", d.message);
                 out.push(d);
             }

@@ -4,6 +4,7 @@
 
 use super::value::{Value, unwrap};
 use super::walk::{Builder, Chain, Walker, alter, drop, drop_columns, node_span, update};
+use crate::js::value::{field_of, kind_of};
 use crate::orm::table_name;
 use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
 use tree_sitter::Node;
@@ -64,23 +65,23 @@ fn narrows(name: &str) -> bool {
 fn fn_arg<'t>(args: &[Node<'t>]) -> Option<Node<'t>> {
     args.iter().map(|a| unwrap(*a)).find(|a| {
         matches!(
-            a.kind(),
+            kind_of(*a),
             "arrow_function" | "function_expression" | "function"
         )
     })
 }
 
 fn first_param(f: Node, src: &str) -> Option<String> {
-    if let Some(p) = f.child_by_field_name("parameter") {
+    if let Some(p) = field_of(f, "parameter") {
         return Some(super::value::text(p, src).to_string());
     }
-    let ps = f.child_by_field_name("parameters")?;
+    let ps = field_of(f, "parameters")?;
     let p = ps.named_child(0)?;
-    let id = match p.kind() {
+    let id = match kind_of(p) {
         "identifier" => p,
-        _ => p.child_by_field_name("pattern")?,
+        _ => field_of(p, "pattern")?,
     };
-    (id.kind() == "identifier").then(|| super::value::text(id, src).to_string())
+    (kind_of(id) == "identifier").then(|| super::value::text(id, src).to_string())
 }
 
 pub fn call(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
@@ -129,7 +130,7 @@ pub fn call(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
 fn is_value(n: Node) -> bool {
     let mut p = n.parent();
     while let Some(x) = p {
-        match x.kind() {
+        match kind_of(x) {
             "await_expression" | "parenthesized_expression" | "as_expression" => p = x.parent(),
             "arguments" | "pair" | "binary_expression" | "template_substitution" => return true,
             _ => return false,

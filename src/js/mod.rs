@@ -10,6 +10,7 @@ mod typeorm;
 pub mod value;
 mod walk;
 
+use crate::js::value::{field_of, kind_of};
 pub use crate::orm::{Effect, Fact, Facts, Template};
 use crate::source::Span;
 use tree_sitter::Node;
@@ -82,7 +83,7 @@ pub fn read(src: &str) -> Option<Migration> {
     let root = tree.root_node();
     let mut c = root.walk();
     for n in root.named_children(&mut c) {
-        if n.kind() == "lexical_declaration" {
+        if kind_of(n) == "lexical_declaration" {
             walk::string_consts(n, src, &mut module_consts, 0);
         }
     }
@@ -90,10 +91,10 @@ pub fn read(src: &str) -> Option<Migration> {
         let ps = params_or(f, src, &params);
         let mut w = walk::Walker::new(src, framework, down, &mut facts, ps);
         w.consts = module_consts.clone();
-        if let Some(body) = f.child_by_field_name("body") {
+        if let Some(body) = field_of(f, "body") {
             walk::string_consts(body, src, &mut w.consts, 0);
         }
-        if let Some(body) = f.child_by_field_name("body") {
+        if let Some(body) = field_of(f, "body") {
             w.walk(body, 0);
         }
     }
@@ -108,20 +109,20 @@ fn params_or(f: Node, src: &str, up: &[String]) -> Vec<String> {
 
 fn params(f: Node, src: &str) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(p) = f.child_by_field_name("parameter") {
+    if let Some(p) = field_of(f, "parameter") {
         out.push(text(p, src).to_string());
         return out;
     }
-    let Some(ps) = f.child_by_field_name("parameters") else {
+    let Some(ps) = field_of(f, "parameters") else {
         return out;
     };
     let mut c = ps.walk();
     for p in ps.named_children(&mut c) {
-        let name = match p.kind() {
+        let name = match kind_of(p) {
             "identifier" => Some(p),
             "required_parameter" | "optional_parameter" => p
                 .child_by_field_name("pattern")
-                .filter(|x| x.kind() == "identifier"),
+                .filter(|x| kind_of(*x) == "identifier"),
             _ => None,
         };
         out.push(name.map_or_else(String::new, |n| text(n, src).to_string()));
@@ -131,7 +132,7 @@ fn params(f: Node, src: &str) -> Vec<String> {
 
 fn is_function(n: Node) -> bool {
     matches!(
-        n.kind(),
+        kind_of(n),
         "function_declaration"
             | "function_expression"
             | "function"
@@ -159,30 +160,24 @@ fn top_functions<'t>(n: Node<'t>, src: &str, out: &mut Vec<(bool, Node<'t>)>, de
             out.push((down, f));
         }
     };
-    match n.kind() {
+    match kind_of(n) {
         "function_declaration" | "generator_function_declaration" | "method_definition" => {
-            if let Some(name) = n.child_by_field_name("name") {
+            if let Some(name) = field_of(n, "name") {
                 add(text(name, src), n, out);
             }
             return;
         }
         "variable_declarator" => {
-            if let (Some(name), Some(v)) = (
-                n.child_by_field_name("name"),
-                n.child_by_field_name("value"),
-            ) {
+            if let (Some(name), Some(v)) = (field_of(n, "name"), field_of(n, "value")) {
                 add(text(name, src), value::unwrap(v), out);
                 top_functions(value::unwrap(v), src, out, depth + 1);
             }
             return;
         }
         "assignment_expression" => {
-            if let (Some(l), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            ) {
-                if l.kind() == "member_expression"
-                    && let Some(p) = l.child_by_field_name("property")
+            if let (Some(l), Some(r)) = (field_of(n, "left"), field_of(n, "right")) {
+                if kind_of(l) == "member_expression"
+                    && let Some(p) = field_of(l, "property")
                 {
                     add(text(p, src), value::unwrap(r), out);
                 }
@@ -191,9 +186,7 @@ fn top_functions<'t>(n: Node<'t>, src: &str, out: &mut Vec<(bool, Node<'t>)>, de
             return;
         }
         "pair" => {
-            if let (Some(k), Some(v)) =
-                (n.child_by_field_name("key"), n.child_by_field_name("value"))
-            {
+            if let (Some(k), Some(v)) = (field_of(n, "key"), field_of(n, "value")) {
                 let key = text(k, src).trim_matches(|c| c == '"' || c == '\'');
                 add(key, value::unwrap(v), out);
             }

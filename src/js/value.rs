@@ -97,6 +97,22 @@ thread_local! {
     static PARSER: RefCell<Option<tree_sitter::Parser>> = const { RefCell::new(None) };
 }
 
+/// tree-sitter-typescript's node kinds and fields by id ([`crate::ts::Names`]).
+fn names() -> &'static crate::ts::Names {
+    static NAMES: std::sync::OnceLock<crate::ts::Names> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| crate::ts::Names::new(&tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into()))
+}
+
+/// `kind_of(n)`, by id.
+pub(crate) fn kind_of(n: tree_sitter::Node) -> &'static str {
+    names().kind(n)
+}
+
+/// `field_of(n, name)`, by id.
+pub(crate) fn field_of<'t>(n: tree_sitter::Node<'t>, name: &str) -> Option<tree_sitter::Node<'t>> {
+    names().field(n, name)
+}
+
 /// Parse JavaScript or TypeScript with tree-sitter-typescript (its TypeScript grammar reads
 /// plain JavaScript migrations too); one parser per thread. `None` only if the parser gives
 /// up entirely.
@@ -117,7 +133,7 @@ pub fn parse(src: &str) -> Option<tree_sitter::Tree> {
 /// Strip `await`, parentheses, `as T`, `x!` and `<T>x`.
 pub fn unwrap(mut n: Node) -> Node {
     for _ in 0..MAX_DEPTH {
-        match n.kind() {
+        match kind_of(n) {
             "await_expression"
             | "parenthesized_expression"
             | "as_expression"
@@ -127,7 +143,7 @@ pub fn unwrap(mut n: Node) -> Node {
                 let mut c = n.walk();
                 let inner = n
                     .named_children(&mut c)
-                    .find(|x| x.kind() != "comment" && !x.kind().ends_with("type"));
+                    .find(|x| kind_of(*x) != "comment" && !kind_of(*x).ends_with("type"));
                 match inner {
                     Some(i) => n = i,
                     None => return n,
@@ -150,7 +166,7 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
     }
     let d = depth + 1;
     let n = unwrap(n);
-    match n.kind() {
+    match kind_of(n) {
         "string" | "template_string" => string(n, src).map_or(Value::Unknown(span(n)), Value::Str),
         "number" => text(n, src)
             .replace('_', "")
@@ -168,7 +184,7 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
             let mut c = n.walk();
             let mut items = Vec::new();
             for x in n.named_children(&mut c) {
-                match x.kind() {
+                match kind_of(x) {
                     "comment" => {}
                     "spread_element" => return Value::Unknown(span(n)),
                     _ => items.push(read_at(x, src, d)),
@@ -180,12 +196,10 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
             let mut c = n.walk();
             let mut pairs = Vec::new();
             for p in n.named_children(&mut c) {
-                match p.kind() {
+                match kind_of(p) {
                     "comment" => {}
                     "pair" => {
-                        let (Some(k), Some(v)) =
-                            (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                        else {
+                        let (Some(k), Some(v)) = (field_of(p, "key"), field_of(p, "value")) else {
                             return Value::Unknown(span(n));
                         };
                         let Some(key) = key(k, src) else {
@@ -198,7 +212,7 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
                         pairs.push((k.clone(), Value::Name(k, span(p))));
                     }
                     "method_definition" => {
-                        if let Some(k) = p.child_by_field_name("name").and_then(|k| key(k, src)) {
+                        if let Some(k) = field_of(p, "name").and_then(|k| key(k, src)) {
                             pairs.push((k, Value::Func(span(p))));
                         }
                     }
@@ -209,12 +223,9 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
         }
         "arrow_function" | "function_expression" | "function" => Value::Func(span(n)),
         "binary_expression" => {
-            let op = n.child_by_field_name("operator").map(|o| text(o, src));
-            if let (Some("+"), Some(l), Some(r)) = (
-                op,
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            ) && let (Value::Str(a), Value::Str(b)) = (read_at(l, src, d), read_at(r, src, d))
+            let op = field_of(n, "operator").map(|o| text(o, src));
+            if let (Some("+"), Some(l), Some(r)) = (op, field_of(n, "left"), field_of(n, "right"))
+                && let (Value::Str(a), Value::Str(b)) = (read_at(l, src, d), read_at(r, src, d))
             {
                 return Value::Str(concat(a, b, span(n)));
             }
@@ -223,12 +234,12 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
         "call_expression" | "new_expression" => {
             let f = n
                 .child_by_field_name("function")
-                .or_else(|| n.child_by_field_name("constructor"));
+                .or_else(|| field_of(n, "constructor"));
             let Some(f) = f else {
                 return Value::Unknown(span(n));
             };
             let name = dotted(unwrap(f), src).unwrap_or_else(|| text(f, src).to_string());
-            let func = if n.kind() == "new_expression" {
+            let func = if kind_of(n) == "new_expression" {
                 format!("new {name}")
             } else {
                 name
@@ -238,7 +249,7 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
                 .map(|a| {
                     let mut c = a.walk();
                     a.named_children(&mut c)
-                        .filter(|x| x.kind() != "comment")
+                        .filter(|x| kind_of(*x) != "comment")
                         .map(|x| read_at(x, src, d))
                         .collect()
                 })
@@ -255,7 +266,7 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
 
 /// An object key: a name, a string or a number.
 fn key(k: Node, src: &str) -> Option<String> {
-    match k.kind() {
+    match kind_of(k) {
         "property_identifier" | "identifier" | "number" => Some(text(k, src).to_string()),
         "string" => string(k, src).and_then(|t| t.literal().map(str::to_string)),
         _ => None,
@@ -267,15 +278,15 @@ pub fn dotted(n: Node, src: &str) -> Option<String> {
     let mut parts = Vec::new();
     let mut cur = n;
     for _ in 0..MAX_DEPTH {
-        match cur.kind() {
+        match kind_of(cur) {
             "identifier" | "this" | "property_identifier" => {
                 parts.push(text(cur, src));
                 parts.reverse();
                 return Some(parts.join("."));
             }
             "member_expression" => {
-                parts.push(text(cur.child_by_field_name("property")?, src));
-                cur = unwrap(cur.child_by_field_name("object")?);
+                parts.push(text(field_of(cur, "property")?, src));
+                cur = unwrap(field_of(cur, "object")?);
             }
             _ => return None,
         }
@@ -314,7 +325,7 @@ pub fn string(n: Node, src: &str) -> Option<Template> {
     let mut at = start;
     let mut c = n.walk();
     for ch in n.named_children(&mut c) {
-        match ch.kind() {
+        match kind_of(ch) {
             "escape_sequence" => {
                 push_raw(&mut t, src, at, ch.start_byte());
                 let raw = text(ch, src);

@@ -5,6 +5,7 @@
 
 use super::Framework;
 use super::value::{self, Value, span, text, unwrap};
+use crate::js::value::{field_of, kind_of};
 use crate::orm::{Effect, Fact, Facts, Template, head_span, statement, table_name, words_of};
 use crate::source::Span;
 use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
@@ -29,11 +30,11 @@ pub struct Chain<'t> {
 }
 
 fn args_of(call: Node) -> Vec<Node> {
-    call.child_by_field_name("arguments")
+    field_of(call, "arguments")
         .map(|a| {
             let mut c = a.walk();
             a.named_children(&mut c)
-                .filter(|x| x.kind() != "comment")
+                .filter(|x| kind_of(*x) != "comment")
                 .collect()
         })
         .unwrap_or_default()
@@ -46,17 +47,15 @@ pub fn flatten<'t>(node: Node<'t>, src: &str) -> Chain<'t> {
     let mut n = node;
     for _ in 0..value::MAX_DEPTH {
         n = unwrap(n);
-        match n.kind() {
+        match kind_of(n) {
             "call_expression" => {
-                let Some(f) = n.child_by_field_name("function").map(unwrap) else {
+                let Some(f) = field_of(n, "function").map(unwrap) else {
                     break;
                 };
-                match f.kind() {
+                match kind_of(f) {
                     "member_expression" => {
-                        let (Some(p), Some(o)) = (
-                            f.child_by_field_name("property"),
-                            f.child_by_field_name("object"),
-                        ) else {
+                        let (Some(p), Some(o)) = (field_of(f, "property"), field_of(f, "object"))
+                        else {
                             break;
                         };
                         segs.push(Seg {
@@ -75,10 +74,7 @@ pub fn flatten<'t>(node: Node<'t>, src: &str) -> Chain<'t> {
                 }
             }
             "member_expression" => {
-                let (Some(p), Some(o)) = (
-                    n.child_by_field_name("property"),
-                    n.child_by_field_name("object"),
-                ) else {
+                let (Some(p), Some(o)) = (field_of(n, "property"), field_of(n, "object")) else {
                     break;
                 };
                 segs.push(Seg {
@@ -203,7 +199,7 @@ impl<'a> Walker<'a> {
         if depth > 200 {
             return;
         }
-        if n.kind() == "call_expression" {
+        if kind_of(n) == "call_expression" {
             let chain = flatten(n, self.src);
             let consumed = match self.framework {
                 Framework::Knex => super::knex::call(self, &chain, depth),
@@ -232,7 +228,7 @@ impl<'a> Walker<'a> {
 
     /// Walk a callback's body with its first parameter bound by `bind`.
     pub fn callback(&mut self, f: Node, depth: usize) {
-        if let Some(body) = f.child_by_field_name("body") {
+        if let Some(body) = field_of(f, "body") {
             self.walk(body, depth + 1);
         }
     }
@@ -362,16 +358,14 @@ pub fn string_consts(n: Node, src: &str, out: &mut Vec<(String, Template)>, dept
     if depth > 60 {
         return;
     }
-    if n.kind() == "lexical_declaration" && n.child(0).is_some_and(|k| text(k, src) == "const") {
+    if kind_of(n) == "lexical_declaration" && n.child(0).is_some_and(|k| text(k, src) == "const") {
         let mut c = n.walk();
         for d in n
             .named_children(&mut c)
-            .filter(|d| d.kind() == "variable_declarator")
+            .filter(|d| kind_of(*d) == "variable_declarator")
         {
-            if let (Some(name), Some(v)) = (
-                d.child_by_field_name("name"),
-                d.child_by_field_name("value"),
-            ) && name.kind() == "identifier"
+            if let (Some(name), Some(v)) = (field_of(d, "name"), field_of(d, "value"))
+                && kind_of(name) == "identifier"
                 && let Value::Str(t) = value::read(v, src)
             {
                 out.push((text(name, src).to_string(), t));

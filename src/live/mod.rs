@@ -13,7 +13,7 @@ mod findings;
 pub mod plan;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::FileState;
+use crate::model::Layer;
 use crate::run::{FileError, FileOutcome, Outcome, Settings};
 use crate::source::{Lang, Span};
 use crate::sql::{self, ObjName};
@@ -320,7 +320,7 @@ fn measure_statements(
     settings: &Settings,
     new: &mut Vec<Diagnostic>,
 ) -> Result<(), String> {
-    let mut state = FileState::default();
+    let mut state = Layer::default();
     for stmt in statements {
         for probe in plan::probes(stmt, &state, settings.dialect) {
             let result = match &probe {

@@ -2,7 +2,7 @@
 //! the decisions that keep the live check safe — what is measured, which predicates are
 //! refused — are unit-tested without a database.
 
-use crate::model::FileState;
+use crate::model::Layer;
 use crate::source::Dialect;
 use crate::sql::lexer::{self, TokenKind};
 use crate::sql::{AlterOp, ObjName, ObjectKind, Predicate, Statement, StmtKind};
@@ -86,7 +86,7 @@ pub enum Probe {
 
 /// The probes for one statement (empty when there is nothing to measure). Statements inside
 /// routine bodies run when the routine is called, not now: not measured.
-pub fn probes(stmt: &Statement, state: &FileState, dialect: Dialect) -> Vec<Probe> {
+pub fn probes(stmt: &Statement, state: &Layer, dialect: Dialect) -> Vec<Probe> {
     if stmt.in_body {
         return Vec::new();
     }
@@ -425,7 +425,7 @@ mod tests {
 
     fn probe_of(sql: &str) -> Vec<Probe> {
         let stmts = analyze(sql, Dialect::Postgres, Options::default());
-        let mut state = FileState::default();
+        let mut state = Layer::default();
         let mut out = Vec::new();
         for s in &stmts {
             out.extend(probes(s, &state, Dialect::Postgres));
@@ -501,7 +501,7 @@ mod tests {
             Dialect::Postgres,
             Options { shell_vars: true },
         );
-        let p = probes(&stmts[0], &FileState::default(), Dialect::Postgres);
+        let p = probes(&stmts[0], &Layer::default(), Dialect::Postgres);
         assert!(
             matches!(&p[..], [Probe::CannotMeasure { reason, refused: false, .. }] if reason.contains("shell variable")),
             "{p:?}"

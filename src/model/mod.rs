@@ -1,11 +1,12 @@
-//! The schema model: what exists, where it was created and what happened to it since.
-//! [`schema::Schema`] is a migration set's history across files (origins are file:line),
-//! replayed from every earlier up-migration; [`file::FileState`] is what the text being
-//! checked did so far (origins are spans). Fed by the front ends' statements; read by the
+//! The schema model: what exists, where it was created and what happened to it since, in one
+//! [`schema::Schema`] per migration set (or per loose file): the history across files (tables,
+//! indexes, views with file:line origins, replayed from every earlier up-migration) and its
+//! top [`layer::Layer`], what the migration being checked did so far (with spans, including
+//! statements the history does not replay). Fed by the front ends' statements; read by the
 //! rules (through [`schema::Ctx`] and `rules::sql::Context`) and the live check.
 
-pub mod file;
+pub mod layer;
 pub mod schema;
 
-pub use file::FileState;
+pub use layer::Layer;
 pub use schema::{Ctx, Origin, Schema};

@@ -1,7 +1,8 @@
 //! The schema as the migrations build it: tables, columns, keys, indexes and views, each with
-//! the file and line that created it. Statements the model does not understand leave it
-//! unchanged (they are counted, never fatal).
+//! the file and line that created it, and on top the [`Layer`] of the migration being checked.
+//! Statements the model does not understand leave it unchanged (they are counted, never fatal).
 
+use super::Layer;
 use crate::sql::{AlterOp, ColumnFacts, ObjName, ObjectKind, Statement, StmtKind};
 use sqlparser::ast::{self as ast, Expr};
 use std::collections::HashMap;
@@ -113,6 +114,8 @@ pub struct Schema {
     /// The migration each file belongs to, by file index: files of one split migration
     /// (ory/popx `<timestamp><6-digit sequence>_name.up.sql`) share it.
     pub migration_of: Vec<u32>,
+    /// What the migration being checked did, statement by statement ([`Layer`]).
+    pub layer: Layer,
 }
 
 impl Schema {

@@ -2,6 +2,7 @@
 //! `DB::table('t')->where(…)->delete()` as a base and a list of calls, and literal arguments.
 
 use super::{Template, string, text};
+use crate::php::{field_of, kind_of};
 use crate::source::Span;
 use tree_sitter::Node;
 
@@ -24,10 +25,10 @@ pub(super) enum Base {
 pub(super) fn chain<'t>(mut n: Node<'t>, src: &str) -> (Base, Vec<Link<'t>>) {
     let mut links = Vec::new();
     let base = loop {
-        match n.kind() {
+        match kind_of(n) {
             "member_call_expression" | "nullsafe_member_call_expression" => {
                 links.push(link(n, src));
-                match n.child_by_field_name("object") {
+                match field_of(n, "object") {
                     Some(o) => n = o,
                     None => break Base::Other,
                 }
@@ -58,15 +59,15 @@ pub(super) fn link<'t>(n: Node<'t>, src: &str) -> Link<'t> {
         .map(|x| text(x, src).to_string())
         .unwrap_or_default();
     let mut args = Vec::new();
-    if let Some(a) = n.child_by_field_name("arguments") {
+    if let Some(a) = field_of(n, "arguments") {
         let mut c = a.walk();
         for arg in a.named_children(&mut c) {
-            if arg.kind() == "argument" {
+            if kind_of(arg) == "argument" {
                 // the value is the last named child (after a `name:` label)
                 if let Some(v) = arg.named_child(arg.named_child_count().saturating_sub(1)) {
                     args.push(v);
                 }
-            } else if arg.kind() != "comment" {
+            } else if kind_of(arg) != "comment" {
                 args.push(arg);
             }
         }
@@ -80,7 +81,7 @@ pub(super) fn link<'t>(n: Node<'t>, src: &str) -> Link<'t> {
 
 pub(super) fn is_call(n: Node) -> bool {
     matches!(
-        n.kind(),
+        kind_of(n),
         "member_call_expression" | "nullsafe_member_call_expression" | "scoped_call_expression"
     )
 }
@@ -91,27 +92,27 @@ pub(super) fn lit(n: Node, src: &str) -> Option<String> {
 }
 
 pub(super) fn bool_of(n: Node, src: &str) -> Option<bool> {
-    match n.kind() {
+    match kind_of(n) {
         "boolean" => Some(text(n, src).eq_ignore_ascii_case("true")),
         _ => None,
     }
 }
 
 pub(super) fn int_of(n: Node, src: &str) -> Option<i64> {
-    (n.kind() == "integer")
+    (kind_of(n) == "integer")
         .then(|| text(n, src).replace('_', "").parse().ok())
         .flatten()
 }
 
 /// The string literals of an array (`['a', 'b']`), or `None` when any element is not one.
 pub(super) fn strs_of(n: Node, src: &str) -> Option<Vec<String>> {
-    if n.kind() != "array_creation_expression" {
+    if kind_of(n) != "array_creation_expression" {
         return lit(n, src).map(|s| vec![s]);
     }
     let mut out = Vec::new();
     let mut c = n.walk();
     for e in n.named_children(&mut c) {
-        if e.kind() != "array_element_initializer" || e.named_child_count() != 1 {
+        if kind_of(e) != "array_element_initializer" || e.named_child_count() != 1 {
             return None;
         }
         out.push(lit(e.named_child(0)?, src)?);
@@ -131,18 +132,18 @@ pub(super) fn names_of(args: &[Node], src: &str) -> Option<Vec<String>> {
 /// The closure passed to `Schema::table` / `Schema::create`: its `Blueprint` parameter's
 /// name and its body.
 pub(super) fn closure<'t>(n: Node<'t>, src: &str) -> Option<(String, Node<'t>)> {
-    if !matches!(n.kind(), "anonymous_function" | "arrow_function") {
+    if !matches!(kind_of(n), "anonymous_function" | "arrow_function") {
         return None;
     }
-    let params = n.child_by_field_name("parameters")?;
+    let params = field_of(n, "parameters")?;
     let mut c = params.walk();
     let p = params
         .named_children(&mut c)
-        .find(|p| p.kind() == "simple_parameter")?;
-    let name = text(p.child_by_field_name("name")?, src)
+        .find(|p| kind_of(*p) == "simple_parameter")?;
+    let name = text(field_of(p, "name")?, src)
         .trim_start_matches('$')
         .to_string();
-    Some((name, n.child_by_field_name("body")?))
+    Some((name, field_of(n, "body")?))
 }
 
 /// PDO placeholders outside quotes (`?`, `:name`) made holes the SQL front end reads as values.
@@ -192,12 +193,12 @@ pub(super) fn bindings(t: &mut Template) {
 /// The literal keys of `['a' => 1, 'b' => 2]`.
 pub(super) fn array_keys(n: Node, src: &str) -> Vec<String> {
     let mut out = Vec::new();
-    if n.kind() != "array_creation_expression" {
+    if kind_of(n) != "array_creation_expression" {
         return out;
     }
     let mut c = n.walk();
     for e in n.named_children(&mut c) {
-        if e.kind() == "array_element_initializer"
+        if kind_of(e) == "array_element_initializer"
             && e.named_child_count() == 2
             && let Some(k) = e.named_child(0).and_then(|k| lit(k, src))
         {

@@ -9,6 +9,7 @@ use super::calls::{
     Base, Link, array_keys, bindings, bool_of, chain, closure, is_call, lit, names_of, strs_of,
 };
 use super::{Effect, Fact, Facts, Vars, head_span, statement, string_in, table_name, text};
+use crate::php::{field_of, kind_of};
 use crate::source::Span;
 use crate::sql::{AlterOp, Assignment, ColumnFacts, ObjName, ObjectKind, StmtKind};
 use tree_sitter::Node;
@@ -32,25 +33,26 @@ pub fn read(src: &str) -> Option<Facts> {
         if depth > 12 {
             continue;
         }
-        if matches!(n.kind(), "class_declaration" | "anonymous_class") {
+        if matches!(kind_of(n), "class_declaration" | "anonymous_class") {
             let mut c = n.walk();
             let extends_migration = n.children(&mut c).any(|x| {
-                x.kind() == "base_clause" && text(x, src).trim_end().ends_with("Migration")
+                kind_of(x) == "base_clause" && text(x, src).trim_end().ends_with("Migration")
             });
             if !extends_migration {
                 continue;
             }
-            let body = n.child_by_field_name("body").or_else(|| {
+            let body = field_of(n, "body").or_else(|| {
                 let mut c = n.walk();
-                n.children(&mut c).find(|x| x.kind() == "declaration_list")
+                n.children(&mut c)
+                    .find(|x| kind_of(*x) == "declaration_list")
             });
             let Some(body) = body else { continue };
             let mut c = body.walk();
             for m in body.named_children(&mut c) {
-                if m.kind() != "method_declaration" {
+                if kind_of(m) != "method_declaration" {
                     continue;
                 }
-                match m.child_by_field_name("name").map(|x| text(x, src)) {
+                match field_of(m, "name").map(|x| text(x, src)) {
                     Some("up") => methods.push((false, m)),
                     Some("down") => methods.push((true, m)),
                     _ => {}
@@ -74,7 +76,7 @@ pub fn read(src: &str) -> Option<Facts> {
             blueprints: Vec::new(),
             vars: Vars::new(),
         };
-        if let Some(b) = m.child_by_field_name("body") {
+        if let Some(b) = field_of(m, "body") {
             w.visit(b, 0);
         }
     }
@@ -123,17 +125,15 @@ impl<'a> Walker<'a> {
         if depth > 200 {
             return;
         }
-        match n.kind() {
+        match kind_of(n) {
             "function_definition" | "class_declaration" | "method_declaration" => return,
             _ if is_call(n) => {
                 self.chain(n, depth);
                 return;
             }
             "assignment_expression" => {
-                if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) && l.kind() == "variable_name"
+                if let (Some(l), Some(r)) = (field_of(n, "left"), field_of(n, "right"))
+                    && kind_of(l) == "variable_name"
                 {
                     let name = text(l, self.src).trim_start_matches('$').to_string();
                     let value = if super::is_table_prefix(r, self.src) {
@@ -325,7 +325,7 @@ impl<'a> Walker<'a> {
                 }
                 continue;
             }
-            if matches!(n.kind(), "anonymous_function" | "arrow_function") {
+            if matches!(kind_of(n), "anonymous_function" | "arrow_function") {
                 continue;
             }
             let mut c = n.walk();
@@ -451,7 +451,7 @@ impl<'a> Walker<'a> {
                     "unique"
                 };
                 let name = match first.args.first() {
-                    Some(a) if a.kind() == "array_creation_expression" => {
+                    Some(a) if kind_of(*a) == "array_creation_expression" => {
                         strs_of(*a, src).map(|c| index_name(table, &c, kind))
                     }
                     Some(a) => lit(*a, src),

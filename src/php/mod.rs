@@ -17,6 +17,22 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
+/// tree-sitter-php's node kinds and fields by id ([`crate::ts::Names`]).
+fn names() -> &'static crate::ts::Names {
+    static NAMES: std::sync::OnceLock<crate::ts::Names> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| crate::ts::Names::new(&tree_sitter_php::LANGUAGE_PHP.into()))
+}
+
+/// `kind_of(n)`, by id.
+pub(crate) fn kind_of(n: tree_sitter::Node) -> &'static str {
+    names().kind(n)
+}
+
+/// `field_of(n, name)`, by id.
+pub(crate) fn field_of<'t>(n: tree_sitter::Node<'t>, name: &str) -> Option<tree_sitter::Node<'t>> {
+    names().field(n, name)
+}
+
 /// Parse PHP (a file starting with `<?php`) with this thread's parser (created once per
 /// thread). `None` only if the parser gives up entirely.
 pub fn parse(src: &str) -> Option<Tree> {
@@ -82,7 +98,7 @@ pub type Vars = HashMap<String, String>;
 /// A variable or `DB::getTablePrefix()` (an empty prefix unless configured) whose value is
 /// known: appended, mapped to the expression.
 fn known(t: &mut Template, src: &str, n: Node, vars: &Vars) -> bool {
-    let value = match n.kind() {
+    let value = match kind_of(n) {
         "variable_name" => vars.get(text(n, src).trim_start_matches('$')).cloned(),
         "scoped_call_expression" if is_table_prefix(n, src) => Some(String::new()),
         _ => None,
@@ -95,7 +111,7 @@ fn known(t: &mut Template, src: &str, n: Node, vars: &Vars) -> bool {
 
 /// `DB::getTablePrefix()`: Laravel's table prefix, empty unless the connection sets one.
 pub fn is_table_prefix(n: Node, src: &str) -> bool {
-    n.kind() == "scoped_call_expression"
+    kind_of(n) == "scoped_call_expression"
         && text(n, src)
             .chars()
             .filter(|c| !c.is_whitespace())
@@ -115,7 +131,7 @@ fn interpolated(t: &mut Template, src: &str, n: Node, from: usize, to: usize, va
         if ch.start_byte() > at {
             push_raw(t, src, at, ch.start_byte());
         }
-        match ch.kind() {
+        match kind_of(ch) {
             "string_content" | "string_value" | "nowdoc_string" => {
                 push_raw(t, src, ch.start_byte(), ch.end_byte())
             }
@@ -166,7 +182,7 @@ fn string_into(t: &mut Template, n: Node, src: &str, vars: &Vars, depth: usize) 
     if depth > 50 {
         return None;
     }
-    match n.kind() {
+    match kind_of(n) {
         "string" => {
             // '…': only \\ and \' are escapes
             let raw = text(n, src);
@@ -201,9 +217,9 @@ fn string_into(t: &mut Template, n: Node, src: &str, vars: &Vars, depth: usize) 
             let mut c = n.walk();
             let body = n
                 .children(&mut c)
-                .find(|x| matches!(x.kind(), "heredoc_body" | "nowdoc_body"));
+                .find(|x| matches!(kind_of(*x), "heredoc_body" | "nowdoc_body"));
             if let Some(b) = body {
-                if b.kind() == "nowdoc_body" {
+                if kind_of(b) == "nowdoc_body" {
                     push_raw(t, src, b.start_byte(), b.end_byte());
                 } else {
                     interpolated(t, src, b, b.start_byte(), b.end_byte(), vars);
@@ -215,14 +231,8 @@ fn string_into(t: &mut Template, n: Node, src: &str, vars: &Vars, depth: usize) 
             Some(x) => string_into(t, x, src, vars, depth + 1),
             None => Some(false),
         },
-        "binary_expression"
-            if n.child_by_field_name("operator")
-                .is_some_and(|o| text(o, src) == ".") =>
-        {
-            let (l, r) = (
-                n.child_by_field_name("left")?,
-                n.child_by_field_name("right")?,
-            );
+        "binary_expression" if field_of(n, "operator").is_some_and(|o| text(o, src) == ".") => {
+            let (l, r) = (field_of(n, "left")?, field_of(n, "right")?);
             for side in [l, r] {
                 if !string_into(t, side, src, vars, depth + 1)? && !known(t, src, side, vars) {
                     push_hole(t, src, side);

@@ -36,15 +36,12 @@ pub fn read_tree(root: Node, src: &str) -> Option<Revision> {
     let mut funcs: Vec<(bool, Node)> = Vec::new();
     let mut c = root.walk();
     for n in root.named_children(&mut c) {
-        match n.kind() {
+        match value::kind(n) {
             "expression_statement" => {
-                let Some(a) = n.named_child(0).filter(|a| a.kind() == "assignment") else {
+                let Some(a) = n.named_child(0).filter(|a| value::kind(*a) == "assignment") else {
                     continue;
                 };
-                let (Some(l), Some(r)) = (
-                    a.child_by_field_name("left"),
-                    a.child_by_field_name("right"),
-                ) else {
+                let (Some(l), Some(r)) = (value::field(a, "left"), value::field(a, "right")) else {
                     continue;
                 };
                 let v = value::read(r, src);
@@ -64,7 +61,7 @@ pub fn read_tree(root: Node, src: &str) -> Option<Revision> {
                     _ => {}
                 }
             }
-            "function_definition" => match n.child_by_field_name("name").map(|x| text(x, src)) {
+            "function_definition" => match value::field(n, "name").map(|x| text(x, src)) {
                 Some("upgrade") => funcs.push((false, n)),
                 Some("downgrade") => funcs.push((true, n)),
                 _ => {}
@@ -83,7 +80,7 @@ pub fn read_tree(root: Node, src: &str) -> Option<Revision> {
             batch: HashMap::new(),
             binds: vec!["op.get_bind".to_string()],
         };
-        if let Some(body) = f.child_by_field_name("body") {
+        if let Some(body) = value::field(f, "body") {
             w.block(body, 0);
         }
     }
@@ -111,21 +108,21 @@ impl Walker<'_> {
         }
         let mut c = n.walk();
         for s in n.named_children(&mut c) {
-            match s.kind() {
+            match value::kind(s) {
                 "function_definition" | "class_definition" => {}
                 "with_statement" => {
                     let mut added = Vec::new();
                     let mut cc = s.walk();
                     for clause in s
                         .named_children(&mut cc)
-                        .filter(|x| x.kind() == "with_clause")
+                        .filter(|x| value::kind(*x) == "with_clause")
                     {
                         let mut ic = clause.walk();
                         for item in clause.named_children(&mut ic) {
-                            let Some(v) = item.child_by_field_name("value") else {
+                            let Some(v) = value::field(item, "value") else {
                                 continue;
                             };
-                            let (call, alias) = if v.kind() == "as_pattern" {
+                            let (call, alias) = if value::kind(v) == "as_pattern" {
                                 let alias = v
                                     .child_by_field_name("alias")
                                     .map(|a| text(a, self.src).trim().to_string());
@@ -150,7 +147,7 @@ impl Walker<'_> {
                             }
                         }
                     }
-                    if let Some(body) = s.child_by_field_name("body") {
+                    if let Some(body) = value::field(s, "body") {
                         self.block(body, depth + 1);
                     }
                     for a in added {
@@ -163,12 +160,13 @@ impl Walker<'_> {
                     // judged
                     let mut cc = s.walk();
                     for ch in s.named_children(&mut cc) {
-                        match ch.kind() {
+                        match value::kind(ch) {
                             "block" => self.block(ch, depth + 1),
                             "else_clause" | "elif_clause" | "except_clause" | "finally_clause" => {
-                                if let Some(b) = ch.child_by_field_name("body").or_else(|| {
+                                if let Some(b) = value::field(ch, "body").or_else(|| {
                                     let mut k = ch.walk();
-                                    ch.named_children(&mut k).find(|x| x.kind() == "block")
+                                    ch.named_children(&mut k)
+                                        .find(|x| value::kind(*x) == "block")
                                 }) {
                                     self.block(b, depth + 1)
                                 }
@@ -183,14 +181,12 @@ impl Walker<'_> {
 
     fn expr(&mut self, s: Node, depth: usize) {
         let Some(e) = s.named_child(0) else { return };
-        match e.kind() {
+        match value::kind(e) {
             "assignment" => {
-                if let (Some(l), Some(r)) = (
-                    e.child_by_field_name("left"),
-                    e.child_by_field_name("right"),
-                ) && let Value::Call(c) = value::read(r, self.src)
+                if let (Some(l), Some(r)) = (value::field(e, "left"), value::field(e, "right"))
+                    && let Value::Call(c) = value::read(r, self.src)
                 {
-                    if self.binds.contains(&c.func) && l.kind() == "identifier" {
+                    if self.binds.contains(&c.func) && value::kind(l) == "identifier" {
                         self.binds.push(text(l, self.src).to_string());
                     } else {
                         self.call(&c);

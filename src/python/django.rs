@@ -47,18 +47,18 @@ pub fn read_tree(root: Node, src: &str) -> Option<Raw> {
     let mut found = false;
     let mut c = root.walk();
     for n in root.named_children(&mut c) {
-        let n = if n.kind() == "decorated_definition" {
-            match n.child_by_field_name("definition") {
+        let n = if value::kind(n) == "decorated_definition" {
+            match value::field(n, "definition") {
                 Some(d) => d,
                 None => continue,
             }
         } else {
             n
         };
-        match n.kind() {
+        match value::kind(n) {
             "class_definition" if is_migration_class(n, src) => {
                 found = true;
-                let Some(body) = n.child_by_field_name("body") else {
+                let Some(body) = value::field(n, "body") else {
                     continue;
                 };
                 let mut bc = body.walk();
@@ -70,8 +70,8 @@ pub fn read_tree(root: Node, src: &str) -> Option<Raw> {
                         "dependencies" => raw.dependencies = pairs(&v),
                         "replaces" => raw.replaces = pairs(&v),
                         "operations" => {
-                            if let Some(items) = v.items() {
-                                raw.operations = items.to_vec();
+                            if let Value::List(items, _) | Value::Tuple(items, _) = v {
+                                raw.operations = items;
                             }
                         }
                         _ => {}
@@ -79,9 +79,9 @@ pub fn read_tree(root: Node, src: &str) -> Option<Raw> {
                 }
             }
             "function_definition" => {
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = value::field(n, "name") {
                     let mut writes = Vec::new();
-                    if let Some(body) = n.child_by_field_name("body") {
+                    if let Some(body) = value::field(n, "body") {
                         let mut models = HashMap::new();
                         queryset::query_writes(body, src, &mut models, &mut writes, 0);
                     }
@@ -100,7 +100,7 @@ pub fn read_tree(root: Node, src: &str) -> Option<Raw> {
 }
 
 fn is_migration_class(n: Node, src: &str) -> bool {
-    n.child_by_field_name("superclasses").is_some_and(|s| {
+    value::field(n, "superclasses").is_some_and(|s| {
         let mut c = s.walk();
         s.named_children(&mut c)
             .any(|b| value::dotted(b, src).is_some_and(|d| d.ends_with("Migration")))
@@ -109,17 +109,18 @@ fn is_migration_class(n: Node, src: &str) -> bool {
 
 /// `name = value` (also `name: T = value`) as an expression statement.
 fn assignment(s: Node, src: &str) -> Option<(String, Value)> {
-    let a = if s.kind() == "expression_statement" {
+    let a = if value::kind(s) == "expression_statement" {
         s.named_child(0)?
     } else {
         s
     };
-    if a.kind() != "assignment" {
+    if value::kind(a) != "assignment" {
         return None;
     }
-    let left = a.child_by_field_name("left")?;
-    let right = a.child_by_field_name("right")?;
-    (left.kind() == "identifier").then(|| (text(left, src).to_string(), value::read(right, src)))
+    let left = value::field(a, "left")?;
+    let right = value::field(a, "right")?;
+    (value::kind(left) == "identifier")
+        .then(|| (text(left, src).to_string(), value::read(right, src)))
 }
 
 fn pairs(v: &Value) -> Vec<(String, String)> {

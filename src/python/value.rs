@@ -108,6 +108,22 @@ impl Value {
     }
 }
 
+/// tree-sitter-python's node kinds and fields by id ([`crate::ts::Names`]).
+fn names() -> &'static crate::ts::Names {
+    static NAMES: std::sync::OnceLock<crate::ts::Names> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| crate::ts::Names::new(&tree_sitter_python::LANGUAGE.into()))
+}
+
+/// `n.kind()`, by id.
+pub fn kind(n: Node) -> &'static str {
+    names().kind(n)
+}
+
+/// `n.child_by_field_name(name)`, by id.
+pub fn field<'t>(n: Node<'t>, name: &str) -> Option<Node<'t>> {
+    names().field(n, name)
+}
+
 fn span(n: Node) -> Span {
     Span::new(n.start_byte(), n.end_byte())
 }
@@ -129,13 +145,13 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
         return Value::Unknown(span(n));
     }
     let d = depth + 1;
-    match n.kind() {
+    match kind(n) {
         "string" => string(&[n], src).map_or(Value::Unknown(span(n)), Value::Str),
         "concatenated_string" => {
             let mut c = n.walk();
             let parts: Vec<Node> = n
                 .named_children(&mut c)
-                .filter(|p| p.kind() == "string")
+                .filter(|p| kind(*p) == "string")
                 .collect();
             string(&parts, src).map_or(Value::Unknown(span(n)), |mut t| {
                 t.span = span(n);
@@ -158,7 +174,7 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
             let mut c = n.walk();
             let inner: Vec<Node> = n.named_children(&mut c).collect();
             match inner.as_slice() {
-                [one] if one.kind() != "comment" => read_at(*one, src, d),
+                [one] if kind(*one) != "comment" => read_at(*one, src, d),
                 _ => Value::Unknown(span(n)),
             }
         }
@@ -166,10 +182,10 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
             let mut c = n.walk();
             let items: Vec<Value> = n
                 .named_children(&mut c)
-                .filter(|x| x.kind() != "comment")
+                .filter(|x| kind(*x) != "comment")
                 .map(|x| read_at(x, src, d))
                 .collect();
-            if n.kind() == "list" {
+            if kind(n) == "list" {
                 Value::List(items, span(n))
             } else {
                 Value::Tuple(items, span(n))
@@ -179,11 +195,11 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
             let mut c = n.walk();
             let mut pairs = Vec::new();
             for p in n.named_children(&mut c) {
-                match (p.child_by_field_name("key"), p.child_by_field_name("value")) {
-                    (Some(k), Some(v)) if p.kind() == "pair" => {
+                match (field(p, "key"), field(p, "value")) {
+                    (Some(k), Some(v)) if kind(p) == "pair" => {
                         pairs.push((read_at(k, src, d), read_at(v, src, d)))
                     }
-                    _ if p.kind() == "comment" => {}
+                    _ if kind(p) == "comment" => {}
                     _ => return Value::Unknown(span(n)),
                 }
             }
@@ -196,11 +212,11 @@ fn read_at(n: Node, src: &str, depth: usize) -> Value {
 
 /// `a.b.c` as a dotted name; `None` when a part is not a name.
 pub fn dotted(n: Node, src: &str) -> Option<String> {
-    match n.kind() {
+    match kind(n) {
         "identifier" => Some(text(n, src).to_string()),
         "attribute" => {
-            let obj = dotted(n.child_by_field_name("object")?, src)?;
-            let attr = text(n.child_by_field_name("attribute")?, src);
+            let obj = dotted(field(n, "object")?, src)?;
+            let attr = text(field(n, "attribute")?, src);
             Some(format!("{obj}.{attr}"))
         }
         _ => None,
@@ -208,12 +224,12 @@ pub fn dotted(n: Node, src: &str) -> Option<String> {
 }
 
 fn call(n: Node, src: &str, depth: usize) -> Option<Call> {
-    let f = n.child_by_field_name("function")?;
+    let f = field(n, "function")?;
     let (func, receiver) = match dotted(f, src) {
         Some(name) => (name, None),
-        None if f.kind() == "attribute" => {
-            let obj = f.child_by_field_name("object")?;
-            let attr = text(f.child_by_field_name("attribute")?, src);
+        None if kind(f) == "attribute" => {
+            let obj = field(f, "object")?;
+            let attr = text(field(f, "attribute")?, src);
             (
                 format!(".{attr}"),
                 Some(Box::new(read_at(obj, src, depth + 1))),
@@ -223,16 +239,13 @@ fn call(n: Node, src: &str, depth: usize) -> Option<Call> {
     };
     let mut args = Vec::new();
     let mut kwargs = Vec::new();
-    if let Some(a) = n.child_by_field_name("arguments") {
+    if let Some(a) = field(n, "arguments") {
         let mut c = a.walk();
         for x in a.named_children(&mut c) {
-            match x.kind() {
+            match kind(x) {
                 "comment" => {}
                 "keyword_argument" => {
-                    if let (Some(k), Some(v)) = (
-                        x.child_by_field_name("name"),
-                        x.child_by_field_name("value"),
-                    ) {
+                    if let (Some(k), Some(v)) = (field(x, "name"), field(x, "value")) {
                         kwargs.push((text(k, src).to_string(), read_at(v, src, depth + 1)));
                     }
                 }
@@ -262,7 +275,7 @@ fn string(parts: &[Node], src: &str) -> Option<Template> {
     for p in parts {
         let mut c = p.walk();
         let children: Vec<Node> = p.children(&mut c).collect();
-        let start = children.first().filter(|s| s.kind() == "string_start")?;
+        let start = children.first().filter(|s| kind(**s) == "string_start")?;
         let prefix = text(*start, src)
             .trim_end_matches(['"', '\''])
             .to_ascii_lowercase();
@@ -272,7 +285,7 @@ fn string(parts: &[Node], src: &str) -> Option<Template> {
         }
         let raw = prefix.contains('r');
         for ch in &children[1..] {
-            match ch.kind() {
+            match kind(*ch) {
                 "string_content" => {
                     // escape sequences are children of the content node in some grammar
                     // versions; read the content byte by byte between them
@@ -280,7 +293,7 @@ fn string(parts: &[Node], src: &str) -> Option<Template> {
                     let mut cc = ch.walk();
                     let escapes: Vec<Node> = ch
                         .children(&mut cc)
-                        .filter(|e| e.kind() == "escape_sequence")
+                        .filter(|e| kind(*e) == "escape_sequence")
                         .collect();
                     for e in escapes {
                         push_raw(&mut t, src, pos, e.start_byte());

@@ -12,11 +12,12 @@ pub fn render(outcome: &Outcome) -> String {
 
 /// One finding (with its newline). A message never spans lines here.
 pub(crate) fn line(l: &Located<'_>) -> String {
+    let (start, _) = l.focus();
     format!(
         "{}:{}:{}: {}[{}] {}\n",
         one_line(&l.file.path),
-        l.start.line,
-        l.start.column,
+        start.line,
+        start.column,
         l.diag.severity.as_str(),
         l.diag.rule,
         one_line(&l.diag.message)

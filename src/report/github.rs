@@ -36,14 +36,15 @@ pub(crate) fn line(l: &Located<'_>) -> String {
         msg.push_str(&l.diag.help);
     }
     msg.push_str(&format!("\n(`preflight explain {}`)", l.diag.rule));
+    let (start, end) = l.focus();
     format!(
         "::{cmd} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
         // relative to the repository root, as GitHub matches it (`preflight check .` gives `./x`)
         escape_property(l.file.path.strip_prefix("./").unwrap_or(&l.file.path)),
-        l.start.line,
-        l.start.column,
-        l.end.line,
-        l.end.column,
+        start.line,
+        start.column,
+        end.line,
+        end.column,
         escape_property(&format!("preflight {}", l.diag.rule)),
         escape_data(&msg),
     )

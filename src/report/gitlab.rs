@@ -36,6 +36,7 @@ pub(crate) fn issue(l: &Located<'_>, fp: &str) -> Value {
         description.push_str(" — ");
         description.push_str(&l.diag.help);
     }
+    let (start, end) = l.focus();
     json!({
         "type": "issue",
         "engine_name": "preflight",
@@ -46,7 +47,7 @@ pub(crate) fn issue(l: &Located<'_>, fp: &str) -> Value {
         "fingerprint": fp,
         "location": {
             "path": l.file.path.strip_prefix("./").unwrap_or(&l.file.path),
-            "lines": {"begin": l.start.line, "end": l.end.line},
+            "lines": {"begin": start.line, "end": end.line},
         },
     })
 }

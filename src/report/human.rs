@@ -97,10 +97,26 @@ impl miette::Diagnostic for Report<'_> {
             let start = s.start.min(len);
             (start, s.end.min(len).saturating_sub(start))
         };
-        let mut v = vec![LabeledSpan::new_primary_with_span(
-            self.diag.label.clone(),
-            clamp(self.diag.span),
-        )];
+        // a finding about one action of a multi-action ALTER TABLE: the label under that
+        // action, and the statement's first line marked when the action is on a later line,
+        // so the table it alters stays in view
+        let mut v = Vec::new();
+        match self.diag.action {
+            Some(action) => {
+                let head = head(self.source.text, self.diag.span);
+                if head.end < action.start {
+                    v.push(LabeledSpan::new_with_span(None, clamp(head)));
+                }
+                v.push(LabeledSpan::new_primary_with_span(
+                    self.diag.label.clone(),
+                    clamp(action),
+                ));
+            }
+            None => v.push(LabeledSpan::new_primary_with_span(
+                self.diag.label.clone(),
+                clamp(self.diag.span),
+            )),
+        }
         for l in &self.diag.labels {
             v.push(LabeledSpan::new_with_span(
                 Some(l.message.clone()),
@@ -109,6 +125,13 @@ impl miette::Diagnostic for Report<'_> {
         }
         Some(Box::new(v.into_iter()))
     }
+}
+
+/// The statement's first line (the span cut at its first line break, trailing blanks off).
+fn head(text: &str, s: crate::source::Span) -> crate::source::Span {
+    let body = text.get(s.start..s.end).unwrap_or("");
+    let line = body.split('\n').next().unwrap_or("").trim_end();
+    crate::source::Span::new(s.start, s.start + line.len())
 }
 
 pub fn render_diagnostic(path: &str, text: &str, d: &Diagnostic, style: Style) -> String {
@@ -211,17 +234,46 @@ pub fn suppressed_list(outcome: &Outcome) -> String {
     out
 }
 
-/// Findings per rule, most frequent first.
-pub fn statistics(outcome: &Outcome) -> String {
-    let mut counts: std::collections::BTreeMap<(&str, Severity), usize> = Default::default();
-    for d in outcome.files.iter().flat_map(|f| &f.diagnostics) {
-        *counts.entry((d.rule.as_str(), d.severity)).or_default() += 1;
+/// `2 errors, 1 warning` (the severities present, most severe first).
+fn severity_counts(diags: &[&Diagnostic]) -> String {
+    let mut parts = Vec::new();
+    for (sev, one, many) in [
+        (Severity::Error, "error", "errors"),
+        (Severity::Warning, "warning", "warnings"),
+        (Severity::Info, "info", "info"),
+    ] {
+        let n = diags.iter().filter(|d| d.severity == sev).count();
+        if n > 0 {
+            parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+        }
     }
-    let mut rows: Vec<_> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    parts.join(", ")
+}
+
+/// `==> path (2 errors, 1 warning) <==` over a file's findings.
+fn file_heading(f: &crate::run::FileOutcome) -> String {
+    let diags: Vec<&Diagnostic> = f.diagnostics.iter().collect();
+    format!("==> {} ({}) <==\n\n", f.path, severity_counts(&diags))
+}
+
+/// Findings per rule, most frequent first: one row per rule, its severity (or the count of
+/// each when a rule reported at several).
+pub fn statistics(outcome: &Outcome) -> String {
+    let mut by_rule: std::collections::BTreeMap<&str, Vec<&Diagnostic>> = Default::default();
+    for d in outcome.files.iter().flat_map(|f| &f.diagnostics) {
+        by_rule.entry(d.rule.as_str()).or_default().push(d);
+    }
+    let mut rows: Vec<_> = by_rule.into_iter().collect();
+    rows.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
     let mut out = String::new();
-    for ((rule, sev), n) in rows {
-        out.push_str(&format!("{n:>6}  {rule:<30} {}\n", sev.as_str()));
+    for (rule, diags) in rows {
+        let n = diags.len();
+        let sev = if diags.iter().all(|d| d.severity == diags[0].severity) {
+            diags[0].severity.as_str().to_string()
+        } else {
+            severity_counts(&diags)
+        };
+        out.push_str(&format!("{n:>6}  {rule:<30} {sev}\n"));
     }
     if outcome.suppressed > 0 {
         out.push_str(&format!("{:>6}  (suppressed)\n", outcome.suppressed));
@@ -264,7 +316,17 @@ pub fn hint(outcome: &Outcome) -> Option<String> {
 
 pub fn render(outcome: &Outcome, style: Style) -> String {
     let mut out = String::new();
+    // findings from several files: each file's findings under a heading with its counts
+    let headings = outcome
+        .files
+        .iter()
+        .filter(|f| !f.diagnostics.is_empty())
+        .nth(1)
+        .is_some();
     for f in &outcome.files {
+        if headings && !f.diagnostics.is_empty() {
+            out.push_str(&file_heading(f));
+        }
         for d in &f.diagnostics {
             out.push_str(&render_diagnostic(&f.path, &f.text, d, style));
             out.push('\n');

@@ -46,6 +46,14 @@ pub(crate) fn diagnostic(l: &Located<'_>) -> Value {
         "snippet": l.snippet,
         "url": crate::rules::url(&l.diag.rule),
     });
+    if let Some((start, end)) = l.action {
+        v["action"] = json!({
+            "line": start.line,
+            "column": start.column,
+            "end_line": end.line,
+            "end_column": end.column,
+        });
+    }
     if let (Some(extra), Some(obj)) = (&l.diag.extra, v.as_object_mut()) {
         for (k, val) in extra {
             obj.entry(k.clone()).or_insert(val.clone());

@@ -21,6 +21,18 @@ pub struct Located<'a> {
     pub end: Position,
     /// The primary line's text (for SQL: the first line of the statement).
     pub snippet: String,
+    /// Start and exclusive end of the action the finding is about, inside a multi-action
+    /// `ALTER TABLE` (JSON `action`; where the annotation formats point).
+    pub action: Option<(Position, Position)>,
+}
+
+impl Located<'_> {
+    /// Where a reader's eye should go: the action when there is one, else the statement.
+    /// The annotation formats (SARIF, GitHub, GitLab, concise) point here; JSON keeps
+    /// `line`/`column` at the statement (DESIGN.md) and adds `action`.
+    pub fn focus(&self) -> (Position, Position) {
+        self.action.unwrap_or((self.start, self.end))
+    }
 }
 
 /// Every diagnostic of every file, in output order, with positions.
@@ -35,12 +47,16 @@ pub fn located(files: &[FileOutcome]) -> Vec<Located<'_>> {
             let start = idx.position(&f.text, d.span.start);
             let end = idx.position(&f.text, d.span.end);
             let snippet = snippet(&f.text, d.span.start, d.span.end);
+            let action = d
+                .action
+                .map(|a| (idx.position(&f.text, a.start), idx.position(&f.text, a.end)));
             out.push(Located {
                 file: f,
                 diag: d,
                 start,
                 end,
                 snippet,
+                action,
             });
         }
     }

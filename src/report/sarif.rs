@@ -91,24 +91,43 @@ pub(crate) fn result(l: &Located<'_>, fp: &str) -> Value {
     if !l.file.path.starts_with('/') {
         artifact["uriBaseId"] = json!("%SRCROOT%");
     }
+    let region = |(start, end): (crate::source::Position, crate::source::Position), snip: &str| {
+        json!({
+            "startLine": start.line,
+            "startColumn": start.column,
+            "endLine": end.line,
+            "endColumn": end.column,
+            "snippet": {"text": snip},
+        })
+    };
+    // the action of a multi-action ALTER TABLE is the result's region (where code scanning
+    // annotates); the whole statement is a related location
+    let (main, related) = match (l.action, l.diag.action) {
+        (Some(at), Some(span)) => (
+            region(at, &super::snippet(&l.file.text, span.start, span.end)),
+            Some(region((l.start, l.end), &l.snippet)),
+        ),
+        _ => (region((l.start, l.end), &l.snippet), None),
+    };
     let mut result = json!({
         "ruleId": l.diag.rule,
         "level": level(l.diag.severity),
         "message": {"text": text},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": artifact,
-                "region": {
-                    "startLine": l.start.line,
-                    "startColumn": l.start.column,
-                    "endLine": l.end.line,
-                    "endColumn": l.end.column,
-                    "snippet": {"text": l.snippet},
-                }
+                "artifactLocation": artifact.clone(),
+                "region": main,
             }
         }],
         "partialFingerprints": {"preflight/v1": fp},
     });
+    if let Some(r) = related {
+        result["relatedLocations"] = json!([{
+            "id": 1,
+            "physicalLocation": {"artifactLocation": artifact, "region": r},
+            "message": {"text": "the statement"},
+        }]);
+    }
     if let Some(i) = rules::all().iter().position(|m| m.id == l.diag.rule) {
         result["ruleIndex"] = json!(i);
     }

@@ -11,6 +11,7 @@
 use super::value::{self, Heredocs, Value, span, text};
 use super::{Effect, Fact, Facts};
 use crate::orm::{head_span, statement};
+use crate::ruby::{field_of, kind_of};
 use crate::source::Span;
 use crate::sql::{Assignment, StmtKind};
 use names::*;
@@ -63,7 +64,7 @@ pub fn read(src: &str) -> Option<Migration> {
     // models defined in the file (`class User < ActiveRecord::Base; self.table_name = "x"`)
     for (c, superclass) in &classes {
         if !superclass.contains("Migration")
-            && let Some(name) = c.child_by_field_name("name")
+            && let Some(name) = field_of(*c, "name")
         {
             let short = last_segment(text(name, src)).to_string();
             let table = c
@@ -86,7 +87,7 @@ pub fn read(src: &str) -> Option<Migration> {
     // `up` / `down` / `change` method wherever the parser left it
     let mut methods = Vec::new();
     for class in &migrations {
-        if let Some(body) = class.child_by_field_name("body") {
+        if let Some(body) = field_of(*class, "body") {
             let mut c = body.walk();
             methods.extend(body.named_children(&mut c));
         }
@@ -98,7 +99,7 @@ pub fn read(src: &str) -> Option<Migration> {
         ));
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
-            if matches!(n.kind(), "method" | "singleton_method") {
+            if matches!(kind_of(n), "method" | "singleton_method") {
                 if !methods.iter().any(|m| m.id() == n.id()) {
                     methods.push(n);
                 }
@@ -112,17 +113,17 @@ pub fn read(src: &str) -> Option<Migration> {
     let mut read_any = false;
     for m in methods {
         // `def up`, and Rails 2/3's `def self.up`
-        if m.kind() != "method" && m.kind() != "singleton_method" {
+        if kind_of(m) != "method" && kind_of(m) != "singleton_method" {
             continue;
         }
-        let down = match m.child_by_field_name("name").map(|n| text(n, src)) {
+        let down = match field_of(m, "name").map(|n| text(n, src)) {
             Some("up" | "change") => false,
             Some("down") => true,
             _ => continue,
         };
         read_any = true;
         w.down = down;
-        if let Some(b) = m.child_by_field_name("body") {
+        if let Some(b) = field_of(m, "body") {
             w.walk(b, 0);
         }
     }
@@ -162,19 +163,19 @@ fn find_classes<'t>(n: Node<'t>, src: &str, out: &mut Vec<(Node<'t>, String)>, d
     }
     let mut c = n.walk();
     for ch in n.named_children(&mut c) {
-        match ch.kind() {
+        match kind_of(ch) {
             "class" => {
                 let sup = ch
                     .child_by_field_name("superclass")
                     .map_or("", |s| text(s, src))
                     .to_string();
                 out.push((ch, sup));
-                if let Some(b) = ch.child_by_field_name("body") {
+                if let Some(b) = field_of(ch, "body") {
                     find_classes(b, src, out, depth + 1);
                 }
             }
             "module" => {
-                if let Some(b) = ch.child_by_field_name("body") {
+                if let Some(b) = field_of(ch, "body") {
                     find_classes(b, src, out, depth + 1);
                 }
             }
@@ -186,11 +187,11 @@ fn find_classes<'t>(n: Node<'t>, src: &str, out: &mut Vec<(Node<'t>, String)>, d
 fn explicit_table_name(body: Node, src: &str) -> Option<String> {
     let mut c = body.walk();
     body.named_children(&mut c).find_map(|s| {
-        if s.kind() != "assignment" {
+        if kind_of(s) != "assignment" {
             return None;
         }
-        let l = s.child_by_field_name("left")?;
-        let r = s.child_by_field_name("right")?;
+        let l = field_of(s, "left")?;
+        let r = field_of(s, "right")?;
         if text(l, src).replace(' ', "") != "self.table_name" {
             return None;
         }
@@ -248,7 +249,7 @@ impl<'t> Walker<'_, 't> {
         }
         let mut c = n.walk();
         for ch in n.named_children(&mut c) {
-            match ch.kind() {
+            match kind_of(ch) {
                 "call" => self.call(ch, depth + 1),
                 // helper methods and classes run only if called: not read
                 "method" | "singleton_method" | "class" | "module" | "comment" | "heredoc_body" => {
@@ -259,17 +260,16 @@ impl<'t> Walker<'_, 't> {
     }
 
     fn block_body(n: Node<'t>) -> Option<Node<'t>> {
-        n.child_by_field_name("block")
-            .and_then(|b| b.child_by_field_name("body"))
+        field_of(n, "block").and_then(|b| field_of(b, "body"))
     }
 
     fn block_param(n: Node<'t>, src: &str) -> Option<String> {
-        let b = n.child_by_field_name("block")?;
-        let p = b.child_by_field_name("parameters")?;
+        let b = field_of(n, "block")?;
+        let p = field_of(b, "parameters")?;
         let mut c = p.walk();
         let first = p
             .named_children(&mut c)
-            .find(|x| x.kind() == "identifier")?;
+            .find(|x| kind_of(*x) == "identifier")?;
         Some(text(first, src).to_string())
     }
 
@@ -310,8 +310,8 @@ impl<'t> Walker<'_, 't> {
 
     fn call(&mut self, n: Node<'t>, depth: usize) {
         let src = self.src;
-        let method = n.child_by_field_name("method").map_or("", |m| text(m, src));
-        let receiver = n.child_by_field_name("receiver");
+        let method = field_of(n, "method").map_or("", |m| text(m, src));
+        let receiver = field_of(n, "receiver");
         let s = span(n);
         if self.schema {
             match (receiver, method) {
@@ -335,13 +335,13 @@ impl<'t> Walker<'_, 't> {
                 "safety_assured" => {
                     self.m.assured.push(Assured {
                         span: s,
-                        head: n.child_by_field_name("method").map_or(s, |m| span(m)),
+                        head: field_of(n, "method").map_or(s, |m| span(m)),
                         reason: reason_for(n, src),
                     });
                     self.walk_block(n, depth);
-                    if n.child_by_field_name("block").is_none() {
+                    if field_of(n, "block").is_none() {
                         // `safety_assured(remove_column …)`, rare: the arguments run
-                        if let Some(a) = n.child_by_field_name("arguments") {
+                        if let Some(a) = field_of(n, "arguments") {
                             self.walk(a, depth + 1);
                         }
                     }
@@ -357,7 +357,7 @@ impl<'t> Walker<'_, 't> {
                     }
                 }
                 "revert" => {
-                    if n.child_by_field_name("block").is_some() {
+                    if field_of(n, "block").is_some() {
                         self.invert = !self.invert;
                         self.walk_block(n, depth);
                         self.invert = !self.invert;
@@ -430,7 +430,7 @@ impl<'t> Walker<'_, 't> {
             "update_all" => n
                 .child_by_field_name("arguments")
                 .is_some_and(|a| a.named_child_count() > 1),
-            _ => n.child_by_field_name("arguments").is_some(),
+            _ => field_of(n, "arguments").is_some(),
         };
         if matches!(method, "delete_all" | "update_all" | "destroy_all")
             && !self.invert
@@ -453,15 +453,15 @@ impl<'t> Walker<'_, 't> {
             if depth > 10 {
                 return;
             }
-            match cur.kind() {
+            match kind_of(cur) {
                 "constant" | "scope_resolution" => break,
                 "call"
                     if cur
                         .child_by_field_name("method")
                         .is_some_and(|m| matches!(text(m, src), "all" | "unscoped"))
-                        && cur.child_by_field_name("arguments").is_none() =>
+                        && field_of(cur, "arguments").is_none() =>
                 {
-                    match cur.child_by_field_name("receiver") {
+                    match field_of(cur, "receiver") {
                         Some(x) => cur = x,
                         None => return,
                     }

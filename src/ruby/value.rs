@@ -4,6 +4,7 @@
 //! an expression evaluates to.
 
 pub use crate::orm::Template;
+use crate::ruby::{field_of, kind_of};
 use crate::source::Span;
 use tree_sitter::Node;
 
@@ -100,7 +101,7 @@ impl<'t> Heredocs<'t> {
         }
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match kind_of(n) {
                 "heredoc_beginning" => h.starts.push(n.start_byte()),
                 "heredoc_body" => h.bodies.push(n),
                 _ => {}
@@ -130,10 +131,10 @@ fn read_at(n: Node, src: &str, h: &Heredocs, depth: usize) -> Value {
     if depth > 50 {
         return Value::Unknown(sp);
     }
-    match n.kind() {
+    match kind_of(n) {
         "simple_symbol" => Value::Sym(text(n, src).trim_start_matches(':').to_string(), sp),
         "delimited_symbol" | "bare_symbol" | "bare_string" => match string(&[n], src) {
-            Some(t) if n.kind() != "bare_string" => match t.literal() {
+            Some(t) if kind_of(n) != "bare_string" => match t.literal() {
                 Some(l) => Value::Sym(l.to_string(), sp),
                 None => Value::Unknown(sp),
             },
@@ -141,7 +142,7 @@ fn read_at(n: Node, src: &str, h: &Heredocs, depth: usize) -> Value {
             None => Value::Unknown(sp),
         },
         "string" | "chained_string" => {
-            let parts: Vec<Node> = if n.kind() == "chained_string" {
+            let parts: Vec<Node> = if kind_of(n) == "chained_string" {
                 let mut c = n.walk();
                 n.named_children(&mut c).collect()
             } else {
@@ -165,7 +166,7 @@ fn read_at(n: Node, src: &str, h: &Heredocs, depth: usize) -> Value {
             let mut c = n.walk();
             Value::Array(
                 n.named_children(&mut c)
-                    .filter(|x| x.kind() != "comment")
+                    .filter(|x| kind_of(*x) != "comment")
                     .map(|x| read_at(x, src, h, depth + 1))
                     .collect(),
                 sp,
@@ -177,17 +178,15 @@ fn read_at(n: Node, src: &str, h: &Heredocs, depth: usize) -> Value {
         },
         // `<<~SQL.squish`, `"…".strip`, `"…".freeze`: the same SQL
         "call" => {
-            let m = n.child_by_field_name("method").map(|m| text(m, src));
-            match (n.child_by_field_name("receiver"), m) {
+            let m = field_of(n, "method").map(|m| text(m, src));
+            match (field_of(n, "receiver"), m) {
                 (
                     Some(r),
                     Some("squish" | "strip" | "freeze" | "dup" | "chomp" | "strip_heredoc"),
-                ) if n.child_by_field_name("arguments").is_none() => {
-                    match read_at(r, src, h, depth + 1) {
-                        Value::Str(t) => Value::Str(t),
-                        _ => Value::Unknown(sp),
-                    }
-                }
+                ) if field_of(n, "arguments").is_none() => match read_at(r, src, h, depth + 1) {
+                    Value::Str(t) => Value::Str(t),
+                    _ => Value::Unknown(sp),
+                },
                 _ => Value::Unknown(sp),
             }
         }
@@ -197,7 +196,7 @@ fn read_at(n: Node, src: &str, h: &Heredocs, depth: usize) -> Value {
 
 /// A hash key: `null:` or `:null =>` or `"null" =>`.
 fn key(n: Node, src: &str) -> Option<String> {
-    match n.kind() {
+    match kind_of(n) {
         "hash_key_symbol" | "identifier" | "constant" => Some(text(n, src).to_string()),
         "simple_symbol" => Some(text(n, src).trim_start_matches(':').to_string()),
         "string" | "delimited_symbol" => {
@@ -210,17 +209,17 @@ fn key(n: Node, src: &str) -> Option<String> {
 /// The arguments of a call node (its `arguments` field), positional and keyword.
 pub fn args(call: Node, src: &str, h: &Heredocs) -> Args {
     let mut a = Args::default();
-    let Some(list) = call.child_by_field_name("arguments") else {
+    let Some(list) = field_of(call, "arguments") else {
         return a;
     };
     let mut c = list.walk();
     for x in list.named_children(&mut c) {
-        match x.kind() {
+        match kind_of(x) {
             "pair" => pair(x, src, h, &mut a),
             "hash" => {
                 let mut cc = x.walk();
                 for p in x.named_children(&mut cc) {
-                    if p.kind() == "pair" {
+                    if kind_of(p) == "pair" {
                         pair(p, src, h, &mut a);
                     } else {
                         a.open = true;
@@ -240,8 +239,8 @@ pub fn args(call: Node, src: &str, h: &Heredocs) -> Args {
 }
 
 fn pair(p: Node, src: &str, h: &Heredocs, a: &mut Args) {
-    let k = p.child_by_field_name("key").and_then(|k| key(k, src));
-    let v = p.child_by_field_name("value").map(|v| read(v, src, h));
+    let k = field_of(p, "key").and_then(|k| key(k, src));
+    let v = field_of(p, "value").map(|v| read(v, src, h));
     match (k, v) {
         (Some(k), Some(v)) => a.kw.push((k, v)),
         // `null:` shorthand for `null: null` (Ruby 3.1): a variable, not a literal
@@ -271,7 +270,7 @@ fn string(parts: &[Node], src: &str) -> Option<Template> {
 }
 
 fn piece(t: &mut Template, ch: Node, src: &str, raw: bool) {
-    match ch.kind() {
+    match kind_of(ch) {
         "string_content" if raw => push_single(t, src, ch.start_byte(), ch.end_byte()),
         "string_content" | "heredoc_content" => push_raw(t, src, ch.start_byte(), ch.end_byte()),
         "escape_sequence" => push_escape(t, src, ch, raw),
@@ -302,7 +301,7 @@ fn heredoc(beginning: Node, body: Node, src: &str) -> Option<Template> {
     };
     let mut c = body.walk();
     for ch in body.named_children(&mut c) {
-        if raw && ch.kind() == "interpolation" {
+        if raw && kind_of(ch) == "interpolation" {
             push_raw(&mut t, src, ch.start_byte(), ch.end_byte());
         } else {
             piece(&mut t, ch, src, raw);

@@ -61,8 +61,10 @@ pub fn check_sets(
             };
             let mut set = sets::set_files(dir);
             // a reported file the set listing missed (an unusual name) joins its set
+            let listed: std::collections::HashSet<std::path::PathBuf> =
+                set.iter().cloned().collect();
             for path in reported.keys() {
-                if !set.contains(path) {
+                if !listed.contains(path) {
                     set.push(path.clone());
                 }
             }

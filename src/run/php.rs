@@ -143,8 +143,10 @@ pub fn check_sets(
             let planned = plan_set(dir, &display);
             let mut out: Vec<Result<FileOutcome, FileError>> = Vec::new();
             // a reported file the set listing missed (an unusual name): checked alone
+            let listed: std::collections::HashSet<&Path> =
+                planned.files.iter().map(|f| f.as_path()).collect();
             for (path, disp) in reported {
-                if !planned.files.contains(path) {
+                if !listed.contains(path.as_path()) {
                     out.push(check_alone_file(path, disp, settings));
                 }
             }

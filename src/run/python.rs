@@ -158,8 +158,10 @@ pub fn check_sets(
             let mut planned = plan_set(dir, &display);
             let mut out: Vec<Result<FileOutcome, FileError>> = Vec::new();
             // a reported file the set listing missed (an unusual name): checked alone
+            let listed: std::collections::HashSet<&Path> =
+                planned.files.iter().map(PathBuf::as_path).collect();
             for (path, disp) in reported {
-                if !planned.files.contains(path) {
+                if !listed.contains(path.as_path()) {
                     out.push(check_alone(path, disp, settings));
                 }
             }

@@ -2,6 +2,7 @@
 //! A statement sqlparser cannot parse is read by tokens (fail closed), and statements inside
 //! plpgsql bodies (`DO $$ … $$`, `CREATE FUNCTION … AS $$ … $$`) are split and read too.
 
+mod actions;
 mod ast_facts;
 pub mod dialect;
 pub mod lexer;
@@ -34,6 +35,24 @@ pub struct Statement {
     /// sqlparser refused it, and it cannot destroy data (or its tokens told everything it
     /// can): read by tokens, no finding, counted in `summary.not_parsed`.
     pub not_parsed: bool,
+    /// `ALTER TABLE` with two or more actions: the span of each, aligned with its `ops`
+    /// (empty otherwise, or when the pieces could not be matched to the operations).
+    pub actions: Vec<Span>,
+}
+
+impl Statement {
+    /// The span of the `i`-th action of a multi-action `ALTER TABLE`, for a finding about
+    /// that action alone (`None`: the statement has one action, or it is not known).
+    pub fn action(&self, i: usize) -> Option<Span> {
+        self.actions.get(i).copied()
+    }
+    /// Move the statement's spans into another text (SQL cut out of a string in code).
+    pub fn map_spans(&mut self, f: impl Fn(Span) -> Span) {
+        self.span = f(self.span);
+        for a in &mut self.actions {
+            *a = f(*a);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -155,6 +174,7 @@ fn analyze_one(
         in_body,
         keyword: keyword.clone(),
         not_parsed: false,
+        actions: Vec::new(),
     };
 
     let skip = first.kind == TokenKind::Word && SKIP_PARSE.contains(&keyword.as_str());
@@ -213,6 +233,14 @@ fn analyze_one(
                     stmt.parse_error = Some(clean_parse_error(&e.to_string()));
                 }
             }
+        }
+    }
+    if let StmtKind::AlterTable { ops, .. } = &stmt.kind
+        && ops.len() > 1
+    {
+        let actions = actions::alter_actions(text, tokens);
+        if actions.len() == ops.len() {
+            stmt.actions = actions;
         }
     }
     out.push(stmt);

@@ -40,14 +40,12 @@ pub(super) fn query_writes(
     if depth > 200 {
         return;
     }
-    match n.kind() {
+    match value::kind(n) {
         // a nested function runs only if called: not followed
         "function_definition" | "class_definition" | "lambda" => return,
         "assignment" => {
-            if let (Some(l), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            ) && l.kind() == "identifier"
+            if let (Some(l), Some(r)) = (value::field(n, "left"), value::field(n, "right"))
+                && value::kind(l) == "identifier"
                 && let Value::Call(c) = value::read(r, src)
                 && c.func.ends_with("get_model")
             {
@@ -72,8 +70,8 @@ pub(super) fn query_writes(
             // values (reading every nested call again made deep chains quadratic)
             let method = n
                 .child_by_field_name("function")
-                .filter(|f| f.kind() == "attribute")
-                .and_then(|f| f.child_by_field_name("attribute"))
+                .filter(|f| value::kind(*f) == "attribute")
+                .and_then(|f| value::field(f, "attribute"))
                 .map(|a| text(a, src));
             if matches!(method, Some("delete" | "update"))
                 && let Value::Call(c) = value::read(n, src)

@@ -11,7 +11,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
     let Some((name, ops)) = alter_of_existing_table(stmt, m) else {
         return;
     };
-    for op in ops {
+    for (i, op) in ops.iter().enumerate() {
         let AlterOp::AddColumn(c) = op else { continue };
         if !c.not_null || c.has_default {
             continue;
@@ -35,6 +35,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
                     c.name, name.display
                 ),
             )
+            .at_action(stmt.action(i))
             .label("existing rows get no value for this column")
             .help(
                 "add the column nullable (or with a DEFAULT), backfill it, then SET NOT NULL in a \

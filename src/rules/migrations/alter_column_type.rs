@@ -81,7 +81,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
         return;
     };
     let table = m.schema.table(name);
-    for op in ops {
+    for (i, op) in ops.iter().enumerate() {
         let (column, new) = match op {
             AlterOp::SetType { column, data_type } => (column, data_type),
             AlterOp::Redefine { from, column } => (from, &column.data_type),
@@ -137,6 +137,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
         out.push(
             Diagnostic::new("alter-column-type", stmt.span, msg)
                 .severity(sev)
+                .at_action(stmt.action(i))
                 .label("rewrites every row")
                 .help(
                     "add a new column of the new type, backfill it in batches, switch readers, \

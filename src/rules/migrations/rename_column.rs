@@ -15,7 +15,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
     let s = m.schema;
     let table = s.table(name);
     let tk = key(name);
-    for op in ops {
+    for (i, op) in ops.iter().enumerate() {
         let (from, to) = match op {
             AlterOp::RenameColumn { from, to } => (from, to),
             AlterOp::Redefine { from, column } if *from != column.name => (from, &column.name),
@@ -83,6 +83,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
                 }),
             )
             .severity(sev)
+            .at_action(stmt.action(i))
             .label("the old name stops working here")
             .help(
                 "add the new column, write to both, backfill, move readers over, and drop the \

@@ -9,14 +9,14 @@ use crate::rules::sql::Context;
 use crate::sql::{AlterOp, ObjName, Statement, StmtKind};
 
 pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic>) {
-    let (from, to): (&ObjName, &ObjName) = match &stmt.kind {
-        StmtKind::RenameTable { from, to } => (from, to),
+    let (from, to, action): (&ObjName, &ObjName, _) = match &stmt.kind {
+        StmtKind::RenameTable { from, to } => (from, to, None),
         StmtKind::AlterTable { name, ops } => {
-            match ops.iter().find_map(|op| match op {
-                AlterOp::RenameTo(to) => Some(to),
+            match ops.iter().enumerate().find_map(|(i, op)| match op {
+                AlterOp::RenameTo(to) => Some((i, to)),
                 _ => None,
             }) {
-                Some(to) => (name, to),
+                Some((i, to)) => (name, to, stmt.action(i)),
                 None => return,
             }
         }
@@ -61,6 +61,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
             serde_json::json!({"kind": "table", "from": from.name, "to": to.name}),
         )
         .severity(sev)
+        .at_action(action)
         .label("the old name stops working here")
         .help(
             "rename, then create a view with the old name (`CREATE VIEW old AS SELECT * FROM \

@@ -17,7 +17,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
         return;
     };
     let table = m.schema.table(name);
-    for op in ops {
+    for (i, op) in ops.iter().enumerate() {
         let column = match op {
             AlterOp::SetNotNull { column } => column,
             AlterOp::Redefine { from, column } if column.not_null => from,
@@ -44,6 +44,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
                              here: the migration fails on the first row that still holds NULL"
                         ),
                     )
+                    .at_action(stmt.action(i))
                     .label(
                         "fails if any row holds NULL, and scans the table under an exclusive lock",
                     )
@@ -65,6 +66,7 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
                         ),
                     )
                     .severity(Severity::Warning)
+                    .at_action(stmt.action(i))
                     .label("fails if any row holds NULL")
                     .help(HELP),
                 );

@@ -5,6 +5,14 @@ use crate::diagnostic::Diagnostic;
 use crate::sql::{AlterOp, Statement, StmtKind};
 
 pub fn check(stmt: &Statement, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let cascading = |o: &AlterOp| {
+        matches!(
+            o,
+            AlterOp::DropColumn { cascade: true, .. }
+                | AlterOp::DropConstraint { cascade: true, .. }
+        )
+    };
+    let mut action = None;
     let what = match &stmt.kind {
         StmtKind::Drop {
             cascade: true,
@@ -23,15 +31,8 @@ pub fn check(stmt: &Statement, ctx: &Context, out: &mut Vec<Diagnostic>) {
         StmtKind::Truncate { cascade: true, .. } => {
             "TRUNCATE … CASCADE also empties every table with a foreign key to it".to_string()
         }
-        StmtKind::AlterTable { ops, .. }
-            if ops.iter().any(|o| {
-                matches!(
-                    o,
-                    AlterOp::DropColumn { cascade: true, .. }
-                        | AlterOp::DropConstraint { cascade: true, .. }
-                )
-            }) =>
-        {
+        StmtKind::AlterTable { ops, .. } if ops.iter().any(cascading) => {
+            action = ops.iter().position(cascading).and_then(|i| stmt.action(i));
             "ALTER TABLE … DROP … CASCADE also drops the views and constraints that depend on it"
                 .to_string()
         }
@@ -42,6 +43,7 @@ pub fn check(stmt: &Statement, ctx: &Context, out: &mut Vec<Diagnostic>) {
     }
     out.push(
         Diagnostic::new("cascade", stmt.span, what)
+            .at_action(action)
             .label("CASCADE reaches objects this statement does not name")
             .help(
                 "drop without CASCADE so PostgreSQL lists the dependent objects and stops; then \

@@ -11,7 +11,7 @@ pub fn check(stmt: &Statement, ctx: &Context, out: &mut Vec<Diagnostic>) {
     if ctx.down || ctx.file.created_here(&ObjectKind::Table, name).is_some() {
         return;
     }
-    for op in ops {
+    for (i, op) in ops.iter().enumerate() {
         let AlterOp::DropColumn { names, .. } = op else {
             continue;
         };
@@ -35,6 +35,7 @@ pub fn check(stmt: &Statement, ctx: &Context, out: &mut Vec<Diagnostic>) {
                     shown.join(", ")
                 ),
             )
+            .at_action(stmt.action(i))
             .label("this drops the column's data")
             .help(
                 "stop reading and writing the column in application code first, ship that, then \

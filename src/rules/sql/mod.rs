@@ -14,7 +14,7 @@ pub mod tautological_where;
 pub mod truncate;
 pub mod update_without_where;
 
-pub use crate::model::FileState;
+use crate::model::Layer;
 use crate::source::{Dialect, Span};
 use crate::sql::{ObjName, ObjectKind};
 
@@ -23,7 +23,8 @@ pub struct Context<'a> {
     /// The text the statement spans point into.
     pub src: &'a str,
     pub dialect: Dialect,
-    pub file: &'a FileState,
+    /// The schema model's layer: what this file (or migration) did before the statement.
+    pub file: &'a Layer,
     /// The file is a down/rollback migration: the drop rules do not apply.
     pub down: bool,
 }

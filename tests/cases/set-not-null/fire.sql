@@ -9,3 +9,9 @@ ALTER TABLE orders ALTER COLUMN region SET NOT NULL; -- expect: set-not-null
 
 -- a column preflight has not seen created: a warning
 ALTER TABLE users ALTER COLUMN email SET NOT NULL; -- expect: set-not-null
+
+-- several actions: the finding is on the SET NOT NULL
+ALTER TABLE invoices ADD COLUMN due date;
+ALTER TABLE invoices
+  ADD COLUMN paid boolean DEFAULT false,
+  ALTER COLUMN due SET NOT NULL; -- expect: set-not-null
