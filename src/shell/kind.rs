@@ -1,31 +1,20 @@
 //! Node kinds of tree-sitter-bash trees without the C-string round trip: `Node::kind` reads
 //! the grammar's symbol name through `strlen` and UTF-8 validation on every call, and the
 //! walker asks for a kind at nearly every node. The names are read once into a table indexed
-//! by `kind_id`; the answer is the same `&'static str` `Node::kind` gives.
+//! by `kind_id` ([`crate::ts::Names`], shared with the ORM front ends); the answer is the
+//! same `&'static str` `Node::kind` gives.
 
+use crate::ts::Names;
 use std::sync::OnceLock;
 use tree_sitter::Node;
 
-static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+static NAMES: OnceLock<Names> = OnceLock::new();
 
 /// `n.kind()` for a node of a tree-sitter-bash tree (only those: the table is bash's).
 pub(crate) fn kind(n: Node<'_>) -> &'static str {
-    let names = NAMES.get_or_init(|| {
-        let lang: tree_sitter::Language = tree_sitter_bash::LANGUAGE.into();
-        (0..lang.node_kind_count())
-            .map(|id| {
-                u16::try_from(id)
-                    .ok()
-                    .and_then(|id| lang.node_kind_for_id(id))
-                    .unwrap_or("")
-            })
-            .collect()
-    });
-    match names.get(usize::from(n.kind_id())) {
-        Some(k) if !k.is_empty() => k,
-        // ERROR (id 65535) and anything the table lacks: ask the tree
-        _ => n.kind(),
-    }
+    NAMES
+        .get_or_init(|| Names::new(&tree_sitter_bash::LANGUAGE.into()))
+        .kind(n)
 }
 
 #[cfg(test)]
