@@ -37,4 +37,5 @@ pub mod sql;
 pub mod stream;
 pub mod suppress;
 pub mod tls;
+pub mod tree_walk;
 pub mod ts;

@@ -20,6 +20,22 @@ pub struct Template {
 }
 
 impl Template {
+    /// Source bytes `from..to` appended as written, each mapped to itself.
+    pub fn push_raw(&mut self, src: &str, from: usize, to: usize) {
+        if let Some(s) = src.get(from..to) {
+            self.text.push_str(s);
+            self.map.extend(from..to);
+        }
+    }
+
+    /// A character an escape sequence at `at` stands for, every byte mapped to `at`.
+    pub fn push_char(&mut self, ch: char, at: usize) {
+        let mut buf = [0u8; 4];
+        let enc = ch.encode_utf8(&mut buf);
+        self.text.push_str(enc);
+        self.map.extend(std::iter::repeat_n(at, enc.len()));
+    }
+
     /// The literal's value, when it has no holes.
     pub fn literal(&self) -> Option<&str> {
         self.holes.is_empty().then_some(self.text.as_str())

@@ -10,6 +10,7 @@ use crate::source::{Lang, Source};
 pub use sets::explain_order;
 
 pub mod js;
+mod orm_set;
 pub mod php;
 pub mod python;
 pub mod ruby;

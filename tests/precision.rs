@@ -393,3 +393,82 @@ fn a_long_human_report_ends_with_counts_per_rule() {
     let o = run_in(d, &["check", "--no-config", "b.sql"], b"");
     assert!(!out(&o).contains("      1  drop-table"), "{}", out(&o));
 }
+
+#[test]
+fn facts_from_earlier_migrations_keep_what_they_guarantee() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    write(
+        d,
+        "db/mysql/V1__init.sql",
+        "CREATE TABLE idp (id varchar(36) PRIMARY KEY, `lastModified` TIMESTAMP NULL, \
+         `created` TIMESTAMP NULL);\n\
+         CREATE TABLE members (id int PRIMARY KEY, idp_id varchar(36), other_id varchar(36));\n\
+         ALTER TABLE members ADD KEY `idp_id` (`idp_id`);\n\
+         ALTER TABLE members ADD UNIQUE KEY `other_key` (`other_id`);\n\
+         ALTER TABLE idp ADD COLUMN zone_id varchar(36) DEFAULT 'uaa';\n\
+         ALTER TABLE idp ADD COLUMN origin varchar(36) DEFAULT NULL;\n\
+         ALTER TABLE idp ADD COLUMN kind varchar(36);\n\
+         ALTER TABLE idp ADD COLUMN tier varchar(36) DEFAULT 'a';\n",
+    );
+    write(
+        d,
+        "db/mysql/V2__later.sql",
+        "ALTER TABLE idp ALTER COLUMN kind SET DEFAULT 'x';\n\
+         ALTER TABLE idp ALTER COLUMN tier DROP DEFAULT;\n",
+    );
+    write(
+        d,
+        "db/mysql/V3__changes.sql",
+        // a case-only CHANGE keeping the type; a MySQL key whose column goes next; a column
+        // every row of which got its DEFAULT when it was added
+        "ALTER TABLE idp CHANGE lastModified lastmodified TIMESTAMP NULL;\n\
+         DROP INDEX idp_id ON members;\n\
+         ALTER TABLE members DROP COLUMN idp_id;\n\
+         ALTER TABLE idp MODIFY COLUMN `zone_id` varchar(36) NOT NULL;\n",
+    );
+    let o = check(d, &["db"]);
+    let f = found(&o);
+    assert!(
+        !f.iter()
+            .any(|x| x.starts_with("db/mysql/V3__changes.sql:") && !x.ends_with(":drop-column")),
+        "{f:?}"
+    );
+    // near misses: the type changes, the key's column stays, the default came later, was
+    // dropped, or was NULL
+    write(
+        d,
+        "db/mysql/V4__more.sql",
+        "ALTER TABLE idp CHANGE created created DATE NULL;\n\
+         DROP INDEX other_key ON members;\n\
+         ALTER TABLE idp MODIFY COLUMN origin varchar(36) NOT NULL;\n\
+         ALTER TABLE idp MODIFY COLUMN kind varchar(36) NOT NULL;\n\
+         ALTER TABLE idp MODIFY COLUMN tier varchar(36) NOT NULL;\n",
+    );
+    let o = check(d, &["db"]);
+    let v4: Vec<String> = found(&o)
+        .into_iter()
+        .filter_map(|x| x.strip_prefix("db/mysql/V4__more.sql:").map(str::to_string))
+        .collect();
+    assert_eq!(
+        v4,
+        [
+            "alter-column-type",
+            "drop-index",
+            "set-not-null",
+            "set-not-null",
+            "set-not-null"
+        ],
+        "{}",
+        out(&o)
+    );
+    let j = json(&o);
+    let drop = j["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|x| x["rule"] == "drop-index")
+        .map(|x| x["message"].as_str().unwrap_or("").to_string())
+        .unwrap_or_default();
+    assert!(drop.contains("(other_id)"), "{drop}");
+}

@@ -3,50 +3,41 @@
 //! `Deno.remove`; `child_process.exec*`/`spawn*`/`execFile*`; a client's `query`/`execute`.
 
 use super::Effect;
-use super::tree::{Cx, argv, each, join, kids, parse, unquote};
+use super::tree::{Cx, argv, join, kids, parse, unquote};
+use super::walk::{self, Language, concat};
 use crate::shell::command::Mapped;
-use std::collections::HashMap;
 use tree_sitter::Node;
 
 pub fn read(cx: &Cx) -> Vec<Effect> {
     let Some(tree) = parse(2, || tree_sitter_javascript::LANGUAGE.into(), cx.src) else {
         return Vec::new();
     };
-    let mut r = Reader {
-        cx,
-        vars: HashMap::new(),
-        out: Vec::new(),
-    };
-    each(tree.root_node(), |n| match n.kind() {
-        "variable_declarator" => r.assign(n),
-        "call_expression" => r.call(n),
-        _ => {}
-    });
-    r.out
+    walk::read::<Js>(cx, &tree)
 }
 
-struct Reader<'a, 'c> {
-    cx: &'c Cx<'a>,
-    vars: HashMap<String, Mapped>,
-    out: Vec<Effect>,
-}
+/// Js's node kinds and readers in the shared walk.
+pub struct Js;
 
-impl Reader<'_, '_> {
-    fn assign(&mut self, n: Node) {
-        let (Some(l), Some(v)) = (
-            n.child_by_field_name("name"),
-            n.child_by_field_name("value"),
-        ) else {
-            return;
-        };
-        if l.kind() != "identifier" {
-            return;
-        }
-        if let Some(m) = self.eval(v) {
-            self.vars.insert(self.cx.text(l).to_string(), m);
-        }
+impl Language for Js {
+    const ASSIGNMENT: &'static str = "variable_declarator";
+    const LEFT: &'static str = "name";
+    const RIGHT: &'static str = "value";
+    const NAME: &'static str = "identifier";
+
+    fn eval(r: &Reader, n: Node) -> Option<Mapped> {
+        r.eval(n)
     }
 
+    fn visit(r: &mut Reader, n: Node) {
+        if n.kind() == "call_expression" {
+            r.call(n);
+        }
+    }
+}
+
+type Reader<'a, 'c> = walk::Reader<'a, 'c, Js>;
+
+impl Reader<'_, '_> {
     fn callee(&self, call: Node) -> String {
         call.child_by_field_name("function")
             .map(|f| self.cx.text(f).split_whitespace().collect())
@@ -85,7 +76,7 @@ impl Reader<'_, '_> {
                 Some(m)
             }
             "parenthesized_expression" => self.eval(n.named_child(0)?),
-            "identifier" => self.vars.get(self.cx.text(n)).cloned(),
+            "identifier" => self.var(n),
             "member_expression" => {
                 let t: String = self.cx.text(n).split_whitespace().collect();
                 matches!(
@@ -106,9 +97,7 @@ impl Reader<'_, '_> {
             "binary_expression" => {
                 let l = self.eval(n.child_by_field_name("left")?)?;
                 let r = self.eval(n.child_by_field_name("right")?)?;
-                let mut m = l;
-                m.append(&r);
-                Some(m)
+                Some(concat(l, &r))
             }
             "call_expression" => {
                 let f = self.callee(n);
@@ -124,21 +113,12 @@ impl Reader<'_, '_> {
                     "join" | "resolve"
                         if f.ends_with("path.join") || f.ends_with("path.resolve") =>
                     {
-                        join(
-                            args.iter()
-                                .map(|a| self.eval(*a))
-                                .collect::<Option<Vec<_>>>()?,
-                        )
+                        join(self.evals(args.iter().copied())?)
                     }
                     _ => None,
                 }
             }
-            "array" => argv(
-                kids(n)
-                    .into_iter()
-                    .map(|k| self.eval(k))
-                    .collect::<Option<Vec<_>>>()?,
-            ),
+            "array" => argv(self.evals(kids(n))?),
             _ => None,
         }
     }

@@ -13,6 +13,7 @@ mod php;
 mod python;
 mod ruby;
 mod tree;
+mod walk;
 
 use crate::shell::command::{Command, Mapped, Word, basename};
 use crate::source::{Dialect, Span};

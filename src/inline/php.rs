@@ -3,9 +3,9 @@
 //! `->exec`, `mysqli_query`, `pg_query`.
 
 use super::Effect;
-use super::tree::{Cx, each, kids, parse};
+use super::tree::{Cx, kids, parse};
+use super::walk::{self, Language, concat};
 use crate::shell::command::Mapped;
-use std::collections::HashMap;
 use tree_sitter::Node;
 
 pub fn read(cx: &Cx, tags: bool) -> Vec<Effect> {
@@ -17,49 +17,41 @@ pub fn read(cx: &Cx, tags: bool) -> Vec<Effect> {
     let Some(tree) = tree else {
         return Vec::new();
     };
-    let mut r = Reader {
-        cx,
-        vars: HashMap::new(),
-        out: Vec::new(),
-    };
-    each(tree.root_node(), |n| match n.kind() {
-        "assignment_expression" => r.assign(n),
-        "function_call_expression" | "member_call_expression" => r.call(n),
-        "shell_command_expression" => {
-            if let Some(text) = r.content(n) {
-                r.out.push(Effect::Shell {
-                    call: "backticks".to_string(),
-                    text,
-                });
-            }
-        }
-        _ => {}
-    });
-    r.out
+    walk::read::<Php>(cx, &tree)
 }
 
-struct Reader<'a, 'c> {
-    cx: &'c Cx<'a>,
-    vars: HashMap<String, Mapped>,
-    out: Vec<Effect>,
-}
+/// Php's node kinds and readers in the shared walk.
+pub struct Php;
 
-impl Reader<'_, '_> {
-    fn assign(&mut self, n: Node) {
-        let (Some(l), Some(v)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
-            return;
-        };
-        if l.kind() != "variable_name" {
-            return;
-        }
-        if let Some(m) = self.eval(v) {
-            self.vars.insert(self.cx.text(l).to_string(), m);
-        }
+impl Language for Php {
+    const ASSIGNMENT: &'static str = "assignment_expression";
+    const LEFT: &'static str = "left";
+    const RIGHT: &'static str = "right";
+    const NAME: &'static str = "variable_name";
+
+    fn eval(r: &Reader, n: Node) -> Option<Mapped> {
+        r.eval(n)
     }
 
+    fn visit(r: &mut Reader, n: Node) {
+        match n.kind() {
+            "function_call_expression" | "member_call_expression" => r.call(n),
+            "shell_command_expression" => {
+                if let Some(text) = r.content(n) {
+                    r.out.push(Effect::Shell {
+                        call: "backticks".to_string(),
+                        text,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+type Reader<'a, 'c> = walk::Reader<'a, 'c, Php>;
+
+impl Reader<'_, '_> {
     /// The literal content of a string (no variables inside).
     fn content(&self, n: Node) -> Option<Mapped> {
         let parts = kids(n);
@@ -91,7 +83,7 @@ impl Reader<'_, '_> {
         match n.kind() {
             "string" | "encapsed_string" => self.content(n),
             "parenthesized_expression" => self.eval(n.named_child(0)?),
-            "variable_name" => self.vars.get(self.cx.text(n)).cloned(),
+            "variable_name" => self.var(n),
             "subscript_expression" => {
                 let t: String = self.cx.text(n).split_whitespace().collect();
                 matches!(
@@ -104,11 +96,7 @@ impl Reader<'_, '_> {
                 let op = self.cx.text(n.child_by_field_name("operator")?);
                 let l = self.eval(n.child_by_field_name("left")?)?;
                 let r = self.eval(n.child_by_field_name("right")?)?;
-                (op == ".").then(|| {
-                    let mut m = l;
-                    m.append(&r);
-                    m
-                })
+                (op == ".").then(|| concat(l, &r))
             }
             "function_call_expression" => {
                 let f = self.cx.text(n.child_by_field_name("function")?);

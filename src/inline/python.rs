@@ -3,7 +3,8 @@
 //! a cursor's or connection's `execute`/`executescript`/`executemany`.
 
 use super::Effect;
-use super::tree::{Cx, argv, each, join, kids, parse, unquote};
+use super::tree::{Cx, argv, join, kids, parse, unquote};
+use super::walk::{self, Language, concat};
 use crate::shell::command::Mapped;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -12,47 +13,33 @@ pub fn read(cx: &Cx) -> Vec<Effect> {
     let Some(tree) = parse(1, || tree_sitter_python::LANGUAGE.into(), cx.src) else {
         return Vec::new();
     };
-    let mut r = Reader {
-        cx,
-        vars: HashMap::new(),
-        out: Vec::new(),
-    };
-    each(tree.root_node(), |n| match n.kind() {
-        "assignment" => r.assign(n),
-        "call" => r.call(n),
-        _ => {}
-    });
-    r.out
+    walk::read::<Python>(cx, &tree)
 }
 
-struct Reader<'a, 'c> {
-    cx: &'c Cx<'a>,
-    vars: HashMap<String, Mapped>,
-    out: Vec<Effect>,
-}
+/// Python's node kinds and readers in the shared walk.
+pub struct Python;
 
-impl Reader<'_, '_> {
-    fn assign(&mut self, n: Node) {
-        let (Some(l), Some(r)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
-            return;
-        };
-        if l.kind() != "identifier" {
-            return;
-        }
-        let name = self.cx.text(l).to_string();
-        match self.eval(r) {
-            Some(v) => {
-                self.vars.insert(name, v);
-            }
-            None => {
-                self.vars.remove(&name);
-            }
-        }
+impl Language for Python {
+    const ASSIGNMENT: &'static str = "assignment";
+    const LEFT: &'static str = "left";
+    const RIGHT: &'static str = "right";
+    const NAME: &'static str = "identifier";
+    const FORGET: bool = true;
+
+    fn eval(r: &Reader, n: Node) -> Option<Mapped> {
+        r.eval(n)
     }
 
+    fn visit(r: &mut Reader, n: Node) {
+        if n.kind() == "call" {
+            r.call(n);
+        }
+    }
+}
+
+type Reader<'a, 'c> = walk::Reader<'a, 'c, Python>;
+
+impl Reader<'_, '_> {
     /// Positional arguments and the value of keyword `kw`.
     fn args<'t>(&self, call: Node<'t>) -> (Vec<Node<'t>>, HashMap<String, Node<'t>>) {
         let mut pos = Vec::new();
@@ -97,7 +84,7 @@ impl Reader<'_, '_> {
                 Some(m)
             }
             "parenthesized_expression" => self.eval(n.named_child(0)?),
-            "identifier" => self.vars.get(self.cx.text(n)).cloned(),
+            "identifier" => self.var(n),
             "subscript" => {
                 let v = self.cx.text(n.child_by_field_name("value")?);
                 let key = self.eval(n.child_by_field_name("subscript")?)?;
@@ -109,11 +96,7 @@ impl Reader<'_, '_> {
                 let r = self.eval(n.child_by_field_name("right")?)?;
                 match op {
                     Some("/") => join(vec![l, r]),
-                    Some("+") => {
-                        let mut m = l;
-                        m.append(&r);
-                        Some(m)
-                    }
+                    Some("+") => Some(concat(l, &r)),
                     _ => None,
                 }
             }
@@ -140,29 +123,16 @@ impl Reader<'_, '_> {
                         }
                     }
                     "resolve" | "absolute" => self.object(n),
-                    "join" if f.ends_with("path.join") => join(
-                        pos.iter()
-                            .map(|a| self.eval(*a))
-                            .collect::<Option<Vec<_>>>()?,
-                    ),
+                    "join" if f.ends_with("path.join") => join(self.evals(pos.iter().copied())?),
                     "Path" | "PurePath" | "PosixPath" => {
                         let _ = kw;
-                        join(
-                            pos.iter()
-                                .map(|a| self.eval(*a))
-                                .collect::<Option<Vec<_>>>()?,
-                        )
+                        join(self.evals(pos.iter().copied())?)
                     }
                     "text" => pos.first().and_then(|a| self.eval(*a)),
                     _ => None,
                 }
             }
-            "list" | "tuple" => argv(
-                kids(n)
-                    .into_iter()
-                    .map(|k| self.eval(k))
-                    .collect::<Option<Vec<_>>>()?,
-            ),
+            "list" | "tuple" => argv(self.evals(kids(n))?),
             _ => None,
         }
     }

@@ -3,58 +3,50 @@
 //! `%x()`/`IO.popen`/`Open3.*`; a connection's `exec`/`execute`/`query`.
 
 use super::Effect;
-use super::tree::{Cx, argv, each, join, kids, parse};
+use super::tree::{Cx, argv, join, kids, parse};
+use super::walk::{self, Language, concat};
 use crate::shell::command::Mapped;
-use std::collections::HashMap;
 use tree_sitter::Node;
 
 pub fn read(cx: &Cx) -> Vec<Effect> {
     let Some(tree) = parse(3, || tree_sitter_ruby::LANGUAGE.into(), cx.src) else {
         return Vec::new();
     };
-    let mut r = Reader {
-        cx,
-        vars: HashMap::new(),
-        out: Vec::new(),
-    };
-    each(tree.root_node(), |n| match n.kind() {
-        "assignment" => r.assign(n),
-        "call" => r.call(n),
-        "subshell" => {
-            if let Some(text) = r.content(n) {
-                r.out.push(Effect::Shell {
-                    call: "backticks".to_string(),
-                    text,
-                });
-            }
-        }
-        _ => {}
-    });
-    r.out
+    walk::read::<Ruby>(cx, &tree)
 }
 
-struct Reader<'a, 'c> {
-    cx: &'c Cx<'a>,
-    vars: HashMap<String, Mapped>,
-    out: Vec<Effect>,
-}
+/// Ruby's node kinds and readers in the shared walk.
+pub struct Ruby;
 
-impl Reader<'_, '_> {
-    fn assign(&mut self, n: Node) {
-        let (Some(l), Some(v)) = (
-            n.child_by_field_name("left"),
-            n.child_by_field_name("right"),
-        ) else {
-            return;
-        };
-        if l.kind() != "identifier" {
-            return;
-        }
-        if let Some(m) = self.eval(v) {
-            self.vars.insert(self.cx.text(l).to_string(), m);
-        }
+impl Language for Ruby {
+    const ASSIGNMENT: &'static str = "assignment";
+    const LEFT: &'static str = "left";
+    const RIGHT: &'static str = "right";
+    const NAME: &'static str = "identifier";
+
+    fn eval(r: &Reader, n: Node) -> Option<Mapped> {
+        r.eval(n)
     }
 
+    fn visit(r: &mut Reader, n: Node) {
+        match n.kind() {
+            "call" => r.call(n),
+            "subshell" => {
+                if let Some(text) = r.content(n) {
+                    r.out.push(Effect::Shell {
+                        call: "backticks".to_string(),
+                        text,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+type Reader<'a, 'c> = walk::Reader<'a, 'c, Ruby>;
+
+impl Reader<'_, '_> {
     /// The literal content of a string or backtick node (no interpolation).
     fn content(&self, n: Node) -> Option<Mapped> {
         let parts = kids(n);
@@ -95,7 +87,7 @@ impl Reader<'_, '_> {
         match n.kind() {
             "string" => self.content(n),
             "parenthesized_statements" => self.eval(n.named_child(0)?),
-            "identifier" => self.vars.get(self.cx.text(n)).cloned(),
+            "identifier" => self.var(n),
             "element_reference" => {
                 let o = self.cx.text(n.child_by_field_name("object")?);
                 let k = self.eval(n.named_child(1)?)?;
@@ -106,11 +98,7 @@ impl Reader<'_, '_> {
                 let r = self.eval(n.child_by_field_name("right")?)?;
                 let op = self.cx.text(n.child_by_field_name("operator")?);
                 match op {
-                    "+" => {
-                        let mut m = l;
-                        m.append(&r);
-                        Some(m)
-                    }
+                    "+" => Some(concat(l, &r)),
                     "/" | "+ '/' +" => join(vec![l, r]),
                     _ => None,
                 }
@@ -128,20 +116,11 @@ impl Reader<'_, '_> {
                     ("File", "expand_path") | ("Pathname", "new") => {
                         args.first().and_then(|a| self.eval(*a))
                     }
-                    ("File", "join") => join(
-                        args.iter()
-                            .map(|a| self.eval(*a))
-                            .collect::<Option<Vec<_>>>()?,
-                    ),
+                    ("File", "join") => join(self.evals(args.iter().copied())?),
                     _ => None,
                 }
             }
-            "array" => argv(
-                kids(n)
-                    .into_iter()
-                    .map(|k| self.eval(k))
-                    .collect::<Option<Vec<_>>>()?,
-            ),
+            "array" => argv(self.evals(kids(n))?),
             _ => None,
         }
     }

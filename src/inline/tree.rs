@@ -72,21 +72,10 @@ pub fn parse(key: usize, lang: impl FnOnce() -> Language, src: &str) -> Option<T
 
 /// Every node of the tree, in document order (no recursion).
 pub fn each(root: Node, mut f: impl FnMut(Node)) {
-    let mut c = root.walk();
-    'outer: loop {
-        f(c.node());
-        if c.goto_first_child() {
-            continue;
-        }
-        loop {
-            if c.goto_next_sibling() {
-                continue 'outer;
-            }
-            if !c.goto_parent() {
-                break 'outer;
-            }
-        }
-    }
+    crate::tree_walk::preorder(root, |n, _| {
+        f(n);
+        true
+    });
 }
 
 /// Named children.

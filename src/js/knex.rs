@@ -222,12 +222,7 @@ fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
             "withSchema" => prefix = a.first().and_then(Value::str).map(str::to_string),
             "raw" => w.sql(seg.args.first().copied(), span, &verb),
             "dropTable" | "dropTableIfExists" => match s(0) {
-                Some(t) => w.push(
-                    drop(ObjectKind::Table, &t, name.ends_with("IfExists"), false),
-                    span,
-                    "DROP",
-                    &verb,
-                ),
+                Some(t) => w.drop_table(&t, name.ends_with("IfExists"), span, &verb),
                 None => {
                     w.not_understood(span, &format!("`{verb}` of a table that is not a literal"))
                 }
@@ -247,19 +242,10 @@ fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
                 }
             },
             "renameTable" => match (s(0), s(1)) {
-                (Some(from), Some(to)) => w.push(
-                    StmtKind::RenameTable {
-                        from: table_name(&from),
-                        to: table_name(&to),
-                    },
-                    span,
-                    "ALTER",
-                    &verb,
-                ),
-                _ => w.not_understood(
-                    span,
-                    &format!("`{verb}` with arguments that are not literals"),
-                ),
+                (Some(from), Some(to)) => w.rename_table(&from, &to, span, &verb),
+                _ => {
+                    w.not_literal(span, &verb);
+                }
             },
             "table" | "alterTable" | "createTable" | "createTableIfNotExists" => {
                 let create = name.starts_with("create");
@@ -376,22 +362,10 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
             a.first().and_then(Value::str),
             a.get(1).and_then(Value::str),
         ) {
-            (Some(from), Some(to)) => w.push(
-                alter(
-                    &table,
-                    AlterOp::RenameColumn {
-                        from: from.into(),
-                        to: to.into(),
-                    },
-                ),
-                span,
-                "ALTER",
-                &verb,
-            ),
-            _ => w.not_understood(
-                span,
-                &format!("`{verb}` with arguments that are not literals"),
-            ),
+            (Some(from), Some(to)) => w.rename_column(&table, from.into(), to.into(), span, &verb),
+            _ => {
+                w.not_literal(span, &verb);
+            }
         },
         // despite the name, dropNullable makes the column NOT NULL
         "dropNullable" => {

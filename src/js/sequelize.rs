@@ -98,18 +98,9 @@ fn default_index_name(table: &str, fields: &[&str]) -> String {
 }
 
 pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
-    if !w.recv.contains(&ch.root) {
-        return Vec::new();
-    }
-    let Some(i) = ch.segs.iter().position(|s| s.call.is_some()) else {
+    let Some((i, seg, span, verb)) = w.first_call(ch) else {
         return Vec::new();
     };
-    let seg = &ch.segs[i];
-    let Some(node) = seg.call else {
-        return Vec::new();
-    };
-    let span = super::walk::node_span(node);
-    let verb = ch.verb(i);
     // queryInterface.sequelize.query(…)
     if seg.name == "query" {
         if i > 0 && ch.segs[i - 1].name == "sequelize" {
@@ -126,13 +117,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
         ($e:expr) => {
             match $e {
                 Some(v) => v,
-                None => {
-                    w.not_understood(
-                        span,
-                        &format!("`{verb}` with arguments that are not literals"),
-                    );
-                    return Vec::new();
-                }
+                None => return w.not_literal(span, &verb),
             }
         };
     }
@@ -144,45 +129,22 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
         }
         "dropTable" => {
             let t = need!(table_arg(&arg(0)));
-            w.push(
-                drop(ObjectKind::Table, &t, false, false),
-                span,
-                "DROP",
-                &verb,
-            );
+            w.drop_table(&t, false, span, &verb);
         }
         "dropAllTables" => {
             // every table of the database: said as dropping the schema's tables
-            w.push(
-                drop(ObjectKind::Table, "all tables", false, false),
-                span,
-                "DROP",
-                &verb,
-            );
+            w.drop_table("all tables", false, span, &verb);
         }
         "renameColumn" => {
             let t = need!(table_arg(&arg(0)));
             let from = need!(arg(1).str().map(str::to_string));
             let to = need!(arg(2).str().map(str::to_string));
-            w.push(
-                alter(&t, AlterOp::RenameColumn { from, to }),
-                span,
-                "ALTER",
-                &verb,
-            );
+            w.rename_column(&t, from, to, span, &verb);
         }
         "renameTable" => {
             let from = need!(table_arg(&arg(0)));
             let to = need!(table_arg(&arg(1)));
-            w.push(
-                StmtKind::RenameTable {
-                    from: table_name(&from),
-                    to: table_name(&to),
-                },
-                span,
-                "ALTER",
-                &verb,
-            );
+            w.rename_table(&from, &to, span, &verb);
         }
         "changeColumn" => {
             let t = need!(table_arg(&arg(0)));
@@ -236,7 +198,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
                 _ => Vec::new(),
             };
             let filtered = matches_all(a.get(2)) != Some(true);
-            if filtered {
+            if filtered && let Some(node) = seg.call {
                 w.code_write(node);
                 if columns.is_empty() {
                     return Vec::new();

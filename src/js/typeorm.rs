@@ -36,32 +36,17 @@ fn column(v: &Value) -> Option<ColumnFacts> {
 }
 
 pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
-    if !w.recv.contains(&ch.root) {
-        return Vec::new();
-    }
     // queryRunner.query, queryRunner.manager.query, queryRunner.connection.query
-    let Some(i) = ch.segs.iter().position(|s| s.call.is_some()) else {
+    let Some((_, seg, span, verb)) = w.first_call(ch) else {
         return Vec::new();
     };
-    let seg = &ch.segs[i];
-    let Some(node) = seg.call else {
-        return Vec::new();
-    };
-    let span = super::walk::node_span(node);
-    let verb = ch.verb(i);
     let a: Vec<Value> = seg.args.iter().map(|n| w.val(Some(n))).collect();
     let arg = |k: usize| a.get(k).cloned().unwrap_or(Value::Null(span));
     macro_rules! need {
         ($e:expr) => {
             match $e {
                 Some(v) => v,
-                None => {
-                    w.not_understood(
-                        span,
-                        &format!("`{verb}` with arguments that are not literals"),
-                    );
-                    return Vec::new();
-                }
+                None => return w.not_literal(span, &verb),
             }
         };
     }
@@ -70,12 +55,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
         "dropTable" => {
             let t = need!(table_arg(&arg(0)));
             let if_exists = arg(1).as_bool() == Some(true);
-            w.push(
-                drop(ObjectKind::Table, &t, if_exists, false),
-                span,
-                "DROP",
-                &verb,
-            );
+            w.drop_table(&t, if_exists, span, &verb);
         }
         "dropColumn" => {
             let t = need!(table_arg(&arg(0)));
@@ -95,25 +75,12 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             let t = need!(table_arg(&arg(0)));
             let from = need!(column_name(&arg(1)));
             let to = need!(column_name(&arg(2)));
-            w.push(
-                alter(&t, AlterOp::RenameColumn { from, to }),
-                span,
-                "ALTER",
-                &verb,
-            );
+            w.rename_column(&t, from, to, span, &verb);
         }
         "renameTable" => {
             let from = need!(table_arg(&arg(0)));
             let to = need!(arg(1).str().map(str::to_string));
-            w.push(
-                StmtKind::RenameTable {
-                    from: table_name(&from),
-                    to: table_name(&to),
-                },
-                span,
-                "ALTER",
-                &verb,
-            );
+            w.rename_table(&from, &to, span, &verb);
         }
         "changeColumn" => {
             let t = need!(table_arg(&arg(0)));

@@ -302,13 +302,6 @@ fn concat(mut a: Template, b: Template, span: Span) -> Template {
     a
 }
 
-fn push_raw(t: &mut Template, src: &str, from: usize, to: usize) {
-    if let Some(s) = src.get(from..to) {
-        t.text.push_str(s);
-        t.map.extend(from..to);
-    }
-}
-
 /// A string or template literal as a template: escapes decoded, each byte mapped to the
 /// source, `${…}` kept as written (a hole).
 pub fn string(n: Node, src: &str) -> Option<Template> {
@@ -327,7 +320,7 @@ pub fn string(n: Node, src: &str) -> Option<Template> {
     for ch in n.named_children(&mut c) {
         match kind_of(ch) {
             "escape_sequence" => {
-                push_raw(&mut t, src, at, ch.start_byte());
+                t.push_raw(src, at, ch.start_byte());
                 let raw = text(ch, src);
                 let decoded = match raw.as_bytes().get(1) {
                     Some(b'n') => Some("\n".to_string()),
@@ -343,20 +336,20 @@ pub fn string(n: Node, src: &str) -> Option<Template> {
                         t.text.push_str(&d);
                         t.map.extend(std::iter::repeat_n(ch.start_byte(), d.len()));
                     }
-                    None => push_raw(&mut t, src, ch.start_byte(), ch.end_byte()),
+                    None => t.push_raw(src, ch.start_byte(), ch.end_byte()),
                 }
                 at = ch.end_byte();
             }
             "template_substitution" => {
-                push_raw(&mut t, src, at, ch.start_byte());
-                push_raw(&mut t, src, ch.start_byte(), ch.end_byte());
+                t.push_raw(src, at, ch.start_byte());
+                t.push_raw(src, ch.start_byte(), ch.end_byte());
                 t.holes.push(span(ch));
                 at = ch.end_byte();
             }
             _ => {}
         }
     }
-    push_raw(&mut t, src, at, end);
+    t.push_raw(src, at, end);
     Some(t)
 }
 

@@ -5,6 +5,7 @@
 //! statements the history does not replay). Fed by the front ends' statements; read by the
 //! rules (through [`schema::Ctx`] and `rules::sql::Context`) and the live check.
 
+pub mod keys;
 pub mod layer;
 pub mod schema;
 

@@ -31,6 +31,9 @@ pub struct Column {
     pub data_type: String,
     pub nullable: bool,
     pub has_default: bool,
+    /// Every row has held a value since the column was created: it came with a non-NULL
+    /// DEFAULT (which filled the rows it was added to) that was never dropped since.
+    pub filled_by_default: bool,
     pub created: Origin,
     /// Where the column became nullable (its creation, or a later DROP NOT NULL).
     pub nullable_since: Origin,
@@ -69,11 +72,14 @@ pub struct Table {
 }
 
 impl Table {
+    /// The column named `name` (in another case when no exact match: [`super::keys`]).
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.name == name)
+        let i = super::keys::column_index(&self.columns, name)?;
+        self.columns.get(i)
     }
     fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
-        self.columns.iter_mut().find(|c| c.name == name)
+        let i = super::keys::column_index(&self.columns, name)?;
+        self.columns.get_mut(i)
     }
 }
 
@@ -278,12 +284,15 @@ impl Schema {
                         apply_constraint(&mut t, con, at);
                     }
                 }
+                let keys = super::keys::of_create_table(ast);
                 self.dropped_tables.remove(&k);
-                self.tables.insert(k, t);
+                self.tables.insert(k.clone(), t);
+                self.add_key_indexes(&k, keys, at);
             }
             StmtKind::AlterTable { name, ops } => {
                 let k = key(name);
                 let mut rename_to = None;
+                let mut keys = Vec::new();
                 {
                     let t = self.touch(&k, &name.display, at);
                     for op in ops {
@@ -325,11 +334,16 @@ impl Schema {
                             }
                             AlterOp::Redefine { from, column: def } => {
                                 let old = t.column(from).cloned();
-                                t.columns.retain(|x| x.name != *from && x.name != def.name);
+                                let old_name = old.as_ref().map_or(from.as_str(), |o| &o.name);
+                                t.columns
+                                    .retain(|x| x.name != old_name && x.name != def.name);
                                 let mut c = column(def, at);
+                                c.filled_by_default = false;
                                 if let Some(old) = old {
                                     c.created = old.created;
                                     c.renamed_in = old.renamed_in;
+                                    // MySQL MODIFY without DEFAULT drops the default
+                                    c.filled_by_default = old.filled_by_default && def.has_default;
                                     if c.nullable && !old.nullable {
                                         c.made_nullable = true;
                                     } else if c.nullable {
@@ -351,7 +365,8 @@ impl Schema {
                         for op in &a.operations {
                             match op {
                                 ast::AlterTableOperation::AddConstraint { constraint, .. } => {
-                                    apply_constraint(t, constraint, at)
+                                    apply_constraint(t, constraint, at);
+                                    keys.extend(super::keys::of_constraint(constraint));
                                 }
                                 ast::AlterTableOperation::AddColumn { column_def, .. } => {
                                     let here = at_ident(at, &column_def.name);
@@ -368,7 +383,8 @@ impl Schema {
                                                 c.has_default = true
                                             }
                                             ast::AlterColumnOperation::DropDefault => {
-                                                c.has_default = false
+                                                c.has_default = false;
+                                                c.filled_by_default = false;
                                             }
                                             _ => {}
                                         }
@@ -379,6 +395,7 @@ impl Schema {
                         }
                     }
                 }
+                self.add_key_indexes(&k, keys, at);
                 if let Some(to) = rename_to {
                     self.rename_table(&k, &to);
                 }
@@ -546,6 +563,7 @@ fn column(c: &ColumnFacts, at: Origin) -> Column {
         data_type: c.data_type.clone(),
         nullable: !c.not_null,
         has_default: c.has_default,
+        filled_by_default: c.has_default,
         created: at,
         nullable_since: at,
         made_nullable: false,
@@ -604,7 +622,7 @@ fn apply_constraint(t: &mut Table, con: &ast::TableConstraint, at: Origin) {
 }
 
 /// The origin of an identifier inside the statement that starts at `at`.
-fn at_ident(at: Origin, id: &ast::Ident) -> Origin {
+pub(super) fn at_ident(at: Origin, id: &ast::Ident) -> Origin {
     let l = id.span.start.line as u32;
     Origin {
         file: at.file,
@@ -612,7 +630,7 @@ fn at_ident(at: Origin, id: &ast::Ident) -> Origin {
     }
 }
 
-fn ident(id: &ast::Ident) -> String {
+pub(super) fn ident(id: &ast::Ident) -> String {
     crate::sql::ident_key(id)
 }
 

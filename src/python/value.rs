@@ -296,11 +296,11 @@ fn string(parts: &[Node], src: &str) -> Option<Template> {
                         .filter(|e| kind(*e) == "escape_sequence")
                         .collect();
                     for e in escapes {
-                        push_raw(&mut t, src, pos, e.start_byte());
+                        t.push_raw(src, pos, e.start_byte());
                         push_escape(&mut t, src, e, raw);
                         pos = e.end_byte();
                     }
-                    push_raw(&mut t, src, pos, ch.end_byte());
+                    t.push_raw(src, pos, ch.end_byte());
                 }
                 "escape_sequence" => push_escape(&mut t, src, *ch, raw),
                 "interpolation" => {
@@ -323,13 +323,6 @@ fn string(parts: &[Node], src: &str) -> Option<Template> {
         }
     }
     Some(t)
-}
-
-fn push_raw(t: &mut Template, src: &str, from: usize, to: usize) {
-    if let Some(s) = src.get(from..to) {
-        t.text.push_str(s);
-        t.map.extend(from..to);
-    }
 }
 
 fn push_escape(t: &mut Template, src: &str, e: Node, raw: bool) {
@@ -356,13 +349,8 @@ fn push_escape(t: &mut Template, src: &str, e: Node, raw: bool) {
     match value {
         // a backslash-newline continues the line: nothing
         Some('\u{0}') if s.as_bytes().get(1) == Some(&b'\n') => {}
-        Some(ch) => {
-            let mut buf = [0u8; 4];
-            let enc = ch.encode_utf8(&mut buf);
-            t.text.push_str(enc);
-            t.map.extend(std::iter::repeat_n(at, enc.len()));
-        }
-        None => push_raw(t, src, at, e.end_byte()),
+        Some(ch) => t.push_char(ch, at),
+        None => t.push_raw(src, at, e.end_byte()),
     }
 }
 

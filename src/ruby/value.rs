@@ -272,7 +272,7 @@ fn string(parts: &[Node], src: &str) -> Option<Template> {
 fn piece(t: &mut Template, ch: Node, src: &str, raw: bool) {
     match kind_of(ch) {
         "string_content" if raw => push_single(t, src, ch.start_byte(), ch.end_byte()),
-        "string_content" | "heredoc_content" => push_raw(t, src, ch.start_byte(), ch.end_byte()),
+        "string_content" | "heredoc_content" => t.push_raw(src, ch.start_byte(), ch.end_byte()),
         "escape_sequence" => push_escape(t, src, ch, raw),
         "interpolation" => {
             let inner = text(ch, src).trim_start_matches("#{").trim_end_matches('}');
@@ -302,19 +302,12 @@ fn heredoc(beginning: Node, body: Node, src: &str) -> Option<Template> {
     let mut c = body.walk();
     for ch in body.named_children(&mut c) {
         if raw && kind_of(ch) == "interpolation" {
-            push_raw(&mut t, src, ch.start_byte(), ch.end_byte());
+            t.push_raw(src, ch.start_byte(), ch.end_byte());
         } else {
             piece(&mut t, ch, src, raw);
         }
     }
     Some(t)
-}
-
-fn push_raw(t: &mut Template, src: &str, from: usize, to: usize) {
-    if let Some(s) = src.get(from..to) {
-        t.text.push_str(s);
-        t.map.extend(from..to);
-    }
 }
 
 /// Single-quoted content: only `\\'` and `\\\\` are escapes.
@@ -359,13 +352,8 @@ fn push_escape(t: &mut Template, src: &str, e: Node, raw: bool) {
         }
     };
     match value {
-        Some(ch) => {
-            let mut buf = [0u8; 4];
-            let enc = ch.encode_utf8(&mut buf);
-            t.text.push_str(enc);
-            t.map.extend(std::iter::repeat_n(at, enc.len()));
-        }
-        None => push_raw(t, src, at, e.end_byte()),
+        Some(ch) => t.push_char(ch, at),
+        None => t.push_raw(src, at, e.end_byte()),
     }
 }
 

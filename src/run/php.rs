@@ -2,6 +2,7 @@
 //! apart in parallel, then checked in file-name order against one replayed schema (seeded
 //! from Laravel's schema dump when there is one); and their `--explain-order`.
 
+use super::orm_set::{self, Listing, Output};
 use crate::check::replay::Replay;
 use crate::diagnostic::Diagnostic;
 use crate::discover::Discovered;
@@ -11,10 +12,15 @@ use crate::outcome::{FileError, FileOutcome};
 use crate::php::laravel;
 use crate::settings::Settings;
 use crate::source::{Dialect, Lang, Span};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-type Loaded = Result<((String, Option<Diagnostic>), Option<Facts>), FileError>;
+type Loaded = orm_set::Loaded<Option<Facts>>;
+
+/// Findings folded: one per problem (`Schema::dropIfExists` then `Schema::create`: one).
+const OUT: Output = Output {
+    lang: Lang::Php,
+    fold: true,
+};
 
 struct Planned {
     files: Vec<PathBuf>,
@@ -23,20 +29,9 @@ struct Planned {
     dumps: Vec<(String, String, Option<Dialect>)>,
 }
 
-fn plan_set(dir: &Path, display: &(dyn Fn(&Path) -> String + Sync)) -> Planned {
+fn plan_set(dir: &Path, display: orm_set::Display) -> Planned {
     let files = sets::set_files(dir);
-    let loaded: Vec<Loaded> = files
-        .par_iter()
-        .map(|f| {
-            let bytes = std::fs::read(f).map_err(|e| FileError {
-                file: display(f),
-                message: format!("cannot read: {e}"),
-            })?;
-            let text = crate::run::sniff(&display(f), bytes)?;
-            let facts = laravel::read(&text.0);
-            Ok((text, facts))
-        })
-        .collect();
+    let loaded: Vec<Loaded> = orm_set::load_all(&files, display, laravel::read);
     let dumps = sets::schema_dumps(dir)
         .into_iter()
         .filter_map(|p| {
@@ -101,14 +96,7 @@ fn replay_set(
             each(i, Vec::new());
             continue;
         };
-        let mut diags = crate::check::orm::check(
-            text,
-            dialect,
-            facts,
-            false,
-            settings.check_down,
-            &mut replay,
-        );
+        let mut diags = orm_set::check(text, dialect, facts, settings, &mut replay);
         unknown_type_changes(&mut diags);
         each(i, diags);
     }
@@ -130,44 +118,23 @@ pub fn check_sets(
     files: &[&Discovered],
     settings: &Settings,
 ) -> Vec<Result<FileOutcome, FileError>> {
-    let by_dir = super::by_dir(files.iter().copied());
-    by_dir
-        .par_iter()
-        .flat_map_iter(|(dir, reported)| {
-            let display = |p: &Path| {
-                reported
-                    .get(p)
-                    .cloned()
-                    .unwrap_or_else(|| p.to_string_lossy().to_string())
+    orm_set::each_set(files.iter().copied(), |dir, reported, display| {
+        let planned = plan_set(dir, display);
+        // a reported file the set listing missed (an unusual name): checked alone
+        let mut out = OUT.missed(&planned.files, reported, settings, |_, text| {
+            check_alone(text, settings.dialect, settings.check_down)
+        });
+        let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; planned.files.len()];
+        replay_set(dir, &planned, settings, |i, d| found[i] = Some(d));
+        for (i, f) in planned.files.iter().enumerate() {
+            let Some(disp) = reported.get(f) else {
+                continue;
             };
-            let planned = plan_set(dir, &display);
-            let mut out: Vec<Result<FileOutcome, FileError>> = Vec::new();
-            // a reported file the set listing missed (an unusual name): checked alone
-            let listed: std::collections::HashSet<&Path> =
-                planned.files.iter().map(|f| f.as_path()).collect();
-            for (path, disp) in reported {
-                if !listed.contains(path.as_path()) {
-                    out.push(check_alone_file(path, disp, settings));
-                }
-            }
-            let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; planned.files.len()];
-            replay_set(dir, &planned, settings, |i, d| found[i] = Some(d));
-            for (i, f) in planned.files.iter().enumerate() {
-                let Some(disp) = reported.get(f) else {
-                    continue;
-                };
-                match &planned.loaded[i] {
-                    Err(e) => out.push(Err(e.clone())),
-                    Ok(((text, utf8), _)) => {
-                        let mut diags = found[i].take().unwrap_or_default();
-                        diags.extend(utf8.clone());
-                        out.push(Ok(finish(disp, text.clone(), diags, settings)));
-                    }
-                }
-            }
-            out
-        })
-        .collect()
+            let diags = found[i].take().unwrap_or_default();
+            out.push(OUT.reported(disp, &planned.loaded[i], diags, settings));
+        }
+        out
+    })
 }
 
 /// One Laravel migration on its own (stdin, a file outside a set).
@@ -182,51 +149,6 @@ pub fn check_alone(text: &str, dialect: Dialect, check_down: bool) -> Vec<Diagno
     diags
 }
 
-fn check_alone_file(
-    path: &Path,
-    display: &str,
-    settings: &Settings,
-) -> Result<FileOutcome, FileError> {
-    let bytes = std::fs::read(path).map_err(|e| FileError {
-        file: display.to_string(),
-        message: format!("cannot read: {e}"),
-    })?;
-    let (text, utf8) = crate::run::sniff(display, bytes)?;
-    let mut diags = check_alone(&text, settings.dialect, settings.check_down);
-    diags.extend(utf8);
-    Ok(finish(display, text, diags, settings))
-}
-
-/// Suppressions and rule filters, as for every other file.
-fn finish(
-    path: &str,
-    text: String,
-    diagnostics: Vec<Diagnostic>,
-    settings: &Settings,
-) -> FileOutcome {
-    let applied = crate::suppress::apply(&text, Lang::Php, settings.dialect, diagnostics);
-    let mut diagnostics = applied.kept;
-    let mut suppressed = applied.suppressed;
-    settings.filter.apply_for(path, &mut diagnostics);
-    settings.filter.apply_for(path, &mut suppressed);
-    // one finding per problem (`Schema::dropIfExists` then `Schema::create`: one finding)
-    crate::fold::fold(&mut diagnostics);
-    let text = if diagnostics.is_empty() && suppressed.is_empty() && !settings.keep_text {
-        String::new()
-    } else {
-        text
-    };
-    FileOutcome {
-        path: path.to_string(),
-        text,
-        lang: Lang::Php,
-        diagnostics,
-        suppressed,
-        statements: Vec::new(),
-        not_parsed: 0,
-    }
-}
-
 /// `--explain-order` for a Laravel `database/migrations` directory; `None` when `dir` holds
 /// no Laravel migrations.
 pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
@@ -235,45 +157,25 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
     if !planned.loaded.iter().any(|l| matches!(l, Ok((_, Some(_))))) {
         return None;
     }
-    let mut s = format!(
-        "{}: Laravel (database/migrations/YYYY_MM_DD_HHMMSS_name.php, ordered by file name)\n",
+    let mut listing = Listing::new(format!(
+        "{}: Laravel (database/migrations/YYYY_MM_DD_HHMMSS_name.php, ordered by file name)",
         crate::migrations::normalize(dir)
-    );
+    ));
     for (name, _, _) in &planned.dumps {
-        s.push_str(&format!("  seed  {name}  (schema dump)\n"));
+        listing.lines.push(format!("  seed  {name}  (schema dump)"));
     }
-    let mut n = 0;
-    let mut not_understood = Vec::new();
     for (i, f) in planned.files.iter().enumerate() {
         let name = super::file_name(dir, f);
         match &planned.loaded[i] {
-            Ok((_, None)) => s.push_str(&format!("        {name}  (not a migration: skipped)\n")),
+            Ok((_, None)) => listing.not_a_migration(&name),
             Ok(((text, _), Some(facts))) => {
-                n += 1;
-                let ups = facts.facts.iter().filter(|f| !f.down).count();
-                let downs = facts.facts.len() - ups;
-                s.push_str(&format!("  {n:>4}  {name}  [{ups} up, {downs} down]\n"));
-                let index = crate::source::LineIndex::new(text);
-                for (span, what) in &facts.not_understood {
-                    not_understood.push(format!(
-                        "{name}:{} {what}",
-                        index.position(text, span.start).line
-                    ));
-                }
+                let (ups, downs) = orm_set::up_down(facts);
+                listing.migration(&name, &format!("  [{ups} up, {downs} down]"));
+                listing.not_understood(&name, text, facts);
             }
-            Err(e) => s.push_str(&format!("  error: {}\n", e.message)),
+            Err(e) => listing.error(e),
         }
     }
     let replay = replay_set(dir, &planned, settings, |_, _| {});
-    let sch = &replay.schema;
-    s.push_str(&format!(
-        "schema after replay: {} tables, {} views, {} indexes\n",
-        sch.tables.len(),
-        sch.views.len(),
-        sch.indexes.len()
-    ));
-    for w in not_understood {
-        s.push_str(&format!("  not understood (model unchanged): {w}\n"));
-    }
-    Some(s)
+    Some(listing.render(&replay.schema))
 }

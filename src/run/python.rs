@@ -2,6 +2,7 @@
 //! read and taken apart in parallel, ordered by their dependencies, then checked in order
 //! against one replayed schema; and their `--explain-order`.
 
+use super::orm_set::{self, Listing, Output};
 use crate::check::replay::Replay;
 use crate::diagnostic::Diagnostic;
 use crate::discover::Discovered;
@@ -10,23 +11,20 @@ use crate::outcome::{FileError, FileOutcome};
 use crate::python::{Facts, alembic, django};
 use crate::settings::Settings;
 use crate::source::{Dialect, Lang};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// A set's dialect: `--dialect` / config, unless the directory says `sqlite` or `mysql`
 /// (Alembic projects keep one versions directory per database).
 fn dialect_of(dir: &Path, settings: &Settings) -> Dialect {
-    for c in dir.components() {
-        match c.as_os_str().to_str() {
-            Some("sqlite") => return Dialect::Sqlite,
-            Some("mysql") => return Dialect::Mysql,
-            _ => {}
-        }
-    }
-    settings.dialect
+    orm_set::dialect_in_path(dir, &["mysql"], settings)
 }
 
-type Loaded = Result<((String, Option<Diagnostic>), Read), FileError>;
+const OUT: Output = Output {
+    lang: Lang::Python,
+    fold: false,
+};
+
+type Loaded = orm_set::Loaded<Read>;
 
 /// One set, read and ordered: files, what each is, the order, files not replayed.
 struct Planned {
@@ -38,20 +36,9 @@ struct Planned {
     framework: Option<Framework>,
 }
 
-fn plan_set(dir: &Path, display: &(dyn Fn(&Path) -> String + Sync)) -> Planned {
+fn plan_set(dir: &Path, display: orm_set::Display) -> Planned {
     let files = sets::set_files(dir);
-    let loaded: Vec<Loaded> = files
-        .par_iter()
-        .map(|f| {
-            let bytes = std::fs::read(f).map_err(|e| FileError {
-                file: display(f),
-                message: format!("cannot read: {e}"),
-            })?;
-            let text = crate::run::sniff(&display(f), bytes)?;
-            let read = sets::read(&text.0);
-            Ok((text, read))
-        })
-        .collect();
+    let loaded: Vec<Loaded> = orm_set::load_all(&files, display, sets::read);
     let reads: Vec<&Read> = loaded
         .iter()
         .map(|l| l.as_ref().map_or(&Read::Other, |(_, r)| r))
@@ -92,6 +79,15 @@ fn plan_set(dir: &Path, display: &(dyn Fn(&Path) -> String + Sync)) -> Planned {
     }
 }
 
+/// A migration's facts (a Django migration's translated against the app's state so far).
+fn facts_of(read: &Read, text: &str, state: &mut django::State) -> Facts {
+    match read {
+        Read::Django(raw) => django::translate(raw, text, state),
+        Read::Alembic(rev) => rev.facts.clone(),
+        Read::Other => Facts::default(),
+    }
+}
+
 /// Replay a planned set; `each` gets every replayed file's index and findings.
 fn replay_set(
     p: &mut Planned,
@@ -107,11 +103,7 @@ fn replay_set(
         let Ok(((text, _), read)) = &p.loaded[i] else {
             continue;
         };
-        let facts = match read {
-            Read::Django(raw) => django::translate(raw, text, &mut state),
-            Read::Alembic(rev) => rev.facts.clone(),
-            Read::Other => Facts::default(),
-        };
+        let facts = facts_of(read, text, &mut state);
         let skip = p.skipped.iter().any(|(s, _)| *s == i);
         let squashed = matches!(read, Read::Django(raw) if !raw.replaces.is_empty());
         let diags = if skip {
@@ -120,14 +112,7 @@ fn replay_set(
             crate::check::orm::replay_only(text, dialect, &facts, &mut replay);
             Vec::new()
         } else {
-            crate::check::orm::check(
-                text,
-                dialect,
-                &facts,
-                false,
-                settings.check_down,
-                &mut replay,
-            )
+            orm_set::check(text, dialect, &facts, settings, &mut replay)
         };
         // the live check measures the up side's statements (not a squashed migration's)
         let stmts = if settings.keep_text && !skip && !squashed {
@@ -145,87 +130,30 @@ pub fn check_sets(
     files: &[&Discovered],
     settings: &Settings,
 ) -> Vec<Result<FileOutcome, FileError>> {
-    let by_dir = super::by_dir(files.iter().copied());
-    by_dir
-        .par_iter()
-        .flat_map_iter(|(dir, reported)| {
-            let display = |p: &Path| {
-                reported
-                    .get(p)
-                    .cloned()
-                    .unwrap_or_else(|| p.to_string_lossy().to_string())
+    orm_set::each_set(files.iter().copied(), |dir, reported, display| {
+        let mut planned = plan_set(dir, display);
+        // a reported file the set listing missed (an unusual name): checked alone
+        let mut out = OUT.missed(&planned.files, reported, settings, |disp, text| {
+            crate::check::orm::check_alone(disp, text, settings.dialect, settings.check_down)
+        });
+        let mut found: Vec<Option<(Vec<Diagnostic>, Vec<crate::sql::Statement>)>> =
+            vec![None; planned.files.len()];
+        replay_set(&mut planned, settings, |i, _, d, s| found[i] = Some((d, s)));
+        for (i, f) in planned.files.iter().enumerate() {
+            let Some(disp) = reported.get(f) else {
+                continue;
             };
-            let mut planned = plan_set(dir, &display);
-            let mut out: Vec<Result<FileOutcome, FileError>> = Vec::new();
-            // a reported file the set listing missed (an unusual name): checked alone
-            let listed: std::collections::HashSet<&Path> =
-                planned.files.iter().map(PathBuf::as_path).collect();
-            for (path, disp) in reported {
-                if !listed.contains(path.as_path()) {
-                    out.push(check_alone(path, disp, settings));
-                }
-            }
-            let mut found: Vec<Option<(Vec<Diagnostic>, Vec<crate::sql::Statement>)>> =
-                vec![None; planned.files.len()];
-            replay_set(&mut planned, settings, |i, _, d, s| found[i] = Some((d, s)));
-            for (i, f) in planned.files.iter().enumerate() {
-                let Some(disp) = reported.get(f) else {
-                    continue;
-                };
-                match &planned.loaded[i] {
-                    Err(e) => out.push(Err(e.clone())),
-                    Ok(((text, utf8), _)) => {
-                        let (mut diags, stmts) = found[i].take().unwrap_or_default();
-                        diags.extend(utf8.clone());
-                        let mut outcome = finish(disp, text.clone(), diags, settings);
-                        outcome.statements = stmts;
-                        out.push(Ok(outcome));
-                    }
-                }
-            }
-            out
-        })
-        .collect()
-}
-
-fn check_alone(path: &Path, display: &str, settings: &Settings) -> Result<FileOutcome, FileError> {
-    let bytes = std::fs::read(path).map_err(|e| FileError {
-        file: display.to_string(),
-        message: format!("cannot read: {e}"),
-    })?;
-    let (text, utf8) = crate::run::sniff(display, bytes)?;
-    let mut diags =
-        crate::check::orm::check_alone(display, &text, settings.dialect, settings.check_down);
-    diags.extend(utf8);
-    Ok(finish(display, text, diags, settings))
-}
-
-/// Suppressions and rule filters, as for every other file.
-fn finish(
-    path: &str,
-    text: String,
-    diagnostics: Vec<Diagnostic>,
-    settings: &Settings,
-) -> FileOutcome {
-    let applied = crate::suppress::apply(&text, Lang::Python, settings.dialect, diagnostics);
-    let mut diagnostics = applied.kept;
-    let mut suppressed = applied.suppressed;
-    settings.filter.apply_for(path, &mut diagnostics);
-    settings.filter.apply_for(path, &mut suppressed);
-    let text = if diagnostics.is_empty() && suppressed.is_empty() && !settings.keep_text {
-        String::new()
-    } else {
-        text
-    };
-    FileOutcome {
-        path: path.to_string(),
-        text,
-        lang: Lang::Python,
-        diagnostics,
-        suppressed,
-        statements: Vec::new(),
-        not_parsed: 0,
-    }
+            let (diags, stmts) = found[i].take().unwrap_or_default();
+            out.push(
+                OUT.reported(disp, &planned.loaded[i], diags, settings)
+                    .map(|o| FileOutcome {
+                        statements: stmts,
+                        ..o
+                    }),
+            );
+        }
+        out
+    })
 }
 
 /// `--explain-order` for a Django `migrations/` or Alembic `versions/` directory; `None`
@@ -234,29 +162,28 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
     let display = |p: &Path| p.to_string_lossy().to_string();
     let mut planned = plan_set(dir, &display);
     let framework = planned.framework?;
-    let mut s = format!(
-        "{}: {}\n",
+    let mut listing = Listing::new(format!(
+        "{}: {}",
         crate::migrations::normalize(dir),
         framework.name()
-    );
+    ));
     if framework == Framework::Django {
-        s.push_str(&format!("  app label: {}\n", sets::app_label(dir)));
+        listing
+            .lines
+            .push(format!("  app label: {}", sets::app_label(dir)));
     }
-    let mut n = 0;
-    let mut lines = Vec::new();
-    let mut not_understood = Vec::new();
+    let first = listing.lines.len();
     for &i in &planned.order {
         let name = super::file_name(dir, &planned.files[i]);
         match &planned.loaded[i] {
-            Ok((_, Read::Other)) => {
-                lines.push(format!("        {name}  (not a migration: skipped)"))
-            }
+            Ok((_, Read::Other)) => listing.not_a_migration(&name),
             Ok((_, read)) => {
                 if let Some((_, why)) = planned.skipped.iter().find(|(s, _)| *s == i) {
-                    lines.push(format!("        {name}  ({why}: not replayed)"));
+                    listing
+                        .lines
+                        .push(format!("        {name}  ({why}: not replayed)"));
                     continue;
                 }
-                n += 1;
                 let detail = match read {
                     Read::Alembic(r) if r.down_revisions.is_empty() => {
                         format!("  (revision {}, first)", r.revision)
@@ -268,9 +195,9 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
                     ),
                     _ => String::new(),
                 };
-                lines.push(format!("  {n:>4}  {name}{detail}"));
+                listing.migration(&name, &detail);
             }
-            Err(e) => lines.push(format!("  error: {}", e.message)),
+            Err(e) => listing.error(e),
         }
     }
     let names: Vec<String> = planned
@@ -278,66 +205,29 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
         .iter()
         .map(|f| super::file_name(dir, f))
         .collect();
-    let mut replayed = Replay::default();
-    {
-        let dialect = dialect_of(dir, settings);
-        let mut state = django::State::new(&sets::app_label(dir));
-        let mut replay = Replay::new(settings.check_down);
-        for &i in &planned.order.clone() {
-            replay.next_file(&names[i], false);
-            let Ok(((text, _), read)) = &planned.loaded[i] else {
-                continue;
-            };
-            if planned.skipped.iter().any(|(s, _)| *s == i) {
-                continue;
-            }
-            let facts = match read {
-                Read::Django(raw) => django::translate(raw, text, &mut state),
-                Read::Alembic(rev) => rev.facts.clone(),
-                Read::Other => Facts::default(),
-            };
-            let index = crate::source::LineIndex::new(text);
-            for (span, what) in &facts.not_understood {
-                not_understood.push(format!(
-                    "{}:{} {what}",
-                    names[i],
-                    index.position(text, span.start).line
-                ));
-            }
-            let ups = facts.facts.iter().filter(|f| !f.down).count();
-            let downs = facts.facts.len() - ups;
-            if downs > 0
-                && let Some(l) = lines
-                    .iter_mut()
-                    .find(|l| l.ends_with(&names[i]) || l.contains(&format!("{} ", names[i])))
-            {
-                l.push_str(&format!("  [{ups} up, {downs} down]"));
-            }
-            crate::check::orm::check(
-                text,
-                dialect,
-                &facts,
-                false,
-                settings.check_down,
-                &mut replay,
-            );
+    let dialect = dialect_of(dir, settings);
+    let mut state = django::State::new(&sets::app_label(dir));
+    let mut replay = Replay::new(settings.check_down);
+    for &i in &planned.order.clone() {
+        replay.next_file(&names[i], false);
+        let Ok(((text, _), read)) = &planned.loaded[i] else {
+            continue;
+        };
+        if planned.skipped.iter().any(|(s, _)| *s == i) {
+            continue;
         }
-        std::mem::swap(&mut replayed, &mut replay);
+        let facts = facts_of(read, text, &mut state);
+        listing.not_understood(&names[i], text, &facts);
+        let (ups, downs) = orm_set::up_down(&facts);
+        if downs > 0
+            && let Some(l) = listing.lines[first..]
+                .iter_mut()
+                .find(|l| l.ends_with(&names[i]) || l.contains(&format!("{} ", names[i])))
+        {
+            l.push_str(&format!("  [{ups} up, {downs} down]"));
+        }
+        orm_set::check(text, dialect, &facts, settings, &mut replay);
     }
     planned.loaded.clear();
-    for l in lines {
-        s.push_str(&l);
-        s.push('\n');
-    }
-    let sch = &replayed.schema;
-    s.push_str(&format!(
-        "schema after replay: {} tables, {} views, {} indexes\n",
-        sch.tables.len(),
-        sch.views.len(),
-        sch.indexes.len()
-    ));
-    for w in not_understood {
-        s.push_str(&format!("  not understood (model unchanged): {w}\n"));
-    }
-    Some(s)
+    Some(listing.render(&replay.schema))
 }

@@ -2,8 +2,8 @@
 //! parallel, then checked in timestamp order against one replayed schema (seeded from
 //! `db/schema.rb` or `db/structure.sql` when present); and their `--explain-order`.
 
+use super::orm_set::{self, Listing, Output};
 use crate::check::replay::Replay;
-use crate::diagnostic::Diagnostic;
 use crate::discover::Discovered;
 use crate::migrations::ruby::{self as sets, Seed};
 use crate::outcome::{FileError, FileOutcome};
@@ -24,17 +24,12 @@ fn dialect_of(dir: &Path, settings: &Settings) -> Dialect {
 }
 
 /// (text, UTF-8 finding), the migration (`None`: not a migration class).
-type Loaded = Result<((String, Option<Diagnostic>), Option<Migration>), FileError>;
+type Loaded = orm_set::Loaded<Option<Migration>>;
 
-fn load(f: &Path, display: &str) -> Loaded {
-    let bytes = std::fs::read(f).map_err(|e| FileError {
-        file: display.to_string(),
-        message: format!("cannot read: {e}"),
-    })?;
-    let text = crate::run::sniff(display, bytes)?;
-    let m = rails::read(&text.0);
-    Ok((text, m))
-}
+const OUT: Output = Output {
+    lang: Lang::Ruby,
+    fold: true,
+};
 
 /// A replay with the set's seed (schema.rb / structure.sql) applied; the seed's name.
 fn seeded(dir: &Path, dialect: Dialect, check_down: bool) -> (Replay, Option<String>) {
@@ -72,105 +67,66 @@ pub fn check_sets(
     let (migrations, alone): (Vec<&Discovered>, Vec<&Discovered>) = files
         .iter()
         .partition(|f| sets::is_rails_migration(&f.path));
-    let by_dir = super::by_dir(migrations.into_iter());
     let mut out: Vec<Result<FileOutcome, FileError>> = alone
         .par_iter()
         .map(|f| check_alone(&f.path, &f.display, settings))
         .collect();
-    out.par_extend(by_dir.par_iter().flat_map_iter(|(dir, reported)| {
-        let display = |p: &Path| {
-            reported
-                .get(p)
-                .cloned()
-                .unwrap_or_else(|| p.to_string_lossy().to_string())
-        };
-        let files = sets::set_files(dir);
-        let loaded: Vec<Loaded> = files.par_iter().map(|f| load(f, &display(f))).collect();
-        let dialect = dialect_of(dir, settings);
-        let (mut replay, _) = seeded(dir, dialect, settings.check_down);
-        let mut out = Vec::new();
-        for (f, l) in files.iter().zip(loaded) {
-            replay.next_file(&super::file_name(dir, f), false);
-            let ((text, utf8), m) = match l {
-                Ok(x) => x,
-                Err(e) => {
-                    if reported.contains_key(f) {
-                        out.push(Err(e));
+    out.extend(orm_set::each_set(
+        migrations.into_iter(),
+        |dir, reported, display| {
+            let files = sets::set_files(dir);
+            let loaded: Vec<Loaded> = orm_set::load_all(&files, display, rails::read);
+            let dialect = dialect_of(dir, settings);
+            let (mut replay, _) = seeded(dir, dialect, settings.check_down);
+            let mut out = Vec::new();
+            for (f, l) in files.iter().zip(loaded) {
+                replay.next_file(&super::file_name(dir, f), false);
+                let ((text, utf8), m) = match l {
+                    Ok(x) => x,
+                    Err(e) => {
+                        if reported.contains_key(f) {
+                            out.push(Err(e));
+                        }
+                        continue;
                     }
+                };
+                let diags = match &m {
+                    Some(m) => crate::check::ruby::check(
+                        &text,
+                        dialect,
+                        m,
+                        settings.check_down,
+                        &mut replay,
+                    ),
+                    None => Vec::new(),
+                };
+                let Some(disp) = reported.get(f) else {
                     continue;
-                }
-            };
-            let diags = match &m {
-                Some(m) => {
-                    crate::check::ruby::check(&text, dialect, m, settings.check_down, &mut replay)
-                }
-                None => Vec::new(),
-            };
-            let Some(disp) = reported.get(f) else {
-                continue;
-            };
-            let (mut kept, acked) = match &m {
-                Some(m) => crate::check::ruby::acknowledge(&m.assured, diags),
-                None => (diags, Vec::new()),
-            };
-            kept.extend(utf8);
-            out.push(Ok(finish(disp, text, kept, acked, settings)));
-        }
-        out
-    }));
+                };
+                let (mut kept, acked) = match &m {
+                    Some(m) => crate::check::ruby::acknowledge(&m.assured, diags),
+                    None => (diags, Vec::new()),
+                };
+                kept.extend(utf8);
+                out.push(Ok(OUT.finish(disp, text, kept, acked, settings)));
+            }
+            out
+        },
+    ));
     out
 }
 
 fn check_alone(path: &Path, display: &str, settings: &Settings) -> Result<FileOutcome, FileError> {
-    let ((text, utf8), m) = load(path, display)?;
-    let mut replay = Replay::new(settings.check_down);
-    replay.next_file("", false);
-    let (mut kept, acked) = match &m {
-        Some(m) => {
-            let d = crate::check::ruby::check(
-                &text,
-                settings.dialect,
-                m,
-                settings.check_down,
-                &mut replay,
-            );
-            crate::check::ruby::acknowledge(&m.assured, d)
-        }
-        None => (Vec::new(), Vec::new()),
-    };
-    kept.extend(utf8);
-    Ok(finish(display, text, kept, acked, settings))
-}
-
-/// Suppressions, `safety_assured` acknowledgements and rule filters, as for every other file.
-fn finish(
-    path: &str,
-    text: String,
-    diagnostics: Vec<Diagnostic>,
-    acknowledged: Vec<Diagnostic>,
-    settings: &Settings,
-) -> FileOutcome {
-    let applied = crate::suppress::apply(&text, Lang::Ruby, settings.dialect, diagnostics);
-    let mut diagnostics = applied.kept;
-    let mut suppressed = applied.suppressed;
-    suppressed.extend(acknowledged);
-    settings.filter.apply_for(path, &mut diagnostics);
-    settings.filter.apply_for(path, &mut suppressed);
-    crate::fold::fold(&mut diagnostics);
-    let text = if diagnostics.is_empty() && suppressed.is_empty() && !settings.keep_text {
-        String::new()
-    } else {
-        text
-    };
-    FileOutcome {
-        path: path.to_string(),
-        text,
-        lang: Lang::Ruby,
-        diagnostics,
-        suppressed,
-        statements: Vec::new(),
-        not_parsed: 0,
-    }
+    OUT.alone(path, display, settings, |text| {
+        let Some(m) = rails::read(text) else {
+            return (Vec::new(), Vec::new());
+        };
+        let mut replay = Replay::new(settings.check_down);
+        replay.next_file("", false);
+        let d =
+            crate::check::ruby::check(text, settings.dialect, &m, settings.check_down, &mut replay);
+        crate::check::ruby::acknowledge(&m.assured, d)
+    })
 }
 
 /// `--explain-order` for a Rails `db/migrate/` directory; `None` when it holds no Rails
@@ -182,51 +138,33 @@ pub fn explain(dir: &Path, settings: &Settings) -> Option<String> {
     }
     let dialect = dialect_of(dir, settings);
     let (mut replay, seed) = seeded(dir, dialect, settings.check_down);
-    let mut s = format!(
-        "{}: Rails (db/migrate/<timestamp>_name.rb, ordered by timestamp)\n",
+    let mut listing = Listing::new(format!(
+        "{}: Rails (db/migrate/<timestamp>_name.rb, ordered by timestamp)",
         crate::migrations::normalize(dir)
-    );
+    ));
     if let Some(seed) = seed {
-        s.push_str(&format!("  seeded from schema dump {seed}\n"));
+        listing
+            .lines
+            .push(format!("  seeded from schema dump {seed}"));
     }
-    let mut not_understood = Vec::new();
-    let mut n = 0;
     for f in &files {
         let name = super::file_name(dir, f);
         replay.next_file(&name, false);
-        match load(f, &name) {
-            Err(e) => s.push_str(&format!("  error: {}\n", e.message)),
-            Ok((_, None)) => s.push_str(&format!("        {name}  (not a migration: skipped)\n")),
+        match orm_set::load(f, &name, rails::read) {
+            Err(e) => listing.error(&e),
+            Ok((_, None)) => listing.not_a_migration(&name),
             Ok(((text, _), Some(m))) => {
-                n += 1;
-                let ups = m.facts.facts.iter().filter(|f| !f.down).count();
-                let downs = m.facts.facts.len() - ups;
+                let (ups, downs) = orm_set::up_down(&m.facts);
                 let detail = if downs > 0 {
                     format!("  [{ups} up, {downs} down]")
                 } else {
                     String::new()
                 };
-                s.push_str(&format!("  {n:>4}  {name}{detail}\n"));
-                let index = crate::source::LineIndex::new(&text);
-                for (span, what) in &m.facts.not_understood {
-                    not_understood.push(format!(
-                        "{name}:{} {what}",
-                        index.position(&text, span.start).line
-                    ));
-                }
+                listing.migration(&name, &detail);
+                listing.not_understood(&name, &text, &m.facts);
                 crate::check::ruby::check(&text, dialect, &m, settings.check_down, &mut replay);
             }
         }
     }
-    let sch = &replay.schema;
-    s.push_str(&format!(
-        "schema after replay: {} tables, {} views, {} indexes\n",
-        sch.tables.len(),
-        sch.views.len(),
-        sch.indexes.len()
-    ));
-    for w in not_understood {
-        s.push_str(&format!("  not understood (model unchanged): {w}\n"));
-    }
-    Some(s)
+    Some(listing.render(&replay.schema))
 }

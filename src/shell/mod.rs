@@ -164,28 +164,13 @@ pub fn analyze_mapped(text: &Mapped, via: &str) -> Vec<Item> {
 /// ERROR / MISSING nodes (outermost), in document order, without recursion.
 fn error_regions(root: tree_sitter::Node) -> Vec<Span> {
     let mut out = Vec::new();
-    let mut c = root.walk();
-    'outer: loop {
-        let n = c.node();
-        let mut descend = true;
+    crate::tree_walk::preorder(root, |n, _| {
         if n.is_error() || n.is_missing() {
             out.push(Span::new(n.start_byte(), n.end_byte().max(n.start_byte())));
-            descend = false;
-        } else if !n.has_error() {
-            descend = false;
+            return false;
         }
-        if descend && c.goto_first_child() {
-            continue;
-        }
-        loop {
-            if c.goto_next_sibling() {
-                continue 'outer;
-            }
-            if !c.goto_parent() {
-                break 'outer;
-            }
-        }
-    }
+        n.has_error()
+    });
     out
 }
 

@@ -197,15 +197,7 @@ impl<'t> Walker<'t> {
             "unset_command" => {
                 let mut c = node.walk();
                 for ch in node.named_children(&mut c) {
-                    let name = self.text(ch).to_string();
-                    if !name.starts_with('-') {
-                        self.env.assign(&name, None);
-                        self.items.push(Item::Assign {
-                            name,
-                            value: None,
-                            span: self.span(ch),
-                        });
-                    }
+                    self.forget(ch);
                 }
             }
             "variable_assignment" => self.assignment(node, d),

@@ -69,10 +69,7 @@ pub fn scan(root: Node, src: &str) -> Functions {
     let text = |n: Node| src.get(n.start_byte()..n.end_byte()).unwrap_or("");
     // enclosing functions: (name, depth of the function_definition node)
     let mut open: Vec<(String, usize)> = Vec::new();
-    let mut c = root.walk();
-    let mut depth = 0usize;
-    'outer: loop {
-        let n = c.node();
+    crate::tree_walk::preorder(root, |n, depth| {
         while open.last().is_some_and(|(_, d)| *d >= depth && depth > 0) {
             open.pop();
         }
@@ -106,20 +103,8 @@ pub fn scan(root: Node, src: &str) -> Functions {
             }
             _ => {}
         }
-        if descend && c.goto_first_child() {
-            depth += 1;
-            continue;
-        }
-        loop {
-            if c.goto_next_sibling() {
-                continue 'outer;
-            }
-            if !c.goto_parent() {
-                break 'outer;
-            }
-            depth -= 1;
-        }
-    }
+        descend
+    });
     f
 }
 

@@ -123,7 +123,10 @@ impl ColumnFacts {
         for opt in &def.options {
             match &opt.option {
                 ast::ColumnOption::NotNull => c.not_null = true,
-                ast::ColumnOption::Default(_) => c.has_default = true,
+                // `DEFAULT NULL` gives the rows nothing
+                ast::ColumnOption::Default(e) => {
+                    c.has_default = !matches!(e, Expr::Value(v) if v.value == ast::Value::Null)
+                }
                 ast::ColumnOption::PrimaryKey(_) => {
                     c.primary_key = true;
                     c.not_null = true;

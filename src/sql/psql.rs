@@ -38,14 +38,7 @@ pub fn is_go_line(src: &str, word: Span) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::source::Dialect;
-    use crate::sql::split::split;
-
-    fn texts(src: &str, d: Dialect) -> Vec<&str> {
-        split(src, d)
-            .iter()
-            .map(|s| &src[s.span.start..s.span.end])
-            .collect()
-    }
+    use crate::sql::split::tests::texts;
 
     #[test]
     fn meta_commands_end_statements() {

@@ -212,10 +212,11 @@ pub(super) fn find_copy_end(src: &str, from: usize) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn texts(src: &str, d: Dialect) -> Vec<&str> {
+    /// The statements' texts (also used by `sql::psql`'s tests).
+    pub(in crate::sql) fn texts(src: &str, d: Dialect) -> Vec<&str> {
         split(src, d)
             .iter()
             .map(|s| &src[s.span.start..s.span.end])

@@ -18,7 +18,10 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
     for (i, op) in ops.iter().enumerate() {
         let (from, to) = match op {
             AlterOp::RenameColumn { from, to } => (from, to),
-            AlterOp::Redefine { from, column } if *from != column.name => (from, &column.name),
+            // MySQL `CHANGE a A`: column names are case-insensitive, so no rename
+            AlterOp::Redefine { from, column } if !from.eq_ignore_ascii_case(&column.name) => {
+                (from, &column.name)
+            }
             _ => continue,
         };
         let col = table.and_then(|t| t.column(from));

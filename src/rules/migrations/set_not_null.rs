@@ -27,8 +27,10 @@ pub fn check(stmt: &Statement, _ctx: &Context, m: &Ctx, out: &mut Vec<Diagnostic
         match table.and_then(|t| t.column(column)) {
             Some(c) if !c.nullable => {}
             Some(c) if c.backfilled_in == Some(m.file) => {}
-            // added in this very migration with a default: every existing row got the default
-            Some(c) if m.here(Some(c.created)) && c.has_default && !c.made_nullable => {}
+            // created with a non-NULL default, here or in an earlier migration, and never made
+            // nullable or stripped of it since: the rows it was added to got the default, and
+            // every row written since holds a value unless the application wrote NULL itself
+            Some(c) if c.filled_by_default && !c.made_nullable => {}
             Some(c) => {
                 let how = if c.made_nullable {
                     format!("was made nullable {}", m.at(c.nullable_since))

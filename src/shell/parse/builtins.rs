@@ -89,6 +89,20 @@ impl<'t> Walker<'t> {
         self.items.push(Item::Cmd(cmd));
     }
 
+    /// `unset NAME`, `local NAME`: the name no longer holds a known value (`-f` and other
+    /// flags are not names).
+    pub(super) fn forget(&mut self, ch: Node<'t>) {
+        let name = self.text(ch).to_string();
+        if !name.starts_with('-') {
+            self.env.assign(&name, None);
+            self.items.push(Item::Assign {
+                name,
+                value: None,
+                span: self.span(ch),
+            });
+        }
+    }
+
     pub(super) fn declaration(&mut self, node: Node<'t>, depth: usize) {
         let kw = node.child(0).map(|n| n.kind()).unwrap_or("");
         let mut c = node.walk();
@@ -97,15 +111,7 @@ impl<'t> Walker<'t> {
             match ch.kind() {
                 "variable_assignment" => self.assignment(ch, depth),
                 "variable_name" | "word" if kw == "local" || kw == "declare" || kw == "typeset" => {
-                    let name = self.text(ch).to_string();
-                    if !name.starts_with('-') {
-                        self.env.assign(&name, None);
-                        self.items.push(Item::Assign {
-                            name,
-                            value: None,
-                            span: self.span(ch),
-                        });
-                    }
+                    self.forget(ch);
                 }
                 _ => {
                     self.word(ch, depth);

@@ -15,3 +15,12 @@ ALTER TABLE invoices ADD COLUMN due date;
 ALTER TABLE invoices
   ADD COLUMN paid boolean DEFAULT false,
   ALTER COLUMN due SET NOT NULL; -- expect: set-not-null
+
+-- a default set after the column was added does not fill the rows already there
+ALTER TABLE orders ADD COLUMN kind text;
+ALTER TABLE orders ALTER COLUMN kind SET DEFAULT 'x';
+ALTER TABLE orders ALTER COLUMN kind SET NOT NULL; -- expect: set-not-null
+
+-- DEFAULT NULL is no default
+ALTER TABLE orders ADD COLUMN origin text DEFAULT NULL;
+ALTER TABLE orders ALTER COLUMN origin SET NOT NULL; -- expect: set-not-null

@@ -1,0 +1,67 @@
+//! What the Knex, TypeORM and Sequelize readers share when they turn a call into a schema
+//! operation: a chain's first call with its span and verb, the not-literal finding, and the
+//! table drop and table / column renames they all push.
+
+use super::walk::{Chain, Seg, Walker, alter, drop};
+use crate::orm::table_name;
+use crate::source::Span;
+use crate::sql::{AlterOp, ObjectKind, StmtKind};
+
+impl<'a> Walker<'a> {
+    /// The first call of a chain on a receiver this migration names (`queryRunner.…`,
+    /// `queryInterface.…`): its index, the call, its span and verb.
+    pub fn first_call<'c, 't>(
+        &self,
+        ch: &'c Chain<'t>,
+    ) -> Option<(usize, &'c Seg<'t>, Span, String)> {
+        if !self.recv.contains(&ch.root) {
+            return None;
+        }
+        let i = ch.segs.iter().position(|s| s.call.is_some())?;
+        let seg = &ch.segs[i];
+        let span = super::walk::node_span(seg.call?);
+        Some((i, seg, span, ch.verb(i)))
+    }
+
+    /// A call whose arguments are not literals: said, and nothing else read from it.
+    pub fn not_literal(&mut self, span: Span, verb: &str) -> Vec<usize> {
+        self.not_understood(
+            span,
+            &format!("`{verb}` with arguments that are not literals"),
+        );
+        Vec::new()
+    }
+
+    /// `DROP TABLE [IF EXISTS] t`.
+    pub fn drop_table(&mut self, t: &str, if_exists: bool, span: Span, verb: &str) {
+        self.push(
+            drop(ObjectKind::Table, t, if_exists, false),
+            span,
+            "DROP",
+            verb,
+        );
+    }
+
+    /// `ALTER TABLE from RENAME TO to`.
+    pub fn rename_table(&mut self, from: &str, to: &str, span: Span, verb: &str) {
+        self.push(
+            StmtKind::RenameTable {
+                from: table_name(from),
+                to: table_name(to),
+            },
+            span,
+            "ALTER",
+            verb,
+        );
+    }
+
+    /// `ALTER TABLE t RENAME COLUMN from TO to`.
+    pub fn rename_column(&mut self, t: &str, from: String, to: String, span: Span, verb: &str) {
+        self.push(
+            alter(t, AlterOp::RenameColumn { from, to }),
+            span,
+            "ALTER",
+            verb,
+        );
+    }
+}
