@@ -18,6 +18,7 @@ pub mod inline;
 pub mod js;
 pub mod live;
 pub mod migrations;
+mod mimalloc;
 pub mod model;
 pub mod orm;
 pub mod outcome;

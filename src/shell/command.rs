@@ -265,7 +265,11 @@ impl Command {
 }
 
 pub fn basename(s: &str) -> &str {
-    s.rsplit('/').next().unwrap_or(s)
+    // a byte search: `/` is ASCII, so the cut is on a character boundary
+    match s.bytes().rposition(|b| b == b'/') {
+        Some(i) => s.get(i + 1..).unwrap_or(s),
+        None => s,
+    }
 }
 
 /// What the walk produces, in execution (document) order.

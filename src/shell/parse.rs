@@ -4,6 +4,7 @@
 //! `ssh host '…'`, `trap '…'` are parsed again and walked with a map back into the file.
 
 use super::command::{Command, Flow, Guard, Item, Mapped, Part, Word, basename};
+use super::kind::kind;
 use super::unwrap;
 use crate::source::Span;
 use tree_sitter::Node;
@@ -112,7 +113,7 @@ impl<'t> Walker<'t> {
             return;
         }
         let d = depth + 1;
-        match node.kind() {
+        match kind(node) {
             "comment" | "heredoc_body" | "heredoc_start" | "heredoc_end" | "heredoc_content"
             | "file_redirect" => {}
             "command" => self.command(node, &[], flow, d),
@@ -155,7 +156,7 @@ impl<'t> Walker<'t> {
                             let w = self.word(*ch, d);
                             self.walk_subs(d);
                             // quoted expansions ("$@", "$x") may yield empty words
-                            let quoted_var = ch.kind() == "string"
+                            let quoted_var = kind(*ch) == "string"
                                 && w.parts.iter().any(|p| !matches!(p, Part::Lit { .. }));
                             if quoted_var || w.lit().is_some_and(|l| l.is_empty()) {
                                 non_empty = false;
@@ -181,7 +182,7 @@ impl<'t> Walker<'t> {
                 }
                 let mut c = node.walk();
                 for item in node.named_children(&mut c) {
-                    if item.kind() == "case_item" {
+                    if kind(item) == "case_item" {
                         let kids = fields(item);
                         for (field, ch) in kids {
                             if ch.is_named() && field != Some("value") {
@@ -250,7 +251,7 @@ impl<'t> Walker<'t> {
         let mut rest: Vec<(String, Node<'t>)> = Vec::new();
         let mut cur = node;
         loop {
-            if cur.kind() != "list" {
+            if kind(cur) != "list" {
                 break;
             }
             let Some(left) = cur.named_child(0) else {
@@ -263,7 +264,7 @@ impl<'t> Walker<'t> {
                 if ch.is_named() {
                     right = Some(ch);
                 } else if op.is_empty() {
-                    op = ch.kind().to_string();
+                    op = kind(ch).to_string();
                 }
             }
             if let Some(r) = right {
@@ -376,11 +377,11 @@ impl<'t> Walker<'t> {
         let mut right = Vec::new();
         let mut and_op = None;
         for r in &redirects {
-            if r.kind() != "heredoc_redirect" {
+            if kind(*r) != "heredoc_redirect" {
                 continue;
             }
             for (field, ch) in fields(*r) {
-                match (field, ch.kind()) {
+                match (field, kind(ch)) {
                     (_, "pipeline") => pipe_cont.push(ch),
                     (Some("right"), _) => right.push(ch),
                     (Some("operator"), k) => and_op = Some(k.to_string()),
@@ -404,11 +405,11 @@ impl<'t> Walker<'t> {
             self.in_pipeline += 1;
         }
         match body {
-            Some(b) if b.kind() == "command" => self.command(b, &redirects, bflow, depth),
+            Some(b) if kind(b) == "command" => self.command(b, &redirects, bflow, depth),
             Some(b) => {
                 self.stmt(b, bflow, depth);
                 for r in &redirects {
-                    if r.kind() != "heredoc_redirect" {
+                    if kind(*r) != "heredoc_redirect" {
                         self.word(*r, depth);
                         self.walk_subs(depth);
                     }
@@ -443,7 +444,7 @@ impl<'t> Walker<'t> {
         let mut redirects = Vec::new();
         let kids = fields(node);
         for (field, ch) in kids {
-            match (field, ch.kind()) {
+            match (field, kind(ch)) {
                 (_, "variable_assignment") => assigns.push(ch),
                 (Some("name"), _) | (Some("argument"), _) => {
                     quoted.push(eval::is_quoted(ch));
@@ -456,7 +457,7 @@ impl<'t> Walker<'t> {
             }
         }
         for r in extra {
-            match r.kind() {
+            match kind(*r) {
                 "heredoc_redirect" => stdin = Some(self.heredoc(*r)),
                 "herestring_redirect" => stdin = self.herestring(*r, depth),
                 "file_redirect" => redirects.extend(self.file_redirect(*r, depth)),
@@ -525,7 +526,12 @@ impl<'t> Walker<'t> {
             fed_by,
         };
         self.feed_out = feed_of(&cmd);
-        self.fed_out = cmd.words.iter().map(|w| w.src.text.clone()).collect();
+        // read by the next stage only (`pipeline_stages`): outside a pipeline nothing reads it
+        self.fed_out = if self.in_pipeline > 0 {
+            cmd.words.iter().map(|w| w.src.text.clone()).collect()
+        } else {
+            Vec::new()
+        };
         let call = self.call_of(&cmd, node);
         self.emit(cmd, depth);
         if let Some(call) = call {

@@ -10,6 +10,7 @@
 //! `$SUDO apt-get …`) is checked as that command.
 
 use super::command::{Command, Guard, Part};
+use super::kind::kind;
 use std::cell::RefCell;
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -73,7 +74,7 @@ pub fn scan(root: Node, src: &str) -> Functions {
             open.pop();
         }
         let mut descend = n.child_count() > 0;
-        match n.kind() {
+        match kind(n) {
             "function_definition" => {
                 let name = n.child_by_field_name("name").map(text).unwrap_or("");
                 open.push((name.to_string(), depth));
@@ -86,6 +87,18 @@ pub fn scan(root: Node, src: &str) -> Functions {
                 descend = n.child_count() > 0 && text(n).contains('(');
             }
             "comment" | "heredoc_body" | "raw_string" | "string_content" | "word" => {
+                descend = false
+            }
+            // outside every function only definitions matter, and a definition is written
+            // `name ( )` or `function name`: a subtree whose text has neither holds none.
+            // Only for subtrees without ERROR/MISSING nodes (a MISSING `(` has no text); the
+            // input repair before parsing writes only ` _ = x`, so it adds neither.
+            _ if open.is_empty()
+                && descend
+                && !n.has_error()
+                && !text(n).contains('(')
+                && !text(n).contains("function") =>
+            {
                 descend = false
             }
             _ => {}
@@ -119,7 +132,7 @@ fn command_facts(n: Node, src: &str, name: &str, below: usize, f: &mut Functions
     let top = below == 2
         || (below == 3
             && n.parent()
-                .is_some_and(|p| p.kind() == "redirected_statement"));
+                .is_some_and(|p| kind(p) == "redirected_statement"));
     if !top {
         return;
     }
@@ -162,4 +175,34 @@ pub fn variable_prefix(cmd: &Command) -> Option<(usize, String)> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '+'));
     plausible.then(|| (1, format!("${name}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn functions(src: &str) -> Functions {
+        let tree = crate::shell::parse_tree(src).expect("parses");
+        assert!(!tree.root_node().has_error(), "{src}");
+        scan(tree.root_node(), src)
+    }
+
+    #[test]
+    fn definitions_are_found_wherever_they_are_written() {
+        // the walk skips subtrees without `(` or `function` outside functions: definitions
+        // in `if`, loops, `case` and command substitutions, with and without parentheses
+        let f = functions(
+            "echo start; rm -f x\n\
+             if [ -n \"$X\" ]; then\n  function run { \"$@\"; }\nfi\n\
+             for x in a; do die_now ( ) { exit 1; }; done\n\
+             v=$(boot() { set -e; }; boot)\n\
+             case $1 in a) function sx() { sudo \"$@\"; } ;; esac\n",
+        );
+        let mut w: Vec<&str> = f.wrappers.iter().map(String::as_str).collect();
+        w.sort_unstable();
+        assert_eq!(w, ["run", "sx"]);
+        assert!(f.exits.contains("die_now"), "{f:?}");
+        assert!(f.errexit.contains("boot"), "{f:?}");
+        assert_eq!(f.exits.len() + f.errexit.len(), 2, "{f:?}");
+    }
 }

@@ -191,14 +191,27 @@ fn display(cmd: &Command) -> String {
     s
 }
 
+/// Every command name and name prefix the patterns use, collected once.
+struct Names {
+    exact: std::collections::HashSet<&'static str>,
+    prefixes: Vec<&'static str>,
+}
+
+static NAMES: OnceLock<Names> = OnceLock::new();
+
 /// Could any pattern match a command of this name? (cheap test before reading the args)
-fn named_anywhere(file: &File, name: &str) -> bool {
-    file.rule.iter().flat_map(|r| &r.when).any(|p| {
-        p.command.iter().any(|c| c == name)
-            || p.command_prefix
-                .as_deref()
-                .is_some_and(|x| name.starts_with(x))
-    })
+fn named_anywhere(file: &'static File, name: &str) -> bool {
+    let names = NAMES.get_or_init(|| {
+        let pats = || file.rule.iter().flat_map(|r| &r.when);
+        Names {
+            exact: pats()
+                .flat_map(|p| &p.command)
+                .map(String::as_str)
+                .collect(),
+            prefixes: pats().filter_map(|p| p.command_prefix.as_deref()).collect(),
+        }
+    });
+    names.exact.contains(name) || names.prefixes.iter().any(|x| name.starts_with(x))
 }
 
 pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {

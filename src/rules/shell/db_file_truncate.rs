@@ -32,6 +32,9 @@ fn database_file(path: &str) -> Option<String> {
 
 /// Does the command write nothing to its stdout (so `> file` only empties the file)?
 fn writes_nothing(cmd: &Command) -> bool {
+    if !matches!(cmd.name(), Some(":" | "true" | "cat" | "echo" | "printf")) {
+        return false;
+    }
     let args: Vec<Option<String>> = cmd.lit_args();
     let lits = |v: &[&str]| {
         args.len() == v.len()

@@ -9,10 +9,10 @@ impl<'t> Walker<'t> {
         let kids = fields(node);
         let has_else = kids
             .iter()
-            .any(|(_, n)| matches!(n.kind(), "elif_clause" | "else_clause"));
+            .any(|(_, n)| matches!(kind(*n), "elif_clause" | "else_clause"));
         let body_exits = !has_else
             && kids.iter().any(|(f, n)| {
-                n.is_named() && f.is_none() && !is_clause(n.kind()) && self.exits(*n, 0)
+                n.is_named() && f.is_none() && !is_clause(kind(*n)) && self.exits(*n, 0)
             });
         // the condition guards the `then` body (up to the first elif/else)
         let mut open = false;
@@ -37,7 +37,7 @@ impl<'t> Walker<'t> {
                 open = true;
                 continue;
             }
-            if open && is_clause(ch.kind()) {
+            if open && is_clause(kind(ch)) {
                 self.items.push(Item::GuardEnd);
                 open = false;
             }
@@ -79,7 +79,7 @@ impl<'t> Walker<'t> {
         if depth > 8 {
             return false;
         }
-        match node.kind() {
+        match kind(node) {
             "command" => node
                 .child_by_field_name("name")
                 .is_some_and(|n| crate::shell::wrappers::exits(basename(self.text(n)))),

@@ -74,9 +74,9 @@ pub(super) struct Call<'t> {
 
 /// Is this command word or argument in double quotes (no word splitting)?
 pub(super) fn is_quoted(n: Node) -> bool {
-    match n.kind() {
+    match kind(n) {
         "string" => true,
-        "command_name" => n.named_child(0).is_some_and(|c| c.kind() == "string"),
+        "command_name" => n.named_child(0).is_some_and(|c| kind(c) == "string"),
         _ => false,
     }
 }
@@ -149,6 +149,14 @@ impl Binding<'_> {
             None => self.vars.get(name).map(|w| vec![w.clone()]),
         }
     }
+    /// `get(name).is_some()` without the copies.
+    fn has(&self, name: &str) -> bool {
+        match positional(name) {
+            Some(None) => true,
+            Some(Some(k)) => k < self.args.len(),
+            None => self.vars.contains_key(name),
+        }
+    }
     fn one(&self, name: &str) -> Option<Word> {
         match self.get(name)?.as_slice() {
             [w] => Some(w.clone()),
@@ -165,12 +173,7 @@ fn bind(w: &Word, b: &Binding) -> Vec<Word> {
         Part::Var { name, guard } if *guard != Guard::Derived => Some(name.clone()),
         _ => None,
     };
-    if !w
-        .parts
-        .iter()
-        .filter_map(name_of)
-        .any(|n| b.get(&n).is_some())
-    {
+    if !w.parts.iter().filter_map(name_of).any(|n| b.has(&n)) {
         return vec![w.clone()];
     }
     if let [p] = w.parts.as_slice()

@@ -13,10 +13,10 @@ impl<'t> Walker<'t> {
         let mut fd = None;
         let mut target = None;
         for ch in node.children(&mut c) {
-            if ch.kind() == "file_descriptor" {
+            if kind(ch) == "file_descriptor" {
                 fd = Some(self.text(ch).to_string());
             } else if !ch.is_named() && op.is_none() {
-                op = Some(ch.kind().to_string());
+                op = Some(kind(ch).to_string());
             } else if ch.is_named() && target.is_none() {
                 target = Some(ch);
             }
@@ -38,7 +38,7 @@ impl<'t> Walker<'t> {
         let mut c = node.walk();
         let w = node
             .named_children(&mut c)
-            .find(|n| n.kind() != "file_descriptor")?;
+            .find(|n| kind(*n) != "file_descriptor")?;
         Some(self.word(w, depth).src)
     }
 
@@ -46,9 +46,9 @@ impl<'t> Walker<'t> {
     pub(super) fn heredoc(&self, node: Node<'t>) -> Mapped {
         let mut m = Mapped::default();
         let mut c = node.walk();
-        let dash = node.children(&mut c).any(|n| n.kind() == "<<-");
+        let dash = node.children(&mut c).any(|n| kind(n) == "<<-");
         let mut c = node.walk();
-        let Some(body) = node.children(&mut c).find(|n| n.kind() == "heredoc_body") else {
+        let Some(body) = node.children(&mut c).find(|n| kind(*n) == "heredoc_body") else {
             return m;
         };
         let (a, b) = (body.start_byte(), body.end_byte());

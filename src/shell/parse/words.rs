@@ -22,7 +22,7 @@ impl<'t> Walker<'t> {
             return;
         }
         let text = self.text(node);
-        match node.kind() {
+        match kind(node) {
             "raw_string" => {
                 let (ia, ib) = inner(text, a, b, 1);
                 let t = self.src.get(ia..ib).unwrap_or("");
@@ -41,7 +41,7 @@ impl<'t> Walker<'t> {
                         continue;
                     }
                     self.dq_lit(w, cur, ca);
-                    if ch.kind() == "string_content" {
+                    if kind(ch) == "string_content" {
                         self.dq_lit(w, ca, cb);
                     } else {
                         self.conv(ch, w, depth + 1);
@@ -115,10 +115,10 @@ impl<'t> Walker<'t> {
                 self.push_src(&mut w.src, a, b);
             }
             "concatenation" | "command_name" | "file_redirect" | "herestring_redirect" => {
-                let named = node.kind() == "concatenation" || node.kind() == "command_name";
+                let named = kind(node) == "concatenation" || kind(node) == "command_name";
                 for ch in (0..node.child_count()).filter_map(|i| node.child(i)) {
                     if ch.is_named() {
-                        if ch.kind() != "file_descriptor" {
+                        if kind(ch) != "file_descriptor" {
                             self.conv(ch, w, depth + 1);
                         }
                     } else if named {
