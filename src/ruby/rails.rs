@@ -15,7 +15,7 @@ use super::{Effect, Fact, Facts};
 use crate::orm::{head_span, statement};
 use crate::ruby::{field_of, kind_of};
 use crate::source::Span;
-use crate::sql::{Assignment, StmtKind};
+use crate::sql::StmtKind;
 use names::*;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -539,18 +539,7 @@ impl<'t> Walker<'_, 't> {
                 );
             }
             self.push(
-                StmtKind::Update {
-                    table: Some(obj(&table)),
-                    predicate: None,
-                    assignments: cols
-                        .into_iter()
-                        .map(|column| Assignment {
-                            column,
-                            value: None,
-                        })
-                        .collect(),
-                    limited: false,
-                },
+                crate::orm::update_all(obj(&table), cols),
                 s,
                 "UPDATE",
                 &verb,
