@@ -52,19 +52,7 @@ pub fn read(src: &str) -> Option<Migration> {
     let h = Heredocs::of(root, src);
     let mut classes = Vec::new();
     find_classes(root, src, &mut classes, 0);
-    let mut w = Walker {
-        src,
-        h: &h,
-        m: Migration::default(),
-        down: false,
-        invert: false,
-        dirs: Vec::new(),
-        tables: HashMap::new(),
-        models: HashMap::new(),
-        schema: false,
-        helpers: HashMap::new(),
-        active: Vec::new(),
-    };
+    let mut w = Walker::new(src, &h, false);
     // models defined in the file (`class User < ActiveRecord::Base; self.table_name = "x"`)
     for (c, superclass) in &classes {
         if !superclass.contains("Migration")
@@ -156,19 +144,7 @@ pub fn schema(src: &str) -> Facts {
     };
     let root = tree.root_node();
     let h = Heredocs::of(root, src);
-    let mut w = Walker {
-        src,
-        h: &h,
-        m: Migration::default(),
-        down: false,
-        invert: false,
-        dirs: Vec::new(),
-        tables: HashMap::new(),
-        models: HashMap::new(),
-        schema: true,
-        helpers: HashMap::new(),
-        active: Vec::new(),
-    };
+    let mut w = Walker::new(src, &h, true);
     w.walk(root, 0);
     w.m.facts
 }
@@ -239,6 +215,25 @@ struct Walker<'a, 't> {
     /// The helpers being read (innermost last): one is never entered again while it runs
     /// (recursion), and at most 8 deep.
     active: Vec<String>,
+}
+
+impl<'a, 't> Walker<'a, 't> {
+    /// A walker at the top of a file; `schema`: reading `db/schema.rb`.
+    fn new(src: &'a str, h: &'a Heredocs<'t>, schema: bool) -> Self {
+        Walker {
+            src,
+            h,
+            m: Migration::default(),
+            down: false,
+            invert: false,
+            dirs: Vec::new(),
+            tables: HashMap::new(),
+            models: HashMap::new(),
+            schema,
+            helpers: HashMap::new(),
+            active: Vec::new(),
+        }
+    }
 }
 
 /// Calls that change the schema or data (their receiver-less form).
