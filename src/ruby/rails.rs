@@ -327,6 +327,23 @@ impl<'t> Walker<'_, 't> {
         });
     }
 
+    /// `ALTER TABLE t ADD COLUMN c`.
+    fn add_column(&mut self, t: &str, c: crate::sql::ColumnFacts, s: Span, verb: &str) {
+        self.push(
+            alter(t, crate::sql::AlterOp::AddColumn(c)),
+            s,
+            "ALTER",
+            verb,
+        );
+    }
+
+    /// `ALTER TABLE t RENAME COLUMN from TO to`.
+    fn rename_column(&mut self, t: &str, from: &str, to: &str, s: Span, verb: &str) {
+        let (from, to) = (from.to_string(), to.to_string());
+        let op = crate::sql::AlterOp::RenameColumn { from, to };
+        self.push(alter(t, op), s, "ALTER", verb);
+    }
+
     fn sql(&mut self, v: Option<&Value>, s: Span, verb: &str) {
         match v {
             Some(Value::Str(t)) => self.m.facts.facts.push(Fact {

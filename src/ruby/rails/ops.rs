@@ -139,18 +139,7 @@ impl<'t> Walker<'_, 't> {
                 let t = need!(a.name(0));
                 let (from, to) = need!(a.name(1).zip(a.name(2)));
                 let (from, to) = if self.invert { (to, from) } else { (from, to) };
-                self.push(
-                    alter(
-                        t,
-                        AlterOp::RenameColumn {
-                            from: from.to_string(),
-                            to: to.to_string(),
-                        },
-                    ),
-                    s,
-                    "ALTER",
-                    &verb,
-                );
+                self.rename_column(t, from, to, s, &verb);
             }
             "rename_table" => {
                 let (from, to) = need!(a.name(0).zip(a.name(1)));
@@ -182,12 +171,7 @@ impl<'t> Walker<'_, 't> {
                 let t = need!(a.name(0));
                 let c = need!(a.name(1));
                 let ty = a.name(2).unwrap_or("");
-                self.push(
-                    alter(t, AlterOp::AddColumn(column(c, ty, a))),
-                    s,
-                    "ALTER",
-                    &verb,
-                );
+                self.add_column(t, column(c, ty, a), s, &verb);
             }
             "add_index" => {
                 let t = need!(a.name(0));
@@ -222,12 +206,7 @@ impl<'t> Walker<'_, 't> {
             "add_timestamps" => {
                 let t = need!(a.name(0));
                 for c in ["created_at", "updated_at"] {
-                    self.push(
-                        alter(t, AlterOp::AddColumn(column(c, "datetime", a))),
-                        s,
-                        "ALTER",
-                        &verb,
-                    );
+                    self.add_column(t, column(c, "datetime", a), s, &verb);
                 }
             }
             "create_table" | "create_join_table" => {
@@ -461,18 +440,7 @@ impl<'t> Walker<'_, 't> {
             }
             "rename" => {
                 let (from, to) = need!(a.name(0).zip(a.name(1)));
-                self.push(
-                    alter(
-                        t,
-                        AlterOp::RenameColumn {
-                            from: from.to_string(),
-                            to: to.to_string(),
-                        },
-                    ),
-                    s,
-                    "ALTER",
-                    &verb,
-                );
+                self.rename_column(t, from, to, s, &verb);
             }
             "change" => {
                 let (c, ty) = need!(a.name(0).zip(a.name(1)));
@@ -504,31 +472,16 @@ impl<'t> Walker<'_, 't> {
             }
             "timestamps" => {
                 for c in ["created_at", "updated_at"] {
-                    self.push(
-                        alter(t, AlterOp::AddColumn(column(c, "datetime", a))),
-                        s,
-                        "ALTER",
-                        &verb,
-                    );
+                    self.add_column(t, column(c, "datetime", a), s, &verb);
                 }
             }
             "column" => {
                 let (c, ty) = need!(a.name(0).zip(a.name(1)));
-                self.push(
-                    alter(t, AlterOp::AddColumn(column(c, ty, a))),
-                    s,
-                    "ALTER",
-                    &verb,
-                );
+                self.add_column(t, column(c, ty, a), s, &verb);
             }
             ty if COLUMN_TYPES.contains(&ty) => {
                 for c in a.pos.iter().filter_map(Value::name) {
-                    self.push(
-                        alter(t, AlterOp::AddColumn(column(c, ty, a))),
-                        s,
-                        "ALTER",
-                        &verb,
-                    );
+                    self.add_column(t, column(c, ty, a), s, &verb);
                 }
             }
             _ => {}
