@@ -159,6 +159,25 @@ pub fn update_all(table: ObjName, columns: impl IntoIterator<Item = String>) -> 
     }
 }
 
+/// `need_literal!(walker, span, verb, option)`: the value in `option`; when it is `None`, the
+/// walker is told (`not_understood`: "`verb` with arguments that are not literals") and the
+/// calling function returns its default.
+macro_rules! need_literal {
+    ($w:expr, $span:expr, $verb:expr, $e:expr) => {
+        match $e {
+            Some(v) => v,
+            None => {
+                $w.not_understood(
+                    $span,
+                    &format!("`{}` with arguments that are not literals", $verb),
+                );
+                return Default::default();
+            }
+        }
+    };
+}
+pub(crate) use need_literal;
+
 /// A statement synthesised for an operation; `span` is the operation in the Python file.
 pub fn statement(kind: StmtKind, span: Span, keyword: &str) -> Statement {
     Statement {

@@ -275,16 +275,7 @@ impl Walker<'_> {
         let span = c.span;
         macro_rules! need {
             ($e:expr) => {
-                match $e {
-                    Some(v) => v,
-                    None => {
-                        self.not_understood(
-                            span,
-                            &format!("`{verb}` with arguments that are not literals"),
-                        );
-                        return;
-                    }
-                }
+                crate::orm::need_literal!(self, span, verb, $e)
             };
         }
         match method {

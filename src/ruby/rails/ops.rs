@@ -26,16 +26,7 @@ impl<'t> Walker<'_, 't> {
         };
         macro_rules! need {
             ($e:expr) => {
-                match $e {
-                    Some(v) => v,
-                    None => {
-                        self.not_understood(
-                            s,
-                            &format!("`{method}` with arguments that are not literals"),
-                        );
-                        return;
-                    }
-                }
+                crate::orm::need_literal!(self, s, method, $e)
             };
         }
         let if_exists = a.kw("if_exists").and_then(Value::as_bool) == Some(true);
@@ -383,16 +374,7 @@ impl<'t> Walker<'_, 't> {
         let verb = format!("`t.{method}`");
         macro_rules! need {
             ($e:expr) => {
-                match $e {
-                    Some(v) => v,
-                    None => {
-                        self.not_understood(
-                            s,
-                            &format!("`t.{method}` with arguments that are not literals"),
-                        );
-                        return;
-                    }
-                }
+                crate::orm::need_literal!(self, s, format_args!("t.{method}"), $e)
             };
         }
         match method {
