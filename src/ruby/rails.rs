@@ -337,6 +337,17 @@ impl<'t> Walker<'_, 't> {
         );
     }
 
+    /// `DROP INDEX [IF EXISTS] name`.
+    fn drop_index(&mut self, name: &str, if_exists: bool, s: Span, verb: &str) {
+        let kind = drop(
+            crate::sql::ObjectKind::Index,
+            vec![obj(name)],
+            if_exists,
+            false,
+        );
+        self.push(kind, s, "DROP", verb);
+    }
+
     /// `ALTER TABLE t RENAME COLUMN from TO to`.
     fn rename_column(&mut self, t: &str, from: &str, to: &str, s: Span, verb: &str) {
         let (from, to) = (from.to_string(), to.to_string());

@@ -166,28 +166,16 @@ impl<'t> Walker<'_, 't> {
             }
             "add_index" => {
                 let t = need!(a.name(0));
-                let name = a
-                    .kw("name")
-                    .and_then(Value::name)
-                    .map(str::to_string)
-                    .or_else(|| a.pos.get(1).and_then(|c| index_name(t, c)));
+                let name = index_named(a).or_else(|| a.pos.get(1).and_then(|c| index_name(t, c)));
                 self.push_index(create_index(t, name, a), a.pos.get(1), a, s, &verb);
             }
             "remove_index" => {
                 let t = need!(a.name(0));
-                let name = a
-                    .kw("name")
-                    .and_then(Value::name)
-                    .map(str::to_string)
+                let name = index_named(a)
                     .or_else(|| a.kw("column").and_then(|c| index_name(t, c)))
                     .or_else(|| a.pos.get(1).and_then(|c| index_name(t, c)));
                 let name = need!(name);
-                self.push(
-                    drop(ObjectKind::Index, vec![obj(&name)], if_exists, false),
-                    s,
-                    "DROP",
-                    &verb,
-                );
+                self.drop_index(&name, if_exists, s, &verb);
             }
             "add_reference" | "add_belongs_to" => {
                 let t = need!(a.name(0));
@@ -344,11 +332,8 @@ impl<'t> Walker<'_, 't> {
                     }
                 }
                 "index" => {
-                    let name = a
-                        .kw("name")
-                        .and_then(Value::name)
-                        .map(str::to_string)
-                        .or_else(|| a.pos.first().and_then(|c| index_name(t, c)));
+                    let name =
+                        index_named(&a).or_else(|| a.pos.first().and_then(|c| index_name(t, c)));
                     indexes.push((name, a.clone(), span(x)));
                 }
                 "column" => {
@@ -406,19 +391,11 @@ impl<'t> Walker<'_, 't> {
                 &verb,
             ),
             "remove_index" => {
-                let name = a
-                    .kw("name")
-                    .and_then(Value::name)
-                    .map(str::to_string)
+                let name = index_named(a)
                     .or_else(|| a.kw("column").and_then(|c| index_name(t, c)))
                     .or_else(|| a.pos.first().and_then(|c| index_name(t, c)));
                 let name = need!(name);
-                self.push(
-                    drop(ObjectKind::Index, vec![obj(&name)], false, false),
-                    s,
-                    "DROP",
-                    &verb,
-                );
+                self.drop_index(&name, false, s, &verb);
             }
             "rename" => {
                 let (from, to) = need!(a.name(0).zip(a.name(1)));
@@ -434,11 +411,7 @@ impl<'t> Walker<'_, 't> {
                 self.null(t, c, null, a.pos.len() > 2, s, &verb);
             }
             "index" => {
-                let name = a
-                    .kw("name")
-                    .and_then(Value::name)
-                    .map(str::to_string)
-                    .or_else(|| a.pos.first().and_then(|c| index_name(t, c)));
+                let name = index_named(a).or_else(|| a.pos.first().and_then(|c| index_name(t, c)));
                 let mut stmt = create_index(t, name, a);
                 if self.schema
                     && let StmtKind::CreateIndex { concurrently, .. } = &mut stmt
@@ -625,4 +598,9 @@ impl<'t> Walker<'_, 't> {
         let cols = Value::Array(cols, s);
         self.push_index(stmt, Some(&cols), &Args::default(), s, verb);
     }
+}
+
+/// The index name given as `name:`.
+fn index_named(a: &Args) -> Option<String> {
+    a.kw("name").and_then(Value::name).map(str::to_string)
 }
