@@ -25,7 +25,7 @@ use crate::source::{Dialect, Lang};
 use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use std::collections::HashMap;
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
@@ -184,18 +184,7 @@ impl PerFile {
 /// components dropped). `None` when `path` is outside `root`.
 pub fn relative_to(path: &Path, root: &Path) -> Option<PathBuf> {
     let abs = |p: &Path| -> PathBuf {
-        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-        let mut out = PathBuf::new();
-        for c in p.components() {
-            match c {
-                Component::CurDir => {}
-                Component::ParentDir => {
-                    out.pop();
-                }
-                other => out.push(other),
-            }
-        }
-        out
+        crate::source::lexical(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
     };
     abs(path)
         .strip_prefix(abs(root))

@@ -5,7 +5,7 @@
 //! runs them through the SQL and migration rules in order.
 
 use crate::source::Span;
-use crate::sql::{ObjName, Statement, StmtKind};
+use crate::sql::{AlterOp, Assignment, ColumnFacts, ObjName, ObjectKind, Statement, StmtKind};
 
 /// A string literal's value, with where each byte came from.
 #[derive(Clone, Debug, PartialEq)]
@@ -112,6 +112,71 @@ pub fn table_name(name: &str) -> ObjName {
         .collect();
     ObjName::from_parts(&parts)
 }
+
+/// `ALTER TABLE table <op>`, one operation.
+pub fn alter(table: &str, op: AlterOp) -> StmtKind {
+    StmtKind::AlterTable {
+        name: table_name(table),
+        ops: vec![op],
+    }
+}
+
+/// `DROP <object> [IF EXISTS] name [CASCADE]`.
+pub fn drop(object: ObjectKind, name: &str, if_exists: bool, cascade: bool) -> StmtKind {
+    StmtKind::Drop {
+        object,
+        names: vec![table_name(name)],
+        if_exists,
+        cascade,
+        temporary: false,
+    }
+}
+
+/// `CREATE TABLE name (columns)`, plain (not temporary, no `IF NOT EXISTS`).
+pub fn create_table(name: ObjName, columns: Vec<ColumnFacts>) -> StmtKind {
+    StmtKind::CreateTable {
+        name,
+        temporary: false,
+        if_not_exists: false,
+        or_replace: false,
+        columns,
+    }
+}
+
+/// `UPDATE table SET c = … , …` on every row, values unknown.
+pub fn update_all(table: ObjName, columns: impl IntoIterator<Item = String>) -> StmtKind {
+    StmtKind::Update {
+        table: Some(table),
+        predicate: None,
+        assignments: columns
+            .into_iter()
+            .map(|column| Assignment {
+                column,
+                value: None,
+            })
+            .collect(),
+        limited: false,
+    }
+}
+
+/// `need_literal!(walker, span, verb, option)`: the value in `option`; when it is `None`, the
+/// walker is told (`not_understood`: "`verb` with arguments that are not literals") and the
+/// calling function returns its default.
+macro_rules! need_literal {
+    ($w:expr, $span:expr, $verb:expr, $e:expr) => {
+        match $e {
+            Some(v) => v,
+            None => {
+                $w.not_understood(
+                    $span,
+                    &format!("`{}` with arguments that are not literals", $verb),
+                );
+                return Default::default();
+            }
+        }
+    };
+}
+pub(crate) use need_literal;
 
 /// A statement synthesised for an operation; `span` is the operation in the Python file.
 pub fn statement(kind: StmtKind, span: Span, keyword: &str) -> Statement {

@@ -46,6 +46,33 @@ impl Names {
     }
 }
 
+/// `by_id!(grammar)`: a front end's `names()` table for `grammar` (built once) and its
+/// `kind_of(n)` / `field_of(n, name)`, the same answers as `n.kind()` /
+/// `n.child_by_field_name(name)`, by id.
+macro_rules! by_id {
+    ($lang:expr) => {
+        /// This grammar's node kinds and fields by id ([`crate::ts::Names`]).
+        fn names() -> &'static crate::ts::Names {
+            static NAMES: std::sync::OnceLock<crate::ts::Names> = std::sync::OnceLock::new();
+            NAMES.get_or_init(|| crate::ts::Names::new(&$lang.into()))
+        }
+
+        /// `n.kind()`, by id.
+        pub(crate) fn kind_of(n: tree_sitter::Node) -> &'static str {
+            names().kind(n)
+        }
+
+        /// `n.child_by_field_name(name)`, by id.
+        pub(crate) fn field_of<'t>(
+            n: tree_sitter::Node<'t>,
+            name: &str,
+        ) -> Option<tree_sitter::Node<'t>> {
+            names().field(n, name)
+        }
+    };
+}
+pub(crate) use by_id;
+
 #[cfg(test)]
 mod tests {
     use super::*;

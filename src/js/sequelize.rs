@@ -213,13 +213,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
                 _ => Vec::new(),
             };
             w.push(
-                StmtKind::CreateTable {
-                    name: table_name(&t),
-                    temporary: false,
-                    if_not_exists: false,
-                    or_replace: false,
-                    columns,
-                },
+                crate::orm::create_table(table_name(&t), columns),
                 span,
                 "CREATE",
                 &verb,

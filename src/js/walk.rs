@@ -8,7 +8,7 @@ use super::value::{self, Value, span, text, unwrap};
 use crate::js::value::{field_of, kind_of};
 use crate::orm::{Effect, Fact, Facts, Template, head_span, statement, table_name, words_of};
 use crate::source::Span;
-use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
+use crate::sql::{AlterOp, ColumnFacts, StmtKind};
 use tree_sitter::Node;
 
 /// One link of a call chain: `.name` or `.name(args)`.
@@ -422,22 +422,7 @@ pub fn node_span(n: Node) -> Span {
     span(n)
 }
 
-pub fn alter(table: &str, op: AlterOp) -> StmtKind {
-    StmtKind::AlterTable {
-        name: table_name(table),
-        ops: vec![op],
-    }
-}
-
-pub fn drop(object: ObjectKind, name: &str, if_exists: bool, cascade: bool) -> StmtKind {
-    StmtKind::Drop {
-        object,
-        names: vec![table_name(name)],
-        if_exists,
-        cascade,
-        temporary: false,
-    }
-}
+pub use crate::orm::{alter, drop};
 
 pub fn drop_columns(table: &str, names: Vec<String>) -> StmtKind {
     alter(

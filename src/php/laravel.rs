@@ -11,7 +11,7 @@ use super::calls::{
 use super::{Effect, Fact, Facts, Vars, head_span, statement, string_in, table_name, text};
 use crate::php::{field_of, kind_of};
 use crate::source::Span;
-use crate::sql::{AlterOp, Assignment, ColumnFacts, ObjName, ObjectKind, StmtKind};
+use crate::sql::{AlterOp, ColumnFacts, ObjName, ObjectKind, StmtKind};
 use tree_sitter::Node;
 
 /// Words a file must contain to be read as a Laravel migration at all (checked before
@@ -116,12 +116,7 @@ fn obj(t: &str) -> ObjName {
     table_name(t)
 }
 
-fn alter(table: &str, op: AlterOp) -> StmtKind {
-    StmtKind::AlterTable {
-        name: obj(table),
-        ops: vec![op],
-    }
-}
+use crate::orm::alter;
 
 fn drop_columns(names: Vec<String>) -> AlterOp {
     AlterOp::DropColumn {
@@ -261,13 +256,7 @@ impl<'a> Walker<'a> {
                         .map(|(var, body)| self.columns_of(&var, body))
                         .unwrap_or_default();
                     self.push(
-                        StmtKind::CreateTable {
-                            name: obj(&t),
-                            temporary: false,
-                            if_not_exists: false,
-                            or_replace: false,
-                            columns,
-                        },
+                        crate::orm::create_table(obj(&t), columns),
                         span,
                         "CREATE",
                         &verb,
@@ -598,23 +587,7 @@ impl<'a> Walker<'a> {
                         if cols.is_empty() {
                             return;
                         }
-                        self.push(
-                            StmtKind::Update {
-                                table: Some(obj(&t)),
-                                predicate: None,
-                                assignments: cols
-                                    .into_iter()
-                                    .map(|column| Assignment {
-                                        column,
-                                        value: None,
-                                    })
-                                    .collect(),
-                                limited: false,
-                            },
-                            span,
-                            "UPDATE",
-                            &verb,
-                        );
+                        self.push(crate::orm::update_all(obj(&t), cols), span, "UPDATE", &verb);
                     }
                     "update" | "insert" | "insertOrIgnore" | "upsert" | "updateOrInsert" => {
                         // a filtered update or an insert fills the columns it names

@@ -17,21 +17,7 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// tree-sitter-php's node kinds and fields by id ([`crate::ts::Names`]).
-fn names() -> &'static crate::ts::Names {
-    static NAMES: std::sync::OnceLock<crate::ts::Names> = std::sync::OnceLock::new();
-    NAMES.get_or_init(|| crate::ts::Names::new(&tree_sitter_php::LANGUAGE_PHP.into()))
-}
-
-/// `kind_of(n)`, by id.
-pub(crate) fn kind_of(n: tree_sitter::Node) -> &'static str {
-    names().kind(n)
-}
-
-/// `field_of(n, name)`, by id.
-pub(crate) fn field_of<'t>(n: tree_sitter::Node<'t>, name: &str) -> Option<tree_sitter::Node<'t>> {
-    names().field(n, name)
-}
+crate::ts::by_id!(tree_sitter_php::LANGUAGE_PHP);
 
 /// Parse PHP (a file starting with `<?php`) with this thread's parser (created once per
 /// thread). `None` only if the parser gives up entirely.

@@ -275,16 +275,7 @@ impl Walker<'_> {
         let span = c.span;
         macro_rules! need {
             ($e:expr) => {
-                match $e {
-                    Some(v) => v,
-                    None => {
-                        self.not_understood(
-                            span,
-                            &format!("`{verb}` with arguments that are not literals"),
-                        );
-                        return;
-                    }
-                }
+                crate::orm::need_literal!(self, span, verb, $e)
             };
         }
         match method {
@@ -301,13 +292,7 @@ impl Walker<'_> {
                     .filter_map(column)
                     .collect();
                 self.push(
-                    StmtKind::CreateTable {
-                        name: obj(&t),
-                        temporary: false,
-                        if_not_exists: false,
-                        or_replace: false,
-                        columns,
-                    },
+                    crate::orm::create_table(obj(&t), columns),
                     span,
                     "CREATE",
                     &verb,
@@ -515,21 +500,10 @@ fn column(c: &Call) -> Option<ColumnFacts> {
     })
 }
 
-fn alter(table: &str, op: AlterOp) -> StmtKind {
-    StmtKind::AlterTable {
-        name: obj(table),
-        ops: vec![op],
-    }
-}
+use crate::orm::alter;
 
 fn drop(object: ObjectKind, name: &str) -> StmtKind {
-    StmtKind::Drop {
-        object,
-        names: vec![obj(name)],
-        if_exists: false,
-        cascade: false,
-        temporary: false,
-    }
+    crate::orm::drop(object, name, false, false)
 }
 
 #[cfg(test)]

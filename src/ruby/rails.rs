@@ -15,7 +15,7 @@ use super::{Effect, Fact, Facts};
 use crate::orm::{head_span, statement};
 use crate::ruby::{field_of, kind_of};
 use crate::source::Span;
-use crate::sql::{Assignment, StmtKind};
+use crate::sql::StmtKind;
 use names::*;
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -52,19 +52,7 @@ pub fn read(src: &str) -> Option<Migration> {
     let h = Heredocs::of(root, src);
     let mut classes = Vec::new();
     find_classes(root, src, &mut classes, 0);
-    let mut w = Walker {
-        src,
-        h: &h,
-        m: Migration::default(),
-        down: false,
-        invert: false,
-        dirs: Vec::new(),
-        tables: HashMap::new(),
-        models: HashMap::new(),
-        schema: false,
-        helpers: HashMap::new(),
-        active: Vec::new(),
-    };
+    let mut w = Walker::new(src, &h, false);
     // models defined in the file (`class User < ActiveRecord::Base; self.table_name = "x"`)
     for (c, superclass) in &classes {
         if !superclass.contains("Migration")
@@ -156,19 +144,7 @@ pub fn schema(src: &str) -> Facts {
     };
     let root = tree.root_node();
     let h = Heredocs::of(root, src);
-    let mut w = Walker {
-        src,
-        h: &h,
-        m: Migration::default(),
-        down: false,
-        invert: false,
-        dirs: Vec::new(),
-        tables: HashMap::new(),
-        models: HashMap::new(),
-        schema: true,
-        helpers: HashMap::new(),
-        active: Vec::new(),
-    };
+    let mut w = Walker::new(src, &h, true);
     w.walk(root, 0);
     w.m.facts
 }
@@ -239,6 +215,25 @@ struct Walker<'a, 't> {
     /// The helpers being read (innermost last): one is never entered again while it runs
     /// (recursion), and at most 8 deep.
     active: Vec<String>,
+}
+
+impl<'a, 't> Walker<'a, 't> {
+    /// A walker at the top of a file; `schema`: reading `db/schema.rb`.
+    fn new(src: &'a str, h: &'a Heredocs<'t>, schema: bool) -> Self {
+        Walker {
+            src,
+            h,
+            m: Migration::default(),
+            down: false,
+            invert: false,
+            dirs: Vec::new(),
+            tables: HashMap::new(),
+            models: HashMap::new(),
+            schema,
+            helpers: HashMap::new(),
+            active: Vec::new(),
+        }
+    }
 }
 
 /// Calls that change the schema or data (their receiver-less form).
@@ -330,6 +325,34 @@ impl<'t> Walker<'_, 't> {
             verb: verb.to_string(),
             down: self.down,
         });
+    }
+
+    /// `ALTER TABLE t ADD COLUMN c`.
+    fn add_column(&mut self, t: &str, c: crate::sql::ColumnFacts, s: Span, verb: &str) {
+        self.push(
+            alter(t, crate::sql::AlterOp::AddColumn(c)),
+            s,
+            "ALTER",
+            verb,
+        );
+    }
+
+    /// `DROP INDEX [IF EXISTS] name`.
+    fn drop_index(&mut self, name: &str, if_exists: bool, s: Span, verb: &str) {
+        let kind = drop(
+            crate::sql::ObjectKind::Index,
+            vec![obj(name)],
+            if_exists,
+            false,
+        );
+        self.push(kind, s, "DROP", verb);
+    }
+
+    /// `ALTER TABLE t RENAME COLUMN from TO to`.
+    fn rename_column(&mut self, t: &str, from: &str, to: &str, s: Span, verb: &str) {
+        let (from, to) = (from.to_string(), to.to_string());
+        let op = crate::sql::AlterOp::RenameColumn { from, to };
+        self.push(alter(t, op), s, "ALTER", verb);
     }
 
     fn sql(&mut self, v: Option<&Value>, s: Span, verb: &str) {
@@ -539,18 +562,7 @@ impl<'t> Walker<'_, 't> {
                 );
             }
             self.push(
-                StmtKind::Update {
-                    table: Some(obj(&table)),
-                    predicate: None,
-                    assignments: cols
-                        .into_iter()
-                        .map(|column| Assignment {
-                            column,
-                            value: None,
-                        })
-                        .collect(),
-                    limited: false,
-                },
+                crate::orm::update_all(obj(&table), cols),
                 s,
                 "UPDATE",
                 &verb,

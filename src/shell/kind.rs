@@ -29,24 +29,12 @@ mod tests {
                    if ( cd /tmp ); then :; elif true; then `echo`; else declare -a q; fi\n\
                    while read -r l; do unset l; done < <(cat) ; ! { x=$'a\\n'; }\nbroken ( ;; )\n";
         let tree = crate::shell::parse_tree(src).expect("parses");
-        let mut c = tree.root_node().walk();
         let mut seen = 0;
-        'outer: loop {
-            let n = c.node();
+        crate::tree_walk::preorder(tree.root_node(), |n, _| {
             assert_eq!(kind(n), n.kind(), "at byte {}", n.start_byte());
             seen += 1;
-            if c.goto_first_child() {
-                continue;
-            }
-            loop {
-                if c.goto_next_sibling() {
-                    continue 'outer;
-                }
-                if !c.goto_parent() {
-                    break 'outer;
-                }
-            }
-        }
+            true
+        });
         assert!(seen > 100, "walked {seen} nodes");
         assert!(
             tree.root_node().has_error(),

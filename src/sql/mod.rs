@@ -297,22 +297,14 @@ fn run_together<'t>(text: &str, tokens: &'t [Token], dialect: Dialect) -> Option
     let mut cuts = vec![0];
     let mut depth = 0i32;
     for (i, t) in tokens.iter().enumerate() {
-        if t.is_punct(text, "(") {
-            depth += 1;
-        } else if t.is_punct(text, ")") {
-            depth -= 1;
-        }
+        depth += nesting(text, t);
         if i == 0 || depth != 0 || !RUN_STARTS.iter().any(|k| t.is_word(text, k)) {
             continue;
         }
         let prev = &tokens[i - 1];
         let joined = prev.kind == TokenKind::Punct && prev.text(text) != ")"
             || JOINERS.iter().any(|k| prev.is_word(text, k));
-        let line_start = text[..t.span.start]
-            .bytes()
-            .rev()
-            .take_while(|&b| b != b'\n')
-            .all(|b| b.is_ascii_whitespace());
+        let line_start = starts_line(text, t.span.start);
         if line_start && !joined {
             cuts.push(i);
         }
@@ -327,6 +319,26 @@ fn run_together<'t>(text: &str, tokens: &'t [Token], dialect: Dialect) -> Option
     Some(cuts.windows(2).map(|w| &tokens[w[0]..w[1]]).collect())
 }
 
+/// `1` for `(`, `-1` for `)`, else `0`: a token's step in parenthesis depth.
+fn nesting(text: &str, t: &Token) -> i32 {
+    if t.is_punct(text, "(") {
+        1
+    } else if t.is_punct(text, ")") {
+        -1
+    } else {
+        0
+    }
+}
+
+/// Only whitespace between the line's start and byte `at`.
+fn starts_line(text: &str, at: usize) -> bool {
+    text[..at]
+        .bytes()
+        .rev()
+        .take_while(|&b| b != b'\n')
+        .all(|b| b.is_ascii_whitespace())
+}
+
 /// Statement keywords that start a new statement when they begin a line (T-SQL batches).
 const LINE_STARTS: &[&str] = &[
     "CREATE", "DROP", "ALTER", "DELETE", "UPDATE", "INSERT", "TRUNCATE", "EXEC", "EXECUTE",
@@ -338,16 +350,8 @@ fn line_chunks<'t>(text: &str, tokens: &'t [Token]) -> Vec<&'t [Token]> {
     let mut cuts = vec![0];
     let mut depth = 0i32;
     for (i, t) in tokens.iter().enumerate() {
-        if t.is_punct(text, "(") {
-            depth += 1;
-        } else if t.is_punct(text, ")") {
-            depth -= 1;
-        }
-        let line_start = text[..t.span.start]
-            .bytes()
-            .rev()
-            .take_while(|&b| b != b'\n')
-            .all(|b| b.is_ascii_whitespace());
+        depth += nesting(text, t);
+        let line_start = starts_line(text, t.span.start);
         if i > 0 && depth == 0 && line_start && LINE_STARTS.iter().any(|k| t.is_word(text, k)) {
             cuts.push(i);
         }
@@ -425,11 +429,7 @@ const BODY_CONTROL: &[&str] = &["BEGIN", "THEN", "ELSE", "LOOP", "DECLARE", "ATO
 fn body_statement_start(src: &str, toks: &[Token]) -> usize {
     let mut depth = 0i32;
     for (i, t) in toks.iter().enumerate() {
-        if t.is_punct(src, "(") {
-            depth += 1;
-        } else if t.is_punct(src, ")") {
-            depth -= 1;
-        }
+        depth += nesting(src, t);
         if depth != 0 || t.kind != TokenKind::Word {
             continue;
         }

@@ -7,7 +7,7 @@ use super::together;
 use crate::python::value::{Call, Value};
 use crate::python::{Effect, Fact, Facts, head_span, statement, table_name};
 use crate::source::Span;
-use crate::sql::{AlterOp, Assignment, ObjName, ObjectKind, StmtKind};
+use crate::sql::{AlterOp, ObjName, ObjectKind, StmtKind};
 use std::collections::HashMap;
 
 #[derive(Clone, Debug, Default)]
@@ -117,21 +117,10 @@ fn obj(table: &str) -> ObjName {
     table_name(table)
 }
 
-fn alter(table: &str, op: AlterOp) -> StmtKind {
-    StmtKind::AlterTable {
-        name: obj(table),
-        ops: vec![op],
-    }
-}
+use crate::orm::alter;
 
 fn drop(object: ObjectKind, name: &str) -> StmtKind {
-    StmtKind::Drop {
-        object,
-        names: vec![obj(name)],
-        if_exists: false,
-        cascade: false,
-        temporary: false,
-    }
+    crate::orm::drop(object, name, false, false)
 }
 
 /// Turn a migration's operations into facts, in order, updating `state`.
@@ -236,13 +225,7 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
             };
             state.models.insert(name.to_ascii_lowercase(), model);
             out.push(
-                StmtKind::CreateTable {
-                    name: obj(&table),
-                    temporary: false,
-                    if_not_exists: false,
-                    or_replace: false,
-                    columns,
-                },
+                crate::orm::create_table(obj(&table), columns),
                 span,
                 "CREATE",
                 &verb,
@@ -621,18 +604,7 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
                             format!("RunPython` function `{f}`: `{model}…delete()"),
                         ),
                         Some(cols) => (
-                            StmtKind::Update {
-                                table: Some(obj(&table)),
-                                predicate: None,
-                                assignments: cols
-                                    .iter()
-                                    .map(|c| Assignment {
-                                        column: c.clone(),
-                                        value: None,
-                                    })
-                                    .collect(),
-                                limited: false,
-                            },
+                            crate::orm::update_all(obj(&table), cols.iter().cloned()),
                             "UPDATE",
                             format!("RunPython` function `{f}`: `{model}…update()"),
                         ),

@@ -82,12 +82,7 @@ pub(super) fn obj(t: &str) -> ObjName {
     table_name(t)
 }
 
-pub(super) fn alter(table: &str, op: AlterOp) -> StmtKind {
-    StmtKind::AlterTable {
-        name: obj(table),
-        ops: vec![op],
-    }
-}
+pub(super) use crate::orm::alter;
 
 pub(super) fn drop_columns(table: &str, names: Vec<String>, if_exists: bool) -> StmtKind {
     alter(

@@ -26,16 +26,7 @@ impl<'t> Walker<'_, 't> {
         };
         macro_rules! need {
             ($e:expr) => {
-                match $e {
-                    Some(v) => v,
-                    None => {
-                        self.not_understood(
-                            s,
-                            &format!("`{method}` with arguments that are not literals"),
-                        );
-                        return;
-                    }
-                }
+                crate::orm::need_literal!(self, s, method, $e)
             };
         }
         let if_exists = a.kw("if_exists").and_then(Value::as_bool) == Some(true);
@@ -139,18 +130,7 @@ impl<'t> Walker<'_, 't> {
                 let t = need!(a.name(0));
                 let (from, to) = need!(a.name(1).zip(a.name(2)));
                 let (from, to) = if self.invert { (to, from) } else { (from, to) };
-                self.push(
-                    alter(
-                        t,
-                        AlterOp::RenameColumn {
-                            from: from.to_string(),
-                            to: to.to_string(),
-                        },
-                    ),
-                    s,
-                    "ALTER",
-                    &verb,
-                );
+                self.rename_column(t, from, to, s, &verb);
             }
             "rename_table" => {
                 let (from, to) = need!(a.name(0).zip(a.name(1)));
@@ -182,37 +162,20 @@ impl<'t> Walker<'_, 't> {
                 let t = need!(a.name(0));
                 let c = need!(a.name(1));
                 let ty = a.name(2).unwrap_or("");
-                self.push(
-                    alter(t, AlterOp::AddColumn(column(c, ty, a))),
-                    s,
-                    "ALTER",
-                    &verb,
-                );
+                self.add_column(t, column(c, ty, a), s, &verb);
             }
             "add_index" => {
                 let t = need!(a.name(0));
-                let name = a
-                    .kw("name")
-                    .and_then(Value::name)
-                    .map(str::to_string)
-                    .or_else(|| a.pos.get(1).and_then(|c| index_name(t, c)));
+                let name = index_named(a).or_else(|| a.pos.get(1).and_then(|c| index_name(t, c)));
                 self.push_index(create_index(t, name, a), a.pos.get(1), a, s, &verb);
             }
             "remove_index" => {
                 let t = need!(a.name(0));
-                let name = a
-                    .kw("name")
-                    .and_then(Value::name)
-                    .map(str::to_string)
+                let name = index_named(a)
                     .or_else(|| a.kw("column").and_then(|c| index_name(t, c)))
                     .or_else(|| a.pos.get(1).and_then(|c| index_name(t, c)));
                 let name = need!(name);
-                self.push(
-                    drop(ObjectKind::Index, vec![obj(&name)], if_exists, false),
-                    s,
-                    "DROP",
-                    &verb,
-                );
+                self.drop_index(&name, if_exists, s, &verb);
             }
             "add_reference" | "add_belongs_to" => {
                 let t = need!(a.name(0));
@@ -222,12 +185,7 @@ impl<'t> Walker<'_, 't> {
             "add_timestamps" => {
                 let t = need!(a.name(0));
                 for c in ["created_at", "updated_at"] {
-                    self.push(
-                        alter(t, AlterOp::AddColumn(column(c, "datetime", a))),
-                        s,
-                        "ALTER",
-                        &verb,
-                    );
+                    self.add_column(t, column(c, "datetime", a), s, &verb);
                 }
             }
             "create_table" | "create_join_table" => {
@@ -374,11 +332,8 @@ impl<'t> Walker<'_, 't> {
                     }
                 }
                 "index" => {
-                    let name = a
-                        .kw("name")
-                        .and_then(Value::name)
-                        .map(str::to_string)
-                        .or_else(|| a.pos.first().and_then(|c| index_name(t, c)));
+                    let name =
+                        index_named(&a).or_else(|| a.pos.first().and_then(|c| index_name(t, c)));
                     indexes.push((name, a.clone(), span(x)));
                 }
                 "column" => {
@@ -404,16 +359,7 @@ impl<'t> Walker<'_, 't> {
         let verb = format!("`t.{method}`");
         macro_rules! need {
             ($e:expr) => {
-                match $e {
-                    Some(v) => v,
-                    None => {
-                        self.not_understood(
-                            s,
-                            &format!("`t.{method}` with arguments that are not literals"),
-                        );
-                        return;
-                    }
-                }
+                crate::orm::need_literal!(self, s, format_args!("t.{method}"), $e)
             };
         }
         match method {
@@ -445,34 +391,15 @@ impl<'t> Walker<'_, 't> {
                 &verb,
             ),
             "remove_index" => {
-                let name = a
-                    .kw("name")
-                    .and_then(Value::name)
-                    .map(str::to_string)
+                let name = index_named(a)
                     .or_else(|| a.kw("column").and_then(|c| index_name(t, c)))
                     .or_else(|| a.pos.first().and_then(|c| index_name(t, c)));
                 let name = need!(name);
-                self.push(
-                    drop(ObjectKind::Index, vec![obj(&name)], false, false),
-                    s,
-                    "DROP",
-                    &verb,
-                );
+                self.drop_index(&name, false, s, &verb);
             }
             "rename" => {
                 let (from, to) = need!(a.name(0).zip(a.name(1)));
-                self.push(
-                    alter(
-                        t,
-                        AlterOp::RenameColumn {
-                            from: from.to_string(),
-                            to: to.to_string(),
-                        },
-                    ),
-                    s,
-                    "ALTER",
-                    &verb,
-                );
+                self.rename_column(t, from, to, s, &verb);
             }
             "change" => {
                 let (c, ty) = need!(a.name(0).zip(a.name(1)));
@@ -484,11 +411,7 @@ impl<'t> Walker<'_, 't> {
                 self.null(t, c, null, a.pos.len() > 2, s, &verb);
             }
             "index" => {
-                let name = a
-                    .kw("name")
-                    .and_then(Value::name)
-                    .map(str::to_string)
-                    .or_else(|| a.pos.first().and_then(|c| index_name(t, c)));
+                let name = index_named(a).or_else(|| a.pos.first().and_then(|c| index_name(t, c)));
                 let mut stmt = create_index(t, name, a);
                 if self.schema
                     && let StmtKind::CreateIndex { concurrently, .. } = &mut stmt
@@ -504,31 +427,16 @@ impl<'t> Walker<'_, 't> {
             }
             "timestamps" => {
                 for c in ["created_at", "updated_at"] {
-                    self.push(
-                        alter(t, AlterOp::AddColumn(column(c, "datetime", a))),
-                        s,
-                        "ALTER",
-                        &verb,
-                    );
+                    self.add_column(t, column(c, "datetime", a), s, &verb);
                 }
             }
             "column" => {
                 let (c, ty) = need!(a.name(0).zip(a.name(1)));
-                self.push(
-                    alter(t, AlterOp::AddColumn(column(c, ty, a))),
-                    s,
-                    "ALTER",
-                    &verb,
-                );
+                self.add_column(t, column(c, ty, a), s, &verb);
             }
             ty if COLUMN_TYPES.contains(&ty) => {
                 for c in a.pos.iter().filter_map(Value::name) {
-                    self.push(
-                        alter(t, AlterOp::AddColumn(column(c, ty, a))),
-                        s,
-                        "ALTER",
-                        &verb,
-                    );
+                    self.add_column(t, column(c, ty, a), s, &verb);
                 }
             }
             _ => {}
@@ -690,4 +598,9 @@ impl<'t> Walker<'_, 't> {
         let cols = Value::Array(cols, s);
         self.push_index(stmt, Some(&cols), &Args::default(), s, verb);
     }
+}
+
+/// The index name given as `name:`.
+fn index_named(a: &Args) -> Option<String> {
+    a.kw("name").and_then(Value::name).map(str::to_string)
 }

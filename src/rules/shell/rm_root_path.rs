@@ -4,7 +4,8 @@
 use super::{Context, PLACEHOLDER, catastrophic, data_var, render, rm_args, show, via};
 use crate::diagnostic::Diagnostic;
 use crate::shell::command::Command;
-use std::path::{Component, Path, PathBuf};
+use crate::source::lexical;
+use std::path::Path;
 
 /// Hook mode, where the working directory is known and inside a git work tree: does `path`
 /// remove the repository (`.`, `*`, `..`, `.git`, or the top level by its absolute name)?
@@ -48,21 +49,6 @@ fn repository(path: &str, ctx: &Context) -> Option<String> {
     }
     (root.starts_with(&resolved) && resolved != Path::new("/"))
         .then(|| format!("a directory that holds the repository `{name}`"))
-}
-
-/// `a/./b/../c` → `a/c` without touching the file system.
-fn lexical(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
