@@ -472,3 +472,40 @@ fn facts_from_earlier_migrations_keep_what_they_guarantee() {
         .unwrap_or_default();
     assert!(drop.contains("(other_id)"), "{drop}");
 }
+
+#[test]
+fn django_findings_are_one_per_problem_too() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path();
+    write(
+        d,
+        "shop/migrations/0001_initial.py",
+        "from django.db import migrations, models\n\n\
+         class Migration(migrations.Migration):\n    initial = True\n    dependencies = []\n\
+         \x20   operations = [\n        migrations.CreateModel(\n            name=\"Legacy\",\n\
+         \x20           fields=[(\"id\", models.BigAutoField(primary_key=True))],\n        ),\n    ]\n",
+    );
+    write(
+        d,
+        "shop/migrations/0002_drop_legacy.py",
+        "from django.db import migrations\n\n\
+         class Migration(migrations.Migration):\n    dependencies = [(\"shop\", \"0001_initial\")]\n\
+         \x20   operations = [\n        migrations.RunSQL(\"DROP TABLE IF EXISTS shop_legacy\"),\n    ]\n",
+    );
+    let o = check(d, &["shop/migrations"]);
+    let v = json(&o);
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    // one finding for the one dropped table; IF EXISTS is a note of it, not a second finding
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["rule"], "drop-table");
+    assert_eq!(
+        diags[0]["related"][0]["rule"], "drop-if-exists",
+        "{diags:?}"
+    );
+    // --ignore the lead: the folded rule reports on its own
+    let o = check(d, &["--ignore", "drop-table", "shop/migrations"]);
+    assert_eq!(
+        found(&o),
+        ["shop/migrations/0002_drop_legacy.py:drop-if-exists"]
+    );
+}

@@ -21,7 +21,7 @@ fn dialect_of(dir: &Path, settings: &Settings) -> Dialect {
 
 const OUT: Output = Output {
     lang: Lang::Python,
-    fold: false,
+    fold: true,
 };
 
 type Loaded = orm_set::Loaded<Read>;
