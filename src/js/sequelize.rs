@@ -115,10 +115,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
     let arg = |k: usize| a.get(k).cloned().unwrap_or(Value::Null(span));
     macro_rules! need {
         ($e:expr) => {
-            match $e {
-                Some(v) => v,
-                None => return w.not_literal(span, &verb),
-            }
+            crate::orm::need_literal!(w, span, verb, $e)
         };
     }
     match seg.name.as_str() {
