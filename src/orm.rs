@@ -20,6 +20,16 @@ pub struct Template {
 }
 
 impl Template {
+    /// An empty value at `span`, to be filled in.
+    pub fn empty(span: Span) -> Template {
+        Template {
+            text: String::new(),
+            map: Vec::new(),
+            holes: Vec::new(),
+            span,
+        }
+    }
+
     /// Source bytes `from..to` appended as written, each mapped to itself.
     pub fn push_raw(&mut self, src: &str, from: usize, to: usize) {
         if let Some(s) = src.get(from..to) {
@@ -34,6 +44,15 @@ impl Template {
         let enc = ch.encode_utf8(&mut buf);
         self.text.push_str(enc);
         self.map.extend(std::iter::repeat_n(at, enc.len()));
+    }
+
+    /// An escape sequence at `from..to`: the character it stands for, or as written when
+    /// that is not known.
+    pub fn push_escape(&mut self, ch: Option<char>, src: &str, from: usize, to: usize) {
+        match ch {
+            Some(ch) => self.push_char(ch, from),
+            None => self.push_raw(src, from, to),
+        }
     }
 
     /// The literal's value, when it has no holes.
@@ -57,6 +76,30 @@ impl Template {
         };
         Span::new(start, end.max(start))
     }
+}
+
+/// What the backslash escapes Python and Ruby strings share stand for (`\n`, `\t`, `\r`,
+/// `\\`, `\'`, `\"`), by the byte after the backslash.
+pub fn escape_char(b: u8) -> Option<char> {
+    match b {
+        b'n' => Some('\n'),
+        b't' => Some('\t'),
+        b'r' => Some('\r'),
+        b'\\' => Some('\\'),
+        b'\'' => Some('\''),
+        b'"' => Some('"'),
+        _ => None,
+    }
+}
+
+/// Nesting deeper than this reads as unknown in the expression readers (no stack overflow on
+/// hostile input).
+pub const MAX_DEPTH: usize = 64;
+
+/// The depth of an expression's parts, or `None` when the expression is nested past
+/// [`MAX_DEPTH`] itself.
+pub fn deeper(depth: usize) -> Option<usize> {
+    (depth <= MAX_DEPTH).then_some(depth + 1)
 }
 
 /// What one operation of a migration does to the database.
@@ -177,6 +220,39 @@ macro_rules! need_literal {
     };
 }
 pub(crate) use need_literal;
+
+/// The helpers every front end's expression `Value` enum shares (each keeps its own enum),
+/// generated as inherent methods: `span()`, `str()` (a string literal without holes) and
+/// `as_bool()`. Every such enum has `Str(Template)` and `Bool(bool, Span)`; the call names its
+/// other variants by where their span is: `structs` hold a struct with a `span` field
+/// (`Call(c)`), `pairs` carry the span last (`Int(_, s)`), `spans` are only a span.
+macro_rules! value_methods {
+    ($value:ident; structs: $($st:ident),*; pairs: $($pair:ident),*; spans: $($one:ident),*) => {
+        impl $value {
+            pub fn span(&self) -> $crate::source::Span {
+                match self {
+                    $value::Str(t) => t.span,
+                    $($value::$st(x) => x.span,)*
+                    $value::Bool(_, s) $(| $value::$pair(_, s))* $(| $value::$one(s))* => *s,
+                }
+            }
+            /// A string literal without holes.
+            pub fn str(&self) -> Option<&str> {
+                match self {
+                    $value::Str(t) => t.literal(),
+                    _ => None,
+                }
+            }
+            pub fn as_bool(&self) -> Option<bool> {
+                match self {
+                    $value::Bool(b, _) => Some(*b),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use value_methods;
 
 /// A statement synthesised for an operation; `span` is the operation in the Python file.
 pub fn statement(kind: StmtKind, span: Span, keyword: &str) -> Statement {

@@ -35,34 +35,9 @@ pub enum Value {
     Unknown(Span),
 }
 
+crate::orm::value_methods!(Value; structs: Call; pairs: Num, Array, Object, Name; spans: Null, Func, Unknown);
+
 impl Value {
-    pub fn span(&self) -> Span {
-        match self {
-            Value::Str(t) => t.span,
-            Value::Call(c) => c.span,
-            Value::Num(_, s)
-            | Value::Bool(_, s)
-            | Value::Null(s)
-            | Value::Array(_, s)
-            | Value::Object(_, s)
-            | Value::Name(_, s)
-            | Value::Func(s)
-            | Value::Unknown(s) => *s,
-        }
-    }
-    /// A string literal without holes.
-    pub fn str(&self) -> Option<&str> {
-        match self {
-            Value::Str(t) => t.literal(),
-            _ => None,
-        }
-    }
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Value::Bool(b, _) => Some(*b),
-            _ => None,
-        }
-    }
     /// An object entry by key.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
@@ -91,7 +66,7 @@ pub fn text<'a>(n: Node, src: &'a str) -> &'a str {
 }
 
 /// Nesting deeper than this reads as [`Value::Unknown`] (no stack overflow on hostile input).
-pub const MAX_DEPTH: usize = 64;
+pub use crate::orm::MAX_DEPTH;
 
 thread_local! {
     static PARSER: RefCell<Option<tree_sitter::Parser>> = const { RefCell::new(None) };
@@ -147,10 +122,9 @@ pub fn read(n: Node, src: &str) -> Value {
 }
 
 fn read_at(n: Node, src: &str, depth: usize) -> Value {
-    if depth > MAX_DEPTH {
+    let Some(d) = crate::orm::deeper(depth) else {
         return Value::Unknown(span(n));
-    }
-    let d = depth + 1;
+    };
     let n = unwrap(n);
     match kind_of(n) {
         "string" | "template_string" => string(n, src).map_or(Value::Unknown(span(n)), Value::Str),
@@ -295,12 +269,7 @@ pub fn string(n: Node, src: &str) -> Option<Template> {
     if end < start {
         return None;
     }
-    let mut t = Template {
-        text: String::new(),
-        map: Vec::new(),
-        holes: Vec::new(),
-        span: span(n),
-    };
+    let mut t = Template::empty(span(n));
     let mut at = start;
     let mut c = n.walk();
     for ch in n.named_children(&mut c) {

@@ -287,12 +287,7 @@ impl<'a> Walker<'a> {
         if t.holes.is_empty() || self.consts.is_empty() {
             return t;
         }
-        let mut out = Template {
-            text: String::new(),
-            map: Vec::new(),
-            holes: Vec::new(),
-            span: t.span,
-        };
+        let mut out = Template::empty(t.span);
         let mut i = 0;
         let mut copied = 0;
         while i < t.text.len() {

@@ -151,12 +151,7 @@ pub fn string(n: Node, src: &str) -> Option<Template> {
 
 /// [`string`], with the values of known variables filled in.
 pub fn string_in(n: Node, src: &str, vars: &Vars) -> Option<Template> {
-    let mut t = Template {
-        text: String::new(),
-        map: Vec::new(),
-        holes: Vec::new(),
-        span: Span::new(n.start_byte(), n.end_byte()),
-    };
+    let mut t = Template::empty(Span::new(n.start_byte(), n.end_byte()));
     if !string_into(&mut t, n, src, vars, 0)? {
         return None;
     }

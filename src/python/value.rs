@@ -52,28 +52,9 @@ pub enum Value {
     Unknown(Span),
 }
 
+crate::orm::value_methods!(Value; structs: Call; pairs: Int, List, Tuple, Dict, Name; spans: None, Unknown);
+
 impl Value {
-    pub fn span(&self) -> Span {
-        match self {
-            Value::Str(t) => t.span,
-            Value::Call(c) => c.span,
-            Value::Int(_, s)
-            | Value::Bool(_, s)
-            | Value::None(s)
-            | Value::List(_, s)
-            | Value::Tuple(_, s)
-            | Value::Dict(_, s)
-            | Value::Name(_, s)
-            | Value::Unknown(s) => *s,
-        }
-    }
-    /// A string literal without holes.
-    pub fn str(&self) -> Option<&str> {
-        match self {
-            Value::Str(t) => t.literal(),
-            _ => None,
-        }
-    }
     pub fn call(&self) -> Option<&Call> {
         match self {
             Value::Call(c) => Some(c),
@@ -84,12 +65,6 @@ impl Value {
     pub fn items(&self) -> Option<&[Value]> {
         match self {
             Value::List(v, _) | Value::Tuple(v, _) => Some(v),
-            _ => None,
-        }
-    }
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Value::Bool(b, _) => Some(*b),
             _ => None,
         }
     }
@@ -132,19 +107,15 @@ pub fn text<'a>(n: Node, src: &'a str) -> &'a str {
     src.get(n.start_byte()..n.end_byte()).unwrap_or("")
 }
 
-/// Nesting deeper than this reads as [`Value::Unknown`] (no stack overflow on hostile input).
-const MAX_DEPTH: usize = 64;
-
 /// Read an expression node as a value.
 pub fn read(n: Node, src: &str) -> Value {
     read_at(n, src, 0)
 }
 
 fn read_at(n: Node, src: &str, depth: usize) -> Value {
-    if depth > MAX_DEPTH {
+    let Some(d) = crate::orm::deeper(depth) else {
         return Value::Unknown(span(n));
-    }
-    let d = depth + 1;
+    };
     match kind(n) {
         "string" => string(&[n], src).map_or(Value::Unknown(span(n)), Value::Str),
         "concatenated_string" => {
@@ -266,12 +237,10 @@ fn call(n: Node, src: &str, depth: usize) -> Option<Call> {
 
 /// The value of adjacent string literals (implicit concatenation).
 fn string(parts: &[Node], src: &str) -> Option<Template> {
-    let mut t = Template {
-        text: String::new(),
-        map: Vec::new(),
-        holes: Vec::new(),
-        span: Span::new(parts.first()?.start_byte(), parts.last()?.end_byte()),
-    };
+    let mut t = Template::empty(Span::new(
+        parts.first()?.start_byte(),
+        parts.last()?.end_byte(),
+    ));
     for p in parts {
         let mut c = p.walk();
         let children: Vec<Node> = p.children(&mut c).collect();
@@ -327,31 +296,18 @@ fn string(parts: &[Node], src: &str) -> Option<Template> {
 
 fn push_escape(t: &mut Template, src: &str, e: Node, raw: bool) {
     let s = text(e, src);
-    let at = e.start_byte();
-    let value: Option<char> = if raw {
-        None
-    } else {
-        match s.as_bytes().get(1) {
-            Some(b'n') => Some('\n'),
-            Some(b't') => Some('\t'),
-            Some(b'r') => Some('\r'),
-            Some(b'\\') => Some('\\'),
-            Some(b'\'') => Some('\''),
-            Some(b'"') => Some('"'),
-            Some(b'0') if s.len() == 2 => Some('\0'),
-            Some(b'\n') => Some('\u{0}'),
-            Some(b'x') | Some(b'u') | Some(b'U') => u32::from_str_radix(&s[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
-            _ => None,
-        }
-    };
-    match value {
+    let value = match s.as_bytes().get(1) {
+        _ if raw => None,
         // a backslash-newline continues the line: nothing
-        Some('\u{0}') if s.as_bytes().get(1) == Some(&b'\n') => {}
-        Some(ch) => t.push_char(ch, at),
-        None => t.push_raw(src, at, e.end_byte()),
-    }
+        Some(b'\n') => return,
+        Some(b'0') if s.len() == 2 => Some('\0'),
+        Some(b'x' | b'u' | b'U') => u32::from_str_radix(&s[2..], 16)
+            .ok()
+            .and_then(char::from_u32),
+        Some(&b) => crate::orm::escape_char(b),
+        None => None,
+    };
+    t.push_escape(value, src, e.start_byte(), e.end_byte());
 }
 
 /// Parse Python source with tree-sitter-python. `None` only if the parser gives up entirely.

@@ -21,31 +21,14 @@ pub enum Value {
     Unknown(Span),
 }
 
+crate::orm::value_methods!(Value; structs: ; pairs: Sym, Int, Array, Const; spans: Nil, Unknown);
+
 impl Value {
-    pub fn span(&self) -> Span {
-        match self {
-            Value::Str(t) => t.span,
-            Value::Sym(_, s)
-            | Value::Int(_, s)
-            | Value::Bool(_, s)
-            | Value::Nil(s)
-            | Value::Array(_, s)
-            | Value::Const(_, s)
-            | Value::Unknown(s) => *s,
-        }
-    }
     /// A symbol or a string literal without holes: a table, column or index name.
     pub fn name(&self) -> Option<&str> {
         match self {
             Value::Sym(s, _) => Some(s),
-            Value::Str(t) => t.literal(),
-            _ => None,
-        }
-    }
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Value::Bool(b, _) => Some(*b),
-            _ => None,
+            _ => self.str(),
         }
     }
     pub fn is_nil(&self) -> bool {
@@ -250,12 +233,10 @@ fn pair(p: Node, src: &str, h: &Heredocs, a: &mut Args) {
 }
 
 fn string(parts: &[Node], src: &str) -> Option<Template> {
-    let mut t = Template {
-        text: String::new(),
-        map: Vec::new(),
-        holes: Vec::new(),
-        span: Span::new(parts.first()?.start_byte(), parts.last()?.end_byte()),
-    };
+    let mut t = Template::empty(Span::new(
+        parts.first()?.start_byte(),
+        parts.last()?.end_byte(),
+    ));
     for p in parts {
         let raw = text(*p, src).starts_with('\'')
             || text(*p, src).starts_with("%q")
@@ -293,12 +274,7 @@ fn piece(t: &mut Template, ch: Node, src: &str, raw: bool) {
 /// A heredoc's value: the body's content; `<<~'SQL'` (quoted) has no interpolation.
 fn heredoc(beginning: Node, body: Node, src: &str) -> Option<Template> {
     let raw = text(beginning, src).contains('\'');
-    let mut t = Template {
-        text: String::new(),
-        map: Vec::new(),
-        holes: Vec::new(),
-        span: Span::new(beginning.start_byte(), body.end_byte()),
-    };
+    let mut t = Template::empty(Span::new(beginning.start_byte(), body.end_byte()));
     let mut c = body.walk();
     for ch in body.named_children(&mut c) {
         if raw && kind_of(ch) == "interpolation" {
@@ -331,30 +307,13 @@ fn push_single(t: &mut Template, src: &str, from: usize, to: usize) {
 }
 
 fn push_escape(t: &mut Template, src: &str, e: Node, raw: bool) {
-    let s = text(e, src);
-    let at = e.start_byte();
-    let value: Option<char> = if raw {
-        match s.as_bytes().get(1) {
-            Some(b'\\') => Some('\\'),
-            Some(b'\'') => Some('\''),
-            _ => None,
-        }
-    } else {
-        match s.as_bytes().get(1) {
-            Some(b'n') => Some('\n'),
-            Some(b't') => Some('\t'),
-            Some(b'r') => Some('\r'),
-            Some(b'\\') => Some('\\'),
-            Some(b'\'') => Some('\''),
-            Some(b'"') => Some('"'),
-            Some(b'#') => Some('#'),
-            _ => None,
-        }
+    let value = match text(e, src).as_bytes().get(1) {
+        Some(b'#') if !raw => Some('#'),
+        // single-quoted (raw): only `\\` and `\'`
+        Some(&b) if !raw || b == b'\\' || b == b'\'' => crate::orm::escape_char(b),
+        _ => None,
     };
-    match value {
-        Some(ch) => t.push_char(ch, at),
-        None => t.push_raw(src, at, e.end_byte()),
-    }
+    t.push_escape(value, src, e.start_byte(), e.end_byte());
 }
 
 #[cfg(test)]
