@@ -4,38 +4,18 @@
 
 use super::Effect;
 use super::tree::{Cx, argv, join, kids, parse, unquote};
-use super::walk::{self, Language, concat};
+use super::walk::{self, concat};
 use crate::shell::command::Mapped;
 use tree_sitter::Node;
 
 pub fn read(cx: &Cx) -> Vec<Effect> {
-    let Some(tree) = parse(2, || tree_sitter_javascript::LANGUAGE.into(), cx.src) else {
-        return Vec::new();
-    };
-    walk::read::<Js>(cx, &tree)
+    walk::read::<Js>(
+        cx,
+        parse(2, || tree_sitter_javascript::LANGUAGE.into(), cx.src),
+    )
 }
 
-/// Js's node kinds and readers in the shared walk.
-pub struct Js;
-
-impl Language for Js {
-    const ASSIGNMENT: &'static str = "variable_declarator";
-    const LEFT: &'static str = "name";
-    const RIGHT: &'static str = "value";
-    const NAME: &'static str = "identifier";
-
-    fn eval(r: &Reader, n: Node) -> Option<Mapped> {
-        r.eval(n)
-    }
-
-    fn visit(r: &mut Reader, n: Node) {
-        if n.kind() == "call_expression" {
-            r.call(n);
-        }
-    }
-}
-
-type Reader<'a, 'c> = walk::Reader<'a, 'c, Js>;
+walk::language!(Js: "variable_declarator", "name", "value", "identifier");
 
 impl Reader<'_, '_> {
     fn callee(&self, call: Node) -> String {
@@ -138,6 +118,12 @@ impl Reader<'_, '_> {
         })
     }
 
+    fn visit(&mut self, n: Node) {
+        if n.kind() == "call_expression" {
+            self.call(n);
+        }
+    }
+
     fn call(&mut self, n: Node) {
         let f = self.callee(n);
         let args = self.args(n);
@@ -147,14 +133,7 @@ impl Reader<'_, '_> {
         };
         let first = || args.first().and_then(|a| self.eval(*a));
         let span = self.cx.span(n);
-        let delete = |recursive: bool| {
-            first().map(|path| Effect::Delete {
-                call: f.clone(),
-                path,
-                recursive,
-                span,
-            })
-        };
+        let delete = |recursive: bool| Effect::delete(&f, span, recursive, first());
         let fs = obj.ends_with("fs")
             || obj.contains("require('fs")
             || obj.contains("require(\"fs")
@@ -172,10 +151,7 @@ impl Reader<'_, '_> {
             // fs-extra: `remove` deletes a directory with its contents
             "removeSync" | "emptyDirSync" | "emptyDir" if fs => delete(true),
             "rimraf" | "rimrafSync" | "sync" if f.contains("rimraf") => delete(true),
-            "exec" | "execSync" if cp => first().map(|text| Effect::Shell {
-                call: f.clone(),
-                text,
-            }),
+            "exec" | "execSync" if cp => Effect::shell(&f, first()),
             "spawn" | "spawnSync" | "execFile" | "execFileSync" if cp => {
                 let mut words = vec![];
                 if let Some(c) = first() {
@@ -189,20 +165,13 @@ impl Reader<'_, '_> {
                         }
                     }
                 }
-                argv(words).map(|text| Effect::Shell {
-                    call: f.clone(),
-                    text,
-                })
+                Effect::shell(&f, argv(words))
             }
             // not `/re/.exec(s)`
             "query" | "execute" | "exec" | "unsafe"
                 if !obj.is_empty() && !cp && !obj.starts_with('/') =>
             {
-                first().map(|text| Effect::Sql {
-                    call: f.clone(),
-                    text,
-                    dialect: self.cx.dialect(),
-                })
+                Effect::sql(&f, self.cx.dialect(), first())
             }
             _ => None,
         };

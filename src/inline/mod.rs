@@ -69,6 +69,35 @@ pub enum Effect {
     },
 }
 
+impl Effect {
+    /// `call` deleting `path` (the call at `span`), when the path is known.
+    pub fn delete(call: &str, span: Span, recursive: bool, path: Option<Mapped>) -> Option<Effect> {
+        path.map(|path| Effect::Delete {
+            call: call.to_string(),
+            path,
+            recursive,
+            span,
+        })
+    }
+
+    /// `call` running `text` as a shell command, when the text is known.
+    pub fn shell(call: &str, text: Option<Mapped>) -> Option<Effect> {
+        text.map(|text| Effect::Shell {
+            call: call.to_string(),
+            text,
+        })
+    }
+
+    /// `call` running `text` as SQL, when the text is known.
+    pub fn sql(call: &str, dialect: Dialect, text: Option<Mapped>) -> Option<Effect> {
+        text.map(|text| Effect::Sql {
+            call: call.to_string(),
+            text,
+            dialect,
+        })
+    }
+}
+
 pub const PYTHONS: &[&str] = &["python", "python2", "python3", "pypy", "pypy3"];
 
 fn is_python(name: &str) -> bool {

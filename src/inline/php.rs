@@ -4,7 +4,7 @@
 
 use super::Effect;
 use super::tree::{Cx, kids, parse};
-use super::walk::{self, Language, concat};
+use super::walk::{self, concat};
 use crate::shell::command::Mapped;
 use tree_sitter::Node;
 
@@ -14,42 +14,10 @@ pub fn read(cx: &Cx, tags: bool) -> Vec<Effect> {
     } else {
         parse(5, || tree_sitter_php::LANGUAGE_PHP_ONLY.into(), cx.src)
     };
-    let Some(tree) = tree else {
-        return Vec::new();
-    };
-    walk::read::<Php>(cx, &tree)
+    walk::read::<Php>(cx, tree)
 }
 
-/// Php's node kinds and readers in the shared walk.
-pub struct Php;
-
-impl Language for Php {
-    const ASSIGNMENT: &'static str = "assignment_expression";
-    const LEFT: &'static str = "left";
-    const RIGHT: &'static str = "right";
-    const NAME: &'static str = "variable_name";
-
-    fn eval(r: &Reader, n: Node) -> Option<Mapped> {
-        r.eval(n)
-    }
-
-    fn visit(r: &mut Reader, n: Node) {
-        match n.kind() {
-            "function_call_expression" | "member_call_expression" => r.call(n),
-            "shell_command_expression" => {
-                if let Some(text) = r.content(n) {
-                    r.out.push(Effect::Shell {
-                        call: "backticks".to_string(),
-                        text,
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-type Reader<'a, 'c> = walk::Reader<'a, 'c, Php>;
+walk::language!(Php: "assignment_expression", "left", "right", "variable_name");
 
 impl Reader<'_, '_> {
     /// The literal content of a string (no variables inside).
@@ -115,6 +83,17 @@ impl Reader<'_, '_> {
         }
     }
 
+    fn visit(&mut self, n: Node) {
+        match n.kind() {
+            "function_call_expression" | "member_call_expression" => self.call(n),
+            "shell_command_expression" => {
+                let text = self.content(n);
+                self.out.extend(Effect::shell("backticks", text));
+            }
+            _ => {}
+        }
+    }
+
     fn call(&mut self, n: Node) {
         let args = self.args(n);
         let member = n.kind() == "member_call_expression";
@@ -130,17 +109,9 @@ impl Reader<'_, '_> {
         let first = || args.first().and_then(|a| self.eval(*a));
         let span = self.cx.span(n);
         let e = match (member, f.as_str()) {
-            (false, "unlink" | "rmdir") => first().map(|path| Effect::Delete {
-                call: f.clone(),
-                path,
-                recursive: false,
-                span,
-            }),
+            (false, "unlink" | "rmdir") => Effect::delete(&f, span, false, first()),
             (false, "system" | "exec" | "shell_exec" | "passthru" | "popen" | "proc_open") => {
-                first().map(|text| Effect::Shell {
-                    call: f.clone(),
-                    text,
-                })
+                Effect::shell(&f, first())
             }
             (true, "query" | "exec" | "execute" | "multi_query") => {
                 first().map(|text| Effect::Sql {

@@ -4,40 +4,16 @@
 
 use super::Effect;
 use super::tree::{Cx, argv, join, kids, parse, unquote};
-use super::walk::{self, Language, concat};
+use super::walk::{self, concat};
 use crate::shell::command::Mapped;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
 pub fn read(cx: &Cx) -> Vec<Effect> {
-    let Some(tree) = parse(1, || tree_sitter_python::LANGUAGE.into(), cx.src) else {
-        return Vec::new();
-    };
-    walk::read::<Python>(cx, &tree)
+    walk::read::<Python>(cx, parse(1, || tree_sitter_python::LANGUAGE.into(), cx.src))
 }
 
-/// Python's node kinds and readers in the shared walk.
-pub struct Python;
-
-impl Language for Python {
-    const ASSIGNMENT: &'static str = "assignment";
-    const LEFT: &'static str = "left";
-    const RIGHT: &'static str = "right";
-    const NAME: &'static str = "identifier";
-    const FORGET: bool = true;
-
-    fn eval(r: &Reader, n: Node) -> Option<Mapped> {
-        r.eval(n)
-    }
-
-    fn visit(r: &mut Reader, n: Node) {
-        if n.kind() == "call" {
-            r.call(n);
-        }
-    }
-}
-
-type Reader<'a, 'c> = walk::Reader<'a, 'c, Python>;
+walk::language!(Python: "assignment", "left", "right", "identifier", forget: true);
 
 impl Reader<'_, '_> {
     /// Positional arguments and the value of keyword `kw`.
@@ -146,6 +122,12 @@ impl Reader<'_, '_> {
         self.eval(f.child_by_field_name("object")?)
     }
 
+    fn visit(&mut self, n: Node) {
+        if n.kind() == "call" {
+            self.call(n);
+        }
+    }
+
     fn call(&mut self, n: Node) {
         let f = self.callee(n);
         let (pos, kw) = self.args(n);
@@ -155,14 +137,7 @@ impl Reader<'_, '_> {
         };
         let arg = |k: &str| pos.first().copied().or_else(|| kw.get(k).copied());
         let span = self.cx.span(n);
-        let delete = |recursive: bool, path: Option<Mapped>| {
-            path.map(|path| Effect::Delete {
-                call: f.clone(),
-                path,
-                recursive,
-                span,
-            })
-        };
+        let delete = |recursive: bool, path| Effect::delete(&f, span, recursive, path);
         let e = match last {
             "rmtree" if obj.is_empty() || obj.ends_with("shutil") => {
                 delete(true, arg("path").and_then(|a| self.eval(a)))
@@ -176,32 +151,20 @@ impl Reader<'_, '_> {
             "unlink" | "rmdir" if !obj.is_empty() && pos.is_empty() => {
                 delete(false, self.object(n))
             }
-            "system" | "popen" if obj == "os" || obj.is_empty() => arg("command")
-                .and_then(|a| self.eval(a))
-                .map(|text| Effect::Shell {
-                    call: f.clone(),
-                    text,
-                }),
+            "system" | "popen" if obj == "os" || obj.is_empty() => {
+                Effect::shell(&f, arg("command").and_then(|a| self.eval(a)))
+            }
             "run" | "call" | "check_call" | "check_output" | "Popen" | "getoutput"
             | "getstatusoutput"
                 if obj.ends_with("subprocess")
                     || (obj.is_empty() && last != "run" && last != "call") =>
             {
-                arg("args")
-                    .and_then(|a| self.eval(a))
-                    .map(|text| Effect::Shell {
-                        call: f.clone(),
-                        text,
-                    })
+                Effect::shell(&f, arg("args").and_then(|a| self.eval(a)))
             }
-            "execute" | "executescript" | "executemany" if !obj.is_empty() => arg("sql")
-                .or_else(|| kw.get("statement").copied())
-                .and_then(|a| self.eval(a))
-                .map(|text| Effect::Sql {
-                    call: f.clone(),
-                    text,
-                    dialect: self.cx.dialect(),
-                }),
+            "execute" | "executescript" | "executemany" if !obj.is_empty() => {
+                let sql = arg("sql").or_else(|| kw.get("statement").copied());
+                Effect::sql(&f, self.cx.dialect(), sql.and_then(|a| self.eval(a)))
+            }
             _ => None,
         };
         self.out.extend(e);

@@ -4,47 +4,15 @@
 
 use super::Effect;
 use super::tree::{Cx, argv, join, kids, parse};
-use super::walk::{self, Language, concat};
+use super::walk::{self, concat};
 use crate::shell::command::Mapped;
 use tree_sitter::Node;
 
 pub fn read(cx: &Cx) -> Vec<Effect> {
-    let Some(tree) = parse(3, || tree_sitter_ruby::LANGUAGE.into(), cx.src) else {
-        return Vec::new();
-    };
-    walk::read::<Ruby>(cx, &tree)
+    walk::read::<Ruby>(cx, parse(3, || tree_sitter_ruby::LANGUAGE.into(), cx.src))
 }
 
-/// Ruby's node kinds and readers in the shared walk.
-pub struct Ruby;
-
-impl Language for Ruby {
-    const ASSIGNMENT: &'static str = "assignment";
-    const LEFT: &'static str = "left";
-    const RIGHT: &'static str = "right";
-    const NAME: &'static str = "identifier";
-
-    fn eval(r: &Reader, n: Node) -> Option<Mapped> {
-        r.eval(n)
-    }
-
-    fn visit(r: &mut Reader, n: Node) {
-        match n.kind() {
-            "call" => r.call(n),
-            "subshell" => {
-                if let Some(text) = r.content(n) {
-                    r.out.push(Effect::Shell {
-                        call: "backticks".to_string(),
-                        text,
-                    });
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-type Reader<'a, 'c> = walk::Reader<'a, 'c, Ruby>;
+walk::language!(Ruby: "assignment", "left", "right", "identifier");
 
 impl Reader<'_, '_> {
     /// The literal content of a string or backtick node (no interpolation).
@@ -125,6 +93,17 @@ impl Reader<'_, '_> {
         }
     }
 
+    fn visit(&mut self, n: Node) {
+        match n.kind() {
+            "call" => self.call(n),
+            "subshell" => {
+                let text = self.content(n);
+                self.out.extend(Effect::shell("backticks", text));
+            }
+            _ => {}
+        }
+    }
+
     fn call(&mut self, n: Node) {
         let (recv, method) = self.parts(n);
         let args = self.args(n);
@@ -135,14 +114,7 @@ impl Reader<'_, '_> {
         };
         let first = || args.first().and_then(|a| self.eval(*a));
         let span = self.cx.span(n);
-        let delete = |recursive: bool, path: Option<Mapped>| {
-            path.map(|path| Effect::Delete {
-                call: f.clone(),
-                path,
-                recursive,
-                span,
-            })
-        };
+        let delete = |recursive: bool, path| Effect::delete(&f, span, recursive, path);
         let fu = recv.is_empty() || recv == "FileUtils" || recv == "FileUtils::Verbose";
         let e = match (recv.as_str(), method.as_str()) {
             (
@@ -171,19 +143,12 @@ impl Reader<'_, '_> {
                     Some(w) => argv(w),
                     None => None,
                 };
-                text.map(|text| Effect::Shell {
-                    call: f.clone(),
-                    text,
-                })
+                Effect::shell(&f, text)
             }
             (r, "exec" | "execute" | "query" | "exec_query" | "execute_batch" | "async_exec")
                 if !r.is_empty() =>
             {
-                first().map(|text| Effect::Sql {
-                    call: f.clone(),
-                    text,
-                    dialect: self.cx.dialect(),
-                })
+                Effect::sql(&f, self.cx.dialect(), first())
             }
             _ => None,
         };

@@ -24,6 +24,37 @@ pub trait Language: Sized {
     fn visit(r: &mut Reader<Self>, n: Node);
 }
 
+/// `language!(Name: assignment, left, right, name[, forget: true])`: the unit type `Name` of a
+/// language for the shared walk, its [`Language`] impl (the node kinds and fields above; its
+/// `eval` and `visit` are the reader's own inherent `eval` and `visit`), and the `Reader` alias
+/// the language's module writes them on.
+macro_rules! language {
+    ($lang:ident: $assignment:literal, $left:literal, $right:literal, $name:literal
+     $(, forget: $forget:literal)?) => {
+        #[doc = concat!(stringify!($lang), "'s node kinds and readers in the shared walk.")]
+        pub struct $lang;
+
+        impl $crate::inline::walk::Language for $lang {
+            const ASSIGNMENT: &'static str = $assignment;
+            const LEFT: &'static str = $left;
+            const RIGHT: &'static str = $right;
+            const NAME: &'static str = $name;
+            $(const FORGET: bool = $forget;)?
+
+            fn eval(r: &Reader, n: tree_sitter::Node) -> Option<$crate::shell::command::Mapped> {
+                r.eval(n)
+            }
+
+            fn visit(r: &mut Reader, n: tree_sitter::Node) {
+                r.visit(n)
+            }
+        }
+
+        type Reader<'a, 'c> = $crate::inline::walk::Reader<'a, 'c, $lang>;
+    };
+}
+pub(super) use language;
+
 /// The walk's state: the names bound to known values so far, and the effects found.
 pub struct Reader<'a, 'c, L> {
     pub cx: &'c Cx<'a>,
@@ -32,8 +63,11 @@ pub struct Reader<'a, 'c, L> {
     lang: PhantomData<L>,
 }
 
-/// The effects of a program's tree, read as language `L`.
-pub fn read<L: Language>(cx: &Cx, tree: &Tree) -> Vec<Effect> {
+/// The effects of a program's tree, read as language `L` (none when it did not parse).
+pub fn read<L: Language>(cx: &Cx, tree: Option<Tree>) -> Vec<Effect> {
+    let Some(tree) = tree else {
+        return Vec::new();
+    };
     let mut r = Reader::<L> {
         cx,
         vars: HashMap::new(),
