@@ -9,6 +9,21 @@ use super::unwrap;
 use crate::source::Span;
 use tree_sitter::Node;
 
+/// The node kinds a word is made of, as a pattern: plain and quoted words, concatenations,
+/// expansions, numbers. The statement walk and the `[ … ]` / `[[ … ]]` reader both take them
+/// whole (a macro: the walk's `match` stays one flat match on its hot path).
+macro_rules! word_kinds {
+    () => {
+        "word"
+            | "string"
+            | "raw_string"
+            | "concatenation"
+            | "simple_expansion"
+            | "expansion"
+            | "number"
+    };
+}
+
 mod builtins;
 mod conditionals;
 mod eval;
@@ -93,6 +108,28 @@ impl<'t> Walker<'t> {
     }
     fn text(&self, n: Node) -> &'t str {
         self.src.get(n.start_byte()..n.end_byte()).unwrap_or("")
+    }
+    /// A command at `node` that reads no input and runs nothing else (a bare redirection, a
+    /// test), with the walker's own state filled in.
+    fn plain_command(
+        &self,
+        words: Vec<Word>,
+        node: Node,
+        flow: Flow,
+        redirects: Vec<super::command::Redirect>,
+    ) -> Command {
+        Command {
+            words,
+            span: self.span(node),
+            stdin: None,
+            flow,
+            via: Vec::new(),
+            reparsed: self.reparsed,
+            in_pipeline: self.in_pipeline > 0,
+            redirects,
+            bound: self.bound,
+            fed_by: Vec::new(),
+        }
     }
     fn push_src(&self, m: &mut Mapped, a: usize, b: usize) {
         if let Some(s) = self.src.get(a..b) {
@@ -207,15 +244,7 @@ impl<'t> Walker<'t> {
                     self.assignment(ch, d);
                 }
             }
-            "word"
-            | "string"
-            | "raw_string"
-            | "concatenation"
-            | "simple_expansion"
-            | "expansion"
-            | "number"
-            | "ansi_c_string"
-            | "arithmetic_expansion" => {
+            word_kinds!() | "ansi_c_string" | "arithmetic_expansion" => {
                 self.word(node, d);
                 self.walk_subs(d);
             }
@@ -480,18 +509,7 @@ impl<'t> Walker<'t> {
                     quoted: false,
                 }];
                 w.src = Mapped::default();
-                let cmd = Command {
-                    words: vec![w],
-                    span: self.span(node),
-                    stdin: None,
-                    flow,
-                    via: Vec::new(),
-                    reparsed: self.reparsed,
-                    in_pipeline: self.in_pipeline > 0,
-                    redirects,
-                    bound: self.bound,
-                    fed_by: Vec::new(),
-                };
+                let cmd = self.plain_command(vec![w], node, flow, redirects);
                 self.items.push(Item::Cmd(cmd));
             }
             return;

@@ -19,13 +19,7 @@ impl<'t> Walker<'t> {
         while let Some((n, d)) = stack.pop() {
             let word_like = matches!(
                 n.kind(),
-                "word"
-                    | "string"
-                    | "raw_string"
-                    | "concatenation"
-                    | "simple_expansion"
-                    | "expansion"
-                    | "number"
+                word_kinds!()
                     | "test_operator"
                     | "command_substitution"
                     | "ansi_c_string"
@@ -74,18 +68,7 @@ impl<'t> Walker<'t> {
             }
         }
         self.walk_subs(depth);
-        let cmd = Command {
-            words,
-            span: self.span(node),
-            stdin: None,
-            flow,
-            via: Vec::new(),
-            reparsed: self.reparsed,
-            in_pipeline: self.in_pipeline > 0,
-            redirects: Vec::new(),
-            bound: self.bound,
-            fed_by: Vec::new(),
-        };
+        let cmd = self.plain_command(words, node, flow, Vec::new());
         self.items.push(Item::Cmd(cmd));
     }
 
