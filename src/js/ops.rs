@@ -1,11 +1,33 @@
 //! What the Knex, TypeORM and Sequelize readers share when they turn a call into a schema
-//! operation: a chain's first call with its span and verb, the not-literal finding, and the
-//! table drop and table / column renames they all push.
+//! operation: a chain's first call with its span and verb, its arguments read as values, the
+//! not-literal finding, and the table drop and table / column renames they all push.
 
+use super::value::Value;
 use super::walk::{Chain, Seg, Walker, alter, drop};
 use crate::orm::table_name;
 use crate::source::Span;
 use crate::sql::{AlterOp, ObjectKind, StmtKind};
+
+/// A call's arguments read as values.
+pub struct Args {
+    values: Vec<Value>,
+    span: Span,
+}
+
+impl Args {
+    /// The `k`-th argument; one that is not there reads as `null` at the call.
+    pub fn at(&self, k: usize) -> Value {
+        self.values
+            .get(k)
+            .cloned()
+            .unwrap_or(Value::Null(self.span))
+    }
+
+    /// The `k`-th argument, when there is one.
+    pub fn get(&self, k: usize) -> Option<&Value> {
+        self.values.get(k)
+    }
+}
 
 impl<'a> Walker<'a> {
     /// The first call of a chain on a receiver this migration names (`queryRunner.…`,
@@ -21,6 +43,14 @@ impl<'a> Walker<'a> {
         let seg = &ch.segs[i];
         let span = super::walk::node_span(seg.call?);
         Some((i, seg, span, ch.verb(i)))
+    }
+
+    /// The arguments of `seg`, the call at `span`, read as values.
+    pub fn args(&self, seg: &Seg, span: Span) -> Args {
+        Args {
+            values: seg.args.iter().map(|n| self.val(Some(n))).collect(),
+            span,
+        }
     }
 
     /// A call whose arguments are not literals: said, and nothing else read from it.

@@ -101,6 +101,11 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
     let Some((i, seg, span, verb)) = w.first_call(ch) else {
         return Vec::new();
     };
+    macro_rules! need {
+        ($e:expr) => {
+            crate::orm::need_literal!(w, span, verb, $e)
+        };
+    }
     // queryInterface.sequelize.query(…)
     if seg.name == "query" {
         if i > 0 && ch.segs[i - 1].name == "sequelize" {
@@ -111,21 +116,15 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
     if i != 0 {
         return Vec::new();
     }
-    let a: Vec<Value> = seg.args.iter().map(|n| w.val(Some(n))).collect();
-    let arg = |k: usize| a.get(k).cloned().unwrap_or(Value::Null(span));
-    macro_rules! need {
-        ($e:expr) => {
-            crate::orm::need_literal!(w, span, verb, $e)
-        };
-    }
+    let a = w.args(seg, span);
     match seg.name.as_str() {
         "removeColumn" => {
-            let t = need!(table_arg(&arg(0)));
-            let c = need!(arg(1).str().map(str::to_string));
+            let t = need!(table_arg(&a.at(0)));
+            let c = need!(a.at(1).str().map(str::to_string));
             w.push(drop_columns(&t, vec![c]), span, "ALTER", &verb);
         }
         "dropTable" => {
-            let t = need!(table_arg(&arg(0)));
+            let t = need!(table_arg(&a.at(0)));
             w.drop_table(&t, false, span, &verb);
         }
         "dropAllTables" => {
@@ -133,20 +132,20 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             w.drop_table("all tables", false, span, &verb);
         }
         "renameColumn" => {
-            let t = need!(table_arg(&arg(0)));
-            let from = need!(arg(1).str().map(str::to_string));
-            let to = need!(arg(2).str().map(str::to_string));
+            let t = need!(table_arg(&a.at(0)));
+            let from = need!(a.at(1).str().map(str::to_string));
+            let to = need!(a.at(2).str().map(str::to_string));
             w.rename_column(&t, from, to, span, &verb);
         }
         "renameTable" => {
-            let from = need!(table_arg(&arg(0)));
-            let to = need!(table_arg(&arg(1)));
+            let from = need!(table_arg(&a.at(0)));
+            let to = need!(table_arg(&a.at(1)));
             w.rename_table(&from, &to, span, &verb);
         }
         "changeColumn" => {
-            let t = need!(table_arg(&arg(0)));
-            let c = need!(arg(1).str().map(str::to_string));
-            let attrs = arg(2);
+            let t = need!(table_arg(&a.at(0)));
+            let c = need!(a.at(1).str().map(str::to_string));
+            let attrs = a.at(2);
             let op = match attrs.get("allowNull").and_then(Value::as_bool) {
                 Some(false) => AlterOp::SetNotNull { column: c },
                 _ if matches!(attrs, Value::Object(..) | Value::Name(..) | Value::Call(_)) => {
@@ -157,8 +156,8 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             w.push(alter(&t, op), span, "ALTER", &verb);
         }
         "removeIndex" => {
-            let t = need!(table_arg(&arg(0)));
-            let name = match arg(1) {
+            let t = need!(table_arg(&a.at(0)));
+            let name = match a.at(1) {
                 Value::Array(items, _) => {
                     let f: Option<Vec<&str>> = items.iter().map(Value::str).collect();
                     f.map(|f| default_index_name(&t, &f))
@@ -174,7 +173,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             );
         }
         "bulkDelete" => {
-            let t = need!(table_arg(&arg(0)));
+            let t = need!(table_arg(&a.at(0)));
             if matches_all(a.get(1)) == Some(true) {
                 w.push(
                     StmtKind::Delete {
@@ -189,8 +188,8 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             }
         }
         "bulkUpdate" => {
-            let t = need!(table_arg(&arg(0)));
-            let columns: Vec<String> = match arg(1) {
+            let t = need!(table_arg(&a.at(0)));
+            let columns: Vec<String> = match a.at(1) {
                 Value::Object(pairs, _) => pairs.iter().map(|(k, _)| k.clone()).collect(),
                 _ => Vec::new(),
             };
@@ -204,8 +203,8 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             w.push(update(&t, &columns, filtered), span, "UPDATE", &verb);
         }
         "createTable" => {
-            let t = need!(table_arg(&arg(0)));
-            let columns = match arg(1) {
+            let t = need!(table_arg(&a.at(0)));
+            let columns = match a.at(1) {
                 Value::Object(pairs, _) => pairs.iter().map(|(k, v)| column(k, v)).collect(),
                 _ => Vec::new(),
             };
@@ -217,23 +216,23 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             );
         }
         "addColumn" => {
-            let t = need!(table_arg(&arg(0)));
-            let c = need!(arg(1).str().map(str::to_string));
+            let t = need!(table_arg(&a.at(0)));
+            let c = need!(a.at(1).str().map(str::to_string));
             w.push(
-                alter(&t, AlterOp::AddColumn(column(&c, &arg(2)))),
+                alter(&t, AlterOp::AddColumn(column(&c, &a.at(2)))),
                 span,
                 "ALTER",
                 &verb,
             );
         }
         "addIndex" => {
-            let t = need!(table_arg(&arg(0)));
+            let t = need!(table_arg(&a.at(0)));
             // addIndex(table, fields, options) or addIndex(table, { fields, … })
-            let opts = match arg(1) {
-                Value::Object(..) => arg(1),
-                _ => arg(2),
+            let opts = match a.at(1) {
+                Value::Object(..) => a.at(1),
+                _ => a.at(2),
             };
-            let fields = match arg(1) {
+            let fields = match a.at(1) {
                 Value::Array(items, _) => items,
                 _ => match opts.get("fields") {
                     Some(Value::Array(items, _)) => items.clone(),

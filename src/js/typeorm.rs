@@ -40,8 +40,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
     let Some((_, seg, span, verb)) = w.first_call(ch) else {
         return Vec::new();
     };
-    let a: Vec<Value> = seg.args.iter().map(|n| w.val(Some(n))).collect();
-    let arg = |k: usize| a.get(k).cloned().unwrap_or(Value::Null(span));
+    let a = w.args(seg, span);
     macro_rules! need {
         ($e:expr) => {
             crate::orm::need_literal!(w, span, verb, $e)
@@ -50,18 +49,18 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
     match seg.name.as_str() {
         "query" => w.sql(seg.args.first().copied(), span, &verb),
         "dropTable" => {
-            let t = need!(table_arg(&arg(0)));
-            let if_exists = arg(1).as_bool() == Some(true);
+            let t = need!(table_arg(&a.at(0)));
+            let if_exists = a.at(1).as_bool() == Some(true);
             w.drop_table(&t, if_exists, span, &verb);
         }
         "dropColumn" => {
-            let t = need!(table_arg(&arg(0)));
-            let c = need!(column_name(&arg(1)));
+            let t = need!(table_arg(&a.at(0)));
+            let c = need!(column_name(&a.at(1)));
             w.push(drop_columns(&t, vec![c]), span, "ALTER", &verb);
         }
         "dropColumns" => {
-            let t = need!(table_arg(&arg(0)));
-            let cols: Option<Vec<String>> = match arg(1) {
+            let t = need!(table_arg(&a.at(0)));
+            let cols: Option<Vec<String>> = match a.at(1) {
                 Value::Array(items, _) => items.iter().map(column_name).collect(),
                 _ => None,
             };
@@ -69,27 +68,28 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             w.push(drop_columns(&t, cols), span, "ALTER", &verb);
         }
         "renameColumn" => {
-            let t = need!(table_arg(&arg(0)));
-            let from = need!(column_name(&arg(1)));
-            let to = need!(column_name(&arg(2)));
+            let t = need!(table_arg(&a.at(0)));
+            let from = need!(column_name(&a.at(1)));
+            let to = need!(column_name(&a.at(2)));
             w.rename_column(&t, from, to, span, &verb);
         }
         "renameTable" => {
-            let from = need!(table_arg(&arg(0)));
-            let to = need!(arg(1).str().map(str::to_string));
+            let from = need!(table_arg(&a.at(0)));
+            let to = need!(a.at(1).str().map(str::to_string));
             w.rename_table(&from, &to, span, &verb);
         }
         "changeColumn" => {
-            let t = need!(table_arg(&arg(0)));
-            let old = need!(column_name(&arg(1)));
-            let new = arg(2);
+            let t = need!(table_arg(&a.at(0)));
+            let old = need!(column_name(&a.at(1)));
+            let new = a.at(2);
             let new_o = need!(new.options().cloned());
             let new_name = new_o
                 .get("name")
                 .and_then(Value::str)
                 .unwrap_or(&old)
                 .to_string();
-            let was_not_null = arg(1)
+            let was_not_null = a
+                .at(1)
                 .options()
                 .map(|o| o.get("isNullable").and_then(Value::as_bool) != Some(true));
             if new_name != old {
@@ -125,7 +125,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             }
         }
         "clearTable" => {
-            let t = need!(table_arg(&arg(0)));
+            let t = need!(table_arg(&a.at(0)));
             w.push(
                 StmtKind::Truncate {
                     tables: vec![table_name(&t)],
@@ -137,9 +137,9 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             );
         }
         "dropSchema" => {
-            let s = need!(arg(0).str().map(str::to_string));
-            let if_exists = arg(1).as_bool() == Some(true);
-            let cascade = arg(2).as_bool() == Some(true);
+            let s = need!(a.at(0).str().map(str::to_string));
+            let if_exists = a.at(1).as_bool() == Some(true);
+            let cascade = a.at(2).as_bool() == Some(true);
             w.push(
                 drop(ObjectKind::Schema, &s, if_exists, cascade),
                 span,
@@ -148,8 +148,8 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             );
         }
         "dropDatabase" => {
-            let s = need!(arg(0).str().map(str::to_string));
-            let if_exists = arg(1).as_bool() == Some(true);
+            let s = need!(a.at(0).str().map(str::to_string));
+            let if_exists = a.at(1).as_bool() == Some(true);
             w.push(
                 drop(ObjectKind::Database, &s, if_exists, false),
                 span,
@@ -158,7 +158,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             );
         }
         "dropIndex" => {
-            let name = need!(column_name(&arg(1)));
+            let name = need!(column_name(&a.at(1)));
             w.push(
                 drop(ObjectKind::Index, &name, false, false),
                 span,
@@ -167,7 +167,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             );
         }
         "createTable" => {
-            let o = need!(arg(0).options().cloned());
+            let o = need!(a.at(0).options().cloned());
             let t = need!(table_arg(&o));
             let columns: Vec<ColumnFacts> = match o.get("columns") {
                 Some(Value::Array(items, _)) => items.iter().filter_map(column).collect(),
@@ -177,7 +177,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
                 StmtKind::CreateTable {
                     name: table_name(&t),
                     temporary: false,
-                    if_not_exists: arg(1).as_bool() == Some(true),
+                    if_not_exists: a.at(1).as_bool() == Some(true),
                     or_replace: false,
                     columns,
                 },
@@ -187,8 +187,8 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             );
         }
         "addColumn" | "addColumns" => {
-            let t = need!(table_arg(&arg(0)));
-            let cols: Vec<ColumnFacts> = match arg(1) {
+            let t = need!(table_arg(&a.at(0)));
+            let cols: Vec<ColumnFacts> = match a.at(1) {
                 Value::Array(items, _) => items.iter().filter_map(column).collect(),
                 v => column(&v).into_iter().collect(),
             };
@@ -197,8 +197,8 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             }
         }
         "createIndex" => {
-            let t = need!(table_arg(&arg(0)));
-            let o = arg(1);
+            let t = need!(table_arg(&a.at(0)));
+            let o = a.at(1);
             let o = need!(o.options());
             w.push(
                 StmtKind::CreateIndex {
