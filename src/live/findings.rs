@@ -85,14 +85,15 @@ pub(super) fn findings(
             };
             let pct = percent(matched.value, total.value);
             let estimate = matched.estimate || total.estimate;
-            let impact = json!({
-                "source": "database",
-                "table": table.display,
-                "rows_matched": matched.value,
-                "rows_total": total.value,
-                "percent": (pct * 10.0).round() / 10.0,
-                "estimate": estimate,
-            });
+            let impact = impact_of(
+                &table.display,
+                json!({
+                    "rows_matched": matched.value,
+                    "rows_total": total.value,
+                    "percent": (pct * 10.0).round() / 10.0,
+                    "estimate": estimate,
+                }),
+            );
             let est = if estimate { " (planner estimate)" } else { "" };
             let summary = format!(
                 "would {} {} of {} rows ({pct:.1} %){est}",
@@ -144,14 +145,15 @@ pub(super) fn findings(
             else {
                 return;
             };
-            let impact = json!({
-                "source": "database",
-                "table": table.display,
-                "column": column,
-                "null_rows": nulls.value,
-                "rows_total": total.value,
-                "estimate": nulls.estimate || total.estimate,
-            });
+            let impact = impact_of(
+                &table.display,
+                json!({
+                    "column": column,
+                    "null_rows": nulls.value,
+                    "rows_total": total.value,
+                    "estimate": nulls.estimate || total.estimate,
+                }),
+            );
             let summary = if *added {
                 format!("{tname} has {} rows", total.text())
             } else {
@@ -199,15 +201,16 @@ pub(super) fn findings(
             views,
             foreign_keys,
         } => {
-            let impact = json!({
-                "source": "database",
-                "table": table.display,
-                "rows": rows.value,
-                "estimate": rows.estimate,
-                "size_bytes": size_bytes,
-                "dependent_views": views,
-                "foreign_keys": foreign_keys,
-            });
+            let impact = impact_of(
+                &table.display,
+                json!({
+                    "rows": rows.value,
+                    "estimate": rows.estimate,
+                    "size_bytes": size_bytes,
+                    "dependent_views": views,
+                    "foreign_keys": foreign_keys,
+                }),
+            );
             let summary = with_dependents(
                 format!("{} rows, {}", rows.text(), human_size(size_bytes)),
                 "views",
@@ -246,15 +249,16 @@ pub(super) fn findings(
             let Probe::DropColumn { column, .. } = probe else {
                 return;
             };
-            let impact = json!({
-                "source": "database",
-                "table": table.display,
-                "column": column,
-                "non_null_values": values.value,
-                "estimate": values.estimate,
-                "dependent_views": views,
-                "foreign_keys": foreign_keys,
-            });
+            let impact = impact_of(
+                &table.display,
+                json!({
+                    "column": column,
+                    "non_null_values": values.value,
+                    "estimate": values.estimate,
+                    "dependent_views": views,
+                    "foreign_keys": foreign_keys,
+                }),
+            );
             let summary = with_dependents(
                 format!("`{column}` holds {} non-NULL values", values.text()),
                 "used by views",
@@ -271,13 +275,14 @@ pub(super) fn findings(
                 Some(c) => format!("{tname}.`{c}`"),
                 None => tname.clone(),
             };
-            let impact = json!({
-                "source": "database",
-                "table": table.display,
-                "column": column,
-                "dependent_views": views,
-                "dependents": others,
-            });
+            let impact = impact_of(
+                &table.display,
+                json!({
+                    "column": column,
+                    "dependent_views": views,
+                    "dependents": others,
+                }),
+            );
             let mut parts = Vec::new();
             if !views.is_empty() {
                 parts.push(format!("views {}", views.join(", ")));
@@ -309,6 +314,18 @@ pub(super) fn findings(
             }
         }
     }
+}
+
+/// A measurement's impact as JSON: where it comes from (`"source": "database"`), the table,
+/// then `fields` in order.
+fn impact_of(table: &str, fields: Value) -> Value {
+    let mut m = Map::new();
+    m.insert("source".to_string(), json!("database"));
+    m.insert("table".to_string(), json!(table));
+    if let Value::Object(f) = fields {
+        m.extend(f);
+    }
+    Value::Object(m)
 }
 
 /// `summary` followed by the views (`views_word`: how they are introduced) and foreign keys
