@@ -3,12 +3,19 @@
 use super::*;
 use crate::sql::{AlterOp, StmtKind};
 
-fn verbs(m: &Migration) -> Vec<(String, bool)> {
-    m.facts
+/// `src` read as a migration, after checking its facts' verbs in order, each with whether it
+/// runs on the way down.
+fn read_with_verbs(src: &str, want: &[(&str, bool)]) -> Migration {
+    let m = read(src).expect("a migration");
+    let verbs: Vec<(String, bool)> = m
+        .facts
         .facts
         .iter()
         .map(|f| (f.verb.clone(), f.down))
-        .collect()
+        .collect();
+    let want: Vec<(String, bool)> = want.iter().map(|&(v, d)| (v.to_string(), d)).collect();
+    assert_eq!(verbs, want);
+    m
 }
 
 #[test]
@@ -36,16 +43,15 @@ drop_table :never
   end
 end
 "#;
-    let m = read(src).expect("a migration");
-    assert_eq!(
-        verbs(&m),
-        vec![
-            ("`remove_column`".to_string(), false),
-            ("`execute`".to_string(), false),
-            ("`drop_table`".to_string(), true),
-            ("`add_column` inside `revert`".to_string(), false),
-            ("`drop_table`".to_string(), true),
-        ]
+    let m = read_with_verbs(
+        src,
+        &[
+            ("`remove_column`", false),
+            ("`execute`", false),
+            ("`drop_table`", true),
+            ("`add_column` inside `revert`", false),
+            ("`drop_table`", true),
+        ],
     );
     let Effect::Statement(s) = &m.facts.facts[3].effect else {
         panic!("a statement")
@@ -186,14 +192,13 @@ class Cleanup < ActiveRecord::Migration[7.1]
   end
 end
 "#;
-    let m = read(src).expect("a migration");
-    assert_eq!(
-        verbs(&m),
-        vec![
-            ("`remove_column`".to_string(), false),
-            ("`remove_column`".to_string(), false),
-            ("`rename_column`".to_string(), false),
-            ("`drop_table`".to_string(), true),
-        ]
+    read_with_verbs(
+        src,
+        &[
+            ("`remove_column`", false),
+            ("`remove_column`", false),
+            ("`rename_column`", false),
+            ("`drop_table`", true),
+        ],
     );
 }

@@ -96,30 +96,22 @@ mod tests {
 
     #[test]
     fn vectors() {
-        assert_eq!(
-            severity_of(
-                "rename-column",
-                "ALTER TABLE orders RENAME COLUMN customer_id TO client_id;"
+        let rename = "ALTER TABLE orders RENAME COLUMN customer_id TO client_id;";
+        for (before, want) in [
+            ("", Severity::Warning),
+            (
+                "CREATE VIEW v AS SELECT customer_id FROM orders;\n",
+                Severity::Error,
             ),
-            Some(Severity::Warning)
-        );
-        assert_eq!(
-            severity_of(
-                "rename-column",
-                "CREATE VIEW v AS SELECT customer_id FROM orders;\n\
-                 ALTER TABLE orders RENAME COLUMN customer_id TO client_id;"
+            // a view on another column does not make it an error
+            (
+                "CREATE VIEW v AS SELECT total FROM orders;\n",
+                Severity::Warning,
             ),
-            Some(Severity::Error)
-        );
-        // a view on another column does not make it an error
-        assert_eq!(
-            severity_of(
-                "rename-column",
-                "CREATE VIEW v AS SELECT total FROM orders;\n\
-                 ALTER TABLE orders RENAME COLUMN customer_id TO client_id;"
-            ),
-            Some(Severity::Warning)
-        );
+        ] {
+            let sql = format!("{before}{rename}");
+            assert_eq!(severity_of("rename-column", &sql), Some(want), "{sql}");
+        }
         silent(
             "rename-column",
             "CREATE TABLE t (a int); ALTER TABLE t RENAME COLUMN a TO b;",
