@@ -2,7 +2,8 @@
 //! pipeline can run: each operation either a synthesised `sql::Statement` with its span on the
 //! call, or SQL run as written, as a [`Template`] with a span map into the host-language string.
 //! Front-end neutral: the language readers (`crate::python`, …) produce these; `check::orm`
-//! runs them through the SQL and migration rules in order.
+//! runs them through the SQL and migration rules in order. The readers' expression values
+//! share their helpers from here too (`value_methods!`, [`escape_char`], [`deeper`]).
 
 use crate::source::Span;
 use crate::sql::{AlterOp, Assignment, ColumnFacts, ObjName, ObjectKind, Statement, StmtKind};
