@@ -69,7 +69,10 @@ UPDATE t SET a = 1 WHERE b NOTNULL;",
         assert!(r.is_empty(), "{d:?}: {r:?}");
     }
     // read as IS NULL: the null-predicate rule sees it, at the statement
-    let r = lines("DELETE FROM users\nWHERE last_login ISNULL;", Dialect::Postgres);
+    let r = lines(
+        "DELETE FROM users\nWHERE last_login ISNULL;",
+        Dialect::Postgres,
+    );
     assert_eq!(r, vec![(1, "delete-null-predicate".to_string())]);
     // a function named isnull stays a call; a quoted "isnull" is a column
     let r = rules(

@@ -494,9 +494,7 @@ fn postfix_isnull(
     tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
 ) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
     use sqlparser::tokenizer::{Token, TokenWithSpan};
-    let is_isnull = |t: &Token| {
-        matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("isnull"))
-    };
+    let is_isnull = |t: &Token| matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("isnull"));
     if !tokens.iter().any(|t| is_isnull(&t.token)) {
         return tokens;
     }
@@ -508,7 +506,10 @@ fn postfix_isnull(
             .is_some_and(|n| n.token == Token::LParen);
         if is_isnull(&t.token) && !call {
             out.push(TokenWithSpan::new(Token::make_keyword("IS"), t.span));
-            out.push(TokenWithSpan::new(Token::Whitespace(sqlparser::tokenizer::Whitespace::Space), t.span));
+            out.push(TokenWithSpan::new(
+                Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+                t.span,
+            ));
             out.push(TokenWithSpan::new(Token::make_keyword("NULL"), t.span));
         } else {
             out.push(t.clone());
