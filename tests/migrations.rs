@@ -852,3 +852,27 @@ fn django_lookup_in_run_python_counts_as_a_backfill() {
         "{c}"
     );
 }
+
+/// `ALTER TABLE orders_id_seq RENAME TO …` renames a serial's sequence, not a table: only the
+/// table's rename is reported; a table the set created under a `_seq` name still is.
+#[test]
+fn sequence_renames_are_not_table_renames() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("migrations");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "001_init.sql",
+        "CREATE TABLE orders (id serial PRIMARY KEY);\nCREATE TABLE gene_seq (a int);\n",
+    );
+    write(
+        "002_rename.sql",
+        "ALTER TABLE orders RENAME TO purchases;\nALTER TABLE orders_id_seq RENAME TO purchases_id_seq;\nALTER TABLE gene_seq RENAME TO genes;\n",
+    );
+    let path = dir.to_string_lossy().to_string();
+    let c = compact(&check(&[&path], &Settings::default()));
+    let hits: Vec<&str> = c.lines().filter(|l| l.contains("rename-table")).collect();
+    assert_eq!(hits.len(), 2, "{c}");
+    assert!(hits[0].contains("002_rename.sql:1"), "{c}");
+    assert!(hits[1].contains("002_rename.sql:3"), "{c}");
+}
