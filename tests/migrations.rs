@@ -876,3 +876,33 @@ fn sequence_renames_are_not_table_renames() {
     assert!(hits[0].contains("002_rename.sql:1"), "{c}");
     assert!(hits[1].contains("002_rename.sql:3"), "{c}");
 }
+
+/// Django adds a blank, non-null field with `""` as its effective default when the field
+/// class allows empty strings — custom fields included (`ColorField(blank=True)`, a
+/// `CharField` subclass); a blank `IntegerField` gets no default and still fails.
+#[test]
+fn django_blank_custom_field_is_filled_with_empty_strings() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("dcim/migrations");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "0001_initial.py",
+        "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.CreateModel(name=\"Outlet\", fields=[(\"id\", models.AutoField(primary_key=True))]),\n    ]\n",
+    );
+    write(
+        "0002_color.py",
+        "from django.db import migrations, models\nimport utilities.fields\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"dcim\", \"0001_initial\")]\n    operations = [\n        migrations.AddField(model_name=\"outlet\", name=\"color\", field=utilities.fields.ColorField(blank=True, max_length=6)),\n        migrations.AddField(model_name=\"outlet\", name=\"label\", field=models.CharField(blank=True, max_length=6)),\n        migrations.AddField(model_name=\"outlet\", name=\"rank\", field=models.IntegerField(blank=True)),\n    ]\n",
+    );
+    let path = tmp.path().to_string_lossy().to_string();
+    let c = compact(&check(&[&path], &Settings::default()));
+    let hits: Vec<&str> = c
+        .lines()
+        .filter(|l| l.contains("add-not-null-without-default"))
+        .collect();
+    assert_eq!(hits.len(), 1, "{c}");
+    assert!(
+        hits[0].contains("0002_color.py:9") && hits[0].contains("`rank`"),
+        "{c}"
+    );
+}
