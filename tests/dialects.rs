@@ -57,6 +57,34 @@ fn postgres_specifics() {
     assert_eq!(rules(src, Dialect::Postgres), vec!["drop-table"]);
 }
 
+#[test]
+fn postfix_isnull_is_is_null() {
+    // `x ISNULL` / `x NOTNULL` are PostgreSQL and SQLite syntax, not parse errors
+    for d in [Dialect::Postgres, Dialect::Sqlite] {
+        let r = rules(
+            "UPDATE participant SET activity = 1 WHERE activity isnull;
+UPDATE t SET a = 1 WHERE b NOTNULL;",
+            d,
+        );
+        assert!(r.is_empty(), "{d:?}: {r:?}");
+    }
+    // read as IS NULL: the null-predicate rule sees it, at the statement
+    let r = lines(
+        "DELETE FROM users\nWHERE last_login ISNULL;",
+        Dialect::Postgres,
+    );
+    assert_eq!(r, vec![(1, "delete-null-predicate".to_string())]);
+    // a function named isnull stays a call; a quoted "isnull" is a column
+    let r = rules(
+        "UPDATE t SET a = 1 WHERE isnull(b);\nUPDATE t SET a = 1 WHERE \"isnull\";",
+        Dialect::Postgres,
+    );
+    assert!(r.is_empty(), "{r:?}");
+    // still broken input is still a parse error
+    let r = rules("UPDATE t SET a = 1 WHERE b ISNULL 5;", Dialect::Postgres);
+    assert_eq!(r, vec!["parse-error"]);
+}
+
 mod per_file {
     //! The dialect of each file, chosen from the file, and chains per dialect.
     use preflight::discover::discover;

@@ -134,3 +134,68 @@ fn a_file_alone_on_stdin_style() {
             .is_empty()
     );
 }
+
+/// The down side of an ORM migration is exempt from every per-statement data-loss rule, DML
+/// included (DELETE, UPDATE, TRUNCATE, null predicates), as SQL down migrations are; with
+/// `check_down` each is reported.
+#[test]
+fn dml_on_the_down_side_is_exempt_unless_checked() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let write = |rel: &str, text: &str| {
+        let p = tmp.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    let dml = [
+        r#"DELETE FROM permissions WHERE "collectionId" IS NULL"#,
+        "DELETE FROM permissions",
+        "UPDATE permissions SET a = 1",
+        "TRUNCATE permissions",
+    ];
+    let js: String = dml
+        .iter()
+        .map(|q| format!("    await queryInterface.sequelize.query(`{q}`);\n"))
+        .collect();
+    write(
+        "seq/migrations/20230101000000-x.js",
+        &format!(
+            "module.exports = {{\n  async up(queryInterface, Sequelize) {{\n    await queryInterface.addColumn(\"a\", \"b\", {{ type: Sequelize.STRING }});\n  }},\n  async down(queryInterface, Sequelize) {{\n{js}  }},\n}};\n"
+        ),
+    );
+    let py: String = dml
+        .iter()
+        .map(|q| format!("    op.execute('{q}')\n"))
+        .collect();
+    write("alembic/env.py", "");
+    write(
+        "alembic/versions/a1_x.py",
+        &format!(
+            "revision = 'a1'\ndown_revision = None\n\ndef upgrade():\n    op.add_column('a', sa.Column('b', sa.Integer()))\n\ndef downgrade():\n{py}"
+        ),
+    );
+    let dir = tmp.path().to_string_lossy().to_string();
+    let count = |out: &Outcome, suffix: &str| rules_in(out, suffix).len();
+    let out = check(&[&dir], &Settings::default());
+    assert_eq!(
+        count(&out, "20230101000000-x.js"),
+        0,
+        "{:?}",
+        rules_in(&out, ".js")
+    );
+    assert_eq!(count(&out, "a1_x.py"), 0, "{:?}", rules_in(&out, ".py"));
+    let out = check(
+        &[&dir],
+        &Settings {
+            check_down: true,
+            ..Settings::default()
+        },
+    );
+    let expect = [
+        "delete-null-predicate",
+        "delete-without-where",
+        "update-without-where",
+        "truncate",
+    ];
+    assert_eq!(rules_in(&out, "20230101000000-x.js"), expect);
+    assert_eq!(rules_in(&out, "a1_x.py"), expect);
+}

@@ -821,3 +821,88 @@ fn rails_single_migration_alone_and_a_non_migration_file() {
     let out = check(&[&tmp.path().to_string_lossy()], &Settings::default());
     assert_eq!(out.files_checked, 0);
 }
+
+/// A `RunPython` function that deletes (or fills) the rows where a field is NULL, through a
+/// Django lookup (`webhook__isnull=True`), may have emptied the field before a later
+/// `AlterField` makes it NOT NULL: not an error. Without it, the same `AlterField` is one.
+#[test]
+fn django_lookup_in_run_python_counts_as_a_backfill() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("core/migrations");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "0001_initial.py",
+        "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.CreateModel(\n            name=\"Delivery\",\n            fields=[\n                (\"id\", models.AutoField(primary_key=True)),\n                (\"webhook\", models.ForeignKey(null=True, on_delete=models.CASCADE, to=\"core.webhook\")),\n                (\"target\", models.CharField(max_length=20, null=True)),\n            ],\n        ),\n    ]\n",
+    );
+    write(
+        "0002_orphans.py",
+        "from django.db import migrations\n\ndef forwards(apps, schema_editor):\n    apps.get_model(\"core\", \"Delivery\").objects.filter(webhook__isnull=True).delete()\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"core\", \"0001_initial\")]\n    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]\n",
+    );
+    write(
+        "0003_required.py",
+        "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"core\", \"0002_orphans\")]\n    operations = [\n        migrations.AlterField(model_name=\"delivery\", name=\"webhook\", field=models.ForeignKey(on_delete=models.CASCADE, to=\"core.webhook\")),\n        migrations.AlterField(model_name=\"delivery\", name=\"target\", field=models.CharField(max_length=20)),\n    ]\n",
+    );
+    let path = tmp.path().to_string_lossy().to_string();
+    let c = compact(&check(&[&path], &Settings::default()));
+    let hits: Vec<&str> = c.lines().filter(|l| l.contains("set-not-null")).collect();
+    assert_eq!(hits.len(), 1, "{c}");
+    assert!(
+        hits[0].contains("0003_required.py:7") && hits[0].contains("`core_delivery.target`"),
+        "{c}"
+    );
+}
+
+/// `ALTER TABLE orders_id_seq RENAME TO …` renames a serial's sequence, not a table: only the
+/// table's rename is reported; a table the set created under a `_seq` name still is.
+#[test]
+fn sequence_renames_are_not_table_renames() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("migrations");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "001_init.sql",
+        "CREATE TABLE orders (id serial PRIMARY KEY);\nCREATE TABLE gene_seq (a int);\n",
+    );
+    write(
+        "002_rename.sql",
+        "ALTER TABLE orders RENAME TO purchases;\nALTER TABLE orders_id_seq RENAME TO purchases_id_seq;\nALTER TABLE gene_seq RENAME TO genes;\n",
+    );
+    let path = dir.to_string_lossy().to_string();
+    let c = compact(&check(&[&path], &Settings::default()));
+    let hits: Vec<&str> = c.lines().filter(|l| l.contains("rename-table")).collect();
+    assert_eq!(hits.len(), 2, "{c}");
+    assert!(hits[0].contains("002_rename.sql:1"), "{c}");
+    assert!(hits[1].contains("002_rename.sql:3"), "{c}");
+}
+
+/// Django adds a blank, non-null field with `""` as its effective default when the field
+/// class allows empty strings — custom fields included (`ColorField(blank=True)`, a
+/// `CharField` subclass); a blank `IntegerField` gets no default and still fails.
+#[test]
+fn django_blank_custom_field_is_filled_with_empty_strings() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("dcim/migrations");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let write = |name: &str, text: &str| std::fs::write(dir.join(name), text).expect("write");
+    write(
+        "0001_initial.py",
+        "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.CreateModel(name=\"Outlet\", fields=[(\"id\", models.AutoField(primary_key=True))]),\n    ]\n",
+    );
+    write(
+        "0002_color.py",
+        "from django.db import migrations, models\nimport utilities.fields\n\nclass Migration(migrations.Migration):\n    dependencies = [(\"dcim\", \"0001_initial\")]\n    operations = [\n        migrations.AddField(model_name=\"outlet\", name=\"color\", field=utilities.fields.ColorField(blank=True, max_length=6)),\n        migrations.AddField(model_name=\"outlet\", name=\"label\", field=models.CharField(blank=True, max_length=6)),\n        migrations.AddField(model_name=\"outlet\", name=\"rank\", field=models.IntegerField(blank=True)),\n    ]\n",
+    );
+    let path = tmp.path().to_string_lossy().to_string();
+    let c = compact(&check(&[&path], &Settings::default()));
+    let hits: Vec<&str> = c
+        .lines()
+        .filter(|l| l.contains("add-not-null-without-default"))
+        .collect();
+    assert_eq!(hits.len(), 1, "{c}");
+    assert!(
+        hits[0].contains("0002_color.py:9") && hits[0].contains("`rank`"),
+        "{c}"
+    );
+}

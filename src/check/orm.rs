@@ -132,10 +132,16 @@ pub fn check(
             out.extend(super::parse_error(stmt));
             let at = (src, dialect, down && !check_down);
             let ctx = replay.context(at);
+            let checked = out.len();
             for rule in RULES {
                 if let Check::Sql(f) = rule.check {
                     f(stmt, &ctx, &mut out);
                 }
+            }
+            if ctx.down {
+                // a down side undoes its up side: no per-statement rule reports it (as for
+                // SQL down migrations in `check::check_sql_keep`)
+                out.truncate(checked);
             }
             // the down side is checked (when asked) but never replayed
             if !down {

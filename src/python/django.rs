@@ -35,6 +35,22 @@ pub fn read(src: &str) -> Option<Raw> {
     read_tree(tree.root_node(), src)
 }
 
+/// `words` with the fields of Django lookups added: `webhook__isnull=True` and
+/// `author__name` mention `webhook` and `author`, `name` (sorted, no duplicates).
+fn lookup_words(mut words: Vec<String>) -> Vec<String> {
+    let parts: Vec<String> = words
+        .iter()
+        .filter(|w| w.contains("__"))
+        .flat_map(|w| w.split("__").filter(|p| !p.is_empty()).map(str::to_string))
+        .collect();
+    if !parts.is_empty() {
+        words.extend(parts);
+        words.sort();
+        words.dedup();
+    }
+    words
+}
+
 /// Can the text hold a Django migration (a class whose base ends in `Migration`)? Checked
 /// before parsing.
 pub fn may_be(src: &str) -> bool {
@@ -88,7 +104,7 @@ pub fn read_tree(root: Node, src: &str) -> Option<Raw> {
                     raw.functions.insert(text(name, src).to_string(), writes);
                     let words = n
                         .child_by_field_name("body")
-                        .map(|body| super::words_of(text(body, src)))
+                        .map(|body| lookup_words(super::words_of(text(body, src))))
                         .unwrap_or_default();
                     raw.mentions.insert(text(name, src).to_string(), words);
                 }

@@ -75,9 +75,12 @@ pub fn check_sets(
         migrations.into_iter(),
         |dir, reported, display| {
             let files = sets::set_files(dir);
-            let loaded: Vec<Loaded> = orm_set::load_all(&files, display, rails::read);
             let dialect = dialect_of(dir, settings);
-            let (mut replay, _) = seeded(dir, dialect, settings.check_down);
+            // the schema dump is read while the migrations are taken apart
+            let (loaded, (mut replay, _)): (Vec<Loaded>, _) = rayon::join(
+                || orm_set::load_all(&files, display, rails::read),
+                || seeded(dir, dialect, settings.check_down),
+            );
             let mut out = Vec::new();
             for (f, l) in files.iter().zip(loaded) {
                 replay.next_file(&super::file_name(dir, f), false);

@@ -58,6 +58,9 @@ pub struct State {
     /// A `cd`/`pushd` ran: relative paths no longer start from the working directory the
     /// script was started in.
     pub cwd_moved: bool,
+    /// `git stash` (push/save) ran and was not popped or applied since: `Some(true)` when it
+    /// took untracked files too (`-u`, `--include-untracked`, `-a`, `--all`).
+    pub stashed: Option<bool>,
 }
 
 impl State {
@@ -209,6 +212,7 @@ impl State {
                 self.unchecked_cd = if safe { None } else { Some(cmd.span) };
             }
             "[" | "test" | "[[" => self.test_facts(cmd),
+            "git" => self.git_stash(args),
             // a function of the script that runs `set -e` (`catch_errors`)
             n if !cmd.in_pipeline && super::wrappers::sets_errexit(n) => self.errexit = true,
             "read" => {
@@ -229,6 +233,42 @@ impl State {
                     self.set_fact(&l, VarFact::MaybeEmpty);
                 }
             }
+            _ => {}
+        }
+    }
+
+    /// `git [-c k=v] [-C dir] stash [push|save] [-u]` records the stash; `stash pop|apply`
+    /// ends it.
+    fn git_stash(&mut self, args: &[Word]) {
+        let words: Vec<Option<String>> = args.iter().map(Word::lit).collect();
+        let mut i = 0;
+        // global options: `-c k=v`, `-C dir` take a value
+        while let Some(Some(w)) = words.get(i) {
+            if !w.starts_with('-') {
+                break;
+            }
+            i += if w == "-c" || w == "-C" { 2 } else { 1 };
+        }
+        if words.get(i).and_then(|w| w.as_deref()) != Some("stash") {
+            return;
+        }
+        let rest = &words[i + 1..];
+        let action = rest
+            .iter()
+            .flatten()
+            .find(|w| !w.starts_with('-'))
+            .map(String::as_str);
+        match action {
+            None | Some("push" | "save") => {
+                let untracked = rest.iter().flatten().any(|w| {
+                    matches!(w.as_str(), "--include-untracked" | "--all")
+                        || (w.starts_with('-')
+                            && !w.starts_with("--")
+                            && (w.contains('u') || w.contains('a')))
+                });
+                self.stashed = Some(untracked);
+            }
+            Some("pop" | "apply") => self.stashed = None,
             _ => {}
         }
     }

@@ -471,11 +471,51 @@ pub fn parse(
     let mut options = sqlparser::parser::ParserOptions::new();
     // T-SQL batches hold statements with no `;` between them
     options.require_semicolon_stmt_delimiter = dialect != Dialect::Mssql;
+    let tokens = sqlparser::tokenizer::Tokenizer::new(dia, text)
+        .with_unescape(options.unescape)
+        .tokenize_with_location()?;
+    let tokens = match dialect {
+        Dialect::Postgres | Dialect::Cockroach | Dialect::Sqlite | Dialect::Generic => {
+            postfix_isnull(tokens)
+        }
+        _ => tokens,
+    };
     Parser::new(dia)
         .with_options(options)
         .with_recursion_limit(64)
-        .try_with_sql(text)?
+        .with_tokens_with_locations(tokens)
         .parse_statements()
+}
+
+/// PostgreSQL and SQLite accept `expr ISNULL` for `expr IS NULL` (as they accept `NOTNULL`,
+/// which sqlparser reads); sqlparser does not, so an unquoted `ISNULL` word that is not a
+/// function call becomes the two tokens `IS NULL`, both at the word's place.
+fn postfix_isnull(
+    tokens: Vec<sqlparser::tokenizer::TokenWithSpan>,
+) -> Vec<sqlparser::tokenizer::TokenWithSpan> {
+    use sqlparser::tokenizer::{Token, TokenWithSpan};
+    let is_isnull = |t: &Token| matches!(t, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("isnull"));
+    if !tokens.iter().any(|t| is_isnull(&t.token)) {
+        return tokens;
+    }
+    let mut out = Vec::with_capacity(tokens.len() + 1);
+    for (i, t) in tokens.iter().enumerate() {
+        let call = tokens[i + 1..]
+            .iter()
+            .find(|n| !matches!(n.token, Token::Whitespace(_)))
+            .is_some_and(|n| n.token == Token::LParen);
+        if is_isnull(&t.token) && !call {
+            out.push(TokenWithSpan::new(Token::make_keyword("IS"), t.span));
+            out.push(TokenWithSpan::new(
+                Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+                t.span,
+            ));
+            out.push(TokenWithSpan::new(Token::make_keyword("NULL"), t.span));
+        } else {
+            out.push(t.clone());
+        }
+    }
+    out
 }
 
 /// sqlparser's message without its prefix and its statement-relative position (the

@@ -29,6 +29,31 @@ const NO_COLUMN: &[&str] = &[
     "ForeignObjectRel",
 ];
 
+/// Does Django fill `""` into a blank, non-null field of this class when it is added
+/// (`Field.empty_strings_allowed`)? True for `Field` and its string-like subclasses (Char,
+/// Text, Slug, Email, URL, File, Binary … and custom fields, which inherit it); false for the
+/// built-in numeric, date/time, boolean, UUID, IP, JSON, array and range fields.
+fn empty_strings_allowed(class: &str) -> bool {
+    const NOT: &[&str] = &[
+        "IntegerField",
+        "AutoField",
+        "BooleanField",
+        "DateField",
+        "DateTimeField",
+        "TimeField",
+        "DecimalField",
+        "DurationField",
+        "FloatField",
+        "IPAddressField",
+        "UUIDField",
+        "JSONField",
+        "ArrayField",
+        "HStoreField",
+        "RangeField",
+    ];
+    !NOT.iter().any(|n| class.ends_with(n))
+}
+
 pub(super) fn field(name: &str, f: &Value) -> Option<Field> {
     let c = f.call()?;
     let class = c.name();
@@ -74,10 +99,7 @@ pub(super) fn field(name: &str, f: &Value) -> Option<Field> {
     // Django's effective default: the default, or "" for a blank string field, or now for
     // auto_now(_add)
     let flag = |k: &str| c.kw(k).and_then(Value::as_bool) == Some(true);
-    let strings = matches!(
-        class,
-        "CharField" | "TextField" | "SlugField" | "EmailField" | "URLField"
-    );
+    let strings = !relation && empty_strings_allowed(class);
     let has_default = c
         .kw("default")
         .is_some_and(|d| !matches!(d, Value::Name(n, _) if n.ends_with("NOT_PROVIDED")))

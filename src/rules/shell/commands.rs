@@ -214,7 +214,7 @@ fn named_anywhere(file: &'static File, name: &str) -> bool {
     names.exact.contains(name) || names.prefixes.iter().any(|x| name.starts_with(x))
 }
 
-pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Ok(file) = parsed() else { return };
     let Some(name) = cmd.name() else { return };
     if !named_anywhere(file, name) {
@@ -234,6 +234,15 @@ pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
+        // the work was stashed first (`git stash -u; git reset --hard`): nothing is lost
+        if rule.id == "git-discard"
+            && ctx
+                .state
+                .stashed
+                .is_some_and(|untracked| untracked || !pat.sub.iter().any(|s| s == "clean"))
+        {
+            continue;
+        }
         let text = display(cmd);
         let msg = pat
             .message
@@ -351,6 +360,16 @@ mod tests {
         fires("git-discard", "git clean -fdx");
         silent("git-discard", "git clean -n");
         silent("git-discard", "git reset --soft HEAD~1");
+        // stashed first: nothing uncommitted is left to lose
+        silent("git-discard", "git stash\ngit reset --hard origin/main");
+        silent(
+            "git-discard",
+            "if ! git -c user.name=x stash save --include-untracked -q; then exit 1; fi\ngit reset --hard\ngit clean -fd",
+        );
+        // near misses: untracked files were not stashed; the stash was popped again
+        fires("git-discard", "git stash\ngit clean -fd");
+        fires("git-discard", "git stash\ngit stash pop\ngit reset --hard");
+        fires("git-discard", "git stash list\ngit reset --hard");
         fires("disk-wipe", "dd if=/dev/zero of=/dev/sda bs=1M");
         fires("disk-wipe", "mkfs.ext4 /dev/sdb1");
         fires("disk-wipe", "wipefs -a /dev/sdb");
