@@ -374,3 +374,55 @@ fn per_file_shell_options_apply_to_matching_scripts() {
     assert!(text.contains("other.sh:3:"), "{text}");
     assert!(!text.contains("build.sh"), "{text}");
 }
+
+/// Forms tree-sitter-bash rejects and bash accepts (input repair, `src/shell/repair.rs`),
+/// from real scripts: no parse-error, and the command after each is still read.
+#[test]
+fn repaired_forms_keep_the_code_after_them() {
+    for form in [
+        // dehydrated: a here-string after a file redirection
+        "cat > \"${csrfile}\" <<< \"${csr}\"",
+        "cat >x 2>&1 <<< \"$(printf '%s' \"$a\" | tr a b)\"",
+        // ruby-build: a heredoc's redirection, then a pipe
+        "cc -xc -E - <<EOF 2>/dev/null | sed -n 's/\"\\{0,1\\}OpenSSL \\([0-9][0-9.]*\\).*/\\1/p'\n#include <openssl/opensslv.h>\nEOF",
+        // ruby-build: the read-write operator
+        "exec 4<> \"$LOG_PATH\"",
+        // neofetch: `$` before `)` in an arithmetic command
+        "has kpm-pkg && ((packages+=$(kpm  --get-selections | grep -cv deinstall$)))",
+        // neofetch: an unbalanced `)` in a pattern, a quoted `/` in a pattern
+        "de_ver=${de_ver/)*}",
+        "theme=\"${theme/ '[GTK2/3]'}\"",
+        // neofetch: subscripts in a C-style for header
+        "for ((block_range[0]; block_range[0]<=block_range[1]; block_range[0]++)); do :; done",
+    ] {
+        let src = format!("{form}\nrm -rf /\n");
+        let f = found(&src);
+        assert!(!f.iter().any(|x| x.0 == "parse-error"), "{src}\n{f:?}");
+        let line = src.lines().count();
+        assert_eq!(at(&src, "rm-root-path"), vec![(line, 8)], "{src}\n{f:?}");
+    }
+    // the here-string is still what the command reads: SQL in it is checked
+    let src = "psql \"$URL\" > /tmp/out.log <<< \"DROP TABLE users;\"\n";
+    assert!(
+        found(src).iter().any(|x| x.0 == "drop-table"),
+        "{:?}",
+        found(src)
+    );
+}
+
+/// The same shapes broken as bash rejects them keep their parse-error.
+#[test]
+fn repaired_forms_broken_keep_parse_error() {
+    for src in [
+        "cat > \"$f\" <<< \n",
+        "cat <<EOF 2>/dev/null | | sed p\nhi\nEOF\n",
+        "exec 4<>\n",
+        "has k && ((p+=$(grep -cv deinstall$))\n",
+        "x=${v/)*\n",
+        "x=\"${t/ '[GTK2/3]'\"\n",
+        "for ((a[0]; a[0]<=a[1]; a[0]++)); do :;\n",
+    ] {
+        let f = found(src);
+        assert!(f.iter().any(|x| x.0 == "parse-error"), "{src}\n{f:?}");
+    }
+}

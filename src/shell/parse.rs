@@ -480,6 +480,9 @@ impl<'t> Walker<'t> {
                     words.push(self.word(ch, depth));
                 }
                 (_, "herestring_redirect") => stdin = self.herestring(ch, depth),
+                (_, "file_redirect") if self.is_herestring(ch) => {
+                    stdin = self.herestring(ch, depth)
+                }
                 (_, "file_redirect") => redirects.extend(self.file_redirect(ch, depth)),
                 (_, "subshell") => self.stmt(ch, Flow::default(), depth),
                 _ => {}
@@ -489,6 +492,7 @@ impl<'t> Walker<'t> {
             match kind(*r) {
                 "heredoc_redirect" => stdin = Some(self.heredoc(*r)),
                 "herestring_redirect" => stdin = self.herestring(*r, depth),
+                "file_redirect" if self.is_herestring(*r) => stdin = self.herestring(*r, depth),
                 "file_redirect" => redirects.extend(self.file_redirect(*r, depth)),
                 _ => {
                     self.word(*r, depth);

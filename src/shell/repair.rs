@@ -13,6 +13,17 @@
 //! - `$((n+=$(grep -c x$)))`: a literal `$` before `)`.
 //! - `` cmd `# comment` \ ``: comments in backquotes between continued lines — blanked.
 //! - `if ! case …`: `!` before a compound command — blanked.
+//! - `${v/)*}`: an unbalanced `)` in a pattern — `_`; `${t/ '[GTK2/3]'}`: a `/` inside
+//!   quotes in a pattern (bash does not split there) — `_`.
+//! - `for ((a[0]; a[0]<=a[1]; a[0]++))`: plain subscripts in a C-style for header — `a_0_`.
+//! - `cat > "$f" <<< "$csr"`: a here-string after a file redirection — `<<<` becomes `<  `
+//!   and the walker, seeing `<<<` in the original text, reads it as the here-string
+//!   ([`redirects`]).
+//! - `cc - <<EOF 2>/dev/null | sed …`: plain redirections between a heredoc's delimiter and
+//!   a pipe — blanked (the walker reads no redirection of a heredoc line).
+//! - `exec 4<> "$LOG"`: the read-write operator — `< ` (the walker notes `<>` from the text).
+
+mod redirects;
 
 /// Nesting deeper than this is left as it is.
 const MAX_DEPTH: usize = 64;
@@ -66,6 +77,15 @@ impl Scanner {
             self.changed = true;
         }
     }
+    /// A `}` follows `i` on its line (the `${` being read ends there).
+    fn closes_on_line(&self, i: usize) -> bool {
+        self.b
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&c| c != b'\n')
+            .any(|&c| c == b'}')
+    }
     fn starts(&self, i: usize, s: &str) -> bool {
         self.b.get(i..i + s.len()) == Some(s.as_bytes())
     }
@@ -91,8 +111,13 @@ impl Scanner {
             return self.b.len();
         }
         let mut parens = 0usize;
+        // a file redirection was read in the current simple command
+        let mut redirected = false;
         while i < self.b.len() {
             let c = self.b[i];
+            if matches!(c, b'\n' | b';' | b'|' | b'&' | b'(' | b')' | b'{' | b'}') {
+                redirected = false;
+            }
             if c == b'\n' || i == 0 {
                 let start = if c == b'\n' { i + 1 } else { i };
                 if let Some(&(_, e)) = self.bodies.iter().find(|(a, _)| *a == start) {
@@ -125,12 +150,16 @@ impl Scanner {
                     i = self.top(i + 1, Some(b'`'), depth + 1);
                 }
                 b'$' => i = self.dollar(i, depth, false),
+                b'<' | b'>' => i = self.redirect(i, &mut redirected, depth),
                 b'#' if word_start(&self.b, i) => {
                     while i < self.b.len() && self.b[i] != b'\n' {
                         i += 1;
                     }
                 }
                 b'(' => {
+                    if self.at(i + 1) == b'(' && self.after_for(i) {
+                        self.c_for(i + 2);
+                    }
                     parens += 1;
                     i += 1;
                 }
@@ -161,6 +190,52 @@ impl Scanner {
             }
         }
         i
+    }
+
+    /// `((` at `i` follows the word `for`.
+    fn after_for(&self, i: usize) -> bool {
+        let mut j = i;
+        while j > 0 && matches!(self.b[j - 1], b' ' | b'\t') {
+            j -= 1;
+        }
+        j >= 3 && &self.b[j - 3..j] == b"for" && (j == 3 || word_start(&self.b, j - 3))
+    }
+
+    /// The header of `for ((…))` from just after `((`: tree-sitter reads no subscript in the
+    /// condition or update (`a[0]<=a[1]`, `a[0]++`); a plain `a[0]` becomes `a_0_`. Headers
+    /// with substitutions, quotes or a line break are left as they are.
+    fn c_for(&mut self, i: usize) {
+        let mut end = i;
+        let mut parens = 0usize;
+        loop {
+            match self.at(end) {
+                0 | b'\n' | b'$' | b'`' | b'"' | b'\'' | b'\\' => return,
+                b'(' => parens += 1,
+                b')' if parens > 0 => parens -= 1,
+                b')' if self.at(end + 1) == b')' => break,
+                b')' => return,
+                _ => {}
+            }
+            end += 1;
+        }
+        let mut j = i;
+        while j < end {
+            if self.b[j] == b'['
+                && j > i
+                && (self.b[j - 1].is_ascii_alphanumeric() || self.b[j - 1] == b'_')
+            {
+                let mut k = j + 1;
+                while k < end && (self.b[k].is_ascii_alphanumeric() || self.b[k] == b'_') {
+                    k += 1;
+                }
+                if k > j + 1 && self.at(k) == b']' {
+                    self.set(j, b'_');
+                    self.set(k, b'_');
+                    j = k;
+                }
+            }
+            j += 1;
+        }
     }
 
     /// A heredoc body: expansions are read (unquoted delimiters); quotes are text.
@@ -235,6 +310,10 @@ impl Scanner {
             }
         }
         let substring = self.at(i) == b':' && !matches!(self.at(i + 1), b'-' | b'=' | b'?' | b'+');
+        let pattern = self.at(i) == b'/';
+        if pattern {
+            i += 1;
+        }
         let mut parens = 0usize;
         while i < self.b.len() {
             let c = self.b[i];
@@ -258,6 +337,7 @@ impl Scanner {
                 }
                 b'$' => i = self.dollar(i, depth, in_dq),
                 b'"' => i = self.dq(i + 1, depth + 1, false),
+                b'\'' if pattern => i = self.quoted_pattern(i + 1),
                 b'\'' if !in_dq => i = self.skip_sq(i + 1),
                 b'`' => i = self.top(i + 1, Some(b'`'), depth + 1),
                 b';' if !substring => {
@@ -274,10 +354,35 @@ impl Scanner {
                     self.set(i, b'_');
                     i += 1;
                 }
+                // `${v/)*}`: an unbalanced `)` in a pattern is a literal to bash (a `$(`
+                // inside was read whole above, so this one closes nothing)
+                b')' if !substring && self.closes_on_line(i) => {
+                    self.set(i, b'_');
+                    i += 1;
+                }
                 _ => i += 1,
             }
         }
         i
+    }
+
+    /// `'a/b'` in `${v/'a/b'}` from just after the quote: bash does not split the pattern
+    /// at a quoted `/`, tree-sitter does (`/` → `_`). Without a closing quote on the line
+    /// (`"${v/it's}"`: a quote is a literal in double quotes) nothing changes.
+    fn quoted_pattern(&mut self, i: usize) -> usize {
+        let mut j = i;
+        while j < self.b.len() && !matches!(self.b[j], b'\'' | b'\n') {
+            j += 1;
+        }
+        if self.at(j) != b'\'' {
+            return i;
+        }
+        for k in i..j {
+            if self.b[k] == b'/' {
+                self.set(k, b'_');
+            }
+        }
+        j + 1
     }
 
     /// Inside `[[ … ]]` from just after `[[`.
@@ -478,6 +583,12 @@ mod tests {
             "((p+=$(grep -cv deinstall$)))",
             "sed x `# c` \\\n  | grep y `# d` \\\n  | tr z\n",
             "if ! case \"$x\" in a) b ;; esac; then :; fi",
+            "cat > \"${f}\" <<< \"${csr}\"",
+            "cc - <<EOF 2>/dev/null | sed -n p\nx\nEOF\n",
+            "exec 4<> \"$LOG_PATH\"",
+            "v=${v/)*}",
+            "t=\"${t/ '[GTK2/3]'}\"",
+            "for ((a[0]; a[0]<=a[1]; a[0]++)); do :; done",
         ] {
             let r = repair(src).unwrap_or_else(|| src.to_string());
             assert_eq!(r.len(), src.len(), "{src}");

@@ -21,6 +21,16 @@ impl<'t> Walker<'t> {
                 target = Some(ch);
             }
         }
+        // `exec 4<> "$LOG"` is parsed as `<` after input repair: the text says what it is
+        if op.as_deref() == Some("<")
+            && self
+                .src
+                .get(node.start_byte()..node.end_byte())
+                .and_then(|t| t.find('<').map(|a| &t[a..]))
+                .is_some_and(|t| t.starts_with("<>"))
+        {
+            op = Some("<>".to_string());
+        }
         let Some(t) = target else {
             self.word(node, depth);
             return None;
@@ -32,6 +42,16 @@ impl<'t> Walker<'t> {
             target,
             span: self.span(node),
         })
+    }
+
+    /// A here-string that input repair let tree-sitter read as a file redirection
+    /// (`cat > "$f" <<< "$csr"` parsed as `cat > "$f" <   "$csr"`): the text has `<<<`.
+    pub(super) fn is_herestring(&self, node: Node<'t>) -> bool {
+        let mut c = node.walk();
+        node.children(&mut c)
+            .find(|ch| !ch.is_named())
+            .and_then(|op| self.src.get(op.start_byte()..))
+            .is_some_and(|t| t.starts_with("<<<"))
     }
 
     pub(super) fn herestring(&mut self, node: Node<'t>, depth: usize) -> Option<Mapped> {

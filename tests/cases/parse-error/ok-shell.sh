@@ -22,3 +22,11 @@ ldd "$1" \
   | sed -E 's#.* => /#/#'
 if ! case "${GIMME_TYPE:-}" in binary) true ;; esac; then echo none; fi
 read -r -a parts <<< "$ver_string"
+cat > "${csrfile}" <<< "${csr}"
+cc -xc -E - <<EOF 2>/dev/null | sed -n 's/OpenSSL \([0-9.]*\).*/\1/p'
+#include <openssl/opensslv.h>
+EOF
+exec 4<> "$LOG_PATH"
+de_ver=${de_ver/)*}
+theme="${theme/ '[GTK2/3]'}"
+for ((b[0]; b[0]<=b[1]; b[0]++)); do :; done
