@@ -498,6 +498,25 @@ mod tests {
     }
 
     #[test]
+    fn a_renamed_index_keeps_its_columns_under_its_new_name() {
+        let t = "CREATE TABLE t (a int, b int);\nCREATE INDEX iab ON t (a, b);\n";
+        // covered under its new name, in its schema, also with IF EXISTS
+        let s = format!("{t}CREATE INDEX ia ON t (a);\nALTER INDEX ia RENAME TO ia2;\n");
+        assert!(drops_after("", &s, "DROP INDEX ia2;\n").is_empty());
+        let s = format!("{t}CREATE INDEX ia ON t (a);\nALTER INDEX IF EXISTS ia RENAME TO ia2;\n");
+        assert!(drops_after("", &s, "DROP INDEX public.ia2;\n").is_empty());
+        // the old name is gone: the model no longer knows it
+        let s = format!("{t}CREATE INDEX ia ON t (a);\nALTER INDEX ia RENAME TO ia2;\n");
+        assert_eq!(drops_after("", &s, "DROP INDEX ia;\n"), ["ia"]);
+        // near miss: the covering index renamed still covers; one not covered still fires
+        let s = "CREATE TABLE t (a int, b int);\nCREATE INDEX ib ON t (b);\n\
+                 ALTER INDEX ib RENAME TO ib2;\n";
+        assert_eq!(drops_after("", s, "DROP INDEX ib2;\n"), ["ib2"]);
+        let s = format!("{t}CREATE INDEX ia ON t (a);\nALTER INDEX iab RENAME TO iab2;\n");
+        assert!(drops_after("", &s, "DROP INDEX ia;\n").is_empty());
+    }
+
+    #[test]
     fn near_misses() {
         assert!(
             fills_of(

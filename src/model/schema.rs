@@ -403,6 +403,11 @@ impl Schema {
                 self.touch(&k, &from.display, at);
                 self.rename_table(&k, to);
             }
+            StmtKind::RenameObject {
+                object: ObjectKind::Index,
+                from,
+                to,
+            } => self.rename_index(from, to),
             StmtKind::CreateIndex {
                 name,
                 table,
@@ -525,36 +530,6 @@ impl Schema {
                 self.not_understood.push((at, stmt.keyword.clone()));
             }
             _ => {}
-        }
-    }
-
-    fn rename_table(&mut self, from: &Key, to: &ObjName) {
-        let mut tk = key(to);
-        if to.schema.is_none() {
-            tk.0 = from.0.clone();
-        }
-        if let Some(mut t) = self.tables.remove(from) {
-            t.display = to.display.clone();
-            self.tables.insert(tk.clone(), t);
-        }
-        for i in self.indexes.values_mut() {
-            if &i.table == from {
-                i.table = tk.clone();
-            }
-        }
-        for t in self.tables.values_mut() {
-            for fk in &mut t.foreign_keys {
-                if &fk.table == from {
-                    fk.table = tk.clone();
-                }
-            }
-        }
-        for v in self.views.values_mut() {
-            for t in &mut v.tables {
-                if t == from {
-                    *t = tk.clone();
-                }
-            }
         }
     }
 }
