@@ -571,6 +571,16 @@ mod tests {
         assert_eq!(drops_after("", s, "DROP INDEX ib2;\n"), ["ib2"]);
         let s = format!("{t}CREATE INDEX ia ON t (a);\nALTER INDEX iab RENAME TO iab2;\n");
         assert!(drops_after("", &s, "DROP INDEX ia;\n").is_empty());
+        // a renamed column keeps its indexes: an index built before the rename is covered by
+        // one built after it, and goes with the column when it is dropped
+        let s = "CREATE TABLE t (a int, b int);\nCREATE INDEX ia ON t (a);\n\
+                 ALTER TABLE t RENAME COLUMN a TO x;\nCREATE INDEX ixb ON t (x, b);\n";
+        assert!(drops_after("", s, "DROP INDEX ia;\n").is_empty());
+        assert!(drops_after("", s, "DROP INDEX ixb;\nALTER TABLE t DROP COLUMN x;\n").is_empty());
+        // near miss: the new index is on another column
+        let s = "CREATE TABLE t (a int, b int);\nCREATE INDEX ia ON t (a);\n\
+                 ALTER TABLE t RENAME COLUMN a TO x;\nCREATE INDEX iba ON t (b, x);\n";
+        assert_eq!(drops_after("", s, "DROP INDEX ia;\n"), ["ia"]);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Renames in the schema model: a table (`ALTER TABLE … RENAME TO`, `RENAME TABLE`) moves its
 //! indexes, the foreign keys that point at it and the views that read it; an index (`ALTER
 //! INDEX [IF EXISTS] a RENAME TO b`) keeps its table, columns and shape under the new name, so
-//! a later `DROP INDEX b` is judged like a drop of `a`.
+//! a later `DROP INDEX b` is judged like a drop of `a`; a column (`RENAME COLUMN`, MySQL
+//! `CHANGE`) keeps its indexes, which name it by its new name.
 
 use super::schema::{Key, Schema, key};
 use crate::sql::ObjName;
@@ -61,5 +62,15 @@ impl Schema {
         }
         index.display = to.display.clone();
         self.indexes.insert(nk, index);
+    }
+
+    /// Column `from` of `table` renamed to `to`: its indexes name it by its new name (an
+    /// index created before the rename still covers, or is covered by, one created after).
+    pub(super) fn rename_index_column(&mut self, table: &Key, from: &str, to: &str) {
+        for i in self.indexes.values_mut().filter(|i| &i.table == table) {
+            for c in i.columns.iter_mut().filter(|c| c.as_str() == from) {
+                *c = to.to_string();
+            }
+        }
     }
 }

@@ -291,6 +291,7 @@ impl Schema {
                 let k = key(name);
                 let mut rename_to = None;
                 let mut keys = Vec::new();
+                let mut renamed = Vec::new();
                 {
                     let t = self.touch(&k, &name.display, at);
                     for op in ops {
@@ -306,6 +307,7 @@ impl Schema {
                                 t.columns.retain(|c| !names.contains(&c.name));
                             }
                             AlterOp::RenameColumn { from, to } => {
+                                renamed.push((from.clone(), to.clone()));
                                 rename_column(t, from, to);
                                 if let Some(c) = t.column_mut(to) {
                                     c.renamed_in = Some(at.file);
@@ -350,6 +352,7 @@ impl Schema {
                                     }
                                 }
                                 if from != &def.name {
+                                    renamed.push((from.clone(), def.name.clone()));
                                     rename_column(t, from, &def.name);
                                     c.renamed_in = Some(at.file);
                                 }
@@ -394,6 +397,9 @@ impl Schema {
                     }
                 }
                 self.add_key_indexes(&k, keys, at);
+                for (from, to) in renamed {
+                    self.rename_index_column(&k, &from, &to);
+                }
                 if let Some(to) = rename_to {
                     self.rename_table(&k, &to);
                 }

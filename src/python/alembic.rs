@@ -524,10 +524,13 @@ fn index_shape(c: &Call, at: usize) -> Option<(Vec<String>, Option<&str>, Option
     Some((cols, using, pred))
 }
 
-/// `op.f("ix_name")` (a name Alembic must not convert) or a plain string.
+/// `op.f("ix_name")` / `batch_op.f("ix_name")` (a name Alembic must not convert) or a plain
+/// string.
 fn unwrap_f(v: &Value) -> Option<&str> {
     match v {
-        Value::Call(c) if c.func == "op.f" => c.args.first().and_then(Value::str),
+        Value::Call(c) if c.name() == "f" && c.func.contains('.') && c.args.len() == 1 => {
+            c.args.first().and_then(Value::str)
+        }
         other => other.str(),
     }
 }
