@@ -122,6 +122,11 @@ pub struct DroppedIndex {
     /// Another index the model knows (created by the set, not only by its schema dump, which
     /// may show indexes created later) serves every lookup it served and keeps its constraint.
     pub covered: bool,
+    /// The dropped index's key in the model, and the indexes of its table that stay (with
+    /// their keys; the primary key under an empty key): a later statement of the same
+    /// migration that drops the covering index undoes the cover ([`fold_drop_index`]).
+    pub key: Option<crate::model::schema::Key>,
+    pub stay: Vec<(crate::model::schema::Key, Index)>,
 }
 
 use crate::model::schema::Index;
@@ -240,11 +245,28 @@ pub fn dropped_indexes(
                 .filter(|(k, o)| !gone.contains(k) && Some(o.created.file) != schema.seed_file)
                 .map(|(_, o)| o)
                 .chain(pk.iter());
+            let covered = found.is_some_and(|f| covers(f, stay));
+            let stay = match (covered, found) {
+                (true, Some(f)) => schema
+                    .indexes
+                    .iter()
+                    .filter(|(k, o)| {
+                        o.table == f.table
+                            && !gone.contains(k)
+                            && Some(o.created.file) != schema.seed_file
+                    })
+                    .map(|(k, o)| (k.clone(), o.clone()))
+                    .chain(pk.map(|p| ((String::new(), String::new()), p)))
+                    .collect(),
+                _ => Vec::new(),
+            };
             DroppedIndex {
                 span: stmt.span,
                 name: n.clone(),
+                key: find(n).map(|(k, _)| k.clone()),
                 known: found.cloned(),
-                covered: found.is_some_and(|f| covers(f, stay)),
+                covered,
+                stay,
             }
         })
         .collect()
@@ -305,6 +327,26 @@ fn index_rebuilt(d: &DroppedIndex, later: &[&Statement]) -> bool {
     })
 }
 
+/// `d` was covered when it was dropped, and the indexes that covered it are not dropped by a
+/// `later` statement of the migration.
+fn still_covered(d: &DroppedIndex, dropped: &[DroppedIndex], later: &[&Statement]) -> bool {
+    let Some(known) = d.known.as_ref().filter(|_| d.covered) else {
+        return false;
+    };
+    let gone: Vec<&crate::model::schema::Key> = dropped
+        .iter()
+        .filter(|o| later.iter().any(|s| s.span == o.span))
+        .filter_map(|o| o.key.as_ref())
+        .collect();
+    covers(
+        known,
+        d.stay
+            .iter()
+            .filter(|(k, _)| !gone.contains(&k))
+            .map(|(_, i)| i),
+    )
+}
+
 /// Remove the `drop-index` findings of indexes the rest of the file rebuilds or makes
 /// redundant (`statements` in order; `dropped` from [`dropped_indexes`]; statements for which
 /// `counts` is false, e.g. in a down section, are not looked at).
@@ -319,11 +361,12 @@ pub fn fold_drop_index(
             .iter()
             .filter(|s| s.span.start > d.span.start && counts(s))
             .collect();
-        // every index the statement drops must be rebuilt for its finding to go
+        // every index the statement drops must be rebuilt for its finding to go; a cover
+        // that a later statement drops too does not count
         let all = dropped
             .iter()
             .filter(|o| o.span == d.span)
-            .all(|o| o.covered || index_rebuilt(o, &later));
+            .all(|o| still_covered(o, dropped, &later) || index_rebuilt(o, &later));
         if all {
             out.retain(|x| !(x.rule == "drop-index" && x.span == d.span));
         }
@@ -457,6 +500,20 @@ mod tests {
         // both covering each other, dropped together: neither stays
         let s = setup("CREATE INDEX ia ON t (a);\nCREATE INDEX iab ON t (a, b);\n");
         assert_eq!(drops_after("", &s, "DROP INDEX ia, iab;\n"), ["ia"]);
+        // nor when a later statement of the migration drops the cover
+        assert_eq!(
+            drops_after("", &s, "DROP INDEX ia;\nDROP INDEX iab;\n"),
+            ["ia", "iab"]
+        );
+        // near miss: the cover dropped and built again later still covers
+        assert!(
+            drops_after(
+                "",
+                &s,
+                "DROP INDEX ia;\nDROP INDEX iab;\nCREATE INDEX iab2 ON t (a, b);\n"
+            )
+            .is_empty()
+        );
         // expressions, other methods and partial indexes neither cover nor are covered; a
         // partial index that leaves out only NULLs of its first column covers
         let s = setup(
@@ -495,6 +552,35 @@ mod tests {
             drops_after(seed, "CREATE INDEX ia ON t (a);\n", "DROP INDEX ia;\n"),
             ["ia"]
         );
+    }
+
+    #[test]
+    fn a_renamed_index_keeps_its_columns_under_its_new_name() {
+        let t = "CREATE TABLE t (a int, b int);\nCREATE INDEX iab ON t (a, b);\n";
+        // covered under its new name, in its schema, also with IF EXISTS
+        let s = format!("{t}CREATE INDEX ia ON t (a);\nALTER INDEX ia RENAME TO ia2;\n");
+        assert!(drops_after("", &s, "DROP INDEX ia2;\n").is_empty());
+        let s = format!("{t}CREATE INDEX ia ON t (a);\nALTER INDEX IF EXISTS ia RENAME TO ia2;\n");
+        assert!(drops_after("", &s, "DROP INDEX public.ia2;\n").is_empty());
+        // the old name is gone: the model no longer knows it
+        let s = format!("{t}CREATE INDEX ia ON t (a);\nALTER INDEX ia RENAME TO ia2;\n");
+        assert_eq!(drops_after("", &s, "DROP INDEX ia;\n"), ["ia"]);
+        // near miss: the covering index renamed still covers; one not covered still fires
+        let s = "CREATE TABLE t (a int, b int);\nCREATE INDEX ib ON t (b);\n\
+                 ALTER INDEX ib RENAME TO ib2;\n";
+        assert_eq!(drops_after("", s, "DROP INDEX ib2;\n"), ["ib2"]);
+        let s = format!("{t}CREATE INDEX ia ON t (a);\nALTER INDEX iab RENAME TO iab2;\n");
+        assert!(drops_after("", &s, "DROP INDEX ia;\n").is_empty());
+        // a renamed column keeps its indexes: an index built before the rename is covered by
+        // one built after it, and goes with the column when it is dropped
+        let s = "CREATE TABLE t (a int, b int);\nCREATE INDEX ia ON t (a);\n\
+                 ALTER TABLE t RENAME COLUMN a TO x;\nCREATE INDEX ixb ON t (x, b);\n";
+        assert!(drops_after("", s, "DROP INDEX ia;\n").is_empty());
+        assert!(drops_after("", s, "DROP INDEX ixb;\nALTER TABLE t DROP COLUMN x;\n").is_empty());
+        // near miss: the new index is on another column
+        let s = "CREATE TABLE t (a int, b int);\nCREATE INDEX ia ON t (a);\n\
+                 ALTER TABLE t RENAME COLUMN a TO x;\nCREATE INDEX iba ON t (b, x);\n";
+        assert_eq!(drops_after("", s, "DROP INDEX ia;\n"), ["ia"]);
     }
 
     #[test]

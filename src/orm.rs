@@ -310,6 +310,52 @@ pub fn index_statement(
     st
 }
 
+/// A synthesised `ALTER TABLE table ADD CONSTRAINT name UNIQUE (columns)` (a framework's
+/// unique constraint): the model knows it as a unique index named `name` on `columns`, as
+/// for SQL files. Without a name or plain columns, or when SQL cannot parse them, the
+/// statement changes nothing (an `ALTER TABLE` the model only touches).
+pub fn unique_statement(
+    table: &str,
+    name: Option<&str>,
+    columns: &[String],
+    span: Span,
+) -> Statement {
+    let mut st = statement(alter(table, AlterOp::Other), span, "ALTER");
+    let (Some(name), false) = (name, columns.is_empty()) else {
+        return st;
+    };
+    let q = |x: &str| format!("\"{}\"", x.replace('"', "\"\""));
+    let (schema, t) = crate::model::schema::key(&table_name(table));
+    let sql = format!(
+        "ALTER TABLE {}.{} ADD CONSTRAINT {} UNIQUE ({})",
+        q(&schema),
+        q(&t),
+        q(name),
+        columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "),
+    );
+    let mut v = crate::sql::analyze(
+        &sql,
+        crate::source::Dialect::Postgres,
+        crate::sql::Options::default(),
+    );
+    if v.len() == 1 && v[0].parse_error.is_none() && !v[0].not_parsed {
+        st.ast = v.remove(0).ast;
+    }
+    st
+}
+
+/// Column names as a framework passes them (`["a", "b"]`), when every one is a plain
+/// identifier (letters, digits, `_`): anything else (an expression, `lower(c)`, `a DESC`, a
+/// value that is not a literal) leaves the index's columns unknown.
+pub fn plain_columns<'a>(names: impl IntoIterator<Item = Option<&'a str>>) -> Option<Vec<String>> {
+    let word = |c: &str| !c.is_empty() && c.chars().all(|x| x.is_ascii_alphanumeric() || x == '_');
+    let v: Option<Vec<String>> = names
+        .into_iter()
+        .map(|n| n.filter(|c| word(c)).map(str::to_string))
+        .collect();
+    v.filter(|v| !v.is_empty())
+}
+
 /// The span of a call cut at the end of its first line (findings point at the operation's
 /// line, not the whole call).
 pub fn head_span(src: &str, s: Span) -> Span {

@@ -320,13 +320,20 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
             .collect()
     };
     let method = first.name.as_str();
+    // indexes and unique constraints, on a new table or an existing one
+    if matches!(method, "index" | "unique") {
+        super::knex_index::table_call(w, &table, method, &a, span, &verb);
+        return;
+    }
     if create {
         // only the columns matter for a table being created
         if let Some(ty) = column_type(method, &a)
             && let Some(c) = column_of(ch, method, &a, ty)
             && let Some(cols) = w.columns.as_mut()
         {
+            let name = c.name.clone();
             cols.push(c);
+            super::knex_index::chained(w, &table, ch, &name, span);
         } else if method == "timestamps"
             && let Some(cols) = w.columns.as_mut()
         {
@@ -390,7 +397,6 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
         }
         "dropIndex" | "dropUnique" => {
             let cols = strs(&a[..a.len().min(1)]);
-            let bare = table.rsplit('.').next().unwrap_or(&table);
             let name = a
                 .get(1)
                 .and_then(Value::str)
@@ -402,9 +408,7 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
                         } else {
                             "unique"
                         };
-                        format!("{bare}_{}_{suffix}", cols.join("_"))
-                            .to_lowercase()
-                            .replace(['-', '.'], "_")
+                        super::knex_index::default_name(&table, &cols, suffix)
                     })
                 });
             if let Some(name) = name {
@@ -433,7 +437,9 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
                 };
                 w.push(alter(&table, op), span, "ALTER", &ch.written());
             } else {
+                let name = c.name.clone();
                 w.push(alter(&table, AlterOp::AddColumn(c)), span, "ALTER", &verb);
+                super::knex_index::chained(w, &table, ch, &name, span);
             }
         }
     }

@@ -5,6 +5,7 @@
 //! schema model and runs the rules; embedded SQL goes back through the SQL front end.
 
 mod knex;
+mod knex_index;
 mod ops;
 mod sequelize;
 mod typeorm;

@@ -1,10 +1,11 @@
 //! What the Knex, TypeORM and Sequelize readers share when they turn a call into a schema
 //! operation: a chain's first call with its span and verb, its arguments read as values, the
-//! not-literal finding, and the table drop and table / column renames they all push.
+//! not-literal finding, the table drop and table / column renames they all push, and indexes
+//! and unique constraints with the columns they cover.
 
 use super::value::Value;
 use super::walk::{Chain, Seg, Walker, alter, drop};
-use crate::orm::table_name;
+use crate::orm::{Effect, Fact, head_span, statement, table_name};
 use crate::source::Span;
 use crate::sql::{AlterOp, ObjectKind, StmtKind};
 
@@ -94,4 +95,48 @@ impl<'a> Walker<'a> {
             verb,
         );
     }
+
+    /// `CREATE INDEX` (`kind`), with the columns it covers when `shape` knows them (plain
+    /// column names, its `USING` method, its `WHERE` as SQL): the covered-index idiom of
+    /// `drop-index` sees them. `None`: columns unknown, it covers nothing.
+    pub fn push_index(
+        &mut self,
+        kind: StmtKind,
+        shape: Option<IndexShape>,
+        span: Span,
+        verb: &str,
+    ) {
+        let head = head_span(self.src, span);
+        let stmt = match shape {
+            Some((c, using, pred)) => {
+                crate::orm::index_statement(kind, &c, using.as_deref(), pred.as_deref(), head)
+            }
+            None => statement(kind, head, "CREATE"),
+        };
+        self.facts.facts.push(Fact {
+            effect: Effect::Statement(stmt),
+            verb: format!("`{verb}`"),
+            down: self.down,
+        });
+    }
+
+    /// `ALTER TABLE t ADD CONSTRAINT name UNIQUE (columns)`: a unique index of the model.
+    pub fn push_unique(
+        &mut self,
+        t: &str,
+        name: Option<&str>,
+        cols: &[String],
+        span: Span,
+        verb: &str,
+    ) {
+        let stmt = crate::orm::unique_statement(t, name, cols, head_span(self.src, span));
+        self.facts.facts.push(Fact {
+            effect: Effect::Statement(stmt),
+            verb: format!("`{verb}`"),
+            down: self.down,
+        });
+    }
 }
+
+/// An index's plain columns, its `USING` method and its `WHERE` (SQL text).
+pub type IndexShape = (Vec<String>, Option<String>, Option<String>);

@@ -97,6 +97,32 @@ fn default_index_name(table: &str, fields: &[&str]) -> String {
     out
 }
 
+/// The columns an `addIndex` covers, when they are plain column names and its options are
+/// ones this reader knows (`using` as written); a `where`, an operator class, a field
+/// given as an object (`{ name, order, length }`), a `type` or `prefix`: unknown.
+fn index_shape(fields: Option<&[&str]>, opts: &Value) -> Option<super::ops::IndexShape> {
+    const KNOWN: [&str; 7] = [
+        "fields",
+        "name",
+        "unique",
+        "concurrently",
+        "using",
+        "transaction",
+        "logging",
+    ];
+    if let Value::Object(pairs, _) = opts
+        && pairs.iter().any(|(k, _)| !KNOWN.contains(&k.as_str()))
+    {
+        return None;
+    }
+    let cols = crate::orm::plain_columns(fields?.iter().map(|f| Some(*f)))?;
+    let using = match opts.get("using") {
+        Some(v) => Some(v.str()?.to_string()),
+        None => None,
+    };
+    Some((cols, using, None))
+}
+
 pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
     let Some((i, seg, span, verb)) = w.first_call(ch) else {
         return Vec::new();
@@ -240,6 +266,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
                 },
             };
             let fields: Option<Vec<&str>> = fields.iter().map(Value::str).collect();
+            let fields_for_shape = fields.clone();
             let name = opts
                 .get("name")
                 .and_then(Value::str)
@@ -250,17 +277,38 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
                         .map(|f| default_index_name(&t, &f))
                 })
                 .map(|n| table_name(&n));
-            w.push(
+            let shape = index_shape(fields_for_shape.as_deref(), &opts);
+            w.push_index(
                 StmtKind::CreateIndex {
                     name,
                     table: table_name(&t),
                     concurrently: opts.get("concurrently").and_then(Value::as_bool) == Some(true),
                     unique: opts.get("unique").and_then(Value::as_bool) == Some(true),
                 },
+                shape,
                 span,
-                "CREATE",
                 &verb,
             );
+        }
+        "addConstraint" => {
+            // addConstraint(table, { fields, type: 'unique', name }): a unique index
+            let o = arg(1);
+            if o.get("type")
+                .and_then(Value::str)
+                .map(str::to_ascii_lowercase)
+                == Some("unique".into())
+                && o.get("where").is_none()
+            {
+                let t = need!(table_arg(&arg(0)));
+                let cols = match o.get("fields") {
+                    Some(Value::Array(items, _)) => {
+                        crate::orm::plain_columns(items.iter().map(Value::str))
+                    }
+                    _ => None,
+                };
+                let name = o.get("name").and_then(Value::str);
+                w.push_unique(&t, name, &cols.unwrap_or_default(), span, &verb);
+            }
         }
         _ => {}
     }

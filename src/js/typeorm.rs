@@ -35,6 +35,27 @@ fn column(v: &Value) -> Option<ColumnFacts> {
     })
 }
 
+/// The columns a `new TableIndex({ name, columnNames, isUnique, where })` covers, when they
+/// are plain column names (`where` as SQL); a spatial, full-text or other index: unknown.
+fn index_shape(o: &Value) -> Option<super::ops::IndexShape> {
+    const KNOWN: [&str; 4] = ["name", "columnNames", "isUnique", "where"];
+    let Value::Object(pairs, _) = o else {
+        return None;
+    };
+    if pairs.iter().any(|(k, _)| !KNOWN.contains(&k.as_str())) {
+        return None;
+    }
+    let cols = match o.get("columnNames")? {
+        Value::Array(items, _) => crate::orm::plain_columns(items.iter().map(Value::str))?,
+        _ => return None,
+    };
+    let pred = match o.get("where") {
+        Some(v) => Some(v.str()?.to_string()),
+        None => None,
+    };
+    Some((cols, None, pred))
+}
+
 pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
     // queryRunner.query, queryRunner.manager.query, queryRunner.connection.query
     let Some((_, seg, span, verb)) = w.first_call(ch) else {
@@ -200,17 +221,31 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             let t = need!(table_arg(&a.at(0)));
             let o = a.at(1);
             let o = need!(o.options());
-            w.push(
+            let shape = index_shape(o);
+            w.push_index(
                 StmtKind::CreateIndex {
                     name: o.get("name").and_then(Value::str).map(table_name),
                     table: table_name(&t),
                     concurrently: false,
                     unique: o.get("isUnique").and_then(Value::as_bool) == Some(true),
                 },
+                shape,
                 span,
-                "CREATE",
                 &verb,
             );
+        }
+        "createUniqueConstraint" => {
+            let t = need!(table_arg(&arg(0)));
+            let o = arg(1);
+            let o = need!(o.options());
+            let cols = match o.get("columnNames") {
+                Some(Value::Array(items, _)) => {
+                    crate::orm::plain_columns(items.iter().map(Value::str))
+                }
+                _ => None,
+            };
+            let name = o.get("name").and_then(Value::str);
+            w.push_unique(&t, name, &cols.unwrap_or_default(), span, &verb);
         }
         _ => {}
     }

@@ -7,6 +7,7 @@
 
 pub mod keys;
 pub mod layer;
+mod rename;
 pub mod schema;
 
 pub use layer::Layer;

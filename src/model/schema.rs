@@ -291,6 +291,7 @@ impl Schema {
                 let k = key(name);
                 let mut rename_to = None;
                 let mut keys = Vec::new();
+                let mut renamed = Vec::new();
                 {
                     let t = self.touch(&k, &name.display, at);
                     for op in ops {
@@ -306,6 +307,7 @@ impl Schema {
                                 t.columns.retain(|c| !names.contains(&c.name));
                             }
                             AlterOp::RenameColumn { from, to } => {
+                                renamed.push((from.clone(), to.clone()));
                                 rename_column(t, from, to);
                                 if let Some(c) = t.column_mut(to) {
                                     c.renamed_in = Some(at.file);
@@ -350,6 +352,7 @@ impl Schema {
                                     }
                                 }
                                 if from != &def.name {
+                                    renamed.push((from.clone(), def.name.clone()));
                                     rename_column(t, from, &def.name);
                                     c.renamed_in = Some(at.file);
                                 }
@@ -394,6 +397,9 @@ impl Schema {
                     }
                 }
                 self.add_key_indexes(&k, keys, at);
+                for (from, to) in renamed {
+                    self.rename_index_column(&k, &from, &to);
+                }
                 if let Some(to) = rename_to {
                     self.rename_table(&k, &to);
                 }
@@ -403,6 +409,11 @@ impl Schema {
                 self.touch(&k, &from.display, at);
                 self.rename_table(&k, to);
             }
+            StmtKind::RenameObject {
+                object: ObjectKind::Index,
+                from,
+                to,
+            } => self.rename_index(from, to),
             StmtKind::CreateIndex {
                 name,
                 table,
@@ -525,36 +536,6 @@ impl Schema {
                 self.not_understood.push((at, stmt.keyword.clone()));
             }
             _ => {}
-        }
-    }
-
-    fn rename_table(&mut self, from: &Key, to: &ObjName) {
-        let mut tk = key(to);
-        if to.schema.is_none() {
-            tk.0 = from.0.clone();
-        }
-        if let Some(mut t) = self.tables.remove(from) {
-            t.display = to.display.clone();
-            self.tables.insert(tk.clone(), t);
-        }
-        for i in self.indexes.values_mut() {
-            if &i.table == from {
-                i.table = tk.clone();
-            }
-        }
-        for t in self.tables.values_mut() {
-            for fk in &mut t.foreign_keys {
-                if &fk.table == from {
-                    fk.table = tk.clone();
-                }
-            }
-        }
-        for v in self.views.values_mut() {
-            for t in &mut v.tables {
-                if t == from {
-                    *t = tk.clone();
-                }
-            }
         }
     }
 }

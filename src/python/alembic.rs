@@ -419,17 +419,48 @@ impl Walker<'_> {
                 }));
                 let concurrently =
                     c.kw("postgresql_concurrently").and_then(Value::as_bool) == Some(true);
-                self.push(
-                    StmtKind::CreateIndex {
-                        name: name.map(obj),
-                        table: obj(&t),
-                        concurrently,
-                        unique: c.kw("unique").and_then(Value::as_bool) == Some(true),
-                    },
-                    span,
-                    "CREATE",
-                    &verb,
+                let kind = StmtKind::CreateIndex {
+                    name: name.map(obj),
+                    table: obj(&t),
+                    concurrently,
+                    unique: c.kw("unique").and_then(Value::as_bool) == Some(true),
+                };
+                // with its columns: an index that covers another one makes its drop harmless
+                let head = head_span(self.src, span);
+                let stmt = match index_shape(c, 1 + shift) {
+                    Some((cols, using, pred)) => {
+                        crate::orm::index_statement(kind, &cols, using, pred, head)
+                    }
+                    None => statement(kind, head, "CREATE"),
+                };
+                self.facts.facts.push(Fact {
+                    effect: Effect::Statement(stmt),
+                    verb: format!("`{verb}`"),
+                    down: self.down,
+                });
+            }
+            "create_unique_constraint" => {
+                let name = c.arg(0, "constraint_name").and_then(unwrap_f);
+                let t = need!(table.clone().or_else(|| {
+                    c.arg(1, "table_name")
+                        .and_then(unwrap_f)
+                        .map(str::to_string)
+                }));
+                let cols = c
+                    .arg(1 + shift, "columns")
+                    .and_then(Value::items)
+                    .and_then(|v| crate::orm::plain_columns(v.iter().map(Value::str)));
+                let stmt = crate::orm::unique_statement(
+                    &t,
+                    name,
+                    &cols.unwrap_or_default(),
+                    head_span(self.src, span),
                 );
+                self.facts.facts.push(Fact {
+                    effect: Effect::Statement(stmt),
+                    verb: format!("`{verb}`"),
+                    down: self.down,
+                });
             }
             "drop_index" => {
                 let name = need!(c.arg(0, "index_name").and_then(unwrap_f));
@@ -447,10 +478,59 @@ impl Walker<'_> {
     }
 }
 
-/// `op.f("ix_name")` (a name Alembic must not convert) or a plain string.
+/// The columns of `op.create_index(name, table, columns, …)` (`columns` at `at`) when they
+/// are plain column names, with its `postgresql_using` and `postgresql_where` /
+/// `sqlite_where` (`sa.text("…")` or a string). `None` (columns unknown: the index covers
+/// nothing) for expressions (`sa.text("lower(c)")`), operator classes (`postgresql_ops`),
+/// MySQL lengths, NULLS NOT DISTINCT, any option this reader does not know, and a `where`
+/// or `using` that is not a literal.
+fn index_shape(c: &Call, at: usize) -> Option<(Vec<String>, Option<&str>, Option<&str>)> {
+    const KNOWN: [&str; 12] = [
+        "index_name",
+        "table_name",
+        "columns",
+        "unique",
+        "schema",
+        "if_not_exists",
+        "quote",
+        "info",
+        "postgresql_concurrently",
+        "postgresql_include",
+        "postgresql_using",
+        "postgresql_where",
+    ];
+    if c.kwargs
+        .iter()
+        .any(|(k, _)| !KNOWN.contains(&k.as_str()) && k != "sqlite_where")
+    {
+        return None;
+    }
+    let cols = c.arg(at, "columns").and_then(Value::items)?;
+    let cols = crate::orm::plain_columns(cols.iter().map(Value::str))?;
+    fn sql_text(v: &Value) -> Option<&str> {
+        match v {
+            Value::Call(t) if t.name() == "text" => t.args.first().and_then(Value::str),
+            other => other.str(),
+        }
+    }
+    let using = match c.kw("postgresql_using") {
+        Some(v) => Some(v.str()?),
+        None => None,
+    };
+    let pred = match c.kw("postgresql_where").or_else(|| c.kw("sqlite_where")) {
+        Some(v) => Some(sql_text(v)?),
+        None => None,
+    };
+    Some((cols, using, pred))
+}
+
+/// `op.f("ix_name")` / `batch_op.f("ix_name")` (a name Alembic must not convert) or a plain
+/// string.
 fn unwrap_f(v: &Value) -> Option<&str> {
     match v {
-        Value::Call(c) if c.func == "op.f" => c.args.first().and_then(Value::str),
+        Value::Call(c) if c.name() == "f" && c.func.contains('.') && c.args.len() == 1 => {
+            c.args.first().and_then(Value::str)
+        }
         other => other.str(),
     }
 }

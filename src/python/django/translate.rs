@@ -10,6 +10,8 @@ use crate::source::Span;
 use crate::sql::{AlterOp, ObjName, ObjectKind, StmtKind};
 use std::collections::HashMap;
 
+mod indexes;
+
 #[derive(Clone, Debug, Default)]
 struct Model {
     table: String,
@@ -230,6 +232,7 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
                 "CREATE",
                 &verb,
             );
+            indexes::create_model(out, state, name, &table, c, opts);
         }
         "DeleteModel" => {
             let Some(name) = s(c, 0, "name") else {
@@ -258,17 +261,8 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
                 let column = col.name.clone();
                 out.push(alter(&table, AlterOp::AddColumn(col)), span, "ALTER", &verb);
                 if db_index {
-                    out.push(
-                        StmtKind::CreateIndex {
-                            name: None,
-                            table: obj(&table),
-                            concurrently: false,
-                            unique: false,
-                        },
-                        span,
-                        "CREATE",
-                        &format!("{verb}(db_index=True)` on `{column}"),
-                    );
+                    let verb = format!("{verb}(db_index=True)` on `{column}");
+                    indexes::on_column(out, &table, &column, span, &verb);
                 }
             }
             state.model_mut(model).fields.insert(name.to_string(), fd);
@@ -479,23 +473,10 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
             let Some(model) = s(c, 0, "model_name") else {
                 return unknown(out);
             };
-            let name = c
-                .arg(1, "index")
-                .and_then(Value::call)
-                .and_then(|i| i.kw("name"))
-                .and_then(Value::str);
             let table = state.table(model);
-            out.push(
-                StmtKind::CreateIndex {
-                    name: name.map(obj),
-                    table: obj(&table),
-                    concurrently: verb == "AddIndexConcurrently",
-                    unique: false,
-                },
-                span,
-                "CREATE",
-                &verb,
-            );
+            let concurrently = verb == "AddIndexConcurrently";
+            let idx = c.arg(1, "index");
+            indexes::index(out, state, model, &table, idx, concurrently, span, &verb);
         }
         "RemoveIndex" | "RemoveIndexConcurrently" => {
             let Some(name) = s(c, 1, "name") else {
@@ -509,6 +490,8 @@ fn operation(op: &Value, raw: &Raw, state: &mut State, out: &mut Out, depth: usi
                 c.arg(1, "constraint").and_then(Value::call),
             ) && con.name() == "UniqueConstraint"
             {
+                let table = state.table(model);
+                indexes::unique(out, state, model, &table, con, span, &verb);
                 let m = state.model_mut(model);
                 if let Some(n) = con.kw("name").and_then(Value::str) {
                     m.unique_constraints.push(n.to_string());
