@@ -292,14 +292,14 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
         }
         "addConstraint" => {
             // addConstraint(table, { fields, type: 'unique', name }): a unique index
-            let o = arg(1);
+            let o = a.at(1);
             if o.get("type")
                 .and_then(Value::str)
                 .map(str::to_ascii_lowercase)
                 == Some("unique".into())
                 && o.get("where").is_none()
             {
-                let t = need!(table_arg(&arg(0)));
+                let t = need!(table_arg(&a.at(0)));
                 let cols = match o.get("fields") {
                     Some(Value::Array(items, _)) => {
                         crate::orm::plain_columns(items.iter().map(Value::str))

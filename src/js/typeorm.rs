@@ -235,8 +235,8 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             );
         }
         "createUniqueConstraint" => {
-            let t = need!(table_arg(&arg(0)));
-            let o = arg(1);
+            let t = need!(table_arg(&a.at(0)));
+            let o = a.at(1);
             let o = need!(o.options());
             let cols = match o.get("columnNames") {
                 Some(Value::Array(items, _)) => {
