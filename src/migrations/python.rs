@@ -91,6 +91,13 @@ pub fn read(text: &str) -> Read {
     if !dj && !al {
         return Read::Other;
     }
+    // the fast path answers for most Django migrations without a tree-sitter parse
+    if let Some(found) = crate::python::fast::django(text) {
+        return match found {
+            Some(raw) if dj => Read::Django(raw),
+            _ => Read::Other,
+        };
+    }
     let Some(tree) = crate::python::value::parse(text) else {
         return Read::Other;
     };
