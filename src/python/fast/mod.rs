@@ -9,22 +9,32 @@
 
 mod lex;
 mod parse;
+mod stmts;
 #[cfg(test)]
 mod tests;
 
+use super::alembic::{self, Parts};
 use super::django::{self, Raw};
-use super::value::Value;
 use lex::Kind;
 use parse::{Parser, is_keyword, is_plain};
 
-/// Read a file as `django::read` would: `Some(Some(raw))` a migration, `Some(None)` no
-/// migration class in it (and no function, so no Alembic revision either), `None` not in the
-/// fast path's subset (parse it with tree-sitter).
-pub fn django(src: &str) -> Option<Option<Raw>> {
+/// A file read by the fast path: what `django::read_tree` and `alembic::parts` give on it.
+#[derive(Debug, Default)]
+pub struct Read {
+    /// `Some`: a Django migration (a class whose base ends in `Migration`).
+    pub django: Option<Raw>,
+    /// The revision header and `upgrade()` / `downgrade()` bodies (empty in a Django file).
+    pub alembic: Parts,
+}
+
+/// Read a file; `None`: not in the fast path's subset (parse it with tree-sitter).
+pub fn read(src: &str) -> Option<Read> {
     let toks = lex::lex(src)?;
     let mut p = Parser::new(src, &toks);
     let mut raw = Raw::default();
+    let mut parts = Parts::default();
     let mut found = false;
+    let mut functions = false;
     while let Some(line) = p.next() {
         if !matches!(line.kind, Kind::Line) || line.end != line.start {
             return None;
@@ -32,19 +42,72 @@ pub fn django(src: &str) -> Option<Option<Raw>> {
         match p.peek_name() {
             Some("import") => import(&mut p)?,
             Some("from") => from_import(&mut p)?,
-            Some("class") => {
-                if class(&mut p, &mut raw)? {
-                    found = true;
+            Some("class") => found |= class(&mut p, &mut raw)?,
+            Some("def") => {
+                functions = true;
+                let (name, body) = def(&mut p)?;
+                match name {
+                    "upgrade" => parts.funcs.push((false, body)),
+                    "downgrade" => parts.funcs.push((true, body)),
+                    _ => {}
                 }
             }
-            _ => statement(&mut p)?,
+            Some(w) if is_plain(w) && p.peek_raw(1).is_some_and(|t| p.text(t) == "=") => {
+                p.next();
+                p.next();
+                let v = p.expr(0)?;
+                if p.is_op("=") {
+                    return None;
+                }
+                p.newline()?;
+                alembic::header(&mut parts, w, &v);
+            }
+            _ => stmts::statement(&mut p, "", 0, &mut Vec::new())?,
         }
     }
-    Some(found.then_some(raw))
+    // a migration with module-level functions: `RunPython` code, read from tree-sitter's tree
+    if found && functions {
+        return None;
+    }
+    Some(Read {
+        django: found.then_some(raw),
+        alembic: parts,
+    })
+}
+
+/// [`read`] for `django::read`: `Some(Some(raw))` a migration, `Some(None)` none in it.
+pub fn django(src: &str) -> Option<Option<Raw>> {
+    read(src).map(|r| r.django)
+}
+
+/// `def name(a, b=1) -> T:` and its body.
+fn def<'a>(p: &mut Parser<'a>) -> Option<(&'a str, Vec<super::stmt::Stmt>)> {
+    p.name();
+    let name = p.name().filter(|w| is_plain(w))?;
+    p.eat_op("(")?;
+    loop {
+        if p.eat_op(")").is_some() {
+            break;
+        }
+        p.name().filter(|w| is_plain(w))?;
+        if p.eat_op("=").is_some() {
+            p.expr(0)?;
+        }
+        if p.eat_op(",").is_none() {
+            p.eat_op(")")?;
+            break;
+        }
+    }
+    if p.eat_op("->").is_some() {
+        p.expr(0)?;
+    }
+    p.eat_op(":")?;
+    p.newline()?;
+    Some((name, stmts::block(p, "", 0)?))
 }
 
 /// `import a.b as c, d`.
-fn import(p: &mut Parser) -> Option<()> {
+pub(super) fn import(p: &mut Parser) -> Option<()> {
     p.name();
     loop {
         dotted(p)?;
@@ -59,7 +122,7 @@ fn import(p: &mut Parser) -> Option<()> {
 }
 
 /// `from .a.b import (c as d, e)`, `from . import x`, `from a import *`.
-fn from_import(p: &mut Parser) -> Option<()> {
+pub(super) fn from_import(p: &mut Parser) -> Option<()> {
     p.name();
     let mut dots = false;
     while p.eat_op(".").or_else(|| p.eat_op("...")).is_some() {
@@ -103,23 +166,6 @@ fn dotted(p: &mut Parser) -> Option<String> {
         s.push_str(p.name().filter(|w| !is_keyword(w))?);
     }
     Some(s)
-}
-
-/// A top-level statement other than an import or class: a docstring or other expression,
-/// or `name = value` (Django's reader skips both; they only have to be well formed).
-fn statement(p: &mut Parser) -> Option<()> {
-    let plain_target = p.peek_name().is_some_and(is_plain);
-    let target = p.expr(0)?;
-    if p.eat_op("=").is_some() {
-        if !plain_target || !matches!(target, Value::Name(..)) {
-            return None;
-        }
-        p.expr(0)?;
-        if p.is_op("=") {
-            return None;
-        }
-    }
-    p.newline()
 }
 
 /// `class Name(Base, …):` and its body. `Some(true)`: a migration class (a base whose dotted

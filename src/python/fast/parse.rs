@@ -31,6 +31,18 @@ pub fn is_plain(w: &str) -> bool {
     !is_keyword(w) && !SOFT.contains(&w)
 }
 
+/// Binary and comparison operators.
+const BINARY: &[&str] = &[
+    "+", "-", "*", "/", "//", "%", "@", "**", "<<", ">>", "&", "|", "^", "<", ">", "==", "!=",
+    "<=", ">=",
+];
+
+/// What may follow an expression: delimiters and (augmented) assignment.
+const ENDS: &[&str] = &[
+    ")", "]", "}", ",", ":", "=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=", "|=", "^=",
+    ">>=", "<<=", "@=",
+];
+
 /// Nesting (counted the way tree-sitter's reader recurses, with room to spare) beyond this is
 /// left to tree-sitter: its reader turns values deeper than 64 into `Unknown`.
 const MAX_DEPTH: usize = 40;
@@ -56,8 +68,8 @@ impl<'a> Parser<'a> {
             .find(|t| !matches!(t.kind, Kind::Comment))
     }
 
-    /// The token after the next one (comments count as tokens here).
-    fn peek_raw(&self, k: usize) -> Option<&'a Tok> {
+    /// The token `k` places on (comments count as tokens here).
+    pub fn peek_raw(&self, k: usize) -> Option<&'a Tok> {
         self.toks.get(self.i + k)
     }
 
@@ -113,15 +125,115 @@ impl<'a> Parser<'a> {
     }
 
     /// Where the last consumed token ends.
-    fn prev_end(&self) -> usize {
+    pub fn prev_end(&self) -> usize {
         self.i
             .checked_sub(1)
             .and_then(|i| self.toks.get(i))
             .map_or(0, |t| t.end)
     }
 
-    /// An expression.
+    /// An expression, followed by what may end one (a delimiter, never an operator).
     pub fn expr(&mut self, depth: usize) -> Option<Value> {
+        let v = self.test(depth)?;
+        match self.peek().map(|t| (&t.kind, self.text(t))) {
+            Some((Kind::Newline, _) | (Kind::Name, "as")) => Some(v),
+            Some((Kind::Op(o), _)) if ENDS.contains(o) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// `a if b else c` and everything below it. Operators are read as tree-sitter's reader
+    /// reads them: the whole expression is [`Value::Unknown`] with its span.
+    fn test(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let start = self.peek()?.start;
+        let v = self.or_test(depth)?;
+        if self.peek_name() != Some("if") {
+            return Some(v);
+        }
+        self.next();
+        self.or_test(depth + 1)?;
+        (self.name()? == "else").then_some(())?;
+        self.test(depth + 1)?;
+        Some(Value::Unknown(Span::new(start, self.prev_end())))
+    }
+
+    /// `a or b and not c`.
+    fn or_test(&mut self, depth: usize) -> Option<Value> {
+        let start = self.peek()?.start;
+        let mut v = self.not_test(depth)?;
+        while matches!(self.peek_name(), Some("and" | "or")) {
+            self.next();
+            self.not_test(depth + 1)?;
+            v = Value::Unknown(Span::new(start, self.prev_end()));
+        }
+        Some(v)
+    }
+
+    fn not_test(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if self.peek_name() == Some("not") {
+            let start = self.next()?.start;
+            self.not_test(depth + 1)?;
+            return Some(Value::Unknown(Span::new(start, self.prev_end())));
+        }
+        self.arith(depth)
+    }
+
+    /// Comparisons and binary operators (`a + b`, `a not in b`, `a is not b`).
+    fn arith(&mut self, depth: usize) -> Option<Value> {
+        let start = self.peek()?.start;
+        let mut v = self.unary(depth)?;
+        loop {
+            match self.peek().map(|t| (&t.kind, self.text(t))) {
+                Some((Kind::Op(o), _)) if BINARY.contains(o) => {
+                    self.next();
+                }
+                Some((Kind::Name, "in")) => {
+                    self.next();
+                }
+                Some((Kind::Name, "is")) => {
+                    self.next();
+                    if self.peek_name() == Some("not") {
+                        self.next();
+                    }
+                }
+                Some((Kind::Name, "not"))
+                    if self.peek_raw(1).is_some_and(|t| self.text(t) == "in") =>
+                {
+                    self.next();
+                    self.next();
+                }
+                _ => return Some(v),
+            }
+            self.unary(depth + 1)?;
+            v = Value::Unknown(Span::new(start, self.prev_end()));
+        }
+    }
+
+    /// `-a`, `+a`, `~a`.
+    fn unary(&mut self, depth: usize) -> Option<Value> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if let Some(t) = self
+            .eat_op("-")
+            .or_else(|| self.eat_op("+"))
+            .or_else(|| self.eat_op("~"))
+        {
+            let start = t.start;
+            self.unary(depth + 1)?;
+            return Some(Value::Unknown(Span::new(start, self.prev_end())));
+        }
+        self.primary(depth)
+    }
+
+    /// An atom and what follows it: attributes, calls, subscripts.
+    fn primary(&mut self, depth: usize) -> Option<Value> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -170,12 +282,6 @@ impl<'a> Parser<'a> {
                 Value::List(items, Span::new(start, self.prev_end()))
             }
             Kind::Op("{") => self.brace(start, depth + 1)?,
-            // `-1`, `~models.Q(…)`: an operator, so unknown (what it applies to is checked,
-            // and must be followed by a delimiter: `-a ** b` is left to tree-sitter)
-            Kind::Op("-" | "+" | "~") => {
-                self.expr(depth + 1)?;
-                return Some(Value::Unknown(Span::new(start, self.prev_end())));
-            }
             _ => return None,
         };
         let mut attr_of: Option<(&str, Value)> = None;
@@ -213,14 +319,38 @@ impl<'a> Parser<'a> {
                     receiver,
                 });
                 dotted = false;
+            } else if self.eat_op("[").is_some() {
+                if concat {
+                    return None;
+                }
+                self.subscript(depth + 1)?;
+                cur = Value::Unknown(Span::new(start, self.prev_end()));
+                dotted = false;
+                attr_of = None;
             } else {
                 break;
             }
         }
-        // what follows must end the expression: a delimiter, never an operator
-        match self.peek().map(|t| &t.kind) {
-            Some(Kind::Newline | Kind::Op(")" | "]" | "}" | "," | ":" | "=")) => Some(cur),
-            _ => None,
+        Some(cur)
+    }
+
+    /// A subscript after its `[`: indexes and slices (`a:b:c`), comma-separated, to `]`.
+    fn subscript(&mut self, depth: usize) -> Option<()> {
+        loop {
+            if !self.is_op(":") {
+                self.test(depth)?;
+            }
+            for _ in 0..2 {
+                if self.eat_op(":").is_none() {
+                    break;
+                }
+                if !self.is_op(":") && !self.is_op(",") && !self.is_op("]") {
+                    self.test(depth)?;
+                }
+            }
+            if self.eat_op(",").is_none() || self.is_op("]") {
+                return self.eat_op("]").map(|_| ());
+            }
         }
     }
 
