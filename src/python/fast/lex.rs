@@ -65,9 +65,11 @@ pub fn lex(src: &str) -> Option<Vec<Tok>> {
     let b = src.as_bytes();
     let n = b.len();
     // NUL ends tree-sitter's input early; a lone carriage return is a newline to Python only
-    if b.iter()
-        .enumerate()
-        .any(|(i, &c)| c == 0 || (c == b'\r' && b.get(i + 1) != Some(&b'\n')))
+    if b.contains(&0)
+        || (src.contains('\r')
+            && b.iter()
+                .enumerate()
+                .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n')))
     {
         return None;
     }
@@ -156,8 +158,8 @@ pub fn lex(src: &str) -> Option<Vec<Tok>> {
                 }
             }
             _ => {
-                let op = OPS.iter().find(|o| b[i..].starts_with(o.as_bytes()))?;
-                match *op {
+                let op = op_at(b, i)?;
+                match op {
                     "(" | "[" | "{" => {
                         depth += 1;
                         if depth > MAX_BRACKETS {
@@ -181,6 +183,24 @@ pub fn lex(src: &str) -> Option<Vec<Tok>> {
     Some(out)
 }
 
+/// The operator or delimiter at `i` (the common one-byte ones without a search).
+fn op_at(b: &[u8], i: usize) -> Option<&'static str> {
+    let next = b.get(i + 1).copied();
+    Some(match b[i] {
+        b'(' => "(",
+        b')' => ")",
+        b'[' => "[",
+        b']' => "]",
+        b'{' => "{",
+        b'}' => "}",
+        b',' => ",",
+        b'.' if next != Some(b'.') => ".",
+        b'=' if next != Some(b'=') => "=",
+        b':' if next != Some(b'=') => ":",
+        _ => OPS.iter().find(|o| b[i..].starts_with(o.as_bytes()))?,
+    })
+}
+
 /// The end of the line that holds `i` (before its `\r\n` or `\n`).
 fn line_end(b: &[u8], i: usize) -> usize {
     let e = b[i..]
@@ -194,16 +214,19 @@ fn line_end(b: &[u8], i: usize) -> usize {
 /// token and where it ends.
 fn string(src: &str, start: usize, q: usize) -> Option<(StrTok, usize)> {
     let b = src.as_bytes();
-    let prefix = src.get(start..q)?.to_ascii_lowercase();
-    if !matches!(
-        prefix.as_str(),
-        "" | "r" | "u" | "f" | "b" | "br" | "rb" | "fr" | "rf"
-    ) {
+    let prefix = b.get(start..q)?;
+    let has = |c: u8| prefix.iter().any(|p| p.to_ascii_lowercase() == c);
+    let (raw, fmt, bytes, u) = (has(b'r'), has(b'f'), has(b'b'), has(b'u'));
+    // "", r, u, f, b, and br / rb / fr / rf in any case
+    let valid = match prefix.len() {
+        0 => true,
+        1 => raw || fmt || bytes || u,
+        2 => (raw && (fmt || bytes)) && !u,
+        _ => false,
+    };
+    if !valid {
         return None;
     }
-    let raw = prefix.contains('r');
-    let fmt = prefix.contains('f');
-    let bytes = prefix.contains('b');
     if raw && fmt {
         return None;
     }
@@ -213,7 +236,12 @@ fn string(src: &str, start: usize, q: usize) -> Option<(StrTok, usize)> {
     let mut holes = Vec::new();
     let mut i = body_start;
     loop {
-        let c = *b.get(i)?;
+        // ordinary content up to the next byte that matters
+        i += b
+            .get(i..)?
+            .iter()
+            .position(|&c| matches!(c, b'\\' | b'\n' | b'\r' | b'{' | b'}' | b'\'' | b'"'))?;
+        let c = b[i];
         match c {
             b'\\' => {
                 let next = *b.get(i + 1)?;

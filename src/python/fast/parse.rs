@@ -23,12 +23,13 @@ const KEYWORDS: &[&str] = &[
 const SOFT: &[&str] = &["print", "exec", "match", "case", "type"];
 
 pub fn is_keyword(w: &str) -> bool {
-    KEYWORDS.contains(&w)
+    // every reserved word is 2 to 8 bytes long: most names are rejected without a compare
+    (2..=8).contains(&w.len()) && KEYWORDS.contains(&w)
 }
 
 /// A word that is neither reserved nor soft: a plain name everywhere.
 pub fn is_plain(w: &str) -> bool {
-    !is_keyword(w) && !SOFT.contains(&w)
+    !(2..=8).contains(&w.len()) || !(KEYWORDS.contains(&w) || SOFT.contains(&w))
 }
 
 /// Binary and comparison operators.
@@ -485,6 +486,14 @@ fn decode(src: &str, p: &StrTok, t: &mut Template) {
     let mut pos = s;
     let mut i = s;
     while i < e {
+        // content up to the next escape or brace
+        match b[i..e]
+            .iter()
+            .position(|&c| c == b'\\' || (p.fmt && (c == b'{' || c == b'}')))
+        {
+            Some(k) => i += k,
+            None => break,
+        }
         match b[i] {
             b'\\' => {
                 let at = i;
