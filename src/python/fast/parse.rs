@@ -11,38 +11,103 @@ use crate::python::value::{Call, Template, Value};
 use crate::source::Span;
 
 /// Python's reserved words (`True`, `False`, `None` included).
-const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
-];
-
-/// Words tree-sitter-python also reads as statement keywords (Python 2 `print` / `exec`,
-/// `match`, `type`): never taken as plain names here.
-const SOFT: &[&str] = &["print", "exec", "match", "case", "type"];
-
 pub fn is_keyword(w: &str) -> bool {
-    // every reserved word is 2 to 8 bytes long: most names are rejected without a compare
-    (2..=8).contains(&w.len()) && KEYWORDS.contains(&w)
+    matches!(
+        w,
+        "False"
+            | "None"
+            | "True"
+            | "and"
+            | "as"
+            | "assert"
+            | "async"
+            | "await"
+            | "break"
+            | "class"
+            | "continue"
+            | "def"
+            | "del"
+            | "elif"
+            | "else"
+            | "except"
+            | "finally"
+            | "for"
+            | "from"
+            | "global"
+            | "if"
+            | "import"
+            | "in"
+            | "is"
+            | "lambda"
+            | "nonlocal"
+            | "not"
+            | "or"
+            | "pass"
+            | "raise"
+            | "return"
+            | "try"
+            | "while"
+            | "with"
+            | "yield"
+    )
 }
 
-/// A word that is neither reserved nor soft: a plain name everywhere.
+/// A word that is neither reserved nor soft (words tree-sitter-python also reads as
+/// statement keywords: Python 2 `print` / `exec`, `match`, `case`, `type`): a plain name
+/// everywhere.
 pub fn is_plain(w: &str) -> bool {
-    !(2..=8).contains(&w.len()) || !(KEYWORDS.contains(&w) || SOFT.contains(&w))
+    !is_keyword(w) && !matches!(w, "print" | "exec" | "match" | "case" | "type")
 }
 
 /// Binary and comparison operators.
-const BINARY: &[&str] = &[
-    "+", "-", "*", "/", "//", "%", "@", "**", "<<", ">>", "&", "|", "^", "<", ">", "==", "!=",
-    "<=", ">=",
-];
+fn binary(o: &str) -> bool {
+    matches!(
+        o,
+        "+" | "-"
+            | "*"
+            | "/"
+            | "//"
+            | "%"
+            | "@"
+            | "**"
+            | "<<"
+            | ">>"
+            | "&"
+            | "|"
+            | "^"
+            | "<"
+            | ">"
+            | "=="
+            | "!="
+            | "<="
+            | ">="
+    )
+}
 
 /// What may follow an expression: delimiters and (augmented) assignment.
-const ENDS: &[&str] = &[
-    ")", "]", "}", ",", ":", "=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "&=", "|=", "^=",
-    ">>=", "<<=", "@=",
-];
+fn ends(o: &str) -> bool {
+    matches!(
+        o,
+        ")" | "]"
+            | "}"
+            | ","
+            | ":"
+            | "="
+            | "+="
+            | "-="
+            | "*="
+            | "/="
+            | "//="
+            | "%="
+            | "**="
+            | "&="
+            | "|="
+            | "^="
+            | ">>="
+            | "<<="
+            | "@="
+    )
+}
 
 /// Nesting (counted the way tree-sitter's reader recurses, with room to spare) beyond this is
 /// left to tree-sitter: its reader turns values deeper than 64 into `Unknown`.
@@ -138,7 +203,7 @@ impl<'a> Parser<'a> {
         let v = self.test(depth)?;
         match self.peek().map(|t| (&t.kind, self.text(t))) {
             Some((Kind::Newline, _) | (Kind::Name, "as")) => Some(v),
-            Some((Kind::Op(o), _)) if ENDS.contains(o) => Some(v),
+            Some((Kind::Op(o), _)) if ends(o) => Some(v),
             _ => None,
         }
     }
@@ -191,7 +256,7 @@ impl<'a> Parser<'a> {
         let mut v = self.unary(depth)?;
         loop {
             match self.peek().map(|t| (&t.kind, self.text(t))) {
-                Some((Kind::Op(o), _)) if BINARY.contains(o) => {
+                Some((Kind::Op(o), _)) if binary(o) => {
                     self.next();
                 }
                 Some((Kind::Name, "in")) => {
