@@ -91,6 +91,16 @@ pub fn read(text: &str) -> Read {
     if !dj && !al {
         return Read::Other;
     }
+    // the fast path answers for most migrations without a tree-sitter parse
+    if let Some(f) = crate::python::fast::read(text) {
+        if dj && let Some(raw) = f.django {
+            return Read::Django(raw);
+        }
+        if al && let Some(rev) = alembic::walk(f.alembic, text) {
+            return Read::Alembic(rev);
+        }
+        return Read::Other;
+    }
     let Some(tree) = crate::python::value::parse(text) else {
         return Read::Other;
     };

@@ -3,6 +3,7 @@
 //! `b.*` to `t`; `op.execute`, `op.get_bind().execute` and a connection from `op.get_bind()`
 //! run SQL, checked by the SQL front end.
 
+use super::stmt::{self, Stmt};
 use super::value::{self, Call, Value, text};
 use super::{Effect, Fact, Facts, head_span, sql_type, statement, table_name};
 use crate::source::Span;
@@ -20,6 +21,10 @@ pub struct Revision {
 
 /// Read a revision file. `None`: no `revision = "…"` and `def upgrade` in it.
 pub fn read(src: &str) -> Option<Revision> {
+    // most revisions are in the fast path's subset: no tree-sitter parse for them
+    if let Some(f) = super::fast::read(src) {
+        return walk(f.alembic, src);
+    }
     let tree = value::parse(src)?;
     read_tree(tree.root_node(), src)
 }
@@ -30,10 +35,43 @@ pub fn may_be(src: &str) -> bool {
     src.contains("revision") && src.contains("upgrade")
 }
 
+/// A revision file before its functions are walked: `revision`, `down_revision` and the
+/// bodies of `upgrade()` (up) and `downgrade()` (down), in file order. Built from
+/// tree-sitter's tree ([`parts`]) or by the fast path (`python::fast`); [`walk`] reads both.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parts {
+    pub revision: String,
+    pub down_revisions: Vec<String>,
+    pub funcs: Vec<(bool, Vec<Stmt>)>,
+}
+
+/// A top-level `name = v`: the revision identifiers.
+pub(super) fn header(parts: &mut Parts, name: &str, v: &Value) {
+    match name {
+        "revision" => parts.revision = v.str().unwrap_or_default().to_string(),
+        "down_revision" => {
+            parts.down_revisions = match v {
+                Value::Str(_) => v.str().map(str::to_string).into_iter().collect(),
+                _ => v
+                    .items()
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|x| x.str().map(str::to_string))
+                    .collect(),
+            }
+        }
+        _ => {}
+    }
+}
+
 /// [`read`] on a parsed file.
 pub fn read_tree(root: Node, src: &str) -> Option<Revision> {
-    let mut rev = Revision::default();
-    let mut funcs: Vec<(bool, Node)> = Vec::new();
+    walk(parts(root, src), src)
+}
+
+/// A parsed file's [`Parts`].
+pub fn parts(root: Node, src: &str) -> Parts {
+    let mut parts = Parts::default();
     let mut c = root.walk();
     for n in root.named_children(&mut c) {
         match value::kind(n) {
@@ -44,45 +82,45 @@ pub fn read_tree(root: Node, src: &str) -> Option<Revision> {
                 let (Some(l), Some(r)) = (value::field(a, "left"), value::field(a, "right")) else {
                     continue;
                 };
-                let v = value::read(r, src);
-                match text(l, src) {
-                    "revision" => rev.revision = v.str().unwrap_or_default().to_string(),
-                    "down_revision" => {
-                        rev.down_revisions = match &v {
-                            Value::Str(_) => v.str().map(str::to_string).into_iter().collect(),
-                            _ => v
-                                .items()
-                                .unwrap_or_default()
-                                .iter()
-                                .filter_map(|x| x.str().map(str::to_string))
-                                .collect(),
-                        }
-                    }
-                    _ => {}
-                }
+                header(&mut parts, text(l, src), &value::read(r, src));
             }
-            "function_definition" => match value::field(n, "name").map(|x| text(x, src)) {
-                Some("upgrade") => funcs.push((false, n)),
-                Some("downgrade") => funcs.push((true, n)),
-                _ => {}
-            },
+            "function_definition" => {
+                let down = match value::field(n, "name").map(|x| text(x, src)) {
+                    Some("upgrade") => false,
+                    Some("downgrade") => true,
+                    _ => continue,
+                };
+                let body = value::field(n, "body")
+                    .map(|b| stmt::block(b, src, 0))
+                    .unwrap_or_default();
+                parts.funcs.push((down, body));
+            }
             _ => {}
         }
     }
-    if rev.revision.is_empty() || !funcs.iter().any(|(d, _)| !d) {
+    parts
+}
+
+/// Walk the functions of a revision into its facts. `None`: no `revision = "…"` or no
+/// `def upgrade` (not a revision).
+pub fn walk(parts: Parts, src: &str) -> Option<Revision> {
+    if parts.revision.is_empty() || !parts.funcs.iter().any(|(d, _)| !d) {
         return None;
     }
-    for (down, f) in funcs {
+    let mut rev = Revision {
+        revision: parts.revision,
+        down_revisions: parts.down_revisions,
+        facts: Facts::default(),
+    };
+    for (down, body) in &parts.funcs {
         let mut w = Walker {
             src,
-            down,
+            down: *down,
             facts: &mut rev.facts,
             batch: HashMap::new(),
             binds: vec!["op.get_bind".to_string()],
         };
-        if let Some(body) = value::field(f, "body") {
-            w.block(body, 0);
-        }
+        w.block(body, 0);
     }
     Some(rev)
 }
@@ -102,105 +140,46 @@ fn obj(t: &str) -> ObjName {
 }
 
 impl Walker<'_> {
-    fn block(&mut self, n: Node, depth: usize) {
-        if depth > 100 {
+    fn block(&mut self, stmts: &[Stmt], depth: usize) {
+        if depth > stmt::MAX_DEPTH {
             return;
         }
-        let mut c = n.walk();
-        for s in n.named_children(&mut c) {
-            match value::kind(s) {
-                "function_definition" | "class_definition" => {}
-                "with_statement" => {
+        for s in stmts {
+            match s {
+                Stmt::With { items, body } => {
                     let mut added = Vec::new();
-                    let mut cc = s.walk();
-                    for clause in s
-                        .named_children(&mut cc)
-                        .filter(|x| value::kind(*x) == "with_clause")
-                    {
-                        let mut ic = clause.walk();
-                        for item in clause.named_children(&mut ic) {
-                            let Some(v) = value::field(item, "value") else {
-                                continue;
-                            };
-                            let (call, alias) = if value::kind(v) == "as_pattern" {
-                                let alias = v
-                                    .child_by_field_name("alias")
-                                    .map(|a| text(a, self.src).trim().to_string());
-                                (v.named_child(0), alias)
-                            } else {
-                                (Some(v), None)
-                            };
-                            if let Some(Value::Call(call)) = call.map(|x| value::read(x, self.src))
-                                && call.func == "op.batch_alter_table"
-                                && let Some(alias) = alias
-                            {
-                                match call.arg(0, "table_name").and_then(Value::str) {
-                                    Some(t) => {
-                                        self.batch.insert(alias.clone(), t.to_string());
-                                        added.push(alias);
-                                    }
-                                    None => self.not_understood(
-                                        call.span,
-                                        "`op.batch_alter_table` of a table that is not a literal",
-                                    ),
+                    for (call, alias) in items {
+                        if call.func == "op.batch_alter_table"
+                            && let Some(alias) = alias
+                        {
+                            match call.arg(0, "table_name").and_then(Value::str) {
+                                Some(t) => {
+                                    self.batch.insert(alias.clone(), t.to_string());
+                                    added.push(alias.clone());
                                 }
+                                None => self.not_understood(
+                                    call.span,
+                                    "`op.batch_alter_table` of a table that is not a literal",
+                                ),
                             }
                         }
                     }
-                    if let Some(body) = value::field(s, "body") {
-                        self.block(body, depth + 1);
-                    }
+                    self.block(body, depth + 1);
                     for a in added {
                         self.batch.remove(&a);
                     }
                 }
-                "expression_statement" => self.expr(s, depth + 1),
-                _ => {
-                    // if / for / try / while: their bodies run (maybe); conditions are not
-                    // judged
-                    let mut cc = s.walk();
-                    for ch in s.named_children(&mut cc) {
-                        match value::kind(ch) {
-                            "block" => self.block(ch, depth + 1),
-                            "else_clause" | "elif_clause" | "except_clause" | "finally_clause" => {
-                                if let Some(b) = value::field(ch, "body").or_else(|| {
-                                    let mut k = ch.walk();
-                                    ch.named_children(&mut k)
-                                        .find(|x| value::kind(*x) == "block")
-                                }) {
-                                    self.block(b, depth + 1)
-                                }
-                            }
-                            _ => {}
-                        }
+                Stmt::Call { call, target } => match target {
+                    Some(t) if self.binds.contains(&call.func) => self.binds.push(t.clone()),
+                    _ => self.call(call),
+                },
+                Stmt::Blocks(blocks) => {
+                    for b in blocks {
+                        self.block(b, depth + 1);
                     }
                 }
             }
         }
-    }
-
-    fn expr(&mut self, s: Node, depth: usize) {
-        let Some(e) = s.named_child(0) else { return };
-        match value::kind(e) {
-            "assignment" => {
-                if let (Some(l), Some(r)) = (value::field(e, "left"), value::field(e, "right"))
-                    && let Value::Call(c) = value::read(r, self.src)
-                {
-                    if self.binds.contains(&c.func) && value::kind(l) == "identifier" {
-                        self.binds.push(text(l, self.src).to_string());
-                    } else {
-                        self.call(&c);
-                    }
-                }
-            }
-            "call" => {
-                if let Value::Call(c) = value::read(e, self.src) {
-                    self.call(&c);
-                }
-            }
-            _ => {}
-        }
-        let _ = depth;
     }
 
     fn not_understood(&mut self, span: Span, what: &str) {

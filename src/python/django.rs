@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// A migration file taken apart.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Raw {
     /// `(app_label, migration name)`.
     pub dependencies: Vec<(String, String)>,
@@ -31,6 +31,10 @@ pub use translate::{State, translate};
 
 /// Read a migration file. `None`: no `class Migration(…Migration)` in it.
 pub fn read(src: &str) -> Option<Raw> {
+    // most migrations are in the fast path's subset: no tree-sitter parse for them
+    if let Some(raw) = super::fast::django(src) {
+        return raw;
+    }
     let tree = value::parse(src)?;
     read_tree(tree.root_node(), src)
 }
@@ -79,18 +83,8 @@ pub fn read_tree(root: Node, src: &str) -> Option<Raw> {
                 };
                 let mut bc = body.walk();
                 for s in body.named_children(&mut bc) {
-                    let Some((name, v)) = assignment(s, src) else {
-                        continue;
-                    };
-                    match name.as_str() {
-                        "dependencies" => raw.dependencies = pairs(&v),
-                        "replaces" => raw.replaces = pairs(&v),
-                        "operations" => {
-                            if let Value::List(items, _) | Value::Tuple(items, _) = v {
-                                raw.operations = items;
-                            }
-                        }
-                        _ => {}
+                    if let Some((name, v)) = assignment(s, src) {
+                        assign(&mut raw, &name, v);
                     }
                 }
             }
@@ -113,6 +107,20 @@ pub fn read_tree(root: Node, src: &str) -> Option<Raw> {
         }
     }
     found.then_some(raw)
+}
+
+/// `name = v` in the body of a migration class.
+pub(super) fn assign(raw: &mut Raw, name: &str, v: Value) {
+    match name {
+        "dependencies" => raw.dependencies = pairs(&v),
+        "replaces" => raw.replaces = pairs(&v),
+        "operations" => {
+            if let Value::List(items, _) | Value::Tuple(items, _) = v {
+                raw.operations = items;
+            }
+        }
+        _ => {}
+    }
 }
 
 fn is_migration_class(n: Node, src: &str) -> bool {

@@ -5,6 +5,8 @@
 
 pub mod alembic;
 pub mod django;
+pub mod fast;
+pub mod stmt;
 pub mod value;
 
 pub use crate::orm::{Effect, Fact, Facts, Template, head_span, statement, table_name, words_of};

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// `.delete()` / `.update(…)` on a queryset of every row (`Model.objects.all().delete()`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QueryWrite {
     /// `(app_label, model)` from `apps.get_model("app", "Model")`, or the bare class name.
     pub model: (Option<String>, String),
