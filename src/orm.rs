@@ -281,7 +281,7 @@ pub fn index_statement(
     predicate: Option<&str>,
     span: Span,
 ) -> Statement {
-    let mut st = statement(kind, span, "CREATE");
+    let st = statement(kind, span, "CREATE");
     let StmtKind::CreateIndex { table, unique, .. } = &st.kind else {
         return st;
     };
@@ -299,8 +299,14 @@ pub fn index_statement(
         columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "),
         predicate.map_or(String::new(), |p| format!(" WHERE {p}")),
     );
+    with_ast_of(st, &sql)
+}
+
+/// `st` with the PostgreSQL AST of `sql` (the statement it stands for), when `sql` parses as
+/// exactly one statement; unchanged otherwise.
+fn with_ast_of(mut st: Statement, sql: &str) -> Statement {
     let mut v = crate::sql::analyze(
-        &sql,
+        sql,
         crate::source::Dialect::Postgres,
         crate::sql::Options::default(),
     );
@@ -320,7 +326,7 @@ pub fn unique_statement(
     columns: &[String],
     span: Span,
 ) -> Statement {
-    let mut st = statement(alter(table, AlterOp::Other), span, "ALTER");
+    let st = statement(alter(table, AlterOp::Other), span, "ALTER");
     let (Some(name), false) = (name, columns.is_empty()) else {
         return st;
     };
@@ -333,15 +339,7 @@ pub fn unique_statement(
         q(name),
         columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "),
     );
-    let mut v = crate::sql::analyze(
-        &sql,
-        crate::source::Dialect::Postgres,
-        crate::sql::Options::default(),
-    );
-    if v.len() == 1 && v[0].parse_error.is_none() && !v[0].not_parsed {
-        st.ast = v.remove(0).ast;
-    }
-    st
+    with_ast_of(st, &sql)
 }
 
 /// Column names as a framework passes them (`["a", "b"]`), when every one is a plain

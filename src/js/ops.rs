@@ -120,6 +120,18 @@ impl<'a> Walker<'a> {
         });
     }
 
+    /// A unique constraint given as an options object (`{ fields: [...], name }` for
+    /// Sequelize, `{ columnNames: [...], name }` for TypeORM): [`Walker::push_unique`] with
+    /// its plain columns (none when they are not all plain names).
+    pub fn push_unique_of(&mut self, t: &str, o: &Value, columns: &str, span: Span, verb: &str) {
+        let cols = match o.get(columns) {
+            Some(Value::Array(items, _)) => crate::orm::plain_columns(items.iter().map(Value::str)),
+            _ => None,
+        };
+        let name = o.get("name").and_then(Value::str);
+        self.push_unique(t, name, &cols.unwrap_or_default(), span, verb);
+    }
+
     /// `ALTER TABLE t ADD CONSTRAINT name UNIQUE (columns)`: a unique index of the model.
     pub fn push_unique(
         &mut self,

@@ -238,14 +238,7 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
             let t = need!(table_arg(&a.at(0)));
             let o = a.at(1);
             let o = need!(o.options());
-            let cols = match o.get("columnNames") {
-                Some(Value::Array(items, _)) => {
-                    crate::orm::plain_columns(items.iter().map(Value::str))
-                }
-                _ => None,
-            };
-            let name = o.get("name").and_then(Value::str);
-            w.push_unique(&t, name, &cols.unwrap_or_default(), span, &verb);
+            w.push_unique_of(&t, o, "columnNames", span, &verb);
         }
         _ => {}
     }

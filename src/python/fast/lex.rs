@@ -267,27 +267,22 @@ fn string(src: &str, start: usize, q: usize) -> Option<(StrTok, usize)> {
                 }
             }
             _ if c == quote => {
-                if !triple {
-                    let tok = StrTok {
-                        raw,
-                        bytes,
-                        fmt,
-                        body: (body_start, i),
-                        holes,
-                    };
-                    return Some((tok, i + 1));
-                }
-                if b.get(i + 1) == Some(&quote) && b.get(i + 2) == Some(&quote) {
-                    let tok = StrTok {
-                        raw,
-                        bytes,
-                        fmt,
-                        body: (body_start, i),
-                        holes,
-                    };
-                    return Some((tok, i + 3));
-                }
-                i += 1;
+                let closing = if !triple {
+                    1
+                } else if b.get(i + 1) == Some(&quote) && b.get(i + 2) == Some(&quote) {
+                    3
+                } else {
+                    i += 1;
+                    continue;
+                };
+                let tok = StrTok {
+                    raw,
+                    bytes,
+                    fmt,
+                    body: (body_start, i),
+                    holes,
+                };
+                return Some((tok, i + closing));
             }
             b'\n' | b'\r' if !triple => return None,
             b'{' | b'}' if fmt => {
