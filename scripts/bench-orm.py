@@ -217,19 +217,6 @@ def rails_file(rng, i):
     return f"# frozen_string_literal: true\n\nclass {cls} < ActiveRecord::Migration[7.1]\n{dis}{''.join(body)}end\n"
 
 
-def gen_rails(root, rng, files):
-    per = 400
-    n = 0
-    for p in range(max(1, files // per)):
-        d = os.path.join(root, f"app{p}", "db", "migrate")
-        os.makedirs(d)
-        for i in range(1, min(per, files) + 1):
-            with open(os.path.join(d, f"2024{i:010d}_change{i}.rb"), "w") as f:
-                f.write(rails_file(rng, i))
-            n += 1
-    return n
-
-
 # ---------------------------------------------------------------- Laravel
 
 def laravel_file(rng, i):
@@ -268,19 +255,6 @@ def laravel_file(rng, i):
         "    /**\n     * Reverse the migrations.\n     */\n"
         f"    public function down(): void\n    {{\n{down}    }}\n}};\n"
     )
-
-
-def gen_laravel(root, rng, files):
-    per = 400
-    n = 0
-    for p in range(max(1, files // per)):
-        d = os.path.join(root, f"app{p}", "database", "migrations")
-        os.makedirs(d)
-        for i in range(1, min(per, files) + 1):
-            with open(os.path.join(d, f"2024_01_01_{i:06d}_change_{i}.php"), "w") as f:
-                f.write(laravel_file(rng, i))
-            n += 1
-    return n
 
 
 # ---------------------------------------------------------------- Knex, TypeORM, Sequelize
@@ -354,12 +328,13 @@ def sequelize_file(rng, i):
     )
 
 
-def gen_js(make, layout):
+def gen_sets(make, layout, *subdir):
+    """Projects app0, app1, … of 400 migrations each, in `subdir` (one set per project)."""
     def gen(root, rng, files):
         per = 400
         n = 0
         for p in range(max(1, files // per)):
-            d = os.path.join(root, f"app{p}", "migrations")
+            d = os.path.join(root, f"app{p}", *subdir)
             os.makedirs(d)
             for i in range(1, min(per, files) + 1):
                 with open(os.path.join(d, layout(i)), "w") as f:
@@ -372,11 +347,11 @@ def gen_js(make, layout):
 FRAMEWORKS = [
     ("Django", gen_django, 2000),
     ("Alembic", gen_alembic, 2000),
-    ("Rails", gen_rails, 4000),
-    ("Laravel", gen_laravel, 2400),
-    ("Knex", gen_js(knex_file, lambda i: f"2024{i:010d}_change_{i}.js"), 4000),
-    ("TypeORM", gen_js(typeorm_file, lambda i: f"{1700000000000 + i}-Change{i}.ts"), 4000),
-    ("Sequelize", gen_js(sequelize_file, lambda i: f"2024{i:010d}-change-{i}.js"), 4000),
+    ("Rails", gen_sets(rails_file, lambda i: f"2024{i:010d}_change{i}.rb", "db", "migrate"), 4000),
+    ("Laravel", gen_sets(laravel_file, lambda i: f"2024_01_01_{i:06d}_change_{i}.php", "database", "migrations"), 2400),
+    ("Knex", gen_sets(knex_file, lambda i: f"2024{i:010d}_change_{i}.js", "migrations"), 4000),
+    ("TypeORM", gen_sets(typeorm_file, lambda i: f"{1700000000000 + i}-Change{i}.ts", "migrations"), 4000),
+    ("Sequelize", gen_sets(sequelize_file, lambda i: f"2024{i:010d}-change-{i}.js", "migrations"), 4000),
 ]
 
 
