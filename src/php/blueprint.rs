@@ -2,8 +2,8 @@
 //! compares, and Laravel's generated index names.
 
 use super::calls::{Link, bool_of, int_of, lit};
+use super::tree::Node;
 use crate::sql::ColumnFacts;
-use tree_sitter::Node;
 
 /// Laravel's Blueprint column type → the type name the model compares (`None`: not known).
 pub fn column_type(method: &str, args: &[Node], src: &str) -> Option<String> {

@@ -1,10 +1,10 @@
 //! Laravel call chains read from the PHP tree: `Schema::table(…)`, `$table->string('c')->change()`,
 //! `DB::table('t')->where(…)->delete()` as a base and a list of calls, and literal arguments.
 
+use super::tree::Node;
 use super::{Template, string, text};
 use crate::php::{field_of, kind_of};
 use crate::source::Span;
-use tree_sitter::Node;
 
 /// One call of a chain: `name(args)`.
 pub(super) struct Link<'t> {
@@ -36,7 +36,7 @@ pub(super) fn chain<'t>(mut n: Node<'t>, src: &str) -> (Base, Vec<Link<'t>>) {
             "scoped_call_expression" => {
                 links.push(link(n, src));
                 let scope = n
-                    .child_by_field_name("scope")
+                    .field("scope")
                     .map(|s| text(s, src).rsplit('\\').next().unwrap_or("").to_string())
                     .unwrap_or_default();
                 break Base::Static(scope);
@@ -55,13 +55,12 @@ pub(super) fn chain<'t>(mut n: Node<'t>, src: &str) -> (Base, Vec<Link<'t>>) {
 
 pub(super) fn link<'t>(n: Node<'t>, src: &str) -> Link<'t> {
     let name = n
-        .child_by_field_name("name")
+        .field("name")
         .map(|x| text(x, src).to_string())
         .unwrap_or_default();
     let mut args = Vec::new();
     if let Some(a) = field_of(n, "arguments") {
-        let mut c = a.walk();
-        for arg in a.named_children(&mut c) {
+        for arg in a.named_children() {
             if kind_of(arg) == "argument" {
                 // the value is the last named child (after a `name:` label)
                 if let Some(v) = arg.named_child(arg.named_child_count().saturating_sub(1)) {
@@ -110,8 +109,7 @@ pub(super) fn strs_of(n: Node, src: &str) -> Option<Vec<String>> {
         return lit(n, src).map(|s| vec![s]);
     }
     let mut out = Vec::new();
-    let mut c = n.walk();
-    for e in n.named_children(&mut c) {
+    for e in n.named_children() {
         if kind_of(e) != "array_element_initializer" || e.named_child_count() != 1 {
             return None;
         }
@@ -136,9 +134,8 @@ pub(super) fn closure<'t>(n: Node<'t>, src: &str) -> Option<(String, Node<'t>)> 
         return None;
     }
     let params = field_of(n, "parameters")?;
-    let mut c = params.walk();
     let p = params
-        .named_children(&mut c)
+        .named_children()
         .find(|p| kind_of(*p) == "simple_parameter")?;
     let name = text(field_of(p, "name")?, src)
         .trim_start_matches('$')
@@ -196,8 +193,7 @@ pub(super) fn array_keys(n: Node, src: &str) -> Vec<String> {
     if kind_of(n) != "array_creation_expression" {
         return out;
     }
-    let mut c = n.walk();
-    for e in n.named_children(&mut c) {
+    for e in n.named_children() {
         if kind_of(e) == "array_element_initializer"
             && e.named_child_count() == 2
             && let Some(k) = e.named_child(0).and_then(|k| lit(k, src))

@@ -8,11 +8,11 @@ use super::blueprint::{column_def, column_type, index_name};
 use super::calls::{
     Base, Link, array_keys, bindings, bool_of, chain, closure, is_call, lit, names_of, strs_of,
 };
+use super::tree::{Node, Tree};
 use super::{Effect, Fact, Facts, Vars, head_span, statement, string_in, table_name, text};
 use crate::php::{field_of, kind_of};
 use crate::source::Span;
 use crate::sql::{AlterOp, ColumnFacts, ObjName, ObjectKind, StmtKind};
-use tree_sitter::Node;
 
 /// Words a file must contain to be read as a Laravel migration at all (checked before
 /// parsing).
@@ -37,29 +37,32 @@ pub fn read_as(src: &str, laravel11: bool) -> Option<Facts> {
     if !looks_like_migration(src) {
         return None;
     }
-    let tree = super::parse(src)?;
+    let tree = match super::fast::tree(src) {
+        Some(t) => t,
+        None => Tree::from_ts(&super::parse(src)?),
+    };
+    read_tree(&tree, src, laravel11)
+}
+
+/// [`read_as`] on a syntax tree of `src` (tree-sitter's, or the fast reader's).
+pub(super) fn read_tree(tree: &Tree, src: &str, laravel11: bool) -> Option<Facts> {
     let mut methods: Vec<(bool, Node)> = Vec::new();
-    let mut stack = vec![(tree.root_node(), 0usize)];
+    let mut stack = vec![(tree.root()?, 0usize)];
     while let Some((n, depth)) = stack.pop() {
         if depth > 12 {
             continue;
         }
         if matches!(kind_of(n), "class_declaration" | "anonymous_class") {
-            let mut c = n.walk();
-            let extends_migration = n.children(&mut c).any(|x| {
+            let extends_migration = n.children().any(|x| {
                 kind_of(x) == "base_clause" && text(x, src).trim_end().ends_with("Migration")
             });
             if !extends_migration {
                 continue;
             }
-            let body = field_of(n, "body").or_else(|| {
-                let mut c = n.walk();
-                n.children(&mut c)
-                    .find(|x| kind_of(*x) == "declaration_list")
-            });
+            let body = field_of(n, "body")
+                .or_else(|| n.children().find(|x| kind_of(*x) == "declaration_list"));
             let Some(body) = body else { continue };
-            let mut c = body.walk();
-            for m in body.named_children(&mut c) {
+            for m in body.named_children() {
                 if kind_of(m) != "method_declaration" {
                     continue;
                 }
@@ -71,8 +74,7 @@ pub fn read_as(src: &str, laravel11: bool) -> Option<Facts> {
             }
             continue;
         }
-        let mut c = n.walk();
-        let kids: Vec<Node> = n.named_children(&mut c).collect();
+        let kids: Vec<Node> = n.named_children().collect();
         stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
     }
     if !methods.iter().any(|(d, _)| !d) {
@@ -159,8 +161,7 @@ impl<'a> Walker<'a> {
             }
             _ => {}
         }
-        let mut c = n.walk();
-        let kids: Vec<Node> = n.named_children(&mut c).collect();
+        let kids: Vec<Node> = n.named_children().collect();
         for k in kids {
             self.visit(k, depth + 1);
         }
@@ -207,7 +208,7 @@ impl<'a> Walker<'a> {
         // the receiver of a chain that is not itself a call (`(new X)->y()`) and the arguments
         if let Base::Other = base
             && let Some(first) = links.first()
-            && let Some(o) = first.node.child_by_field_name("object")
+            && let Some(o) = first.node.field("object")
         {
             self.visit(o, depth + 1);
         }
@@ -331,8 +332,7 @@ impl<'a> Walker<'a> {
             if matches!(kind_of(n), "anonymous_function" | "arrow_function") {
                 continue;
             }
-            let mut c = n.walk();
-            let kids: Vec<Node> = n.named_children(&mut c).collect();
+            let kids: Vec<Node> = n.named_children().collect();
             stack.extend(kids.into_iter().rev());
         }
         out

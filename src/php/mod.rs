@@ -5,19 +5,30 @@
 
 mod blueprint;
 mod calls;
+mod fast;
 pub mod laravel;
+pub mod tree;
 
 pub use crate::orm::{Effect, Fact, Facts, Template, head_span, statement, table_name};
 use crate::source::Span;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use tree_sitter::{Node, Parser, Tree};
+use tree::Node;
+use tree_sitter::{Parser, Tree};
 
 thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-crate::ts::by_id!(tree_sitter_php::LANGUAGE_PHP);
+/// `n.kind()` (the walker's spelling).
+pub(crate) fn kind_of(n: Node) -> &'static str {
+    n.kind()
+}
+
+/// `n.field(name)`: tree-sitter's `child_by_field_name`.
+pub(crate) fn field_of<'t>(n: Node<'t>, name: &str) -> Option<Node<'t>> {
+    n.field(name)
+}
 
 /// Parse PHP (a file starting with `<?php`) with this thread's parser (created once per
 /// thread). `None` only if the parser gives up entirely.
@@ -109,8 +120,7 @@ pub fn is_table_prefix(n: Node, src: &str) -> bool {
 /// escapes decoded, interpolations as holes. `from..to`: the part between the delimiters.
 fn interpolated(t: &mut Template, src: &str, n: Node, from: usize, to: usize, vars: &Vars) {
     let mut at = from;
-    let mut c = n.walk();
-    for ch in n.children(&mut c) {
+    for ch in n.children() {
         if ch.end_byte() <= from || ch.start_byte() >= to {
             continue;
         }
@@ -195,9 +205,8 @@ fn string_into(t: &mut Template, n: Node, src: &str, vars: &Vars, depth: usize) 
             Some(true)
         }
         "heredoc" | "nowdoc" => {
-            let mut c = n.walk();
             let body = n
-                .children(&mut c)
+                .children()
                 .find(|x| matches!(kind_of(*x), "heredoc_body" | "nowdoc_body"));
             if let Some(b) = body {
                 if kind_of(b) == "nowdoc_body" {
@@ -239,15 +248,14 @@ mod tests {
     use super::*;
 
     fn first_arg(src: &str) -> Template {
-        let tree = parse(src).expect("parses");
-        let mut stack = vec![tree.root_node()];
+        let tree = tree::Tree::from_ts(&parse(src).expect("parses"));
+        let mut stack = vec![tree.root().expect("a root")];
         while let Some(n) = stack.pop() {
             if n.kind() == "argument" {
                 let v = n.named_child(n.named_child_count().saturating_sub(1));
                 return string(v.expect("a value"), src).expect("a string");
             }
-            let mut c = n.walk();
-            let kids: Vec<Node> = n.children(&mut c).collect();
+            let kids: Vec<Node> = n.children().collect();
             stack.extend(kids.into_iter().rev());
         }
         panic!("no argument in {src}")
