@@ -114,6 +114,13 @@ impl Tree {
         }
     }
 
+    /// The span of node `i`.
+    pub(super) fn span(&self, i: u32) -> (usize, usize) {
+        self.nodes
+            .get(i as usize)
+            .map_or((0, 0), |d| (d.start as usize, d.end as usize))
+    }
+
     /// Set the field name of node `i`.
     pub(super) fn set_field(&mut self, i: u32, field: &'static str) {
         if let Some(d) = self.nodes.get_mut(i as usize) {
