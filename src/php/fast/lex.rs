@@ -30,7 +30,8 @@ pub struct Tok {
 
 /// Punctuation, longest first.
 const PUNCT: &[&str] = &[
-    "?->", "->", "::", "=>", "(", ")", "[", "]", "{", "}", ",", ";", ":", "=", ".", "-", "\\",
+    "?->", "===", "!==", "->", "::", "=>", "==", "!=", "<=", ">=", "&&", "||", "(", ")", "[", "]",
+    "{", "}", ",", ";", ":", "=", ".", "-", "\\", "!", "<", ">",
 ];
 
 fn is_name_start(b: u8) -> bool {
@@ -63,6 +64,8 @@ pub fn lex(src: &str) -> Option<Vec<Tok>> {
     let mut i = 5;
     let tok = |kind, start, end| Tok { kind, start, end };
     while i < n {
+        #[cfg(test)]
+        super::FAILED_AT.set(i);
         let c = b[i];
         let start = i;
         match c {
@@ -142,6 +145,7 @@ pub fn lex(src: &str) -> Option<Vec<Tok>> {
                     "." => next.is_ascii_digit() || matches!(next, b'.' | b'='),
                     "-" => matches!(next, b'-' | b'='),
                     "=" => next == b'=',
+                    "<=" | "<" | ">" => matches!(next, b'>' | b'<' | b'='),
                     _ => false,
                 };
                 if other {

@@ -30,8 +30,19 @@ pub fn tree(src: &str) -> Option<Tree> {
         t: Tree::default(),
         depth: 0,
     };
-    p.program()?;
+    let done = p.program();
+    #[cfg(test)]
+    if done.is_none() {
+        FAILED_AT.set(p.peek().map_or(src.len(), |t| t.start));
+    }
+    done?;
     Some(p.t)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Where the reader last gave up (tests only: which shapes fall back).
+    pub(crate) static FAILED_AT: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
 }
 
 struct P<'a> {
@@ -47,6 +58,96 @@ const NOT_NAMED_TYPES: &[&str] = &[
     "array", "callable", "iterable", "bool", "float", "int", "string", "void", "mixed", "null",
     "object", "static", "self", "parent", "false", "true", "never", "integer", "boolean", "double",
     "fn", "function", "use", "new", "class",
+];
+
+/// Words that look like a function call but are language constructs (or keywords).
+const CONSTRUCTS: &[&str] = &[
+    "array",
+    "list",
+    "isset",
+    "unset",
+    "empty",
+    "eval",
+    "exit",
+    "die",
+    "echo",
+    "print",
+    "include",
+    "include_once",
+    "require",
+    "require_once",
+    "match",
+    "fn",
+    "function",
+    "if",
+    "elseif",
+    "else",
+    "foreach",
+    "for",
+    "while",
+    "switch",
+    "return",
+    "new",
+    "clone",
+    "static",
+    "self",
+    "parent",
+    "use",
+    "class",
+    "and",
+    "or",
+    "xor",
+    "not",
+    "instanceof",
+    "throw",
+    "yield",
+    "true",
+    "false",
+    "null",
+    "declare",
+    "goto",
+    "catch",
+    "try",
+    "do",
+    "case",
+    "default",
+    "namespace",
+    "const",
+    "global",
+    "abstract",
+    "final",
+    "readonly",
+    "enum",
+    "interface",
+    "trait",
+    "extends",
+    "implements",
+    "insteadof",
+    "as",
+    "break",
+    "continue",
+    "endif",
+    "endforeach",
+    "endfor",
+    "endwhile",
+    "endswitch",
+    "enddeclare",
+    "finally",
+    "public",
+    "protected",
+    "private",
+    "var",
+    "callable",
+    "int",
+    "float",
+    "bool",
+    "string",
+    "object",
+    "mixed",
+    "void",
+    "never",
+    "iterable",
+    "print_r",
 ];
 
 impl<'a> P<'a> {
@@ -334,8 +435,25 @@ impl<'a> P<'a> {
         self.node("compound_statement", &kids)
     }
 
-    /// `expr;` or `$x = expr;`
+    /// `expr;`, `$x = expr;`, `if`, `foreach`, `return`.
     fn statement(&mut self) -> Option<u32> {
+        if let Some(t) = self.peek()
+            && t.kind == Kind::Name
+        {
+            match self.text(t) {
+                "if" => return self.if_statement(),
+                "foreach" => return self.foreach(),
+                "return" => {
+                    let mut kids = vec![self.kw("return")?];
+                    if !self.is_punct(";") {
+                        kids.push(self.expr()?);
+                    }
+                    kids.push(self.punct(";")?);
+                    return self.node("return_statement", &kids);
+                }
+                _ => {}
+            }
+        }
         let e = match (self.peek(), self.peek_at(1)) {
             (Some(a), Some(b)) if a.kind == Kind::Var && b.kind == Kind::Punct("=") => {
                 let left = self.variable()?;
@@ -351,27 +469,127 @@ impl<'a> P<'a> {
         self.node("expression_statement", &[e, semi])
     }
 
-    /// An expression: `.` concatenations of operands.
+    /// `(expr)` as an `if` condition.
+    fn condition(&mut self) -> Option<u32> {
+        let open = self.punct("(")?;
+        let e = self.expr()?;
+        let close = self.punct(")")?;
+        let c = self.node("parenthesized_expression", &[open, e, close])?;
+        Some(self.field(c, "condition"))
+    }
+
+    /// `if (…) { … } elseif (…) { … } else { … }`
+    fn if_statement(&mut self) -> Option<u32> {
+        let mut kids = vec![self.kw("if")?, self.condition()?];
+        let body = self.compound()?;
+        kids.push(self.field(body, "body"));
+        while self.is_word("elseif") {
+            let kw = self.kw("elseif")?;
+            let cond = self.condition()?;
+            let body = self.compound()?;
+            let body = self.field(body, "body");
+            let c = self.node("else_if_clause", &[kw, cond, body])?;
+            kids.push(self.field(c, "alternative"));
+        }
+        if self.is_word("else") {
+            let kw = self.kw("else")?;
+            let body = self.compound()?;
+            let body = self.field(body, "body");
+            let c = self.node("else_clause", &[kw, body])?;
+            kids.push(self.field(c, "alternative"));
+        }
+        self.node("if_statement", &kids)
+    }
+
+    /// `foreach (expr as $v) { … }`, `foreach (expr as $k => $v) { … }`
+    fn foreach(&mut self) -> Option<u32> {
+        let mut kids = vec![self.kw("foreach")?, self.punct("(")?, self.expr()?];
+        kids.push(self.kw("as")?);
+        let v = self.variable()?;
+        if self.is_punct("=>") {
+            let arrow = self.punct("=>")?;
+            let w = self.variable()?;
+            kids.push(self.node("pair", &[v, arrow, w])?);
+        } else {
+            kids.push(v);
+        }
+        kids.push(self.punct(")")?);
+        let body = self.compound()?;
+        kids.push(self.field(body, "body"));
+        self.node("foreach_statement", &kids)
+    }
+
+    /// An expression: comparisons joined by one of `&&` / `||` (mixing them is not read).
     fn expr(&mut self) -> Option<u32> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return None;
         }
-        let mut e = self.unary()?;
-        while self.is_punct(".") {
-            let left = self.field(e, "left");
-            let op = self.punct(".")?;
-            let op = self.field(op, "operator");
-            let right = self.unary()?;
-            let right = self.field(right, "right");
-            e = self.node("binary_expression", &[left, op, right])?;
+        let mut e = self.comparison()?;
+        let mut logical: Option<&'static str> = None;
+        while let Some(op) = ["&&", "||"].into_iter().find(|o| self.is_punct(o)) {
+            if logical.is_some_and(|l| l != op) {
+                return None;
+            }
+            logical = Some(op);
+            e = self.binary(e, op, Self::comparison)?;
         }
         self.depth -= 1;
         Some(e)
     }
 
-    /// `-1`, `-1.5`, or an operand with its calls.
+    /// `left op right`, `right` read by `operand`.
+    fn binary(
+        &mut self,
+        left: u32,
+        op: &'static str,
+        operand: fn(&mut Self) -> Option<u32>,
+    ) -> Option<u32> {
+        let left = self.field(left, "left");
+        let op = self.punct(op)?;
+        let op = self.field(op, "operator");
+        let right = operand(self)?;
+        let right = self.field(right, "right");
+        self.node("binary_expression", &[left, op, right])
+    }
+
+    /// One comparison of concatenations (`a === b`; a second comparison is not read).
+    fn comparison(&mut self) -> Option<u32> {
+        let e = self.concat()?;
+        let ops = ["===", "!==", "==", "!=", "<=", ">=", "<", ">"];
+        let Some(op) = ops.into_iter().find(|o| self.is_punct(o)) else {
+            return Some(e);
+        };
+        let e = self.binary(e, op, Self::concat)?;
+        if ops.iter().any(|o| self.is_punct(o)) {
+            return None;
+        }
+        Some(e)
+    }
+
+    /// `.` concatenations of operands.
+    fn concat(&mut self) -> Option<u32> {
+        let mut e = self.unary()?;
+        while self.is_punct(".") {
+            e = self.binary(e, ".", Self::unary)?;
+        }
+        Some(e)
+    }
+
+    /// `-1`, `-1.5`, `!x`, or an operand with its calls.
     fn unary(&mut self) -> Option<u32> {
+        if self.is_punct("!") {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return None;
+            }
+            let op = self.punct("!")?;
+            let op = self.field(op, "operator");
+            let arg = self.unary()?;
+            let arg = self.field(arg, "argument");
+            self.depth -= 1;
+            return self.node("unary_op_expression", &[op, arg]);
+        }
         if self.is_punct("-") {
             let op = self.punct("-")?;
             let op = self.field(op, "operator");
@@ -385,22 +603,37 @@ impl<'a> P<'a> {
         }
         let mut e = self.primary()?;
         loop {
-            let kind = if self.is_punct("->") {
-                "member_call_expression"
+            let nullsafe = if self.is_punct("->") {
+                false
             } else if self.is_punct("?->") {
-                "nullsafe_member_call_expression"
+                true
             } else {
                 return Some(e);
             };
             let object = self.field(e, "object");
-            let arrow = match kind {
-                "member_call_expression" => self.punct("->")?,
-                _ => self.punct("?->")?,
+            let arrow = if nullsafe {
+                self.punct("?->")?
+            } else {
+                self.punct("->")?
             };
             let name = self.name()?;
             let name = self.field(name, "name");
+            if !self.is_punct("(") {
+                let kind = if nullsafe {
+                    "nullsafe_member_access_expression"
+                } else {
+                    "member_access_expression"
+                };
+                e = self.node(kind, &[object, arrow, name])?;
+                continue;
+            }
             let args = self.arguments()?;
             let args = self.field(args, "arguments");
+            let kind = if nullsafe {
+                "nullsafe_member_call_expression"
+            } else {
+                "member_call_expression"
+            };
             e = self.node(kind, &[object, arrow, name, args])?;
         }
     }
@@ -429,6 +662,9 @@ impl<'a> P<'a> {
                     }
                     _ => {}
                 }
+                if matches!(self.peek_at(1), Some(x) if x.kind == Kind::Punct("(")) {
+                    return self.function_call(w);
+                }
                 if w.eq_ignore_ascii_case("true") || w.eq_ignore_ascii_case("false") {
                     self.leaf("boolean", true)
                 } else if w.eq_ignore_ascii_case("null") {
@@ -439,6 +675,19 @@ impl<'a> P<'a> {
             }
             _ => None,
         }
+    }
+
+    /// `name(args)`: a plain function (not a construct PHP spells like one).
+    fn function_call(&mut self, w: &str) -> Option<u32> {
+        let lower = w.to_ascii_lowercase();
+        if CONSTRUCTS.contains(&lower.as_str()) {
+            return None;
+        }
+        let f = self.name()?;
+        let f = self.field(f, "function");
+        let args = self.arguments()?;
+        let args = self.field(args, "arguments");
+        self.node("function_call_expression", &[f, args])
     }
 
     /// `Name::method(args)`, `Name::class`, `Name::CONSTANT`

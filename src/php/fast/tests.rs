@@ -85,14 +85,19 @@ fn corpus() {
         }
         n += 1;
         bytes += src.len();
+        super::FAILED_AT.set(usize::MAX);
         if compare(&src, &f.display().to_string()).is_some() {
             fast += 1;
             fast_bytes += src.len();
         } else {
-            missed.push(f.display().to_string());
+            let at = super::FAILED_AT.get();
+            let what = src
+                .get(at..)
+                .map_or("(lexer)".to_string(), |s| s.chars().take(40).collect());
+            missed.push(format!("{}: {what:?}", f.display()));
         }
     }
-    for m in missed.iter().take(40) {
+    for m in missed.iter() {
         println!("fell back: {m}");
     }
     println!("{fast}/{n} files, {fast_bytes}/{bytes} bytes read by the fast path, 0 differences");
