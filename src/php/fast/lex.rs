@@ -28,11 +28,43 @@ pub struct Tok {
     pub end: usize,
 }
 
-/// Punctuation, longest first.
-const PUNCT: &[&str] = &[
-    "?->", "===", "!==", "->", "::", "=>", "==", "!=", "<=", ">=", "&&", "||", "(", ")", "[", "]",
-    "{", "}", ",", ";", ":", "=", ".", "-", "\\", "!", "<", ">",
-];
+/// The punctuation at `b[i]` (the longest that matches); `None`: not one the fast path reads.
+fn punct(b: &[u8], i: usize) -> Option<&'static str> {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    Some(match (at(0), at(1), at(2)) {
+        (b'?', b'-', b'>') => "?->",
+        (b'=', b'=', b'=') => "===",
+        (b'!', b'=', b'=') => "!==",
+        (b'-', b'>', _) => "->",
+        (b':', b':', _) => "::",
+        (b'=', b'>', _) => "=>",
+        (b'=', b'=', _) => "==",
+        (b'!', b'=', _) => "!=",
+        (b'<', b'=', _) => "<=",
+        (b'>', b'=', _) => ">=",
+        (b'&', b'&', _) => "&&",
+        (b'|', b'|', _) => "||",
+        (b'?', b'?', _) => "??",
+        (b'.', b'=', _) => ".=",
+        (b'(', _, _) => "(",
+        (b')', _, _) => ")",
+        (b'[', _, _) => "[",
+        (b']', _, _) => "]",
+        (b'{', _, _) => "{",
+        (b'}', _, _) => "}",
+        (b',', _, _) => ",",
+        (b';', _, _) => ";",
+        (b':', _, _) => ":",
+        (b'=', _, _) => "=",
+        (b'.', _, _) => ".",
+        (b'-', _, _) => "-",
+        (b'\\', _, _) => "\\",
+        (b'!', _, _) => "!",
+        (b'<', _, _) => "<",
+        (b'>', _, _) => ">",
+        _ => return None,
+    })
+}
 
 fn is_name_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
@@ -126,7 +158,9 @@ pub fn lex(src: &str) -> Option<Vec<Tok>> {
                 loop {
                     match *b.get(i)? {
                         b'\\' if b.get(i + 1).is_some_and(|&x| plain_escape(x)) => i += 2,
-                        b'\\' | b'$' => return None,
+                        b'\\' => return None,
+                        b'$' => i = interpolation(b, i)?.end,
+                        b'{' if b.get(i + 1) == Some(&b'$') => i = interpolation(b, i)?.end,
                         b'"' => break,
                         _ => i += 1,
                     }
@@ -136,15 +170,14 @@ pub fn lex(src: &str) -> Option<Vec<Tok>> {
                 continue;
             }
             _ => {
-                let rest = src.get(i..)?;
-                let p = PUNCT.iter().find(|p| rest.starts_with(**p))?;
+                let p = punct(b, i)?;
                 i += p.len();
                 // `.5`, `..`, `.=`, `--`, `-=`, `==`: operators the fast path does not read
                 let next = b.get(i).copied().unwrap_or(b' ');
-                let other = match *p {
+                let other = match p {
                     "." => next.is_ascii_digit() || matches!(next, b'.' | b'='),
                     "-" => matches!(next, b'-' | b'='),
-                    "=" => next == b'=',
+                    "=" | "??" | ".=" => next == b'=',
                     "<=" | "<" | ">" => matches!(next, b'>' | b'<' | b'='),
                     _ => false,
                 };
@@ -158,6 +191,67 @@ pub fn lex(src: &str) -> Option<Vec<Tok>> {
         out.push(tok(Kind::Comment, start, i));
     }
     Some(out)
+}
+
+/// An interpolation in a double-quoted string: `$v`, `$v->p`, `{$v}`, `{$v->p}`.
+#[derive(Clone, Copy, Debug)]
+pub struct Interp {
+    /// `{…}` around it.
+    pub braced: bool,
+    /// `$v`
+    pub var: (usize, usize),
+    /// `p` of `->p`
+    pub member: Option<(usize, usize)>,
+    pub end: usize,
+}
+
+/// The interpolation at `b[i]` (`$` or `{$`); `None` for any other form (`$a[0]`, `$a->b->c`,
+/// `{$a->b()}`, `${a}`…), which the fast path does not read.
+pub fn interpolation(b: &[u8], mut i: usize) -> Option<Interp> {
+    let braced = b.get(i) == Some(&b'{');
+    if braced {
+        i += 1;
+    }
+    let name = |i: usize| -> Option<usize> {
+        if !b.get(i).is_some_and(|&x| is_name_start(x)) {
+            return None;
+        }
+        let mut j = i + 1;
+        while b.get(j).is_some_and(|&x| is_name_char(x)) {
+            j += 1;
+        }
+        (!b.get(j).is_some_and(|&x| x >= 0x80)).then_some(j)
+    };
+    (b.get(i) == Some(&b'$')).then_some(())?;
+    let var_end = name(i + 1)?;
+    let var = (i, var_end);
+    let mut end = var_end;
+    let mut member = None;
+    if b.get(end) == Some(&b'-') && b.get(end + 1) == Some(&b'>') {
+        let m_end = name(end + 2);
+        match m_end {
+            Some(m) => {
+                member = Some((end + 2, m));
+                end = m;
+            }
+            None if braced => return None,
+            None => {}
+        }
+    }
+    let next = b.get(end).copied().unwrap_or(0);
+    if matches!(next, b'[' | b'(') || (next == b'-' && b.get(end + 1) == Some(&b'>')) {
+        return None;
+    }
+    if braced {
+        (next == b'}').then_some(())?;
+        end += 1;
+    }
+    Some(Interp {
+        braced,
+        var,
+        member,
+        end,
+    })
 }
 
 /// The end of a `//` or `#` comment (before the line break); `None` when it holds `?>`, which

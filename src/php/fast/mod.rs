@@ -53,6 +53,9 @@ struct P<'a> {
     depth: usize,
 }
 
+/// Primitive types read here (lower case, as the keyword): a `primitive_type` around it.
+const PRIMITIVE: &[&str] = &["string", "int", "array", "object", "bool", "float"];
+
 /// Type names tree-sitter-php reads as `primitive_type` (or otherwise not a `named_type`).
 const NOT_NAMED_TYPES: &[&str] = &[
     "array", "callable", "iterable", "bool", "float", "int", "string", "void", "mixed", "null",
@@ -361,14 +364,20 @@ impl<'a> P<'a> {
         self.node("method_declaration", &kids)
     }
 
-    /// `: void` (the only return type read here), when there is one.
+    /// `: void`, `: array`… (a primitive type), when there is one.
     fn return_type(&mut self, kids: &mut Vec<u32>) -> Option<()> {
         if self.is_punct(":") {
             kids.push(self.punct(":")?);
-            if !self.is_word("void") {
+            let t = self.peek()?;
+            let w = self.text(t);
+            let ty = if w == "void" {
+                self.leaf("primitive_type", true)?
+            } else if let Some(k) = PRIMITIVE.iter().find(|k| **k == w) {
+                let k = self.leaf(k, false)?;
+                self.node("primitive_type", &[k])?
+            } else {
                 return None;
-            }
-            let ty = self.leaf("primitive_type", true)?;
+            };
             kids.push(self.field(ty, "return_type"));
         }
         Some(())
@@ -385,12 +394,16 @@ impl<'a> P<'a> {
             if let Some(t) = self.peek()
                 && t.kind == Kind::Name
             {
-                let w = self.text(t).to_ascii_lowercase();
-                if NOT_NAMED_TYPES.contains(&w.as_str()) {
+                let w = self.text(t);
+                let ty = if let Some(k) = PRIMITIVE.iter().find(|k| **k == w) {
+                    let k = self.leaf(k, false)?;
+                    self.node("primitive_type", &[k])?
+                } else if NOT_NAMED_TYPES.contains(&w.to_ascii_lowercase().as_str()) {
                     return None;
-                }
-                let name = self.name()?;
-                let ty = self.node("named_type", &[name])?;
+                } else {
+                    let name = self.name()?;
+                    self.node("named_type", &[name])?
+                };
                 p.push(self.field(ty, "type"));
             }
             let var = self.variable()?;
@@ -463,6 +476,15 @@ impl<'a> P<'a> {
                 let right = self.field(right, "right");
                 self.node("assignment_expression", &[left, eq, right])?
             }
+            (Some(a), Some(b)) if a.kind == Kind::Var && b.kind == Kind::Punct(".=") => {
+                let left = self.variable()?;
+                let left = self.field(left, "left");
+                let op = self.punct(".=")?;
+                let op = self.field(op, "operator");
+                let right = self.expr()?;
+                let right = self.field(right, "right");
+                self.node("augmented_assignment_expression", &[left, op, right])?
+            }
             _ => self.expr()?,
         };
         let semi = self.punct(";")?;
@@ -533,6 +555,10 @@ impl<'a> P<'a> {
             }
             logical = Some(op);
             e = self.binary(e, op, Self::comparison)?;
+        }
+        // `a ?? b ?? c` is `a ?? (b ?? c)`
+        if self.is_punct("??") {
+            e = self.binary(e, "??", Self::expr)?;
         }
         self.depth -= 1;
         Some(e)
@@ -812,11 +838,57 @@ impl<'a> P<'a> {
         self.node("string", &kids)
     }
 
-    /// `"…"` without interpolation (the lexer checked): escapes and string content.
+    /// `"…"` (the lexer checked it): escapes, string content and interpolations.
     fn encapsed(&mut self, t: Tok) -> Option<u32> {
         self.at += 1;
         let mut kids = vec![self.t.push("\"", None, false, t.start, t.start + 1)];
-        self.segments_of(t, &mut kids, lex::plain_escape);
+        let b = self.src.as_bytes();
+        let (from, to) = (t.start + 1, t.end - 1);
+        let mut run = from;
+        let mut i = from;
+        while i < to {
+            let interp = match b[i] {
+                b'$' => true,
+                b'{' => b.get(i + 1) == Some(&b'$'),
+                _ => false,
+            };
+            let escape = b[i] == b'\\' && i + 1 < to && lex::plain_escape(b[i + 1]);
+            if !interp && !escape {
+                i += 1;
+                continue;
+            }
+            if run < i {
+                kids.push(self.t.push("string_content", None, true, run, i));
+            }
+            if escape {
+                kids.push(self.t.push("escape_sequence", None, true, i, i + 2));
+                i += 2;
+            } else {
+                let x = lex::interpolation(b, i)?;
+                if x.braced {
+                    kids.push(self.t.push("{", None, false, i, i + 1));
+                }
+                let (vs, ve) = x.var;
+                let dollar = self.t.push("$", None, false, vs, vs + 1);
+                let name = self.t.push("name", None, true, vs + 1, ve);
+                let mut e = self.node("variable_name", &[dollar, name])?;
+                if let Some((ms, me)) = x.member {
+                    let object = self.field(e, "object");
+                    let arrow = self.t.push("->", None, false, ve, ve + 2);
+                    let name = self.t.push("name", Some("name"), true, ms, me);
+                    e = self.node("member_access_expression", &[object, arrow, name])?;
+                }
+                kids.push(e);
+                if x.braced {
+                    kids.push(self.t.push("}", None, false, x.end - 1, x.end));
+                }
+                i = x.end;
+            }
+            run = i;
+        }
+        if run < to {
+            kids.push(self.t.push("string_content", None, true, run, to));
+        }
         kids.push(self.t.push("\"", None, false, t.end - 1, t.end));
         self.node("encapsed_string", &kids)
     }
