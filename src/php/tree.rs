@@ -121,6 +121,11 @@ impl Tree {
             .map_or((0, 0), |d| (d.start as usize, d.end as usize))
     }
 
+    /// The kind of node `i`.
+    pub(super) fn kind(&self, i: u32) -> &'static str {
+        self.nodes.get(i as usize).map_or("", |d| d.kind)
+    }
+
     /// Set the field name of node `i`.
     pub(super) fn set_field(&mut self, i: u32, field: &'static str) {
         if let Some(d) = self.nodes.get_mut(i as usize) {

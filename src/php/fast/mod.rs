@@ -467,26 +467,26 @@ impl<'a> P<'a> {
                 _ => {}
             }
         }
-        let e = match (self.peek(), self.peek_at(1)) {
-            (Some(a), Some(b)) if a.kind == Kind::Var && b.kind == Kind::Punct("=") => {
-                let left = self.variable()?;
-                let left = self.field(left, "left");
-                let eq = self.punct("=")?;
-                let right = self.expr()?;
-                let right = self.field(right, "right");
-                self.node("assignment_expression", &[left, eq, right])?
-            }
-            (Some(a), Some(b)) if a.kind == Kind::Var && b.kind == Kind::Punct(".=") => {
-                let left = self.variable()?;
-                let left = self.field(left, "left");
+        let mut e = self.expr()?;
+        let assignable = matches!(self.t.kind(e), "variable_name" | "member_access_expression");
+        if assignable && (self.is_punct("=") || self.is_punct(".=")) {
+            let left = self.field(e, "left");
+            let augmented = self.is_punct(".=");
+            let op = if augmented {
                 let op = self.punct(".=")?;
-                let op = self.field(op, "operator");
-                let right = self.expr()?;
-                let right = self.field(right, "right");
-                self.node("augmented_assignment_expression", &[left, op, right])?
-            }
-            _ => self.expr()?,
-        };
+                self.field(op, "operator")
+            } else {
+                self.punct("=")?
+            };
+            let right = self.expr()?;
+            let right = self.field(right, "right");
+            let kind = if augmented {
+                "augmented_assignment_expression"
+            } else {
+                "assignment_expression"
+            };
+            e = self.node(kind, &[left, op, right])?;
+        }
         let semi = self.punct(";")?;
         self.node("expression_statement", &[e, semi])
     }
