@@ -11,6 +11,8 @@ pub mod context;
 pub mod diagnostic;
 pub mod discover;
 pub mod dryrun;
+#[cfg(test)]
+mod fast_tests;
 pub mod fold;
 pub mod hook;
 pub mod idioms;

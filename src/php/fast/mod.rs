@@ -777,47 +777,53 @@ impl<'a> P<'a> {
 
     /// `(a, name: b, …)`
     fn arguments(&mut self) -> Option<u32> {
-        let mut kids = vec![self.punct("(")?];
-        loop {
-            self.comments(&mut kids)?;
-            if self.is_punct(")") {
-                break;
-            }
-            let mut arg = Vec::new();
-            if matches!(self.peek(), Some(t) if t.kind == Kind::Name)
-                && matches!(self.peek_at(1), Some(t) if t.kind == Kind::Punct(":"))
-            {
-                let name = self.name()?;
-                arg.push(self.field(name, "name"));
-                arg.push(self.punct(":")?);
-            }
-            arg.push(self.expr()?);
-            kids.push(self.node("argument", &arg)?);
-            self.comments(&mut kids)?;
-            if self.is_punct(",") {
-                kids.push(self.punct(",")?);
-            } else {
-                break;
-            }
+        self.list("(", ")", "arguments", Self::argument)
+    }
+
+    /// `a`, `name: a`
+    fn argument(&mut self) -> Option<u32> {
+        let mut arg = Vec::new();
+        if matches!(self.peek(), Some(t) if t.kind == Kind::Name)
+            && matches!(self.peek_at(1), Some(t) if t.kind == Kind::Punct(":"))
+        {
+            let name = self.name()?;
+            arg.push(self.field(name, "name"));
+            arg.push(self.punct(":")?);
         }
-        kids.push(self.punct(")")?);
-        self.node("arguments", &kids)
+        arg.push(self.expr()?);
+        self.node("argument", &arg)
     }
 
     /// `['a', 'k' => 'v', …]`
     fn array(&mut self) -> Option<u32> {
-        let mut kids = vec![self.punct("[")?];
+        self.list("[", "]", "array_creation_expression", Self::element)
+    }
+
+    /// `'a'`, `'k' => 'v'`
+    fn element(&mut self) -> Option<u32> {
+        let mut el = vec![self.expr()?];
+        if self.is_punct("=>") {
+            el.push(self.punct("=>")?);
+            el.push(self.expr()?);
+        }
+        self.node("array_element_initializer", &el)
+    }
+
+    /// `open item, item, … close` (a trailing comma allowed, comments between items).
+    fn list(
+        &mut self,
+        open: &'static str,
+        close: &'static str,
+        kind: &'static str,
+        item: fn(&mut Self) -> Option<u32>,
+    ) -> Option<u32> {
+        let mut kids = vec![self.punct(open)?];
         loop {
             self.comments(&mut kids)?;
-            if self.is_punct("]") {
+            if self.is_punct(close) {
                 break;
             }
-            let mut el = vec![self.expr()?];
-            if self.is_punct("=>") {
-                el.push(self.punct("=>")?);
-                el.push(self.expr()?);
-            }
-            kids.push(self.node("array_element_initializer", &el)?);
+            kids.push(item(self)?);
             self.comments(&mut kids)?;
             if self.is_punct(",") {
                 kids.push(self.punct(",")?);
@@ -825,8 +831,8 @@ impl<'a> P<'a> {
                 break;
             }
         }
-        kids.push(self.punct("]")?);
-        self.node("array_creation_expression", &kids)
+        kids.push(self.punct(close)?);
+        self.node(kind, &kids)
     }
 
     /// `'…'`: `\\` and `\'` are escape sequences, the rest string content.

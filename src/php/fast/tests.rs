@@ -6,7 +6,7 @@
 use super::tree;
 use crate::php::laravel;
 use crate::php::tree::Tree;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn ts_tree(src: &str) -> Tree {
     Tree::from_ts(&crate::php::parse(src).expect("tree-sitter parses"))
@@ -29,39 +29,9 @@ fn compare(src: &str, what: &str) -> Option<()> {
     Some(())
 }
 
-fn php_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            php_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "php") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn fixtures_agree_also_cut_short() {
-    let mut files = Vec::new();
-    php_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-        &mut files,
-    );
-    let mut answered = 0;
-    for f in &files {
-        let src = std::fs::read_to_string(f).expect("readable fixture");
-        let name = f.display().to_string();
-        if compare(&src, &name).is_some() {
-            answered += 1;
-        }
-        // every truncation: broken files must fall back or agree
-        for cut in (0..src.len()).filter(|&i| src.is_char_boundary(i)) {
-            compare(&src[..cut], &format!("{name} cut at {cut}"));
-        }
-    }
+    let answered = crate::fast_tests::fixtures_and_truncations("php", compare);
     assert!(answered >= 2, "the fast path answered {answered} fixtures");
 }
 
@@ -72,8 +42,7 @@ fn corpus() {
     let Ok(dir) = std::env::var("PREFLIGHT_PHP_CORPUS") else {
         return;
     };
-    let mut files = Vec::new();
-    php_files(Path::new(&dir), &mut files);
+    let files = crate::fast_tests::files_with_ext(Path::new(&dir), "php");
     let (mut n, mut fast, mut bytes, mut fast_bytes) = (0, 0, 0, 0);
     let mut missed = Vec::new();
     for f in &files {

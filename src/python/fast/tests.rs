@@ -6,7 +6,7 @@ use super::read;
 use crate::python::alembic::{self, Parts};
 use crate::python::django::{self, Raw};
 use crate::python::value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn tree_sitter(src: &str) -> (Option<Raw>, Parts) {
     let tree = value::parse(src).expect("tree-sitter parses");
@@ -35,39 +35,9 @@ fn fast(src: &str) -> Option<Option<Raw>> {
     read(src).map(|r| r.django)
 }
 
-fn py_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            py_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "py") {
-            out.push(p);
-        }
-    }
-}
-
 #[test]
 fn fixtures_agree_also_cut_short() {
-    let mut files = Vec::new();
-    py_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-        &mut files,
-    );
-    let mut answered = 0;
-    for f in &files {
-        let src = std::fs::read_to_string(f).expect("readable fixture");
-        let name = f.display().to_string();
-        if compare(&src, &name).is_some() {
-            answered += 1;
-        }
-        // every truncation: broken files must fall back or agree
-        for cut in (0..src.len()).filter(|&i| src.is_char_boundary(i)) {
-            compare(&src[..cut], &format!("{name} cut at {cut}"));
-        }
-    }
+    let answered = crate::fast_tests::fixtures_and_truncations("py", compare);
     assert!(answered >= 2, "the fast path answered {answered} fixtures");
 }
 
@@ -361,8 +331,7 @@ fn corpus() {
     let Ok(dir) = std::env::var("PREFLIGHT_PY_CORPUS") else {
         return;
     };
-    let mut files = Vec::new();
-    py_files(Path::new(&dir), &mut files);
+    let files = crate::fast_tests::files_with_ext(Path::new(&dir), "py");
     let (mut fast_n, mut fast_b, mut slow_n, mut slow_b) = (0, 0, 0, 0);
     let mut slow_django = Vec::new();
     for f in &files {
