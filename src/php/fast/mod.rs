@@ -331,6 +331,11 @@ impl<'a> P<'a> {
 
     /// `{ methods }`
     fn declarations(&mut self) -> Option<u32> {
+        self.block("declaration_list", Self::method)
+    }
+
+    /// `{ item item … }` with comments between the items.
+    fn block(&mut self, kind: &'static str, item: fn(&mut Self) -> Option<u32>) -> Option<u32> {
         let mut kids = vec![self.punct("{")?];
         loop {
             self.comments(&mut kids)?;
@@ -338,9 +343,9 @@ impl<'a> P<'a> {
                 kids.push(self.punct("}")?);
                 break;
             }
-            kids.push(self.method()?);
+            kids.push(item(self)?);
         }
-        self.node("declaration_list", &kids)
+        self.node(kind, &kids)
     }
 
     /// `public function up(): void { … }`
@@ -435,17 +440,9 @@ impl<'a> P<'a> {
         if self.depth > MAX_DEPTH {
             return None;
         }
-        let mut kids = vec![self.punct("{")?];
-        loop {
-            self.comments(&mut kids)?;
-            if self.is_punct("}") {
-                kids.push(self.punct("}")?);
-                break;
-            }
-            kids.push(self.statement()?);
-        }
+        let block = self.block("compound_statement", Self::statement)?;
         self.depth -= 1;
-        self.node("compound_statement", &kids)
+        Some(block)
     }
 
     /// `expr;`, `$x = expr;`, `if`, `foreach`, `return`.
