@@ -220,7 +220,7 @@ pub fn interpolation(b: &[u8], mut i: usize) -> Option<Interp> {
         while b.get(j).is_some_and(|&x| is_name_char(x)) {
             j += 1;
         }
-        (!b.get(j).is_some_and(|&x| x >= 0x80)).then_some(j)
+        b.get(j).is_none_or(|&x| x < 0x80).then_some(j)
     };
     (b.get(i) == Some(&b'$')).then_some(())?;
     let var_end = name(i + 1)?;
