@@ -270,63 +270,46 @@ impl<'a> P<'a> {
             self.l.word();
             return Some(self.leaf("return", start, self.l.pos()));
         }
-        // `x = …`, `NAME = …`
+        // `x = …`, `NAME = …`, `self.table_name = …`
         let save = self.l.pos();
-        if let Some((ws, we)) = self.l.word()
+        let left = if self.l.at_word("self") && self.l.peek_at(4) == Some(b'.') {
+            self.l.set(save + 5);
+            self.l
+                .word()
+                .filter(|&(ms, me)| !is_keyword(&self.l.src[ms..me]))
+                .map(|(ms, me)| {
+                    let recv = self.leaf("self", save, save + 4);
+                    let m = self.leaf("identifier", ms, me);
+                    let kids = vec![(Some("receiver"), recv), (Some("method"), m)];
+                    self.node("call", save, me, kids)
+                })
+        } else {
+            match self.l.word() {
+                Some((ws, we)) => {
+                    let w = &self.l.src[ws..we];
+                    let kind = if w.as_bytes()[0].is_ascii_uppercase() {
+                        "constant"
+                    } else {
+                        "identifier"
+                    };
+                    let plain = !is_keyword(w) && !w.ends_with(['?', '!']);
+                    plain.then(|| self.leaf(kind, ws, we))
+                }
+                None => None,
+            }
+        };
+        if let Some(left) = left
             && self.l.after_spaces_is_assign()
         {
-            let w = &self.l.src[ws..we];
-            if is_keyword(w) || w.ends_with(['?', '!']) {
-                return None;
-            }
-            let kind = if w.as_bytes()[0].is_ascii_uppercase() {
-                "constant"
-            } else {
-                "identifier"
-            };
-            let left = self.leaf(kind, ws, we);
             self.l.spaces();
             self.l.bump();
             self.l.need_space()?;
             let right = self.expr(false)?;
             let end = self.end(right);
-            return Some(self.node(
-                "assignment",
-                ws,
-                end,
-                vec![(Some("left"), left), (Some("right"), right)],
-            ));
+            let kids = vec![(Some("left"), left), (Some("right"), right)];
+            return Some(self.node("assignment", save, end, kids));
         }
         self.l.set(save);
-        // `self.table_name = …`
-        if self.l.at_word("self") && self.l.peek_at(4) == Some(b'.') {
-            self.l.set(save + 5);
-            if let Some((ms, me)) = self.l.word()
-                && self.l.after_spaces_is_assign()
-                && !is_keyword(&self.l.src[ms..me])
-            {
-                let recv = self.leaf("self", save, save + 4);
-                let m = self.leaf("identifier", ms, me);
-                let left = self.node(
-                    "call",
-                    save,
-                    me,
-                    vec![(Some("receiver"), recv), (Some("method"), m)],
-                );
-                self.l.spaces();
-                self.l.bump();
-                self.l.need_space()?;
-                let right = self.expr(false)?;
-                let end = self.end(right);
-                return Some(self.node(
-                    "assignment",
-                    save,
-                    end,
-                    vec![(Some("left"), left), (Some("right"), right)],
-                ));
-            }
-            self.l.set(save);
-        }
         self.expr(true)
     }
 

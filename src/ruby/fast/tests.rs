@@ -97,18 +97,18 @@ fn fixture_files() -> Vec<std::path::PathBuf> {
 fn fixtures_agree_also_cut_short() {
     let files = fixture_files();
     assert!(files.len() >= 8, "{files:?}");
-    let mut answered = 0;
-    for f in &files {
-        let src = std::fs::read_to_string(f).expect("readable fixture");
-        let name = f.display().to_string();
-        if compare(&src, &name).is_some() {
-            answered += 1;
-        }
-        // every truncation: broken files must fall back or agree
-        for cut in (0..src.len()).filter(|&i| src.is_char_boundary(i)) {
-            compare(&src[..cut], &format!("{name} cut at {cut}"));
-        }
-    }
+    let answered = files
+        .iter()
+        .filter(|f| {
+            let src = std::fs::read_to_string(f).expect("readable fixture");
+            let name = f.display().to_string();
+            // every prefix (a broken file): falls back or agrees
+            for (cut, _) in src.char_indices() {
+                compare(&src[..cut], &format!("{name} up to byte {cut}"));
+            }
+            compare(&src, &name).is_some()
+        })
+        .count();
     assert!(answered >= 7, "the fast path answered {answered} fixtures");
 }
 
@@ -253,19 +253,19 @@ const REFUSED: &[&str] = &[
     "t.string :a,\n      # dangling\n",
 ];
 
-fn wrapped(e: &str) -> String {
-    format!("{HEAD}{e}{TAIL}")
+/// `stmt` as the body of `def change` of a migration.
+fn in_change(stmt: &str) -> String {
+    [HEAD, stmt, TAIL].concat()
 }
 
 #[test]
 fn snippets_agree_and_are_read() {
-    for e in READ {
-        let src = wrapped(e);
+    for (e, src) in READ.iter().map(|e| (e, in_change(e))) {
         assert!(compare(&src, e).is_some(), "fell back on {e}");
-        for (i, c) in src.char_indices() {
-            if c == '\n' || c == ' ' {
-                compare(&src[..i], &format!("{e} cut at {i}"));
-            }
+        // cut at every space and line end
+        let cuts = src.match_indices([' ', '\n']).map(|(i, _)| i);
+        for i in cuts {
+            compare(&src[..i], &format!("{e} cut at {i}"));
         }
     }
     for f in FILES {
@@ -273,7 +273,7 @@ fn snippets_agree_and_are_read() {
     }
     // the reader gives the same facts, and some
     let all: String = READ.join("\n    ");
-    let src = wrapped(&all);
+    let src = in_change(&all);
     assert!(compare(&src, "all of READ").is_some());
     let m = crate::ruby::rails::read(&src).expect("a migration");
     assert!(m.facts.facts.len() >= 40, "{}", m.facts.facts.len());
@@ -282,7 +282,7 @@ fn snippets_agree_and_are_read() {
 #[test]
 fn shapes_outside_the_subset_fall_back() {
     for e in REFUSED {
-        let src = wrapped(e);
+        let src = in_change(e);
         assert!(tree(&src).is_none(), "answered on {e:?}");
     }
     for f in [
@@ -298,11 +298,11 @@ fn shapes_outside_the_subset_fall_back() {
     }
     assert!(tree("class A < B\r\nend\r\n").is_none());
     // deep nesting: left to tree-sitter, no stack overflow
-    let deep = wrapped(&format!("x = {}{}", "[".repeat(5000), "]".repeat(5000)));
+    let deep = in_change(&format!("x = {}{}", "[".repeat(5000), "]".repeat(5000)));
     assert!(tree(&deep).is_none());
-    let calls = wrapped(&format!("x = {}1{}", "f(".repeat(60), ")".repeat(60)));
+    let calls = in_change(&format!("x = {}1{}", "f(".repeat(60), ")".repeat(60)));
     assert!(tree(&calls).is_none());
-    let blocks = wrapped(&format!("{}x{}", "a do\n".repeat(60), "\nend".repeat(60)));
+    let blocks = in_change(&format!("{}x{}", "a do\n".repeat(60), "\nend".repeat(60)));
     assert!(tree(&blocks).is_none());
 }
 
@@ -333,37 +333,45 @@ fn corpus() {
     let mut files = Vec::new();
     rb_files(std::path::Path::new(&dir), &mut files);
     files.sort();
-    let (mut fast_n, mut fast_b, mut slow_n, mut slow_b) = (0, 0, 0, 0);
+    // (files, bytes) read fast and left to tree-sitter
+    let mut fast = (0, 0);
     let mut slow = Vec::new();
-    for f in &files {
-        let Ok(src) = std::fs::read_to_string(f) else {
-            continue;
-        };
-        if compare(&src, &f.display().to_string()).is_some() {
-            fast_n += 1;
-            fast_b += src.len();
-        } else {
-            slow_n += 1;
-            slow_b += src.len();
-            slow.push(f.display().to_string());
+    for (f, src) in files
+        .iter()
+        .filter_map(|f| Some((f, std::fs::read_to_string(f).ok()?)))
+    {
+        match compare(&src, &f.display().to_string()) {
+            Some(()) => fast = (fast.0 + 1, fast.1 + src.len()),
+            None => slow.push((f.display().to_string(), src.len())),
         }
     }
-    println!("fast: {fast_n} files, {fast_b} bytes; fallback: {slow_n} files, {slow_b} bytes");
-    for f in slow.iter().take(60) {
-        println!("  {f}");
+    let slow_bytes: usize = slow.iter().map(|(_, n)| n).sum();
+    println!(
+        "read fast: {} files, {} bytes; tree-sitter: {} files, {slow_bytes} bytes",
+        fast.0,
+        fast.1,
+        slow.len()
+    );
+    for (f, n) in slow.iter().take(60) {
+        println!("  {f} ({n} bytes)");
     }
 }
 
+/// The `.rb` files under `dir`.
 fn rb_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            rb_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rb") {
-            out.push(p);
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for p in std::fs::read_dir(&d)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+        {
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "rb") {
+                out.push(p);
+            }
         }
     }
 }

@@ -33,37 +33,16 @@ impl<'a> P<'a> {
                     let m = self.leaf("identifier", ms, me);
                     if self.l.peek() == Some(b'(') {
                         let a = self.paren_args()?;
-                        let end = self.end(a);
-                        x = self.node(
-                            "call",
-                            start,
-                            end,
-                            vec![
-                                (Some("receiver"), x),
-                                (Some("method"), m),
-                                (Some("arguments"), a),
-                            ],
-                        );
+                        x = self.call(start, Some(x), m, Some(("arguments", a)));
                         callee = None;
                     } else {
-                        x = self.node(
-                            "call",
-                            start,
-                            me,
-                            vec![(Some("receiver"), x), (Some("method"), m)],
-                        );
+                        x = self.call(start, Some(x), m, None);
                         callee = Some((Some(x), m));
                     }
                 }
                 Some(b'(') if callee.is_some_and(|(r, _)| r.is_none()) => {
                     let a = self.paren_args()?;
-                    let end = self.end(a);
-                    x = self.node(
-                        "call",
-                        start,
-                        end,
-                        vec![(Some("method"), x), (Some("arguments"), a)],
-                    );
+                    x = self.call(start, None, x, Some(("arguments", a)));
                     callee = None;
                 }
                 Some(b'[')
@@ -110,12 +89,7 @@ impl<'a> P<'a> {
             let b = self.block(brace)?;
             let end = self.end(b);
             x = match callee {
-                Some((None, m)) => self.node(
-                    "call",
-                    start,
-                    end,
-                    vec![(Some("method"), m), (Some("block"), b)],
-                ),
+                Some((None, m)) => self.call(start, None, m, Some(("block", b))),
                 _ if self.t.nodes[x as usize].kind == "call" => {
                     self.t.nodes[x as usize].kids.push((Some("block"), b));
                     self.t.nodes[x as usize].end = end;
@@ -131,6 +105,27 @@ impl<'a> P<'a> {
             x = self.node("call", start, self.end(x), kids);
         }
         Some(x)
+    }
+
+    /// A `call` node from `start`: receiver, method, and its arguments or block.
+    fn call(
+        &mut self,
+        start: usize,
+        receiver: Option<u32>,
+        method: u32,
+        then: Option<(&'static str, u32)>,
+    ) -> u32 {
+        let mut kids = Vec::with_capacity(3);
+        if let Some(r) = receiver {
+            kids.push((Some("receiver"), r));
+        }
+        kids.push((Some("method"), method));
+        let mut end = self.end(method);
+        if let Some((f, n)) = then {
+            kids.push((Some(f), n));
+            end = self.end(n);
+        }
+        self.node("call", start, end, kids)
     }
 
     /// An identifier `foo!` / `foo?` alone: tree-sitter makes it a call.
@@ -165,12 +160,7 @@ impl<'a> P<'a> {
                 self.t.nodes[call as usize].end = end;
                 call
             }
-            Some((None, m)) => self.node(
-                "call",
-                start,
-                end,
-                vec![(Some("method"), m), (Some("arguments"), a)],
-            ),
+            Some((None, m)) => self.call(start, None, m, Some(("arguments", a))),
             None => x,
         }
     }
@@ -487,48 +477,42 @@ impl<'a> P<'a> {
     /// `[a, b]` on one or more lines (no comments, no trailing comma).
     fn array(&mut self) -> Option<u32> {
         let start = self.l.pos();
-        self.l.bump();
-        let mut kids = Vec::new();
-        self.blank()?;
-        if self.l.eat(b']').is_none() {
-            loop {
-                let x = self.expr(false)?;
-                kids.push((None, x));
-                self.blank()?;
-                if self.l.eat(b',').is_some() {
-                    self.blank()?;
-                    continue;
-                }
-                self.l.eat(b']')?;
-                break;
-            }
-        }
+        let kids = self.items(b']', false)?;
         Some(self.node("array", start, self.l.pos(), kids))
     }
 
     /// `{ a: 1, "b" => 2 }` (no comments, no trailing comma).
     fn hash(&mut self) -> Option<u32> {
         let start = self.l.pos();
+        let kids = self.items(b'}', true)?;
+        Some(self.node("hash", start, self.l.pos(), kids))
+    }
+
+    /// The items between an opening bracket (here) and `close`: values, or `pairs`.
+    fn items(&mut self, close: u8, pairs: bool) -> Option<Vec<Kid>> {
         self.l.bump();
         let mut kids = Vec::new();
         self.blank()?;
-        if self.l.eat(b'}').is_none() {
-            loop {
-                let x = self.arg()?;
-                if self.t.nodes[x as usize].kind != "pair" {
-                    return None;
-                }
-                kids.push((None, x));
-                self.blank()?;
-                if self.l.eat(b',').is_some() {
-                    self.blank()?;
-                    continue;
-                }
-                self.l.eat(b'}')?;
-                break;
-            }
+        if self.l.eat(close).is_some() {
+            return Some(kids);
         }
-        Some(self.node("hash", start, self.l.pos(), kids))
+        loop {
+            let x = if pairs {
+                self.arg()?
+            } else {
+                self.expr(false)?
+            };
+            if pairs && self.t.nodes[x as usize].kind != "pair" {
+                return None;
+            }
+            kids.push((None, x));
+            self.blank()?;
+            if self.l.eat(b',').is_none() {
+                self.l.eat(close)?;
+                return Some(kids);
+            }
+            self.blank()?;
+        }
     }
 
     /// Spaces and newlines inside brackets (a comment there: left to tree-sitter).
