@@ -104,6 +104,13 @@ impl<'a> Lex<'a> {
             self.i += 1;
         }
     }
+    /// Spaces and tabs that do not end a line (trailing blanks move where tree-sitter-ruby
+    /// ends a statement list: left to it).
+    pub fn spaces_in_line(&mut self) -> Option<()> {
+        let at = self.i;
+        self.spaces();
+        (self.i == at || !matches!(self.peek(), None | Some(b'\n'))).then_some(())
+    }
     /// At least one space or tab.
     pub fn need_space(&mut self) -> Option<()> {
         let at = self.i;

@@ -71,7 +71,7 @@ impl<'a> P<'a> {
     /// Blank lines and comment lines between statements: comments into `kids`.
     fn gap(&mut self, kids: &mut Vec<Kid>) -> Option<()> {
         loop {
-            self.l.spaces();
+            self.l.spaces_in_line()?;
             match self.l.peek() {
                 Some(b'\n') => self.newline(kids)?,
                 Some(b'#') => {
@@ -153,7 +153,7 @@ impl<'a> P<'a> {
 
     /// After a statement: spaces, then a comment (into `kids`), a newline or the end.
     fn end_of_statement(&mut self, kids: &mut Vec<Kid>) -> Option<()> {
-        self.l.spaces();
+        self.l.spaces_in_line()?;
         match self.l.peek() {
             None => Some(()),
             Some(b'\n') => self.newline(kids),
@@ -201,6 +201,8 @@ impl<'a> P<'a> {
                     }
                     break;
                 }
+                // a brace block on more than one line: left to tree-sitter
+                return None;
             }
             self.end_of_statement(&mut kids)?;
         }

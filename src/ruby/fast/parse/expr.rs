@@ -284,7 +284,7 @@ impl<'a> P<'a> {
     /// Spaces, newlines and comments inside an argument list.
     fn arg_gap(&mut self, kids: &mut Vec<Kid>) -> Option<()> {
         loop {
-            self.l.spaces();
+            self.l.spaces_in_line()?;
             match self.l.peek() {
                 Some(b'\n') => {
                     if !self.heredocs.is_empty() {
@@ -518,7 +518,7 @@ impl<'a> P<'a> {
     /// Spaces and newlines inside brackets (a comment there: left to tree-sitter).
     fn blank(&mut self) -> Option<()> {
         loop {
-            self.l.spaces();
+            self.l.spaces_in_line()?;
             match self.l.peek() {
                 Some(b'\n') if self.heredocs.is_empty() => self.l.bump(),
                 Some(b'\n' | b'#') => return None,
