@@ -126,9 +126,17 @@ fn fixtures_agree_also_cut_short() {
 #[test]
 fn fixtures_agree_when_edited() {
     let mut answered = 0;
-    for f in fixture_files() {
-        let src = std::fs::read_to_string(&f).expect("readable fixture");
-        let at: Vec<usize> = src.char_indices().map(|(i, _)| i).step_by(11).collect();
+    let mut sources: Vec<(String, String)> = fixture_files()
+        .iter()
+        .map(|f| {
+            let src = std::fs::read_to_string(f).expect("readable fixture");
+            (f.display().to_string(), src)
+        })
+        .collect();
+    // and the tricky snippets, all in one method
+    sources.push(("READ".into(), in_change(&READ.join("\n    "))));
+    for (name, src) in sources {
+        let at: Vec<usize> = src.char_indices().map(|(i, _)| i).step_by(13).collect();
         for &i in &at {
             let next = src[i..].chars().next().map_or(0, char::len_utf8);
             let mut edits = vec![format!("{}{}", &src[..i], &src[i + next..])];
@@ -138,7 +146,7 @@ fn fixtures_agree_when_edited() {
                 edits.push(format!("{}{ins}{}", &src[..i], &src[i..]));
             }
             for e in &edits {
-                if compare(e, &format!("{} edited at {i}", f.display())).is_some() {
+                if compare(e, &format!("{name} edited at {i}")).is_some() {
                     answered += 1;
                 }
             }
