@@ -397,9 +397,11 @@ impl<'a> P<'a> {
         let bs = kids.last().map_or(cend, |&(_, k)| self.end(k));
         let first = self.start(body);
         if self.l.src.as_bytes().get(bs) != Some(&b'\n')
-            || !self.l.src[bs + 1..first]
-                .bytes()
-                .all(|b| b == b' ' || b == b'\t')
+            || !self
+                .l
+                .src
+                .get(bs + 1..first)
+                .is_some_and(|gap| gap.bytes().all(|b| b == b' ' || b == b'\t'))
         {
             return None;
         }
