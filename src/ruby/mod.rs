@@ -3,7 +3,9 @@
 //! pipeline (`check::orm`) replays the operations into the schema model and runs the rules;
 //! the embedded SQL (`execute "…"`, heredocs) goes back through the SQL front end.
 
+pub mod fast;
 pub mod rails;
+pub mod tree;
 pub mod value;
 
 pub use crate::orm::{Effect, Fact, Facts, Template};

@@ -13,12 +13,11 @@
 use super::value::{self, Heredocs, Value, span, text};
 use super::{Effect, Fact, Facts};
 use crate::orm::{head_span, statement};
-use crate::ruby::{field_of, kind_of};
+use crate::ruby::tree::RubyNode;
 use crate::source::Span;
 use crate::sql::StmtKind;
 use names::*;
 use std::collections::HashMap;
-use tree_sitter::Node;
 
 /// A `safety_assured { … }` block: the team acknowledged what it does.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,8 +46,15 @@ pub fn read(src: &str) -> Option<Migration> {
     if !looks_like_migration(src) {
         return None;
     }
+    if let Some(tree) = super::fast::tree(src) {
+        return read_tree(tree.root(), src);
+    }
     let tree = super::parse(src)?;
-    let root = tree.root_node();
+    read_tree(tree.root_node(), src)
+}
+
+/// [`read`] on a parsed file (tree-sitter's tree, or the fast path's).
+pub fn read_tree<N: RubyNode>(root: N, src: &str) -> Option<Migration> {
     let h = Heredocs::of(root, src);
     let mut classes = Vec::new();
     find_classes(root, src, &mut classes, 0);
@@ -56,17 +62,17 @@ pub fn read(src: &str) -> Option<Migration> {
     // models defined in the file (`class User < ActiveRecord::Base; self.table_name = "x"`)
     for (c, superclass) in &classes {
         if !superclass.contains("Migration")
-            && let Some(name) = field_of(*c, "name")
+            && let Some(name) = c.field("name")
         {
             let short = last_segment(text(name, src)).to_string();
             let table = c
-                .child_by_field_name("body")
+                .field("body")
                 .and_then(|b| explicit_table_name(b, src))
                 .unwrap_or_else(|| model_table(&short));
             w.models.insert(short, table);
         }
     }
-    let migrations: Vec<Node> = classes
+    let migrations: Vec<N> = classes
         .iter()
         .filter(|(_, s)| s.contains("Migration"))
         .map(|(c, _)| *c)
@@ -79,9 +85,8 @@ pub fn read(src: &str) -> Option<Migration> {
     // `up` / `down` / `change` method wherever the parser left it
     let mut methods = Vec::new();
     for class in &migrations {
-        if let Some(body) = field_of(*class, "body") {
-            let mut c = body.walk();
-            methods.extend(body.named_children(&mut c));
+        if let Some(body) = class.field("body") {
+            methods.extend(body.named_children());
         }
     }
     if broken {
@@ -91,23 +96,20 @@ pub fn read(src: &str) -> Option<Migration> {
         ));
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
-            if matches!(kind_of(n), "method" | "singleton_method") {
+            if matches!(n.kind(), "method" | "singleton_method") {
                 if !methods.iter().any(|m| m.id() == n.id()) {
                     methods.push(n);
                 }
                 continue;
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
+            stack.extend(n.named_children());
         }
         methods.sort_by_key(|m| m.start_byte());
     }
     // the other methods of the migration class: read where `up` / `change` / `down` call them
     for m in &methods {
-        if let (Some(name), Some(body)) = (
-            m.child_by_field_name("name").map(|n| text(n, src)),
-            m.child_by_field_name("body"),
-        ) && !matches!(name, "up" | "down" | "change")
+        if let (Some(name), Some(body)) = (m.field("name").map(|n| text(n, src)), m.field("body"))
+            && !matches!(name, "up" | "down" | "change")
         {
             w.helpers.insert(name.to_string(), body);
         }
@@ -115,17 +117,17 @@ pub fn read(src: &str) -> Option<Migration> {
     let mut read_any = false;
     for m in methods {
         // `def up`, and Rails 2/3's `def self.up`
-        if kind_of(m) != "method" && kind_of(m) != "singleton_method" {
+        if m.kind() != "method" && m.kind() != "singleton_method" {
             continue;
         }
-        let down = match field_of(m, "name").map(|n| text(n, src)) {
+        let down = match m.field("name").map(|n| text(n, src)) {
             Some("up" | "change") => false,
             Some("down") => true,
             _ => continue,
         };
         read_any = true;
         w.down = down;
-        if let Some(b) = field_of(m, "body") {
+        if let Some(b) = m.field("body") {
             w.walk(b, 0);
         }
     }
@@ -139,35 +141,41 @@ pub fn read(src: &str) -> Option<Migration> {
 
 /// `db/schema.rb`: its tables, columns and indexes, as statements (up) to seed the model.
 pub fn schema(src: &str) -> Facts {
+    if let Some(tree) = super::fast::tree(src) {
+        return schema_tree(tree.root(), src);
+    }
     let Some(tree) = super::parse(src) else {
         return Facts::default();
     };
-    let root = tree.root_node();
+    schema_tree(tree.root_node(), src)
+}
+
+/// [`schema`] on a parsed file.
+pub fn schema_tree<N: RubyNode>(root: N, src: &str) -> Facts {
     let h = Heredocs::of(root, src);
     let mut w = Walker::new(src, &h, true);
     w.walk(root, 0);
     w.m.facts
 }
 
-fn find_classes<'t>(n: Node<'t>, src: &str, out: &mut Vec<(Node<'t>, String)>, depth: usize) {
+fn find_classes<N: RubyNode>(n: N, src: &str, out: &mut Vec<(N, String)>, depth: usize) {
     if depth > 20 {
         return;
     }
-    let mut c = n.walk();
-    for ch in n.named_children(&mut c) {
-        match kind_of(ch) {
+    for ch in n.named_children() {
+        match ch.kind() {
             "class" => {
                 let sup = ch
-                    .child_by_field_name("superclass")
+                    .field("superclass")
                     .map_or("", |s| text(s, src))
                     .to_string();
                 out.push((ch, sup));
-                if let Some(b) = field_of(ch, "body") {
+                if let Some(b) = ch.field("body") {
                     find_classes(b, src, out, depth + 1);
                 }
             }
             "module" => {
-                if let Some(b) = field_of(ch, "body") {
+                if let Some(b) = ch.field("body") {
                     find_classes(b, src, out, depth + 1);
                 }
             }
@@ -176,14 +184,13 @@ fn find_classes<'t>(n: Node<'t>, src: &str, out: &mut Vec<(Node<'t>, String)>, d
     }
 }
 
-fn explicit_table_name(body: Node, src: &str) -> Option<String> {
-    let mut c = body.walk();
-    body.named_children(&mut c).find_map(|s| {
-        if kind_of(s) != "assignment" {
+fn explicit_table_name<N: RubyNode>(body: N, src: &str) -> Option<String> {
+    body.named_children().find_map(|s| {
+        if s.kind() != "assignment" {
             return None;
         }
-        let l = field_of(s, "left")?;
-        let r = field_of(s, "right")?;
+        let l = s.field("left")?;
+        let r = s.field("right")?;
         if text(l, src).replace(' ', "") != "self.table_name" {
             return None;
         }
@@ -194,9 +201,9 @@ fn explicit_table_name(body: Node, src: &str) -> Option<String> {
     })
 }
 
-struct Walker<'a, 't> {
+struct Walker<'a, N> {
     src: &'a str,
-    h: &'a Heredocs<'t>,
+    h: &'a Heredocs<N>,
     m: Migration,
     down: bool,
     /// Inside `revert { … }`: calls do their inverse.
@@ -211,15 +218,15 @@ struct Walker<'a, 't> {
     schema: bool,
     /// The migration class's other methods (name → body): a call from `up` / `change` /
     /// `down` runs the body there.
-    helpers: HashMap<String, Node<'t>>,
+    helpers: HashMap<String, N>,
     /// The helpers being read (innermost last): one is never entered again while it runs
     /// (recursion), and at most 8 deep.
     active: Vec<String>,
 }
 
-impl<'a, 't> Walker<'a, 't> {
+impl<'a, N: RubyNode> Walker<'a, N> {
     /// A walker at the top of a file; `schema`: reading `db/schema.rb`.
-    fn new(src: &'a str, h: &'a Heredocs<'t>, schema: bool) -> Self {
+    fn new(src: &'a str, h: &'a Heredocs<N>, schema: bool) -> Self {
         Walker {
             src,
             h,
@@ -259,14 +266,13 @@ const SCHEMA_CALLS: &[&str] = &[
     "create_join_table",
 ];
 
-impl<'t> Walker<'_, 't> {
-    fn walk(&mut self, n: Node<'t>, depth: usize) {
+impl<N: RubyNode> Walker<'_, N> {
+    fn walk(&mut self, n: N, depth: usize) {
         if depth > 200 {
             return;
         }
-        let mut c = n.walk();
-        for ch in n.named_children(&mut c) {
-            match kind_of(ch) {
+        for ch in n.named_children() {
+            match ch.kind() {
                 "call" => self.call(ch, depth + 1),
                 // `drop_things` alone on its line: a call of a helper method without arguments
                 "identifier" => {
@@ -280,21 +286,18 @@ impl<'t> Walker<'_, 't> {
         }
     }
 
-    fn block_body(n: Node<'t>) -> Option<Node<'t>> {
-        field_of(n, "block").and_then(|b| field_of(b, "body"))
+    fn block_body(n: N) -> Option<N> {
+        n.field("block").and_then(|b| b.field("body"))
     }
 
-    fn block_param(n: Node<'t>, src: &str) -> Option<String> {
-        let b = field_of(n, "block")?;
-        let p = field_of(b, "parameters")?;
-        let mut c = p.walk();
-        let first = p
-            .named_children(&mut c)
-            .find(|x| kind_of(*x) == "identifier")?;
+    fn block_param(n: N, src: &str) -> Option<String> {
+        let b = n.field("block")?;
+        let p = b.field("parameters")?;
+        let first = p.named_children().find(|x| x.kind() == "identifier")?;
         Some(text(first, src).to_string())
     }
 
-    fn walk_block(&mut self, n: Node<'t>, depth: usize) {
+    fn walk_block(&mut self, n: N, depth: usize) {
         if let Some(b) = Self::block_body(n) {
             self.walk(b, depth + 1);
         }
@@ -372,10 +375,10 @@ impl<'t> Walker<'_, 't> {
         }
     }
 
-    fn call(&mut self, n: Node<'t>, depth: usize) {
+    fn call(&mut self, n: N, depth: usize) {
         let src = self.src;
-        let method = field_of(n, "method").map_or("", |m| text(m, src));
-        let receiver = field_of(n, "receiver");
+        let method = n.field("method").map_or("", |m| text(m, src));
+        let receiver = n.field("receiver");
         let s = span(n);
         if self.schema {
             match (receiver, method) {
@@ -402,13 +405,13 @@ impl<'t> Walker<'_, 't> {
                 "safety_assured" => {
                     self.m.assured.push(Assured {
                         span: s,
-                        head: field_of(n, "method").map_or(s, |m| span(m)),
+                        head: n.field("method").map_or(s, |m| span(m)),
                         reason: reason_for(n, src),
                     });
                     self.walk_block(n, depth);
-                    if field_of(n, "block").is_none() {
+                    if n.field("block").is_none() {
                         // `safety_assured(remove_column …)`, rare: the arguments run
-                        if let Some(a) = field_of(n, "arguments") {
+                        if let Some(a) = n.field("arguments") {
                             self.walk(a, depth + 1);
                         }
                     }
@@ -424,7 +427,7 @@ impl<'t> Walker<'_, 't> {
                     }
                 }
                 "revert" => {
-                    if field_of(n, "block").is_some() {
+                    if n.field("block").is_some() {
                         self.invert = !self.invert;
                         self.walk_block(n, depth);
                         self.invert = !self.invert;
@@ -495,9 +498,9 @@ impl<'t> Walker<'_, 't> {
         // `delete_all(conditions)`, `update_all(updates, conditions)` (Rails < 5.1) filter
         let filtered = match method {
             "update_all" => n
-                .child_by_field_name("arguments")
+                .field("arguments")
                 .is_some_and(|a| a.named_child_count() > 1),
-            _ => field_of(n, "arguments").is_some(),
+            _ => n.field("arguments").is_some(),
         };
         if matches!(method, "delete_all" | "update_all" | "destroy_all")
             && !self.invert
@@ -511,7 +514,7 @@ impl<'t> Walker<'_, 't> {
 
     /// `Model.delete_all`, `Model.all.update_all(…)`: every row. A `where`, `joins`, a
     /// scope or anything else in the chain narrows it (or is not known): silent.
-    fn whole_model(&mut self, n: Node<'t>, r: Node<'t>, method: &str, s: Span) {
+    fn whole_model(&mut self, n: N, r: N, method: &str, s: Span) {
         let src = self.src;
         let mut cur = r;
         let mut depth = 0;
@@ -520,15 +523,15 @@ impl<'t> Walker<'_, 't> {
             if depth > 10 {
                 return;
             }
-            match kind_of(cur) {
+            match cur.kind() {
                 "constant" | "scope_resolution" => break,
                 "call"
                     if cur
-                        .child_by_field_name("method")
+                        .field("method")
                         .is_some_and(|m| matches!(text(m, src), "all" | "unscoped"))
-                        && field_of(cur, "arguments").is_none() =>
+                        && cur.field("arguments").is_none() =>
                 {
-                    match field_of(cur, "receiver") {
+                    match cur.field("receiver") {
                         Some(x) => cur = x,
                         None => return,
                     }
@@ -585,7 +588,7 @@ impl<'t> Walker<'_, 't> {
 /// The comment that explains a `safety_assured` call: comment lines right above its line, a
 /// comment at the end of its line, or the comment lines that open its block. Directives
 /// (`preflight:`) and magic comments are not reasons.
-fn reason_for(n: Node, src: &str) -> Option<String> {
+fn reason_for<N: RubyNode>(n: N, src: &str) -> Option<String> {
     let mut lines: Vec<String> = Vec::new();
     let line_start = src[..n.start_byte()].rfind('\n').map_or(0, |i| i + 1);
     // above

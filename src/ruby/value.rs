@@ -4,9 +4,8 @@
 //! an expression evaluates to.
 
 pub use crate::orm::Template;
-use crate::ruby::{field_of, kind_of};
+use crate::ruby::tree::RubyNode;
 use crate::source::Span;
-use tree_sitter::Node;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -60,64 +59,71 @@ impl Args {
     }
 }
 
-pub(crate) fn span(n: Node) -> Span {
+pub(crate) fn span<N: RubyNode>(n: N) -> Span {
     Span::new(n.start_byte(), n.end_byte())
 }
 
-pub fn text<'a>(n: Node, src: &'a str) -> &'a str {
+pub fn text<N: RubyNode>(n: N, src: &str) -> &str {
     src.get(n.start_byte()..n.end_byte()).unwrap_or("")
 }
 
 /// Heredoc bodies of a file in source order: the i-th `heredoc_beginning` reads the i-th body
 /// (tree-sitter-ruby places a body after the line that opens it, not under the call).
-#[derive(Default)]
-pub struct Heredocs<'t> {
+pub struct Heredocs<N> {
     starts: Vec<usize>,
-    bodies: Vec<Node<'t>>,
+    bodies: Vec<N>,
 }
 
-impl<'t> Heredocs<'t> {
-    pub fn of(root: Node<'t>, src: &str) -> Heredocs<'t> {
+impl<N> Default for Heredocs<N> {
+    fn default() -> Self {
+        Heredocs {
+            starts: Vec::new(),
+            bodies: Vec::new(),
+        }
+    }
+}
+
+impl<N: RubyNode> Heredocs<N> {
+    pub fn of(root: N, src: &str) -> Heredocs<N> {
         let mut h = Heredocs::default();
         if !src.contains("<<") {
             return h;
         }
         let mut stack = vec![root];
         while let Some(n) = stack.pop() {
-            match kind_of(n) {
+            match n.kind() {
                 "heredoc_beginning" => h.starts.push(n.start_byte()),
                 "heredoc_body" => h.bodies.push(n),
                 _ => {}
             }
-            let mut c = n.walk();
-            for ch in n.children(&mut c) {
+            for ch in n.children() {
                 stack.push(ch);
             }
         }
         h.starts.sort_unstable();
-        h.bodies.sort_by_key(Node::start_byte);
+        h.bodies.sort_by_key(|b| b.start_byte());
         h
     }
-    fn body(&self, beginning: Node) -> Option<Node<'t>> {
+    fn body(&self, beginning: N) -> Option<N> {
         let i = self.starts.binary_search(&beginning.start_byte()).ok()?;
         self.bodies.get(i).copied()
     }
 }
 
 /// Read an expression. `heredocs` resolves `<<~SQL` arguments.
-pub fn read(n: Node, src: &str, heredocs: &Heredocs) -> Value {
+pub fn read<N: RubyNode>(n: N, src: &str, heredocs: &Heredocs<N>) -> Value {
     read_at(n, src, heredocs, 0)
 }
 
-fn read_at(n: Node, src: &str, h: &Heredocs, depth: usize) -> Value {
+fn read_at<N: RubyNode>(n: N, src: &str, h: &Heredocs<N>, depth: usize) -> Value {
     let sp = span(n);
     if depth > 50 {
         return Value::Unknown(sp);
     }
-    match kind_of(n) {
+    match n.kind() {
         "simple_symbol" => Value::Sym(text(n, src).trim_start_matches(':').to_string(), sp),
         "delimited_symbol" | "bare_symbol" | "bare_string" => match string(&[n], src) {
-            Some(t) if kind_of(n) != "bare_string" => match t.literal() {
+            Some(t) if n.kind() != "bare_string" => match t.literal() {
                 Some(l) => Value::Sym(l.to_string(), sp),
                 None => Value::Unknown(sp),
             },
@@ -125,9 +131,8 @@ fn read_at(n: Node, src: &str, h: &Heredocs, depth: usize) -> Value {
             None => Value::Unknown(sp),
         },
         "string" | "chained_string" => {
-            let parts: Vec<Node> = if kind_of(n) == "chained_string" {
-                let mut c = n.walk();
-                n.named_children(&mut c).collect()
+            let parts: Vec<N> = if n.kind() == "chained_string" {
+                n.named_children().collect()
             } else {
                 vec![n]
             };
@@ -145,28 +150,25 @@ fn read_at(n: Node, src: &str, h: &Heredocs, depth: usize) -> Value {
         "false" => Value::Bool(false, sp),
         "nil" => Value::Nil(sp),
         "constant" | "scope_resolution" => Value::Const(text(n, src).to_string(), sp),
-        "array" | "symbol_array" | "string_array" => {
-            let mut c = n.walk();
-            Value::Array(
-                n.named_children(&mut c)
-                    .filter(|x| kind_of(*x) != "comment")
-                    .map(|x| read_at(x, src, h, depth + 1))
-                    .collect(),
-                sp,
-            )
-        }
+        "array" | "symbol_array" | "string_array" => Value::Array(
+            n.named_children()
+                .filter(|x| x.kind() != "comment")
+                .map(|x| read_at(x, src, h, depth + 1))
+                .collect(),
+            sp,
+        ),
         "parenthesized_statements" if n.named_child_count() == 1 => match n.named_child(0) {
             Some(x) => read_at(x, src, h, depth + 1),
             None => Value::Unknown(sp),
         },
         // `<<~SQL.squish`, `"…".strip`, `"…".freeze`: the same SQL
         "call" => {
-            let m = field_of(n, "method").map(|m| text(m, src));
-            match (field_of(n, "receiver"), m) {
+            let m = n.field("method").map(|m| text(m, src));
+            match (n.field("receiver"), m) {
                 (
                     Some(r),
                     Some("squish" | "strip" | "freeze" | "dup" | "chomp" | "strip_heredoc"),
-                ) if field_of(n, "arguments").is_none() => match read_at(r, src, h, depth + 1) {
+                ) if n.field("arguments").is_none() => match read_at(r, src, h, depth + 1) {
                     Value::Str(t) => Value::Str(t),
                     _ => Value::Unknown(sp),
                 },
@@ -178,8 +180,8 @@ fn read_at(n: Node, src: &str, h: &Heredocs, depth: usize) -> Value {
 }
 
 /// A hash key: `null:` or `:null =>` or `"null" =>`.
-fn key(n: Node, src: &str) -> Option<String> {
-    match kind_of(n) {
+fn key<N: RubyNode>(n: N, src: &str) -> Option<String> {
+    match n.kind() {
         "hash_key_symbol" | "identifier" | "constant" => Some(text(n, src).to_string()),
         "simple_symbol" => Some(text(n, src).trim_start_matches(':').to_string()),
         "string" | "delimited_symbol" => {
@@ -190,19 +192,17 @@ fn key(n: Node, src: &str) -> Option<String> {
 }
 
 /// The arguments of a call node (its `arguments` field), positional and keyword.
-pub fn args(call: Node, src: &str, h: &Heredocs) -> Args {
+pub fn args<N: RubyNode>(call: N, src: &str, h: &Heredocs<N>) -> Args {
     let mut a = Args::default();
-    let Some(list) = field_of(call, "arguments") else {
+    let Some(list) = call.field("arguments") else {
         return a;
     };
-    let mut c = list.walk();
-    for x in list.named_children(&mut c) {
-        match kind_of(x) {
+    for x in list.named_children() {
+        match x.kind() {
             "pair" => pair(x, src, h, &mut a),
             "hash" => {
-                let mut cc = x.walk();
-                for p in x.named_children(&mut cc) {
-                    if kind_of(p) == "pair" {
+                for p in x.named_children() {
+                    if p.kind() == "pair" {
                         pair(p, src, h, &mut a);
                     } else {
                         a.open = true;
@@ -221,9 +221,9 @@ pub fn args(call: Node, src: &str, h: &Heredocs) -> Args {
     a
 }
 
-fn pair(p: Node, src: &str, h: &Heredocs, a: &mut Args) {
-    let k = field_of(p, "key").and_then(|k| key(k, src));
-    let v = field_of(p, "value").map(|v| read(v, src, h));
+fn pair<N: RubyNode>(p: N, src: &str, h: &Heredocs<N>, a: &mut Args) {
+    let k = p.field("key").and_then(|k| key(k, src));
+    let v = p.field("value").map(|v| read(v, src, h));
     match (k, v) {
         (Some(k), Some(v)) => a.kw.push((k, v)),
         // `null:` shorthand for `null: null` (Ruby 3.1): a variable, not a literal
@@ -232,7 +232,7 @@ fn pair(p: Node, src: &str, h: &Heredocs, a: &mut Args) {
     }
 }
 
-fn string(parts: &[Node], src: &str) -> Option<Template> {
+fn string<N: RubyNode>(parts: &[N], src: &str) -> Option<Template> {
     let mut t = Template::empty(Span::new(
         parts.first()?.start_byte(),
         parts.last()?.end_byte(),
@@ -242,16 +242,15 @@ fn string(parts: &[Node], src: &str) -> Option<Template> {
             || text(*p, src).starts_with("%q")
             || text(*p, src).starts_with("%w")
             || text(*p, src).starts_with("%i");
-        let mut c = p.walk();
-        for ch in p.named_children(&mut c) {
+        for ch in p.named_children() {
             piece(&mut t, ch, src, raw);
         }
     }
     Some(t)
 }
 
-fn piece(t: &mut Template, ch: Node, src: &str, raw: bool) {
-    match kind_of(ch) {
+fn piece<N: RubyNode>(t: &mut Template, ch: N, src: &str, raw: bool) {
+    match ch.kind() {
         "string_content" if raw => push_single(t, src, ch.start_byte(), ch.end_byte()),
         "string_content" | "heredoc_content" => t.push_raw(src, ch.start_byte(), ch.end_byte()),
         "escape_sequence" => push_escape(t, src, ch, raw),
@@ -272,12 +271,11 @@ fn piece(t: &mut Template, ch: Node, src: &str, raw: bool) {
 }
 
 /// A heredoc's value: the body's content; `<<~'SQL'` (quoted) has no interpolation.
-fn heredoc(beginning: Node, body: Node, src: &str) -> Option<Template> {
+fn heredoc<N: RubyNode>(beginning: N, body: N, src: &str) -> Option<Template> {
     let raw = text(beginning, src).contains('\'');
     let mut t = Template::empty(Span::new(beginning.start_byte(), body.end_byte()));
-    let mut c = body.walk();
-    for ch in body.named_children(&mut c) {
-        if raw && kind_of(ch) == "interpolation" {
+    for ch in body.named_children() {
+        if raw && ch.kind() == "interpolation" {
             t.push_raw(src, ch.start_byte(), ch.end_byte());
         } else {
             piece(&mut t, ch, src, raw);
@@ -306,7 +304,7 @@ fn push_single(t: &mut Template, src: &str, from: usize, to: usize) {
     }
 }
 
-fn push_escape(t: &mut Template, src: &str, e: Node, raw: bool) {
+fn push_escape<N: RubyNode>(t: &mut Template, src: &str, e: N, raw: bool) {
     let value = match text(e, src).as_bytes().get(1) {
         Some(b'#') if !raw => Some('#'),
         // single-quoted (raw): only `\\` and `\'`
@@ -356,10 +354,9 @@ mod tests {
         assert_eq!(&src[t.map[at]..t.map[at] + 5], "WHERE");
         let tree = crate::ruby::parse(src).expect("parses");
         let h = Heredocs::of(tree.root_node(), src);
-        let mut c = tree.root_node().walk();
         let second = tree
             .root_node()
-            .named_children(&mut c)
+            .named_children()
             .filter(|n| n.kind() == "call")
             .nth(1)
             .expect("second call");

@@ -3,19 +3,19 @@
 
 use super::Walker;
 use super::names::*;
+use crate::ruby::tree::RubyNode;
 use crate::ruby::value::{self, Args, Value, span, text};
 use crate::source::Span;
 use crate::sql::{AlterOp, ColumnFacts, ObjName, ObjectKind, StmtKind};
-use tree_sitter::Node;
 
-impl<'t> Walker<'_, 't> {
+impl<N: RubyNode> Walker<'_, N> {
     /// A receiver-less schema call (`table`: inside `change_table`, where that form applies).
     pub(super) fn op(
         &mut self,
         method: &str,
         _table: Option<&str>,
         a: &Args,
-        n: Node<'t>,
+        n: N,
         s: Span,
         depth: usize,
     ) {
@@ -273,7 +273,7 @@ impl<'t> Walker<'_, 't> {
     /// The `t.<type> :name` columns (and `t.index`) of a `create_table` block.
     fn table_columns(
         &mut self,
-        body: Node<'t>,
+        body: N,
         p: &str,
         t: &str,
         columns: &mut Vec<ColumnFacts>,
@@ -284,18 +284,17 @@ impl<'t> Walker<'_, 't> {
             return;
         }
         let src = self.src;
-        let mut c = body.walk();
-        for x in body.named_children(&mut c) {
+        for x in body.named_children() {
             if x.kind() != "call" {
                 if x.kind() != "comment" {
                     self.table_columns(x, p, t, columns, indexes, depth + 1);
                 }
                 continue;
             }
-            if x.child_by_field_name("receiver").map(|r| text(r, src)) != Some(p) {
+            if x.field("receiver").map(|r| text(r, src)) != Some(p) {
                 continue;
             }
-            let m = x.child_by_field_name("method").map_or("", |m| text(m, src));
+            let m = x.field("method").map_or("", |m| text(m, src));
             let a = value::args(x, src, self.h);
             match m {
                 "timestamps" => {
