@@ -2,6 +2,7 @@
 //! checked in parallel, a set's files read and taken apart ahead, one file's outcome
 //! finished (suppressions, rule filters, folding) and the `--explain-order` listing.
 
+use super::reported::Reported;
 use crate::diagnostic::Diagnostic;
 use crate::discover::Discovered;
 use crate::model::schema::Schema;
@@ -10,7 +11,6 @@ use crate::outcome::{FileError, FileOutcome};
 use crate::settings::Settings;
 use crate::source::{Dialect, Lang};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A file's text and its UTF-8 finding.
@@ -49,10 +49,9 @@ pub(crate) fn load_all<R: Send>(
 /// files in it (path → how it is shown) and how any of its files is shown.
 pub(crate) fn each_set<'a>(
     files: impl Iterator<Item = &'a Discovered>,
-    set: impl Fn(&Path, &BTreeMap<PathBuf, String>, Display) -> Vec<Result<FileOutcome, FileError>>
-    + Sync,
+    set: impl Fn(&Path, &Reported, Display) -> Vec<Result<FileOutcome, FileError>> + Sync,
 ) -> Vec<Result<FileOutcome, FileError>> {
-    let by_dir = super::by_dir(files);
+    let by_dir = super::reported::by_dir(files);
     by_dir
         .par_iter()
         .flat_map_iter(|(dir, reported)| {
@@ -142,7 +141,7 @@ impl Output {
     pub fn missed(
         &self,
         listed: &[PathBuf],
-        reported: &BTreeMap<PathBuf, String>,
+        reported: &Reported,
         settings: &Settings,
         check: impl Fn(&str, &str) -> Vec<Diagnostic>,
     ) -> Vec<Result<FileOutcome, FileError>> {
