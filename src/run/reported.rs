@@ -3,8 +3,8 @@
 //! files of one directory are told apart by their names.
 
 use crate::discover::Discovered;
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// The reported files of one directory: path → how it is shown, in path order, one entry
@@ -12,46 +12,46 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Default)]
 pub(crate) struct Reported {
     entries: Vec<(PathBuf, String)>,
-    /// Every entry has a file name: the order is the names' (the parent is shared).
-    by_name: bool,
+    /// Each entry's file name, when every entry has one: the order is the names' (the
+    /// parent is shared).
+    names: Option<Vec<OsString>>,
 }
 
 impl Reported {
-    fn cmp_paths(&self, a: &Path, b: &Path) -> Ordering {
-        match (self.by_name, a.file_name(), b.file_name()) {
-            (true, Some(x), Some(y)) => x.cmp(y),
-            _ => a.cmp(b),
-        }
-    }
-
-    fn new(mut entries: Vec<(PathBuf, String)>) -> Reported {
-        let by_name = entries.iter().all(|(p, _)| p.file_name().is_some());
-        let mut r = Reported {
-            entries: Vec::new(),
-            by_name,
+    fn new(entries: Vec<(PathBuf, String)>) -> Reported {
+        let named: Option<Vec<(OsString, PathBuf, String)>> = entries
+            .iter()
+            .map(|(p, d)| Some((p.file_name()?.to_os_string(), p.clone(), d.clone())))
+            .collect();
+        let Some(mut named) = named else {
+            let mut entries = entries;
+            // stable: of equal paths the first given comes first
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            return Reported {
+                entries: dedup(entries, |a, b| a.0 == b.0),
+                names: None,
+            };
         };
-        // stable: of equal paths the first given comes first
-        entries.sort_by(|a, b| r.cmp_paths(&a.0, &b.0));
-        let mut out: Vec<(PathBuf, String)> = Vec::with_capacity(entries.len());
-        for (p, d) in entries {
-            match out.last_mut() {
-                Some(last) if r.cmp_paths(&last.0, &p) == Ordering::Equal => last.1 = d,
-                _ => out.push((p, d)),
-            }
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        let named = dedup(named, |a, b| a.0 == b.0);
+        let mut names = Vec::with_capacity(named.len());
+        let mut entries = Vec::with_capacity(named.len());
+        for (n, p, d) in named {
+            names.push(n);
+            entries.push((p, d));
         }
-        r.entries = out;
-        r
+        Reported {
+            entries,
+            names: Some(names),
+        }
     }
 
     fn find(&self, path: &Path) -> Option<usize> {
-        if self.by_name {
+        if let Some(names) = &self.names {
             // an entry equal to `path` has its name; an entry with that name but another
             // parent is not `path`
             let name = path.file_name()?;
-            let i = self
-                .entries
-                .binary_search_by(|(p, _)| p.file_name().map_or(Ordering::Less, |n| n.cmp(name)))
-                .ok()?;
+            let i = names.binary_search_by(|n| n.as_os_str().cmp(name)).ok()?;
             (self.entries[i].0 == path).then_some(i)
         } else {
             self.entries
@@ -74,6 +74,38 @@ impl Reported {
 
     pub fn keys(&self) -> impl Iterator<Item = &PathBuf> {
         self.entries.iter().map(|(p, _)| p)
+    }
+}
+
+/// Equal neighbours (`same`) merged as `BTreeMap::insert` merges equal keys: the first
+/// key, the last value (the display, the last field).
+fn dedup<T>(v: Vec<T>, same: impl Fn(&T, &T) -> bool) -> Vec<T>
+where
+    T: LastValue,
+{
+    let mut out: Vec<T> = Vec::with_capacity(v.len());
+    for x in v {
+        match out.last_mut() {
+            Some(last) if same(last, &x) => last.take_value(x),
+            _ => out.push(x),
+        }
+    }
+    out
+}
+
+trait LastValue {
+    fn take_value(&mut self, other: Self);
+}
+
+impl LastValue for (PathBuf, String) {
+    fn take_value(&mut self, other: Self) {
+        self.1 = other.1;
+    }
+}
+
+impl LastValue for (OsString, PathBuf, String) {
+    fn take_value(&mut self, other: Self) {
+        self.2 = other.2;
     }
 }
 
