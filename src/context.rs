@@ -79,13 +79,14 @@ pub fn skipped_context(rel: &Path) -> Option<Skipped> {
         .collect();
     let (file, dirs) = comps.split_last()?;
     let mut found = None;
+    // the names are lower-case ASCII: the same as comparing the lower-cased component
+    let named = |names: &[&str], d: &str| names.iter().any(|n| d.eq_ignore_ascii_case(n));
     for d in dirs {
-        let d = d.to_ascii_lowercase();
-        if VENDOR_DIRS.contains(&d.as_str()) {
+        if named(VENDOR_DIRS, d) {
             return Some(Skipped::Vendored);
         }
         if found.is_none()
-            && (TEST_DIRS.contains(&d.as_str()) || (d == "t" && git_style_test(file)))
+            && (named(TEST_DIRS, d) || (d.eq_ignore_ascii_case("t") && git_style_test(file)))
         {
             found = Some(Skipped::Tests);
         }
@@ -97,10 +98,30 @@ pub fn skipped_context(rel: &Path) -> Option<Skipped> {
 /// none when `root` is itself inside a test or vendored directory (`preflight check tests/`
 /// checks the tests).
 pub fn walked_context(root: &Path, path: &Path) -> Option<Skipped> {
-    if skipped_context(&root.join("_")).is_some() {
-        return None;
+    Walk::new(root).context(path)
+}
+
+/// [`walked_context`] for the files of one walk: whether `root` itself is in a skipped
+/// context is found once.
+pub struct Walk<'a> {
+    root: &'a Path,
+    root_skipped: bool,
+}
+
+impl<'a> Walk<'a> {
+    pub fn new(root: &'a Path) -> Walk<'a> {
+        Walk {
+            root,
+            root_skipped: skipped_context(&root.join("_")).is_some(),
+        }
     }
-    skipped_context(path.strip_prefix(root).unwrap_or(path))
+
+    pub fn context(&self, path: &Path) -> Option<Skipped> {
+        if self.root_skipped {
+            return None;
+        }
+        skipped_context(path.strip_prefix(self.root).unwrap_or(path))
+    }
 }
 
 /// git's and perl's `t/` directories: `t0001-init.sh`, `test-lib.sh`, `lib-*.sh`, `*.t`.
@@ -122,10 +143,9 @@ pub fn is_down_path(path: &Path) -> bool {
     for c in dirs {
         if let Component::Normal(s) = c
             && let Some(s) = s.to_str()
-            && matches!(
-                s.to_ascii_lowercase().as_str(),
-                "downgrades" | "downgrade" | "down" | "rollbacks"
-            )
+            && ["downgrades", "downgrade", "down", "rollbacks"]
+                .iter()
+                .any(|d| s.eq_ignore_ascii_case(d))
         {
             return true;
         }

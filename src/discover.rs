@@ -146,6 +146,7 @@ pub fn discover(
             }
             continue;
         }
+        let walk = crate::context::Walk::new(input);
         let walker = ignore::WalkBuilder::new(input)
             .hidden(false)
             .git_global(false)
@@ -218,7 +219,7 @@ pub fn discover(
             if let Some(lang) = lang {
                 files.push(Discovered {
                     down: is_down_migration(path),
-                    skipped: crate::context::walked_context(input, path),
+                    skipped: walk.context(path),
                     explicit: false,
                     display: path.to_string_lossy().to_string(),
                     path: path.to_path_buf(),

@@ -281,6 +281,18 @@ pub fn index_statement(
     predicate: Option<&str>,
     span: Span,
 ) -> Statement {
+    index_statement_in(kind, columns, method, predicate, span, true)
+}
+
+/// [`index_statement`]; `fast`: a plain statement's tree from the parser alone.
+fn index_statement_in(
+    kind: StmtKind,
+    columns: &[String],
+    method: Option<&str>,
+    predicate: Option<&str>,
+    span: Span,
+    fast: bool,
+) -> Statement {
     let st = statement(kind, span, "CREATE");
     let StmtKind::CreateIndex { table, unique, .. } = &st.kind else {
         return st;
@@ -299,12 +311,35 @@ pub fn index_statement(
         columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "),
         predicate.map_or(String::new(), |p| format!(" WHERE {p}")),
     );
-    with_ast_of(st, &sql)
+    let plain = fast
+        && predicate.is_none()
+        && method.is_none_or(is_word)
+        && [schema.as_str(), name.as_str()]
+            .into_iter()
+            .chain(columns.iter().map(String::as_str))
+            .all(is_word);
+    with_ast_of(st, &sql, plain)
+}
+
+/// Letters, digits and `_` only (a name quoted in synthesised SQL needs no escaping).
+fn is_word(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// `st` with the PostgreSQL AST of `sql` (the statement it stands for), when `sql` parses as
-/// exactly one statement; unchanged otherwise.
-fn with_ast_of(mut st: Statement, sql: &str) -> Statement {
+/// exactly one statement; unchanged otherwise. `plain`: `sql` is keywords, plain names in
+/// double quotes, parentheses, commas and a dot on one line — one statement to the
+/// splitter, nothing to mask: `analyze` would parse it whole and keep the first tree, so
+/// the parser alone gives the same tree without the rest of `analyze`'s work.
+fn with_ast_of(mut st: Statement, sql: &str, plain: bool) -> Statement {
+    if plain {
+        if let Ok(mut v) = crate::sql::parse(sql, crate::source::Dialect::Postgres)
+            && !v.is_empty()
+        {
+            st.ast = Some(Box::new(v.swap_remove(0)));
+        }
+        return st;
+    }
     let mut v = crate::sql::analyze(
         sql,
         crate::source::Dialect::Postgres,
@@ -326,6 +361,17 @@ pub fn unique_statement(
     columns: &[String],
     span: Span,
 ) -> Statement {
+    unique_statement_in(table, name, columns, span, true)
+}
+
+/// [`unique_statement`]; `fast` as for [`index_statement_in`].
+fn unique_statement_in(
+    table: &str,
+    name: Option<&str>,
+    columns: &[String],
+    span: Span,
+    fast: bool,
+) -> Statement {
     let st = statement(alter(table, AlterOp::Other), span, "ALTER");
     let (Some(name), false) = (name, columns.is_empty()) else {
         return st;
@@ -339,7 +385,12 @@ pub fn unique_statement(
         q(name),
         columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "),
     );
-    with_ast_of(st, &sql)
+    let plain = fast
+        && [schema.as_str(), t.as_str(), name]
+            .into_iter()
+            .chain(columns.iter().map(String::as_str))
+            .all(is_word);
+    with_ast_of(st, &sql, plain)
 }
 
 /// Column names as a framework passes them (`["a", "b"]`), when every one is a plain
@@ -417,4 +468,58 @@ pub fn comment_covers(tree: &tree_sitter::Tree, src: &str, bodies: &[&str]) -> V
     }
     out.sort_by_key(|(c, _)| c.start);
     out
+}
+
+#[cfg(test)]
+mod ast_tests {
+    use super::*;
+
+    /// The parser alone gives a plain synthesised statement the tree `analyze` gives it
+    /// (spans included); names that are not plain take `analyze`.
+    #[test]
+    fn plain_statements_get_the_tree_analyze_gives() {
+        let cols = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let index = |table: &str, unique: bool| StmtKind::CreateIndex {
+            name: Some(crate::sql::model::ObjName::from_parts(&[(
+                "i".into(),
+                false,
+            )])),
+            table: crate::sql::model::ObjName::from_parts(
+                &table
+                    .split('.')
+                    .map(|p| (p.to_string(), false))
+                    .collect::<Vec<_>>(),
+            ),
+            concurrently: false,
+            unique,
+        };
+        let span = Span::new(3, 9);
+        let mut n = 0;
+        for table in ["users", "public.users", "s1.T_2", "select", "9x"] {
+            for columns in [cols(&["a"]), cols(&["a", "b_2", "C"]), cols(&["from", "9"])] {
+                for method in [None, Some("gin"), Some("btree")] {
+                    for unique in [false, true] {
+                        let kind = index(table, unique);
+                        let fast = index_statement(kind.clone(), &columns, method, None, span);
+                        let slow = index_statement_in(kind, &columns, method, None, span, false);
+                        assert!(fast.ast.is_some(), "{table} {columns:?}");
+                        assert_eq!(format!("{:?}", fast.ast), format!("{:?}", slow.ast));
+                        n += 1;
+                    }
+                }
+            }
+            let columns = cols(&["a", "b"]);
+            let fast = unique_statement(table, Some("u_1"), &columns, span);
+            let slow = unique_statement_in(table, Some("u_1"), &columns, span, false);
+            assert!(fast.ast.is_some(), "{table}");
+            assert_eq!(format!("{:?}", fast.ast), format!("{:?}", slow.ast));
+        }
+        assert_eq!(n, 5 * 3 * 3 * 2);
+        // not plain: analyze decides (a predicate, a quote in a name)
+        let kind = index("users", false);
+        let st = index_statement(kind.clone(), &cols(&["a\"b"]), None, None, span);
+        assert!(st.ast.is_some());
+        let st = index_statement(kind, &cols(&["a"]), None, Some("a > 1; DROP TABLE x"), span);
+        assert!(st.ast.is_none());
+    }
 }

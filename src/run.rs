@@ -13,6 +13,7 @@ pub mod js;
 mod orm_set;
 pub mod php;
 pub mod python;
+mod reported;
 pub mod ruby;
 pub(crate) mod sets;
 use rayon::prelude::*;
@@ -186,6 +187,11 @@ pub fn check_sniffed_in(
 /// repeat its findings (they are reported in that file).
 pub fn with_run_files(files: &[Discovered], settings: &Settings) -> Settings {
     let mut own = settings.clone();
+    // only a shell script of this run asks (a path lookup per file saved on the others)
+    if !files.iter().any(|f| f.lang == Lang::Shell) {
+        own.in_run = Some(std::sync::Arc::default());
+        return own;
+    }
     own.in_run = Some(std::sync::Arc::new(
         files
             .iter()
@@ -246,29 +252,6 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
     }
     out.sort();
     out
-}
-
-/// The ORM migration files of a run grouped by directory (one set each): path → how the
-/// file is shown. The runners check each set whole and report only these files.
-pub(crate) fn by_dir<'a>(
-    files: impl Iterator<Item = &'a Discovered>,
-) -> std::collections::BTreeMap<
-    std::path::PathBuf,
-    std::collections::BTreeMap<std::path::PathBuf, String>,
-> {
-    let mut by_dir: std::collections::BTreeMap<_, std::collections::BTreeMap<_, _>> =
-        std::collections::BTreeMap::new();
-    for f in files {
-        let dir = f
-            .path
-            .parent()
-            .map_or_else(std::path::PathBuf::new, std::path::Path::to_path_buf);
-        by_dir
-            .entry(dir)
-            .or_default()
-            .insert(f.path.clone(), f.display.clone());
-    }
-    by_dir
 }
 
 /// A set member's name relative to its set's directory, with `/` separators.

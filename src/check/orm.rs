@@ -108,8 +108,8 @@ pub fn check(
     let mut sql_verbs: Vec<(crate::source::Span, &str)> = Vec::new();
     for fact in &facts.facts {
         let down = file_down || fact.down;
-        let (stmts, synthesized) = match &fact.effect {
-            Effect::Statement(s) => (vec![s.clone()], true),
+        let (stmts, synthesized): (std::borrow::Cow<[Statement]>, bool) = match &fact.effect {
+            Effect::Statement(s) => (std::slice::from_ref(s).into(), true),
             Effect::Sql(t) => {
                 let opts = sql::Options {
                     shell_vars: !t.holes.is_empty(),
@@ -121,13 +121,13 @@ pub fn check(
                         s
                     })
                     .collect();
-                (stmts, false)
+                (stmts.into(), false)
             }
         };
         if !synthesized {
             sql_verbs.extend(stmts.iter().map(|s| (s.span, fact.verb.as_str())));
         }
-        for stmt in &stmts {
+        for stmt in stmts.iter() {
             let before = out.len();
             out.extend(super::parse_error(stmt));
             let at = (src, dialect, down && !check_down);

@@ -122,10 +122,16 @@ impl Replay {
         if !self.started {
             self.next_file("", false);
         }
-        self.line_starts = std::iter::once(0)
-            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        // the vector of the file before is reused
+        self.line_starts.clear();
+        self.line_starts.push(0);
+        self.line_starts
+            .extend(src.match_indices('\n').map(|(i, _)| i + 1));
         self.down_sections.clear();
+        // a marker is a `--` comment: most code migrations hold none
+        if !src.contains("--") {
+            return;
+        }
         let mut down_start = None;
         for &start in &self.line_starts {
             let end = src[start..].find('\n').map_or(src.len(), |i| start + i);

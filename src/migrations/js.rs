@@ -3,7 +3,6 @@
 //! Sequelize (`migrations/*.js`). Which files belong to a set, and in what order they run:
 //! all three order by file name, whose leading timestamp is the order.
 
-use super::detect::natural_cmp;
 use std::path::{Path, PathBuf};
 
 /// File extensions read as JavaScript / TypeScript.
@@ -35,21 +34,7 @@ pub fn is_js_migration(path: &Path) -> bool {
 
 /// The JS/TS migration files of the set directory `dir`, by name.
 pub fn set_files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && is_js_migration(p))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort_by(|a, b| {
-        natural_cmp(
-            &a.file_name().unwrap_or_default().to_string_lossy(),
-            &b.file_name().unwrap_or_default().to_string_lossy(),
-        )
-    });
-    v
+    super::listing::natural(dir, is_js_migration)
 }
 
 #[cfg(test)]

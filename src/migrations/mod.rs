@@ -7,6 +7,7 @@ pub mod alembic_ini;
 pub mod detect;
 pub mod dialects;
 pub mod js;
+mod listing;
 pub mod php;
 pub mod prisma;
 pub mod python;

@@ -24,16 +24,10 @@ pub fn is_php_migration(path: &Path) -> bool {
 
 /// The migration files of the set directory `dir`, in the order Laravel runs them (by name).
 pub fn set_files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && is_php_migration(p))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-    v
+    let mut v = super::listing::files(dir, is_php_migration);
+    // by the name's bytes (`OsStr` order), not its text
+    v.sort_by(|a, b| a.1.file_name().cmp(&b.1.file_name()));
+    v.into_iter().map(|(_, p)| p).collect()
 }
 
 /// Laravel's schema dumps beside the migrations (`../schema/<connection>-schema.sql`), by

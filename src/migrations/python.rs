@@ -3,7 +3,6 @@
 //! `versions/` directory (next to `env.py`; ordered by the `revision` / `down_revision`
 //! chain). Which files belong to a set, and in what order they run.
 
-use super::detect::natural_cmp;
 use crate::python::{alembic, django};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -63,16 +62,7 @@ pub fn app_label(dir: &Path) -> String {
 
 /// The Python migration files of the set directory `dir`, by name.
 pub fn set_files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && is_python_migration(p))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
-    v
+    super::listing::natural(dir, is_python_migration)
 }
 
 /// A set file read by the front end.

@@ -2,7 +2,6 @@
 //! name's leading digits); `db/schema.rb` or `db/structure.sql` beside `db/migrate/` seeds
 //! the model.
 
-use super::detect::natural_cmp;
 use std::path::{Path, PathBuf};
 
 /// Is `path` a Rails migration by where it sits: `…/db/migrate/<digits>_name.rb` (also a
@@ -29,16 +28,7 @@ pub fn is_rails_migration(path: &Path) -> bool {
 
 /// The migration files of the set directory `dir`, in the order they run.
 pub fn set_files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && is_rails_migration(p))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
-    v
+    super::listing::natural(dir, is_rails_migration)
 }
 
 /// What seeds a set's model: `db/schema.rb` (Ruby) or `db/structure.sql` (SQL) beside the

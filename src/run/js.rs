@@ -40,13 +40,13 @@ pub fn check_sets(
                 set.push(path.clone());
             }
         }
-        let loaded: Vec<Loaded> = orm_set::load_all(&set, display, crate::js::read);
         let dialect = dialect_of(dir, settings);
         let mut replay = Replay::new(settings.check_down);
         let mut out: Vec<Result<FileOutcome, FileError>> = Vec::new();
-        for (i, f) in set.iter().enumerate() {
+        orm_set::load_each(&set, display, crate::js::read, |i, loaded: Loaded| {
+            let f = &set[i];
             replay.next_file(&super::file_name(dir, f), false);
-            match &loaded[i] {
+            match &loaded {
                 Err(e) => {
                     if reported.contains_key(f) {
                         out.push(Err(e.clone()));
@@ -70,7 +70,7 @@ pub fn check_sets(
                     }
                 }
             }
-        }
+        });
         out
     })
 }

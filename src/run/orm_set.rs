@@ -2,6 +2,7 @@
 //! checked in parallel, a set's files read and taken apart ahead, one file's outcome
 //! finished (suppressions, rule filters, folding) and the `--explain-order` listing.
 
+use super::reported::Reported;
 use crate::diagnostic::Diagnostic;
 use crate::discover::Discovered;
 use crate::model::schema::Schema;
@@ -10,7 +11,6 @@ use crate::outcome::{FileError, FileOutcome};
 use crate::settings::Settings;
 use crate::source::{Dialect, Lang};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A file's text and its UTF-8 finding.
@@ -45,14 +45,67 @@ pub(crate) fn load_all<R: Send>(
         .collect()
 }
 
+/// [`load`] for every file of a set, handed to `each` in order on the calling thread while
+/// later files are still read: the other threads read files ahead, and the calling thread
+/// reads the next unread file itself whenever the one it needs is not there yet (so the
+/// in-order checking of a big set overlaps its reading instead of following it). A file
+/// is claimed by exactly one reader, and a reader never waits, so the caller only waits for
+/// a file being read.
+pub(crate) fn load_each<R: Send>(
+    files: &[PathBuf],
+    display: Display,
+    read: impl Fn(&str) -> R + Sync,
+    mut each: impl FnMut(usize, Loaded<R>),
+) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex};
+    let n = files.len();
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Loaded<R>>>> = (0..n).map(|_| Mutex::new(None)).collect();
+    let done = (Mutex::new(()), Condvar::new());
+    let lock = |i: usize| slots[i].lock().unwrap_or_else(|e| e.into_inner());
+    // read the next unclaimed file; false when every file is claimed
+    let read_one = || {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        if i >= n {
+            return false;
+        }
+        let l = load(&files[i], &display(&files[i]), &read);
+        *lock(i) = Some(l);
+        let _g = done.0.lock().unwrap_or_else(|e| e.into_inner());
+        done.1.notify_all();
+        true
+    };
+    rayon::in_place_scope(|s| {
+        for _ in 1..rayon::current_num_threads().min(n) {
+            s.spawn(|_| while read_one() {});
+        }
+        for i in 0..n {
+            let l = loop {
+                if let Some(l) = lock(i).take() {
+                    break l;
+                }
+                if read_one() {
+                    continue;
+                }
+                // every file is claimed: file `i` is being read
+                let g = done.0.lock().unwrap_or_else(|e| e.into_inner());
+                if lock(i).is_none() {
+                    drop(done.1.wait(g).unwrap_or_else(|e| e.into_inner()));
+                }
+            };
+            each(i, l);
+        }
+    });
+}
+
 /// Run `set` on each set (directory) of `files` in parallel: the directory, the reported
 /// files in it (path → how it is shown) and how any of its files is shown.
 pub(crate) fn each_set<'a>(
     files: impl Iterator<Item = &'a Discovered>,
-    set: impl Fn(&Path, &BTreeMap<PathBuf, String>, Display) -> Vec<Result<FileOutcome, FileError>>
-    + Sync,
+    set: impl Fn(&Path, &Reported, Display) -> Vec<Result<FileOutcome, FileError>> + Sync,
 ) -> Vec<Result<FileOutcome, FileError>> {
-    let by_dir = super::by_dir(files);
+    let by_dir = super::reported::by_dir(files);
     by_dir
         .par_iter()
         .flat_map_iter(|(dir, reported)| {
@@ -142,7 +195,7 @@ impl Output {
     pub fn missed(
         &self,
         listed: &[PathBuf],
-        reported: &BTreeMap<PathBuf, String>,
+        reported: &Reported,
         settings: &Settings,
         check: impl Fn(&str, &str) -> Vec<Diagnostic>,
     ) -> Vec<Result<FileOutcome, FileError>> {

@@ -76,13 +76,13 @@ pub fn check_sets(
         |dir, reported, display| {
             let files = sets::set_files(dir);
             let dialect = dialect_of(dir, settings);
-            // the schema dump is read while the migrations are taken apart
-            let (loaded, (mut replay, _)): (Vec<Loaded>, _) = rayon::join(
-                || orm_set::load_all(&files, display, rails::read),
-                || seeded(dir, dialect, settings.check_down),
-            );
             let mut out = Vec::new();
-            for (f, l) in files.iter().zip(loaded) {
+            // the schema dump is read (at the first file) while other threads read ahead
+            let mut seed: Option<Replay> = None;
+            orm_set::load_each(&files, display, rails::read, |i, l: Loaded| {
+                let f = &files[i];
+                let replay =
+                    seed.get_or_insert_with(|| seeded(dir, dialect, settings.check_down).0);
                 replay.next_file(&super::file_name(dir, f), false);
                 let ((text, utf8), m) = match l {
                     Ok(x) => x,
@@ -90,21 +90,17 @@ pub fn check_sets(
                         if reported.contains_key(f) {
                             out.push(Err(e));
                         }
-                        continue;
+                        return;
                     }
                 };
                 let diags = match &m {
-                    Some(m) => crate::check::ruby::check(
-                        &text,
-                        dialect,
-                        m,
-                        settings.check_down,
-                        &mut replay,
-                    ),
+                    Some(m) => {
+                        crate::check::ruby::check(&text, dialect, m, settings.check_down, replay)
+                    }
                     None => Vec::new(),
                 };
                 let Some(disp) = reported.get(f) else {
-                    continue;
+                    return;
                 };
                 let (mut kept, acked) = match &m {
                     Some(m) => crate::check::ruby::acknowledge(&m.assured, diags),
@@ -112,7 +108,7 @@ pub fn check_sets(
                 };
                 kept.extend(utf8);
                 out.push(Ok(OUT.finish(disp, text, kept, acked, settings)));
-            }
+            });
             out
         },
     ));
