@@ -196,16 +196,10 @@ mod tests {
                     )
                 })
                 .collect();
-            let theirs_v: Vec<_> = theirs
-                .iter()
-                .map(|(d, r)| {
-                    (
-                        d.clone(),
-                        r.iter()
-                            .map(|(p, s)| (p.clone(), s.clone()))
-                            .collect::<Vec<_>>(),
-                    )
-                })
+            let theirs_v: Vec<(PathBuf, Vec<(PathBuf, String)>)> = theirs
+                .clone()
+                .into_iter()
+                .map(|(d, r)| (d, r.into_iter().collect()))
                 .collect();
             assert_eq!(ours_v, theirs_v, "rotation {rot}");
             for (d, r) in &theirs {
