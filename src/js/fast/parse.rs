@@ -1,0 +1,823 @@
+//! The fast path's expressions and statements: literals, dotted names, calls on a dotted
+//! name (one call per chain), `new X(…)`, arrays, objects, `+` of literals and names,
+//! functions (arrow, `function`, methods) whose bodies are expression statements,
+//! `return` and `const` / `let` / `var` declarations. Anything else is `None`.
+
+use super::lex::{Kind, Tok};
+use crate::js::value::{Call, Value};
+use crate::orm::Template;
+use crate::source::Span;
+
+/// An expression as the subset writes it.
+pub enum Expr {
+    /// A literal or a dotted name, read as it is.
+    Lit(Value),
+    Array(Vec<Expr>, Span),
+    /// An object; `true`: a key is computed (`[Op.is]: null`), the object reads as unknown.
+    Object(Vec<(String, Expr)>, Span, bool),
+    /// A call or `new`: `func` as [`Call::func`] has it; `chain`, for a call (not `new`):
+    /// the callee's dotted name split.
+    Call {
+        func: String,
+        chain: Option<Vec<String>>,
+        args: Vec<Expr>,
+        span: Span,
+    },
+    Func(Box<Func>),
+    /// `a + b`.
+    Plus(Box<Expr>, Box<Expr>, Span),
+}
+
+pub struct Func {
+    pub params: Vec<String>,
+    pub body: Body,
+    pub span: Span,
+}
+
+pub enum Body {
+    Block(Vec<Stmt>),
+    Expr(Expr),
+}
+
+pub enum Stmt {
+    /// An expression statement, `return x`, `throw x`, `name = x`: the expression.
+    Expr(Expr),
+    /// `if (cond) … else …`: the condition and both branches.
+    If(Expr, Vec<Stmt>, Vec<Stmt>),
+    /// `const` (true) / `let`, `var` declarations: name (None: a pattern) and value.
+    Decl(bool, Vec<(Option<String>, Option<Expr>)>),
+}
+
+/// Containers and functions nested deeper than this are not in the subset (far below what
+/// tree-sitter's path reads: its limits are never reached).
+const MAX_NEST: usize = 8;
+const MAX_FUNCS: usize = 2;
+
+/// Names that start something other than an expression statement, or that TypeScript
+/// reads as a declaration or an operator.
+const RESERVED: &[&str] = &[
+    "abstract",
+    "as",
+    "async",
+    "await",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "declare",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "get",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "is",
+    "keyof",
+    "let",
+    "module",
+    "namespace",
+    "new",
+    "null",
+    "of",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "readonly",
+    "return",
+    "satisfies",
+    "set",
+    "static",
+    "super",
+    "switch",
+    "throw",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "undefined",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+    "accessor",
+    "override",
+    "global",
+    "asserts",
+    "infer",
+    "unique",
+    "object",
+];
+
+pub fn is_reserved(w: &str) -> bool {
+    RESERVED.contains(&w)
+}
+
+pub struct Parser<'a> {
+    pub src: &'a str,
+    toks: &'a [Tok],
+    pub pos: usize,
+    nest: usize,
+    funcs: usize,
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(src: &'a str, toks: &'a [Tok]) -> Parser<'a> {
+        Parser {
+            src,
+            toks,
+            pos: 0,
+            nest: 0,
+            funcs: 0,
+        }
+    }
+
+    pub fn peek(&self) -> Option<&'a Tok> {
+        self.toks.get(self.pos)
+    }
+
+    pub fn peek_at(&self, k: usize) -> Option<&'a Tok> {
+        self.toks.get(self.pos + k)
+    }
+
+    pub fn text(&self, t: &Tok) -> &'a str {
+        self.src.get(t.start..t.end).unwrap_or("")
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.toks.len()
+    }
+
+    /// The next token's text when it is a name.
+    pub fn peek_name(&self) -> Option<&'a str> {
+        self.peek()
+            .filter(|t| t.kind == Kind::Name)
+            .map(|t| self.text(t))
+    }
+
+    pub fn is(&self, p: &str) -> bool {
+        self.peek()
+            .is_some_and(|t| t.kind == Kind::Punct && self.text(t) == p)
+    }
+
+    pub fn is_at(&self, k: usize, p: &str) -> bool {
+        self.peek_at(k)
+            .is_some_and(|t| t.kind == Kind::Punct && self.text(t) == p)
+    }
+
+    pub fn eat(&mut self, p: &str) -> Option<&'a Tok> {
+        let t = self.peek().filter(|t| t.kind == Kind::Punct)?;
+        if self.text(t) != p {
+            return None;
+        }
+        self.pos += 1;
+        Some(t)
+    }
+
+    pub fn eat_name(&mut self, w: &str) -> Option<&'a Tok> {
+        let t = self.peek().filter(|t| t.kind == Kind::Name)?;
+        if self.text(t) != w {
+            return None;
+        }
+        self.pos += 1;
+        Some(t)
+    }
+
+    pub fn name(&mut self) -> Option<&'a str> {
+        let w = self.peek_name()?;
+        self.pos += 1;
+        Some(w)
+    }
+
+    /// The end of the last token taken.
+    pub fn last_end(&self) -> usize {
+        self.pos
+            .checked_sub(1)
+            .and_then(|i| self.toks.get(i))
+            .map_or(0, |t| t.end)
+    }
+
+    /// The end of a statement: `;`, a `}` or the end of the file next, or a line break
+    /// before a name that cannot continue the statement.
+    pub fn end_stmt(&mut self) -> Option<()> {
+        if self.eat(";").is_some() || self.is("}") || self.at_end() {
+            return Some(());
+        }
+        let t = self.peek()?;
+        let w = self.text(t);
+        (t.nl
+            && t.kind == Kind::Name
+            && !matches!(w, "as" | "in" | "instanceof" | "satisfies" | "of" | "is"))
+        .then_some(())
+    }
+
+    /// A type annotation: `a.B`, `B<C, D[]>`, `typeof a.B`, `void`.
+    pub fn ty(&mut self, depth: usize) -> Option<()> {
+        if depth > 4 {
+            return None;
+        }
+        self.eat_name("typeof");
+        self.plain_name()?;
+        while self.eat(".").is_some() {
+            self.plain_name()?;
+        }
+        if self.eat("<").is_some() {
+            loop {
+                self.ty(depth + 1)?;
+                if self.eat(",").is_none() {
+                    break;
+                }
+            }
+            self.eat(">")?;
+        }
+        while self.is("[") && self.is_at(1, "]") {
+            self.pos += 2;
+        }
+        Some(())
+    }
+
+    /// A name that is not reserved (`void`, `any` and other type names are fine).
+    fn plain_name(&mut self) -> Option<&'a str> {
+        let w = self.peek_name()?;
+        if is_reserved(w) && w != "void" && w != "object" {
+            return None;
+        }
+        self.pos += 1;
+        Some(w)
+    }
+
+    /// `(a, b: T)` (after its `(`): plain names, optional type annotations, no comments.
+    pub fn params(&mut self) -> Option<Vec<String>> {
+        let first = self.pos;
+        let mut out = Vec::new();
+        loop {
+            if self.eat(")").is_some() {
+                break;
+            }
+            let w = self.plain_name()?;
+            if self.eat(":").is_some() {
+                self.ty(0)?;
+            }
+            out.push(w.to_string());
+            if self.eat(",").is_none() {
+                self.eat(")")?;
+                break;
+            }
+        }
+        // a comment in the list is a parameter to tree-sitter's path
+        if self.toks.get(first..self.pos)?.iter().any(|t| t.comment) {
+            return None;
+        }
+        Some(out)
+    }
+
+    /// A function body: `{ statements }` (after its `{`).
+    pub fn block(&mut self) -> Option<Vec<Stmt>> {
+        let mut out = Vec::new();
+        loop {
+            if self.eat("}").is_some() {
+                return Some(out);
+            }
+            if self.eat(";").is_some() {
+                continue;
+            }
+            out.push(self.stmt()?);
+        }
+    }
+
+    fn stmt(&mut self) -> Option<Stmt> {
+        match self.peek_name() {
+            Some(w @ ("const" | "let" | "var")) => {
+                self.pos += 1;
+                let d = self.decls()?;
+                self.end_stmt()?;
+                Some(Stmt::Decl(w == "const", d))
+            }
+            Some("return") => {
+                self.pos += 1;
+                if self.eat(";").is_some() || self.is("}") {
+                    return Some(Stmt::Decl(false, Vec::new()));
+                }
+                if self.peek()?.nl {
+                    return None;
+                }
+                let e = self.expr()?;
+                self.end_stmt()?;
+                Some(Stmt::Expr(e))
+            }
+            Some("throw") => {
+                self.pos += 1;
+                if self.peek()?.nl {
+                    return None;
+                }
+                let e = self.expr()?;
+                self.end_stmt()?;
+                Some(Stmt::Expr(e))
+            }
+            Some("if") => {
+                self.pos += 1;
+                self.eat("(")?;
+                while self.eat("!").is_some() {}
+                let cond = self.expr()?;
+                self.eat(")")?;
+                let then = self.branch()?;
+                let other = if self.eat_name("else").is_some() {
+                    self.branch()?
+                } else {
+                    Vec::new()
+                };
+                Some(Stmt::If(cond, then, other))
+            }
+            Some(w) if !is_reserved(w) && self.is_at(1, "=") => {
+                self.pos += 2;
+                let e = self.expr()?;
+                self.end_stmt()?;
+                Some(Stmt::Expr(e))
+            }
+            // a block, a declaration or a label
+            Some("function" | "async" | "class") => None,
+            _ if self.is("{") => None,
+            _ => {
+                let e = self.expr()?;
+                self.end_stmt()?;
+                Some(Stmt::Expr(e))
+            }
+        }
+    }
+
+    /// The branch of an `if`: a block or one statement.
+    fn branch(&mut self) -> Option<Vec<Stmt>> {
+        if self.nest >= MAX_NEST {
+            return None;
+        }
+        self.nest += 1;
+        let r = if self.eat("{").is_some() {
+            self.block()
+        } else {
+            self.stmt().map(|s| vec![s])
+        };
+        self.nest -= 1;
+        r
+    }
+
+    /// `a = 1, { b, c } = d` (after `const`): a pattern is plain names only.
+    pub fn decls(&mut self) -> Option<Vec<(Option<String>, Option<Expr>)>> {
+        let mut out = Vec::new();
+        loop {
+            let name = if self.eat("{").is_some() {
+                loop {
+                    self.plain_name()?;
+                    if self.eat(",").is_none() {
+                        break;
+                    }
+                    if self.is("}") {
+                        break;
+                    }
+                }
+                self.eat("}")?;
+                None
+            } else {
+                Some(self.plain_name()?.to_string())
+            };
+            if self.eat(":").is_some() {
+                self.ty(0)?;
+            }
+            let value = match self.eat("=") {
+                Some(_) => Some(self.expr()?),
+                None => None,
+            };
+            out.push((name, value));
+            if self.eat(",").is_none() {
+                return Some(out);
+            }
+        }
+    }
+
+    pub fn expr(&mut self) -> Option<Expr> {
+        let first = self.unary()?;
+        if !self.is("+") {
+            return Some(first);
+        }
+        let start = span_of(&first).start;
+        let mut acc = first;
+        while self.eat("+").is_some() {
+            if !plus_operand(&acc) || self.is("(") || self.peek_name() == Some("await") {
+                return None;
+            }
+            let r = self.unary()?;
+            if !plus_operand(&r) {
+                return None;
+            }
+            let span = Span::new(start, span_of(&r).end);
+            acc = Expr::Plus(Box::new(acc), Box::new(r), span);
+        }
+        Some(acc)
+    }
+
+    /// An expression that may start with `await` (read through, as tree-sitter's path
+    /// unwraps it).
+    fn unary(&mut self) -> Option<Expr> {
+        if self.peek_name() == Some("await") {
+            self.pos += 1;
+            let e = self.primary()?;
+            // `await a + b`: the sum's span starts at `await`
+            if self.is("+") {
+                return None;
+            }
+            return matches!(e, Expr::Call { .. } | Expr::Lit(Value::Name(..))).then_some(e);
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> Option<Expr> {
+        let t = *self.peek()?;
+        let sp = Span::new(t.start, t.end);
+        match t.kind {
+            Kind::Str | Kind::Template => {
+                self.pos += 1;
+                let s = string(self.src, t.start, t.end)?;
+                self.no_postfix()?;
+                Some(Expr::Lit(Value::Str(s)))
+            }
+            Kind::Num => {
+                self.pos += 1;
+                let f: f64 = self.text(&t).parse().ok()?;
+                self.no_postfix()?;
+                Some(Expr::Lit(Value::Num(f, sp)))
+            }
+            Kind::Punct => match self.text(&t) {
+                "[" => self.nested(|p| p.array(t.start)),
+                "{" => self.nested(|p| p.object(t.start)),
+                "(" => {
+                    if let Some(f) = self.try_arrow(t.start) {
+                        return Some(f);
+                    }
+                    self.pos += 1;
+                    let e = self.expr()?;
+                    self.eat(")")?;
+                    self.no_postfix()?;
+                    // `(a) + b`: the sum's span starts at the parenthesis
+                    if self.is("+") {
+                        return None;
+                    }
+                    Some(e)
+                }
+                _ => None,
+            },
+            Kind::Name => {
+                let w = self.text(&t);
+                let lit = match w {
+                    "true" => Some(Value::Bool(true, sp)),
+                    "false" => Some(Value::Bool(false, sp)),
+                    "null" | "undefined" => Some(Value::Null(sp)),
+                    _ => None,
+                };
+                if let Some(v) = lit {
+                    self.pos += 1;
+                    self.no_postfix()?;
+                    return Some(Expr::Lit(v));
+                }
+                match w {
+                    "new" => {
+                        self.pos += 1;
+                        let (name, _) = self.dotted()?;
+                        self.eat("(")?;
+                        let args = self.nested(|p| p.args())?;
+                        self.no_postfix()?;
+                        Some(Expr::Call {
+                            func: format!("new {}", name.join(".")),
+                            chain: None,
+                            args,
+                            span: Span::new(t.start, self.last_end()),
+                        })
+                    }
+                    "async" | "function" => self.func_expr(t.start),
+                    _ if self.is_at(1, "=>") => self.func_expr(t.start),
+                    _ => {
+                        let (name, end) = self.dotted()?;
+                        if self.eat("(").is_some() {
+                            let args = self.nested(|p| p.args())?;
+                            self.no_postfix()?;
+                            return Some(Expr::Call {
+                                func: name.join("."),
+                                chain: Some(name),
+                                args,
+                                span: Span::new(t.start, self.last_end()),
+                            });
+                        }
+                        self.no_postfix()?;
+                        Some(Expr::Lit(Value::Name(
+                            name.join("."),
+                            Span::new(t.start, end),
+                        )))
+                    }
+                }
+            }
+        }
+    }
+
+    /// After a value: nothing that would make it part of a longer expression this subset
+    /// does not read (`.x`, `(…)`, `[…]`, a tagged template, `=`, `<`…).
+    fn no_postfix(&self) -> Option<()> {
+        match self.peek() {
+            None => Some(()),
+            Some(t) if t.kind == Kind::Template => None,
+            Some(t) if t.kind == Kind::Punct => {
+                matches!(self.text(t), ")" | "]" | "}" | "," | ";" | "+").then_some(())
+            }
+            Some(_) => Some(()),
+        }
+    }
+
+    /// `a.b.c` (its first name not reserved, except `this`): the names and the end.
+    fn dotted(&mut self) -> Option<(Vec<String>, usize)> {
+        let first = self.peek_name()?;
+        if is_reserved(first) {
+            return None;
+        }
+        self.pos += 1;
+        let mut out = vec![first.to_string()];
+        while self.eat(".").is_some() {
+            let t = self.peek().filter(|t| t.kind == Kind::Name && !t.comment)?;
+            out.push(self.text(t).to_string());
+            self.pos += 1;
+        }
+        Some((out, self.last_end()))
+    }
+
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+        if self.nest >= MAX_NEST {
+            return None;
+        }
+        self.nest += 1;
+        let r = f(self);
+        self.nest -= 1;
+        r
+    }
+
+    /// Call arguments (after the `(`).
+    fn args(&mut self) -> Option<Vec<Expr>> {
+        let mut out = Vec::new();
+        loop {
+            if self.eat(")").is_some() {
+                return Some(out);
+            }
+            out.push(self.expr()?);
+            if self.eat(",").is_none() {
+                self.eat(")")?;
+                return Some(out);
+            }
+        }
+    }
+
+    fn array(&mut self, start: usize) -> Option<Expr> {
+        self.pos += 1;
+        let mut out = Vec::new();
+        loop {
+            if self.eat("]").is_some() {
+                break;
+            }
+            out.push(self.expr()?);
+            if self.eat(",").is_none() {
+                self.eat("]")?;
+                break;
+            }
+        }
+        self.no_postfix()?;
+        Some(Expr::Array(out, Span::new(start, self.last_end())))
+    }
+
+    fn object(&mut self, start: usize) -> Option<Expr> {
+        self.pos += 1;
+        let mut out = Vec::new();
+        let mut computed = false;
+        loop {
+            if self.eat("}").is_some() {
+                break;
+            }
+            if self.eat("[").is_some() {
+                // `[a.b]: value`: a dotted name as the key
+                self.dotted()?;
+                self.eat("]")?;
+                self.eat(":")?;
+                computed = true;
+                let v = self.expr()?;
+                out.push((String::new(), v));
+                if self.eat(",").is_none() {
+                    self.eat("}")?;
+                    break;
+                }
+                continue;
+            }
+            let t = *self.peek()?;
+            let key = match t.kind {
+                Kind::Name => self.text(&t).to_string(),
+                Kind::Num => self.text(&t).to_string(),
+                Kind::Str => string(self.src, t.start, t.end)?.literal()?.to_string(),
+                _ => return None,
+            };
+            self.pos += 1;
+            if self.eat(":").is_some() {
+                let v = self.expr()?;
+                out.push((key, v));
+            } else if t.kind == Kind::Name && !is_reserved(&key) && (self.is(",") || self.is("}")) {
+                out.push((
+                    key.clone(),
+                    Expr::Lit(Value::Name(key, Span::new(t.start, t.end))),
+                ));
+            } else {
+                return None;
+            }
+            if self.eat(",").is_none() {
+                self.eat("}")?;
+                break;
+            }
+        }
+        self.no_postfix()?;
+        Some(Expr::Object(
+            out,
+            Span::new(start, self.last_end()),
+            computed,
+        ))
+    }
+
+    /// An arrow function at `(`, if it is one; the position is kept otherwise.
+    fn try_arrow(&mut self, start: usize) -> Option<Expr> {
+        let save = self.pos;
+        let r = (|| {
+            self.eat("(")?;
+            let params = self.params()?;
+            if self.eat(":").is_some() {
+                self.ty(0)?;
+            }
+            self.eat("=>")?;
+            self.func_body(params, start)
+        })();
+        if r.is_none() {
+            self.pos = save;
+        }
+        r
+    }
+
+    /// `async (…) => …`, `x => …`, `function (…) {…}`, `async function name(…) {…}`.
+    fn func_expr(&mut self, start: usize) -> Option<Expr> {
+        let is_async = self.eat_name("async").is_some();
+        if self.eat_name("function").is_some() {
+            if !self.is("(") {
+                self.plain_name()?;
+            }
+            self.eat("(")?;
+            let params = self.params()?;
+            if self.eat(":").is_some() {
+                self.ty(0)?;
+            }
+            if !self.is("{") {
+                return None;
+            }
+            return self.func_body(params, start);
+        }
+        if self.is("(") {
+            return self.try_arrow(start);
+        }
+        let _ = is_async;
+        let p = self.plain_name()?;
+        if self.peek()?.nl {
+            return None;
+        }
+        self.eat("=>")?;
+        self.func_body(vec![p.to_string()], start)
+    }
+
+    /// A function's body after `=>` or its parameters: a block or an expression.
+    pub fn func_body(&mut self, params: Vec<String>, start: usize) -> Option<Expr> {
+        if self.funcs >= MAX_FUNCS || self.nest >= MAX_NEST {
+            return None;
+        }
+        self.funcs += 1;
+        self.nest += 1;
+        let body = if self.eat("{").is_some() {
+            self.block().map(Body::Block)
+        } else {
+            self.expr().map(Body::Expr)
+        };
+        self.funcs -= 1;
+        self.nest -= 1;
+        let body = body?;
+        self.no_postfix()?;
+        Some(Expr::Func(Box::new(Func {
+            params,
+            body,
+            span: Span::new(start, self.last_end()),
+        })))
+    }
+
+    /// A method's parameters, return type and body (after its name): a function.
+    pub fn method(&mut self, start: usize) -> Option<Func> {
+        self.eat("(")?;
+        let params = self.params()?;
+        if self.eat(":").is_some() {
+            self.ty(0)?;
+        }
+        if !self.is("{") {
+            return None;
+        }
+        match self.func_body(params, start)? {
+            Expr::Func(f) => Some(*f),
+            _ => None,
+        }
+    }
+}
+
+fn plus_operand(e: &Expr) -> bool {
+    matches!(
+        e,
+        Expr::Lit(Value::Str(_) | Value::Name(..) | Value::Num(..)) | Expr::Plus(..)
+    )
+}
+
+pub fn span_of(e: &Expr) -> Span {
+    match e {
+        Expr::Lit(v) => v.span(),
+        Expr::Array(_, s) | Expr::Object(_, s, _) | Expr::Plus(_, _, s) => *s,
+        Expr::Call { span, .. } => *span,
+        Expr::Func(f) => f.span,
+    }
+}
+
+/// The value tree-sitter's path reads for an expression (`value::read`).
+pub fn value(e: &Expr) -> Value {
+    match e {
+        Expr::Lit(v) => v.clone(),
+        Expr::Array(items, s) => Value::Array(items.iter().map(value).collect(), *s),
+        Expr::Object(_, s, true) => Value::Unknown(*s),
+        Expr::Object(pairs, s, false) => Value::Object(
+            pairs.iter().map(|(k, v)| (k.clone(), value(v))).collect(),
+            *s,
+        ),
+        Expr::Call {
+            func, args, span, ..
+        } => Value::Call(Call {
+            func: func.clone(),
+            args: args.iter().map(value).collect(),
+            span: *span,
+        }),
+        Expr::Func(f) => Value::Func(f.span),
+        Expr::Plus(l, r, s) => match (value(l), value(r)) {
+            (Value::Str(a), Value::Str(b)) => Value::Str(crate::js::value::concat(a, b, *s)),
+            _ => Value::Unknown(*s),
+        },
+    }
+}
+
+/// A string or template literal at `start..end` (checked by the lexer) as a template:
+/// escapes decoded as tree-sitter's path decodes them, `${…}` kept as a hole.
+pub fn string(src: &str, start: usize, end: usize) -> Option<Template> {
+    let b = src.as_bytes();
+    let mut t = Template::empty(Span::new(start, end));
+    let (from, to) = (start + 1, end.checked_sub(1)?);
+    let mut at = from;
+    let mut i = from;
+    while i < to {
+        match b[i] {
+            b'\\' => {
+                t.push_raw(src, at, i);
+                let c = *b.get(i + 1)?;
+                let d = match c {
+                    b'n' => '\n',
+                    b't' => '\t',
+                    b'r' => '\r',
+                    other => other as char,
+                };
+                t.push_char(d, i);
+                i += 2;
+                at = i;
+            }
+            b'$' if b[start] == b'`' && b.get(i + 1) == Some(&b'{') => {
+                let close = src.get(i..to)?.find('}')? + i + 1;
+                t.push_raw(src, at, close);
+                t.holes.push(Span::new(i, close));
+                i = close;
+                at = i;
+            }
+            _ => i += 1,
+        }
+    }
+    t.push_raw(src, at, to);
+    Some(t)
+}
