@@ -172,8 +172,7 @@ impl<'a> Parser<'a> {
     }
 
     pub fn is(&self, p: &str) -> bool {
-        self.peek()
-            .is_some_and(|t| t.kind == Kind::Punct && self.text(t) == p)
+        self.is_at(0, p)
     }
 
     pub fn is_at(&self, k: usize, p: &str) -> bool {
@@ -181,22 +180,21 @@ impl<'a> Parser<'a> {
             .is_some_and(|t| t.kind == Kind::Punct && self.text(t) == p)
     }
 
-    pub fn eat(&mut self, p: &str) -> Option<&'a Tok> {
-        let t = self.peek().filter(|t| t.kind == Kind::Punct)?;
-        if self.text(t) != p {
-            return None;
-        }
+    /// The next token when it is of `kind` and reads `text`, taken.
+    fn take(&mut self, kind: Kind, text: &str) -> Option<&'a Tok> {
+        let t = self
+            .peek()
+            .filter(|t| t.kind == kind && self.text(t) == text)?;
         self.pos += 1;
         Some(t)
     }
 
+    pub fn eat(&mut self, p: &str) -> Option<&'a Tok> {
+        self.take(Kind::Punct, p)
+    }
+
     pub fn eat_name(&mut self, w: &str) -> Option<&'a Tok> {
-        let t = self.peek().filter(|t| t.kind == Kind::Name)?;
-        if self.text(t) != w {
-            return None;
-        }
-        self.pos += 1;
-        Some(t)
+        self.take(Kind::Name, w)
     }
 
     pub fn name(&mut self) -> Option<&'a str> {
@@ -309,20 +307,12 @@ impl<'a> Parser<'a> {
                 self.end_stmt()?;
                 Some(Stmt::Decl(w == "const", d))
             }
-            Some("return") => {
+            Some(w @ ("return" | "throw")) => {
                 self.pos += 1;
-                if self.eat(";").is_some() || self.is("}") {
+                if w == "return" && (self.eat(";").is_some() || self.is("}")) {
                     return Some(Stmt::Decl(false, Vec::new()));
                 }
-                if self.peek()?.nl {
-                    return None;
-                }
-                let e = self.expr()?;
-                self.end_stmt()?;
-                Some(Stmt::Expr(e))
-            }
-            Some("throw") => {
-                self.pos += 1;
+                // `return` / `throw` and a line break: not the statement it looks like
                 if self.peek()?.nl {
                     return None;
                 }
@@ -677,25 +667,16 @@ impl<'a> Parser<'a> {
 
     /// `async (…) => …`, `x => …`, `function (…) {…}`, `async function name(…) {…}`.
     fn func_expr(&mut self, start: usize) -> Option<Expr> {
-        let is_async = self.eat_name("async").is_some();
+        self.eat_name("async");
         if self.eat_name("function").is_some() {
             if !self.is("(") {
                 self.plain_name()?;
             }
-            self.eat("(")?;
-            let params = self.params()?;
-            if self.eat(":").is_some() {
-                self.ty(0)?;
-            }
-            if !self.is("{") {
-                return None;
-            }
-            return self.func_body(params, start);
+            return self.method(start).map(|f| Expr::Func(Box::new(f)));
         }
         if self.is("(") {
             return self.try_arrow(start);
         }
-        let _ = is_async;
         let p = self.plain_name()?;
         if self.peek()?.nl {
             return None;
