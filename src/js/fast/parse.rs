@@ -459,7 +459,7 @@ impl<'a> Parser<'a> {
                         return Some(f);
                     }
                     self.pos += 1;
-                    let e = self.expr()?;
+                    let e = self.nested(|p| p.expr())?;
                     self.eat(")")?;
                     self.no_postfix()?;
                     // `(a) + b`: the sum's span starts at the parenthesis

@@ -253,6 +253,23 @@ fn shapes_outside_the_subset_fall_back() {
 }
 
 #[test]
+fn deep_nesting_falls_back_without_overflowing() {
+    for (open, close) in [
+        ("(", ")"),
+        ("[", "]"),
+        ("{ a: ", " }"),
+        ("f(", ")"),
+        ("() => ", ""),
+    ] {
+        let deep = format!("{}1{}", open.repeat(100_000), close.repeat(100_000));
+        let src = sequelize(&format!("await queryInterface.sequelize.query({deep})"));
+        assert!(read(&src, Framework::Sequelize).is_none());
+    }
+    let src = sequelize(&"if (x) ".repeat(100_000));
+    assert!(read(&src, Framework::Sequelize).is_none());
+}
+
+#[test]
 fn the_fast_path_reads_what_it_should() {
     // a generated TypeORM migration: its SQL, in order, up then down
     let m = read(
