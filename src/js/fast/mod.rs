@@ -9,6 +9,7 @@
 //! callbacks) always go to tree-sitter. The tests run both paths on every fixture and on
 //! tricky snippets and require equal results whenever the fast path answers.
 
+mod expr;
 mod lex;
 mod parse;
 #[cfg(test)]
@@ -19,8 +20,10 @@ use super::walk::Walker;
 use super::{Framework, Migration};
 use crate::orm::{Facts, Template};
 use crate::source::Span;
+use expr::{Body, Expr, Func, Stmt, value};
 use lex::Kind;
-use parse::{Body, Expr, Func, Parser, Stmt, is_reserved, value};
+use lex::is_reserved;
+use parse::Parser;
 
 /// Read a file the text names as `by_text`'s: `Some(answer)` when the file is in the fast
 /// path's subset (`answer` is what `js::read` gives), `None` to parse it with tree-sitter.
