@@ -119,7 +119,8 @@ pub fn call(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
             return Vec::new();
         }
         let verb = ch.verb(0);
-        w.sql(seg.args.first().copied(), node_span(node), &verb);
+        let arg = seg.args.first().map(|a| w.val(Some(a)));
+        w.sql(arg, node_span(node), &verb);
         return Vec::new();
     }
     query(w, ch);
@@ -180,7 +181,7 @@ fn query(w: &mut Walker, ch: &Chain) {
             };
             if narrowed {
                 // a filtered write may fill the columns it names (a backfill before NOT NULL)
-                w.code_write(ch.node);
+                w.code_write(node_span(ch.node));
                 if columns.is_empty() {
                     return;
                 }
@@ -220,7 +221,10 @@ fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
         let name = seg.name.as_str();
         match name {
             "withSchema" => prefix = a.first().and_then(Value::str).map(str::to_string),
-            "raw" => w.sql(seg.args.first().copied(), span, &verb),
+            "raw" => {
+                let arg = seg.args.first().map(|a| w.val(Some(a)));
+                w.sql(arg, span, &verb)
+            }
             "dropTable" | "dropTableIfExists" => match s(0) {
                 Some(t) => w.drop_table(&t, name.ends_with("IfExists"), span, &verb),
                 None => {

@@ -4,6 +4,7 @@
 //! the file. It only reads: the pipeline (`check::orm`) replays the operations into the
 //! schema model and runs the rules; embedded SQL goes back through the SQL front end.
 
+mod fast;
 mod knex;
 mod knex_index;
 mod ops;
@@ -44,7 +45,7 @@ pub struct Migration {
 
 /// The framework a file's text names (before parsing: most files outside these frameworks
 /// are never parsed).
-fn framework_by_text(src: &str) -> Option<Framework> {
+pub(crate) fn framework_by_text(src: &str) -> Option<Framework> {
     if src.contains("MigrationInterface") || src.contains("queryRunner") {
         Some(Framework::TypeOrm)
     } else if src.contains("queryInterface") || src.contains("QueryInterface") {
@@ -67,6 +68,16 @@ pub fn read(src: &str) -> Option<Migration> {
         return None;
     }
     let by_text = framework_by_text(src)?;
+    // most TypeORM and Sequelize migrations are in the fast path's subset: no tree-sitter
+    // parse for them
+    if let Some(m) = fast::read(src, by_text) {
+        return m;
+    }
+    read_tree(src, by_text)
+}
+
+/// [`read`] with tree-sitter's parse, for a file whose text names `by_text`.
+pub(crate) fn read_tree(src: &str, by_text: Framework) -> Option<Migration> {
     let tree = value::parse(src)?;
     let mut funcs: Vec<(bool, Node)> = Vec::new();
     top_functions(tree.root_node(), src, &mut funcs, 0);

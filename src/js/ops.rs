@@ -11,8 +11,23 @@ use crate::sql::{AlterOp, ObjectKind, StmtKind};
 
 /// A call's arguments read as values.
 pub struct Args {
-    values: Vec<Value>,
-    span: Span,
+    pub values: Vec<Value>,
+    pub span: Span,
+}
+
+/// A framework call as the TypeORM and Sequelize readers see it: `root.a.b(args)`, the
+/// chain's first call on a receiver of the migration, read from tree-sitter's tree
+/// ([`Walker::site`]) or by the fast path (`js::fast`).
+pub struct Site {
+    /// The call's index among the chain's links (`queryInterface.sequelize.query`: 1).
+    pub i: usize,
+    /// The link before the call (`sequelize`), if any.
+    pub prev: Option<String>,
+    pub name: String,
+    pub span: Span,
+    /// The chain up to the call, as written (`queryRunner.query`).
+    pub verb: String,
+    pub args: Args,
 }
 
 impl Args {
@@ -44,6 +59,20 @@ impl<'a> Walker<'a> {
         let seg = &ch.segs[i];
         let span = super::walk::node_span(seg.call?);
         Some((i, seg, span, ch.verb(i)))
+    }
+
+    /// A chain's first call on a receiver ([`Walker::first_call`]) as a [`Site`], its
+    /// arguments read as values.
+    pub fn site(&self, ch: &Chain) -> Option<Site> {
+        let (i, seg, span, verb) = self.first_call(ch)?;
+        Some(Site {
+            i,
+            prev: i.checked_sub(1).map(|p| ch.segs[p].name.clone()),
+            name: seg.name.clone(),
+            span,
+            verb,
+            args: self.args(seg, span),
+        })
     }
 
     /// The arguments of `seg`, the call at `span`, read as values.

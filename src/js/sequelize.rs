@@ -2,8 +2,9 @@
 //! `queryInterface` calls are read as the statements Sequelize runs;
 //! `queryInterface.sequelize.query('…')` is SQL.
 
+use super::ops::Site;
 use super::value::Value;
-use super::walk::{Chain, Walker, alter, drop, drop_columns, table_arg, update};
+use super::walk::{Walker, alter, drop, drop_columns, table_arg, update};
 use crate::orm::table_name;
 use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
 
@@ -123,27 +124,25 @@ fn index_shape(fields: Option<&[&str]>, opts: &Value) -> Option<super::ops::Inde
     Some((cols, using, None))
 }
 
-pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
-    let Some((i, seg, span, verb)) = w.first_call(ch) else {
-        return Vec::new();
-    };
+pub fn call(w: &mut Walker, site: &Site) -> Vec<usize> {
+    let (i, span, verb) = (site.i, site.span, site.verb.clone());
     macro_rules! need {
         ($e:expr) => {
             crate::orm::need_literal!(w, span, verb, $e)
         };
     }
     // queryInterface.sequelize.query(…)
-    if seg.name == "query" {
-        if i > 0 && ch.segs[i - 1].name == "sequelize" {
-            w.sql(seg.args.first().copied(), span, &verb);
+    if site.name == "query" {
+        if site.prev.as_deref() == Some("sequelize") {
+            w.sql(site.args.get(0).cloned(), span, &verb);
         }
         return Vec::new();
     }
     if i != 0 {
         return Vec::new();
     }
-    let a = w.args(seg, span);
-    match seg.name.as_str() {
+    let a = &site.args;
+    match site.name.as_str() {
         "removeColumn" => {
             let t = need!(table_arg(&a.at(0)));
             let c = need!(a.at(1).str().map(str::to_string));
@@ -220,8 +219,8 @@ pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
                 _ => Vec::new(),
             };
             let filtered = matches_all(a.get(2)) != Some(true);
-            if filtered && let Some(node) = seg.call {
-                w.code_write(node);
+            if filtered {
+                w.code_write(span);
                 if columns.is_empty() {
                     return Vec::new();
                 }

@@ -2,8 +2,9 @@
 //! Generated migrations are `await queryRunner.query(\`…\`)` (SQL, holes as placeholders);
 //! the `QueryRunner` API calls are read as the statements TypeORM runs.
 
+use super::ops::Site;
 use super::value::Value;
-use super::walk::{Chain, Walker, alter, drop, drop_columns, table_arg};
+use super::walk::{Walker, alter, drop, drop_columns, table_arg};
 use crate::orm::table_name;
 use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
 
@@ -56,19 +57,17 @@ fn index_shape(o: &Value) -> Option<super::ops::IndexShape> {
     Some((cols, None, pred))
 }
 
-pub fn call(w: &mut Walker, ch: &Chain) -> Vec<usize> {
+pub fn call(w: &mut Walker, site: &Site) -> Vec<usize> {
     // queryRunner.query, queryRunner.manager.query, queryRunner.connection.query
-    let Some((_, seg, span, verb)) = w.first_call(ch) else {
-        return Vec::new();
-    };
-    let a = w.args(seg, span);
+    let (span, verb) = (site.span, site.verb.clone());
+    let a = &site.args;
     macro_rules! need {
         ($e:expr) => {
             crate::orm::need_literal!(w, span, verb, $e)
         };
     }
-    match seg.name.as_str() {
-        "query" => w.sql(seg.args.first().copied(), span, &verb),
+    match site.name.as_str() {
+        "query" => w.sql(a.get(0).cloned(), span, &verb),
         "dropTable" => {
             let t = need!(table_arg(&a.at(0)));
             let if_exists = a.at(1).as_bool() == Some(true);

@@ -254,7 +254,7 @@ pub fn dotted(n: Node, src: &str) -> Option<String> {
     None
 }
 
-fn concat(mut a: Template, b: Template, span: Span) -> Template {
+pub fn concat(mut a: Template, b: Template, span: Span) -> Template {
     a.text.push_str(&b.text);
     a.map.extend(b.map);
     a.holes.extend(b.holes);

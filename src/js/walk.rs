@@ -203,8 +203,14 @@ impl<'a> Walker<'a> {
             let chain = flatten(n, self.src);
             let consumed = match self.framework {
                 Framework::Knex => super::knex::call(self, &chain, depth),
-                Framework::TypeOrm => super::typeorm::call(self, &chain),
-                Framework::Sequelize => super::sequelize::call(self, &chain),
+                Framework::TypeOrm => match self.site(&chain) {
+                    Some(site) => super::typeorm::call(self, &site),
+                    None => Vec::new(),
+                },
+                Framework::Sequelize => match self.site(&chain) {
+                    Some(site) => super::sequelize::call(self, &site),
+                    None => Vec::new(),
+                },
             };
             let calls = chain
                 .root_call
@@ -247,11 +253,11 @@ impl<'a> Walker<'a> {
 
     /// SQL run as written: a string or template literal; anything else is not understood
     /// (and may write the columns it mentions).
-    pub fn sql(&mut self, arg: Option<Node>, at: Span, verb: &str) {
+    pub fn sql(&mut self, arg: Option<Value>, at: Span, verb: &str) {
         let Some(a) = arg else {
             return;
         };
-        let v = match value::read(a, self.src) {
+        let v = match a {
             Value::Name(n, s) => match self.consts.iter().rev().find(|(k, _)| *k == n) {
                 Some((_, t)) => Value::Str(t.clone()),
                 None => Value::Name(n, s),
@@ -334,8 +340,7 @@ impl<'a> Walker<'a> {
 
     /// A write that is code, not SQL: the words it mentions (a column it names may have
     /// been filled).
-    pub fn code_write(&mut self, n: Node) {
-        let s = span(n);
+    pub fn code_write(&mut self, s: Span) {
         let words = words_of(self.src.get(s.start..s.end).unwrap_or(""));
         self.facts.code_writes.push((s, words));
     }
