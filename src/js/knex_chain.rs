@@ -136,3 +136,91 @@ fn is_value(n: Node) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::js::Framework;
+    use crate::js::walk::flatten;
+    use crate::orm::Facts;
+
+    /// (written, verb of the last link, is_value, arguments per link, callback parameters)
+    /// of the chain at every call in `src`.
+    type Seen = (String, String, bool, Vec<usize>, Vec<Option<String>>);
+
+    fn chains(src: &str) -> Vec<Seen> {
+        fn calls<'t>(n: Node<'t>, out: &mut Vec<Node<'t>>) {
+            if kind_of(n) == "call_expression" {
+                out.push(n);
+            }
+            let mut c = n.walk();
+            for ch in n.named_children(&mut c) {
+                calls(ch, out);
+            }
+        }
+        let tree = crate::js::value::parse(src).expect("a tree");
+        let mut nodes = Vec::new();
+        calls(tree.root_node(), &mut nodes);
+        let mut facts = Facts::default();
+        let w = Walker::new(src, Framework::Knex, false, &mut facts, Vec::new());
+        nodes
+            .into_iter()
+            .map(|n| {
+                let k = from_tree(&w, &flatten(n, src));
+                (
+                    k.written(),
+                    k.verb(k.links.len().saturating_sub(1)),
+                    k.is_value,
+                    k.links.iter().map(|l| l.args.len()).collect(),
+                    k.links
+                        .iter()
+                        .map(|l| l.func.as_ref().and_then(|f| f.param.clone()))
+                        .collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tree_sitter_chains_as_owned_links() {
+        let src = "async function up(knex) {\n  await knex.schema.table('t', (t) => {\n    \
+                   t.string('c', 40).notNullable().alter();\n    \
+                   t.timestamp('d').defaultTo(knex.raw('now()'));\n  });\n  \
+                   await knex('u').where({ a: 1 }).del();\n}\n";
+        let seen = chains(src);
+        let s = |x: &str| x.to_string();
+        for want in [
+            (
+                s("knex.schema.table(…)"),
+                s("knex.schema.table"),
+                false,
+                vec![0, 2],
+                vec![None, Some(s("t"))],
+            ),
+            (
+                s("t.string(…).notNullable().alter()"),
+                s("t.string.notNullable.alter"),
+                false,
+                vec![2, 0, 0],
+                vec![None, None, None],
+            ),
+            (s("knex.raw(…)"), s("knex.raw"), true, vec![1], vec![None]),
+            (
+                s("t.timestamp(…).defaultTo(…)"),
+                s("t.timestamp.defaultTo"),
+                false,
+                vec![1, 1],
+                vec![None, None],
+            ),
+            (
+                s("knex(…).where(…).del()"),
+                s("knex(…).where.del"),
+                false,
+                vec![1, 0],
+                vec![None, None],
+            ),
+        ] {
+            assert!(seen.contains(&want), "{want:?} not in {seen:?}");
+        }
+    }
+}
