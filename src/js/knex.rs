@@ -2,12 +2,11 @@
 //! (`knex.schema.dropTable`, `.table('t', t => { … })`), raw SQL (`knex.raw`,
 //! `knex.schema.raw`) and query builder writes without a `where` (`knex('t').del()`).
 
-use super::value::{Value, unwrap};
-use super::walk::{Builder, Chain, Walker, alter, drop, drop_columns, node_span, update};
-use crate::js::value::{field_of, kind_of};
+use super::knex_chain::{Body, KChain};
+use super::value::Value;
+use super::walk::{Builder, Walker, alter, drop, drop_columns, update};
 use crate::orm::table_name;
 use crate::sql::{AlterOp, ColumnFacts, ObjectKind, StmtKind};
-use tree_sitter::Node;
 
 /// Column builder methods (`t.string('name')`) and the type each stores.
 fn column_type(method: &str, args: &[Value]) -> Option<String> {
@@ -62,29 +61,7 @@ fn narrows(name: &str) -> bool {
     )
 }
 
-fn fn_arg<'t>(args: &[Node<'t>]) -> Option<Node<'t>> {
-    args.iter().map(|a| unwrap(*a)).find(|a| {
-        matches!(
-            kind_of(*a),
-            "arrow_function" | "function_expression" | "function"
-        )
-    })
-}
-
-fn first_param(f: Node, src: &str) -> Option<String> {
-    if let Some(p) = field_of(f, "parameter") {
-        return Some(super::value::text(p, src).to_string());
-    }
-    let ps = field_of(f, "parameters")?;
-    let p = ps.named_child(0)?;
-    let id = match kind_of(p) {
-        "identifier" => p,
-        _ => field_of(p, "pattern")?,
-    };
-    (kind_of(id) == "identifier").then(|| super::value::text(id, src).to_string())
-}
-
-pub fn call(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
+pub fn call<B: Body>(w: &mut Walker, ch: &KChain<B>, depth: usize) -> Vec<usize> {
     if let Some(b) = w.builders.iter().rposition(|b| b.param == ch.root) {
         builder_call(w, ch, b);
         return Vec::new();
@@ -93,78 +70,64 @@ pub fn call(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
         return Vec::new();
     }
     // knex.transaction(async (trx) => …): trx is knex too
-    if let Some(seg) = ch.segs.iter().find(|s| s.name == "transaction")
-        && let Some(f) = fn_arg(&seg.args)
-        && let Some(p) = first_param(f, w.src)
+    if let Some(seg) = ch.links.iter().find(|s| s.name == "transaction")
+        && let Some(f) = &seg.func
+        && let Some(p) = &f.param
     {
-        w.recv.push(p);
-        w.callback(f, depth);
+        w.recv.push(p.clone());
+        f.body.walk(w, depth);
         w.recv.pop();
-        return vec![f.id()];
+        return vec![f.id];
     }
     if ch
-        .segs
+        .links
         .first()
         .is_some_and(|s| SCHEMA_CALLS.contains(&s.name.as_str()) && s.call.is_none())
     {
         return schema(w, ch, depth);
     }
     // knex.raw(…)
-    if let Some(seg) = ch.segs.first()
+    if let Some(seg) = ch.links.first()
         && seg.name == "raw"
-        && let Some(node) = seg.call
+        && let Some(span) = seg.call
     {
         // knex.raw('now()') as a value (defaultTo, whereRaw, an object) runs nothing itself
-        if is_value(ch.node) {
+        if ch.is_value {
             return Vec::new();
         }
         let verb = ch.verb(0);
-        let arg = seg.args.first().map(|a| w.val(Some(a)));
-        w.sql(arg, node_span(node), &verb);
+        let arg = seg.args.first().cloned();
+        w.sql(arg, span, &verb);
         return Vec::new();
     }
     query(w, ch);
     Vec::new()
 }
 
-/// An expression used as an argument or property value, not run as a statement.
-fn is_value(n: Node) -> bool {
-    let mut p = n.parent();
-    while let Some(x) = p {
-        match kind_of(x) {
-            "await_expression" | "parenthesized_expression" | "as_expression" => p = x.parent(),
-            "arguments" | "pair" | "binary_expression" | "template_substitution" => return true,
-            _ => return false,
-        }
-    }
-    false
-}
-
 /// `knex('t')…del()`, `knex.table('t')…truncate()`, `knex.from('t')…update({…})`.
-fn query(w: &mut Walker, ch: &Chain) {
+fn query<B>(w: &mut Walker, ch: &KChain<B>) {
     let (table, from) = match &ch.root_call {
-        Some((_, args)) => (args.first().map(|a| w.val(Some(a))), 0),
-        None => match ch.segs.first() {
+        Some(args) => (args.first(), 0),
+        None => match ch.links.first() {
             Some(s) if matches!(s.name.as_str(), "table" | "from" | "into") && s.call.is_some() => {
-                (s.args.first().map(|a| w.val(Some(a))), 1)
+                (s.args.first(), 1)
             }
             _ => return,
         },
     };
-    let Some(last) = ch.segs.iter().rposition(|s| {
+    let Some(last) = ch.links.iter().rposition(|s| {
         matches!(s.name.as_str(), "del" | "delete" | "truncate" | "update") && s.call.is_some()
     }) else {
         return;
     };
-    let seg = &ch.segs[last];
-    let Some(node) = seg.call else { return };
-    let span = node_span(node);
+    let seg = &ch.links[last];
+    let Some(span) = seg.call else { return };
     let verb = ch.verb(last);
-    let Some(t) = table.as_ref().and_then(Value::str).map(str::to_string) else {
+    let Some(t) = table.and_then(Value::str).map(str::to_string) else {
         w.not_understood(span, &format!("`{verb}` on a table that is not a literal"));
         return;
     };
-    let narrowed = ch.segs[from..last].iter().any(|s| narrows(&s.name));
+    let narrowed = ch.links[from..last].iter().any(|s| narrows(&s.name));
     let (kind, keyword) = match seg.name.as_str() {
         "truncate" => (
             StmtKind::Truncate {
@@ -174,14 +137,14 @@ fn query(w: &mut Walker, ch: &Chain) {
             "TRUNCATE",
         ),
         "update" => {
-            let columns: Vec<String> = match seg.args.first().map(|a| w.val(Some(a))) {
+            let columns: Vec<String> = match seg.args.first() {
                 Some(Value::Object(pairs, _)) => pairs.iter().map(|(k, _)| k.clone()).collect(),
                 Some(Value::Str(s)) => s.literal().map(str::to_string).into_iter().collect(),
                 _ => Vec::new(),
             };
             if narrowed {
                 // a filtered write may fill the columns it names (a backfill before NOT NULL)
-                w.code_write(node_span(ch.node));
+                w.code_write(ch.span);
                 if columns.is_empty() {
                     return;
                 }
@@ -203,14 +166,13 @@ fn query(w: &mut Walker, ch: &Chain) {
 
 /// `knex.schema.…`: every call of the chain is a schema operation
 /// (`knex.schema.dropTable('a').dropTable('b')`).
-fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
+fn schema<B: Body>(w: &mut Walker, ch: &KChain<B>, depth: usize) -> Vec<usize> {
     let mut consumed = Vec::new();
     let mut prefix: Option<String> = None;
-    for (i, seg) in ch.segs.iter().enumerate().skip(1) {
-        let Some(node) = seg.call else { continue };
-        let span = node_span(node);
+    for (i, seg) in ch.links.iter().enumerate().skip(1) {
+        let Some(span) = seg.call else { continue };
         let verb = ch.verb(i);
-        let a: Vec<Value> = seg.args.iter().map(|n| w.val(Some(n))).collect();
+        let a = &seg.args;
         let s = |k: usize| -> Option<String> {
             let name = a.get(k)?.str()?;
             Some(match &prefix {
@@ -222,7 +184,7 @@ fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
         match name {
             "withSchema" => prefix = a.first().and_then(Value::str).map(str::to_string),
             "raw" => {
-                let arg = seg.args.first().map(|a| w.val(Some(a)));
+                let arg = seg.args.first().cloned();
                 w.sql(arg, span, &verb)
             }
             "dropTable" | "dropTableIfExists" => match s(0) {
@@ -257,9 +219,9 @@ fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
                     w.not_understood(span, &format!("`{verb}` of a table that is not a literal"));
                     continue;
                 };
-                let Some(f) = fn_arg(&seg.args) else { continue };
-                consumed.push(f.id());
-                let Some(param) = first_param(f, w.src) else {
+                let Some(f) = &seg.func else { continue };
+                consumed.push(f.id);
+                let Some(param) = f.param.clone() else {
                     continue;
                 };
                 let saved = if create {
@@ -273,7 +235,7 @@ fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
                     table: t.clone(),
                     create,
                 });
-                w.callback(f, depth);
+                f.body.walk(w, depth);
                 w.builders.pop();
                 let columns = std::mem::replace(&mut w.columns, saved);
                 if create {
@@ -304,13 +266,17 @@ fn schema(w: &mut Walker, ch: &Chain, depth: usize) -> Vec<usize> {
 }
 
 /// A call on a table builder (`t.dropColumn('c')`, `t.string('c').notNullable().alter()`).
-fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
-    let Some(first) = ch.segs.first() else { return };
-    let Some(node) = first.call else { return };
+fn builder_call<B>(w: &mut Walker, ch: &KChain<B>, b: usize) {
+    let Some(first) = ch.links.first() else {
+        return;
+    };
+    if first.call.is_none() {
+        return;
+    }
     let (table, create) = (w.builders[b].table.clone(), w.builders[b].create);
-    let span = node_span(ch.node);
+    let span = ch.span;
     let verb = ch.verb(0);
-    let a: Vec<Value> = first.args.iter().map(|n| w.val(Some(n))).collect();
+    let a = &first.args;
     let strs = |a: &[Value]| -> Vec<String> {
         a.iter()
             .flat_map(|v| match v {
@@ -326,13 +292,13 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
     let method = first.name.as_str();
     // indexes and unique constraints, on a new table or an existing one
     if matches!(method, "index" | "unique") {
-        super::knex_index::table_call(w, &table, method, &a, span, &verb);
+        super::knex_index::table_call(w, &table, method, a, span, &verb);
         return;
     }
     if create {
         // only the columns matter for a table being created
-        if let Some(ty) = column_type(method, &a)
-            && let Some(c) = column_of(ch, method, &a, ty)
+        if let Some(ty) = column_type(method, a)
+            && let Some(c) = column_of(ch, method, a, ty)
             && let Some(cols) = w.columns.as_mut()
         {
             let name = c.name.clone();
@@ -353,10 +319,9 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
         }
         return;
     }
-    let _ = node;
     match method {
         "dropColumn" | "dropColumns" => {
-            let cols = strs(&a);
+            let cols = strs(a);
             if cols.is_empty() {
                 w.not_understood(span, &format!("`{verb}` of columns that are not literals"));
             } else {
@@ -425,8 +390,8 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
             }
         }
         m => {
-            let Some(ty) = column_type(m, &a) else { return };
-            let Some(c) = column_of(ch, m, &a, ty) else {
+            let Some(ty) = column_type(m, a) else { return };
+            let Some(c) = column_of(ch, m, a, ty) else {
                 return;
             };
             if ch.has("alter") {
@@ -450,7 +415,12 @@ fn builder_call(w: &mut Walker, ch: &Chain, b: usize) {
 }
 
 /// The column a builder chain defines: `t.string('c', 40).notNullable().defaultTo('x')`.
-fn column_of(ch: &Chain, method: &str, a: &[Value], data_type: String) -> Option<ColumnFacts> {
+fn column_of<B>(
+    ch: &KChain<B>,
+    method: &str,
+    a: &[Value],
+    data_type: String,
+) -> Option<ColumnFacts> {
     let name = if method == "specificType" || !a.is_empty() {
         a.first()?.str()?.to_string()
     } else {

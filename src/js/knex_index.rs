@@ -4,8 +4,9 @@
 //! of the model, no CREATE INDEX) unless `useConstraint: false` or a `predicate` asks for a
 //! unique index.
 
+use super::knex_chain::KChain;
 use super::value::Value;
-use super::walk::{Chain, Walker};
+use super::walk::Walker;
 use crate::orm::{plain_columns, table_name};
 use crate::source::Span;
 use crate::sql::StmtKind;
@@ -129,12 +130,12 @@ pub fn table_call(w: &mut Walker, table: &str, method: &str, a: &[Value], span: 
 }
 
 /// `t.string('c').unique()` / `.index()`: an index on the column the chain defines.
-pub fn chained(w: &mut Walker, table: &str, ch: &Chain, column: &str, span: Span) {
+pub fn chained<B>(w: &mut Walker, table: &str, ch: &KChain<B>, column: &str, span: Span) {
     for kind in ["index", "unique"] {
-        let Some(seg) = ch.segs.iter().find(|s| s.name == kind && s.call.is_some()) else {
+        let Some(seg) = ch.links.iter().find(|s| s.name == kind && s.call.is_some()) else {
             continue;
         };
-        let a: Vec<Value> = seg.args.iter().map(|n| w.val(Some(n))).collect();
+        let a = &seg.args;
         let o = opts(a.first(), a.get(1));
         let col = Value::Str(crate::orm::Template {
             text: column.to_string(),

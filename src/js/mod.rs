@@ -6,6 +6,7 @@
 
 mod fast;
 mod knex;
+mod knex_chain;
 mod knex_index;
 mod ops;
 mod sequelize;

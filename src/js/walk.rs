@@ -104,38 +104,36 @@ impl Chain<'_> {
     /// The chain up to and including segment `i`, as written (`knex.schema.dropTable`,
     /// `knex(…).del`).
     pub fn verb(&self, i: usize) -> String {
-        let mut s = self.root.clone();
-        if self.root_call.is_some() {
-            s.push_str("(…)");
-        }
-        for seg in self.segs.iter().take(i + 1) {
-            s.push('.');
-            s.push_str(&seg.name);
-        }
-        s
+        let names = self
+            .segs
+            .iter()
+            .take(i + 1)
+            .map(|s| (s.name.as_str(), None));
+        written_of(&self.root, self.root_call.is_some(), names)
     }
-    /// The whole chain as written, arguments elided
-    /// (`table.string(…).notNullable().alter()`).
-    pub fn written(&self) -> String {
-        let mut s = self.root.clone();
-        if self.root_call.is_some() {
-            s.push_str("(…)");
+}
+
+/// A chain as written from its root (`called`: `root(…)`) and its links (name and, for a
+/// call, whether it has no arguments: `()` or `(…)`; `None`: a property).
+pub fn written_of<'s>(
+    root: &str,
+    called: bool,
+    links: impl Iterator<Item = (&'s str, Option<bool>)>,
+) -> String {
+    let mut s = root.to_string();
+    if called {
+        s.push_str("(…)");
+    }
+    for (name, call) in links {
+        s.push('.');
+        s.push_str(name);
+        match call {
+            Some(true) => s.push_str("()"),
+            Some(false) => s.push_str("(…)"),
+            None => {}
         }
-        for seg in &self.segs {
-            s.push('.');
-            s.push_str(&seg.name);
-            if seg.call.is_some() {
-                s.push_str(if seg.args.is_empty() { "()" } else { "(…)" });
-            }
-        }
-        s
     }
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.segs.iter().map(|s| s.name.as_str())
-    }
-    pub fn has(&self, name: &str) -> bool {
-        self.names().any(|n| n == name)
-    }
+    s
 }
 
 /// A knex table builder in scope: the callback's parameter, its table, and whether the
@@ -202,7 +200,10 @@ impl<'a> Walker<'a> {
         if kind_of(n) == "call_expression" {
             let chain = flatten(n, self.src);
             let consumed = match self.framework {
-                Framework::Knex => super::knex::call(self, &chain, depth),
+                Framework::Knex => {
+                    let k = super::knex_chain::from_tree(self, &chain);
+                    super::knex::call(self, &k, depth)
+                }
                 Framework::TypeOrm => match self.site(&chain) {
                     Some(site) => super::typeorm::call(self, &site),
                     None => Vec::new(),
