@@ -24,6 +24,7 @@ mod mimalloc;
 pub mod model;
 pub mod orm;
 pub mod outcome;
+pub mod owned_tree;
 pub mod php;
 pub mod python;
 pub mod rebuild;

@@ -39,7 +39,7 @@ pub fn read_as(src: &str, laravel11: bool) -> Option<Facts> {
     }
     let tree = match super::fast::tree(src) {
         Some(t) => t,
-        None => Tree::from_ts(&super::parse(src)?),
+        None => super::tree::from_ts(&super::parse(src)?),
     };
     read_tree(&tree, src, laravel11)
 }

@@ -248,7 +248,7 @@ mod tests {
     use super::*;
 
     fn first_arg(src: &str) -> Template {
-        let tree = tree::Tree::from_ts(&parse(src).expect("parses"));
+        let tree = tree::from_ts(&parse(src).expect("parses"));
         let mut stack = vec![tree.root().expect("a root")];
         while let Some(n) = stack.pop() {
             if n.kind() == "argument" {

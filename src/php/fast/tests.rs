@@ -9,7 +9,7 @@ use crate::php::tree::Tree;
 use std::path::Path;
 
 fn ts_tree(src: &str) -> Tree {
-    Tree::from_ts(&crate::php::parse(src).expect("tree-sitter parses"))
+    crate::php::tree::from_ts(&crate::php::parse(src).expect("tree-sitter parses"))
 }
 
 /// `Some(())` when the fast path answered (and agreed), `None` when it fell back.

@@ -1,0 +1,288 @@
+//! An owned syntax tree with tree-sitter's answers: kinds, field names, named/error/missing
+//! flags and byte spans exactly as tree-sitter gives them, built either from tree-sitter's
+//! tree ([`Tree::from_ts`]) or directly by a front end's fast reader, which builds the same
+//! nodes without tree-sitter. One walker, two builders: the Laravel reader (`php::tree`) and
+//! the shell walker (`shell::tree`) read it.
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Data {
+    kind: &'static str,
+    field: Option<&'static str>,
+    named: bool,
+    /// `is_error`, `is_missing`, `has_error` (a fast reader never builds these).
+    error: bool,
+    missing: bool,
+    has_error: bool,
+    start: u32,
+    end: u32,
+    first: u32,
+    next: u32,
+    parent: u32,
+}
+
+/// A tree of nodes, the root first.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Tree {
+    nodes: Vec<Data>,
+}
+
+/// A node of a [`Tree`]: the questions tree-sitter's `Node` answers, with the same answers.
+#[derive(Clone, Copy)]
+pub struct Node<'t> {
+    tree: &'t Tree,
+    i: u32,
+}
+
+impl Tree {
+    /// A copy of tree-sitter's tree; `ts_kind(n)` must answer `n.kind()` (a by-id table).
+    pub fn from_ts(ts: &tree_sitter::Tree, ts_kind: fn(tree_sitter::Node) -> &'static str) -> Tree {
+        let mut t = Tree::default();
+        let root = ts.root_node();
+        let r = t.push(
+            ts_kind(root),
+            None,
+            root.is_named(),
+            root.start_byte(),
+            root.end_byte(),
+        );
+        t.flag(r, root);
+        let mut stack = vec![(r, root)];
+        let mut c = root.walk();
+        while let Some((i, n)) = stack.pop() {
+            c.reset(n);
+            if !c.goto_first_child() {
+                continue;
+            }
+            let mut kids = Vec::new();
+            loop {
+                let k = c.node();
+                let field = c.field_name();
+                let j = t.push(
+                    ts_kind(k),
+                    field,
+                    k.is_named(),
+                    k.start_byte(),
+                    k.end_byte(),
+                );
+                t.flag(j, k);
+                kids.push(j);
+                stack.push((j, k));
+                if !c.goto_next_sibling() {
+                    break;
+                }
+            }
+            t.link(i, &kids);
+        }
+        t
+    }
+
+    /// Copy tree-sitter's error flags of `n` to node `i`.
+    fn flag(&mut self, i: u32, n: tree_sitter::Node) {
+        if let Some(d) = self.nodes.get_mut(i as usize) {
+            d.error = n.is_error();
+            d.missing = n.is_missing();
+            d.has_error = n.has_error();
+        }
+    }
+
+    /// Append a node (no children yet); its index.
+    pub(crate) fn push(
+        &mut self,
+        kind: &'static str,
+        field: Option<&'static str>,
+        named: bool,
+        start: usize,
+        end: usize,
+    ) -> u32 {
+        let i = u32::try_from(self.nodes.len()).unwrap_or(NONE);
+        self.nodes.push(Data {
+            kind,
+            field,
+            named,
+            error: false,
+            missing: false,
+            has_error: false,
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+            first: NONE,
+            next: NONE,
+            parent: NONE,
+        });
+        i
+    }
+
+    /// Make `kids` (in order) the children of `parent`.
+    pub(crate) fn link(&mut self, parent: u32, kids: &[u32]) {
+        if let Some(&f) = kids.first()
+            && let Some(p) = self.nodes.get_mut(parent as usize)
+        {
+            p.first = f;
+        }
+        for &k in kids {
+            if let Some(d) = self.nodes.get_mut(k as usize) {
+                d.parent = parent;
+            }
+        }
+        for w in kids.windows(2) {
+            if let Some(d) = self.nodes.get_mut(w[0] as usize) {
+                d.next = w[1];
+            }
+        }
+    }
+
+    /// The span of node `i`.
+    pub(crate) fn span(&self, i: u32) -> (usize, usize) {
+        self.nodes
+            .get(i as usize)
+            .map_or((0, 0), |d| (d.start as usize, d.end as usize))
+    }
+
+    /// The kind of node `i`.
+    pub(crate) fn kind(&self, i: u32) -> &'static str {
+        self.nodes.get(i as usize).map_or("", |d| d.kind)
+    }
+
+    /// Set the field name of node `i`.
+    pub(crate) fn set_field(&mut self, i: u32, field: &'static str) {
+        if let Some(d) = self.nodes.get_mut(i as usize) {
+            d.field = Some(field);
+        }
+    }
+
+    /// The root (the first node pushed).
+    pub fn root(&self) -> Option<Node<'_>> {
+        (!self.nodes.is_empty()).then_some(Node { tree: self, i: 0 })
+    }
+
+    /// The tree as text: one node a line, indented, with field, kind and span (for tests).
+    #[cfg(test)]
+    pub fn dump(&self) -> String {
+        fn go(n: Node, depth: usize, out: &mut String) {
+            let d = n.data();
+            out.push_str(&format!(
+                "{}{}{}{} {}..{}\n",
+                "  ".repeat(depth),
+                d.field.map(|f| format!("{f}: ")).unwrap_or_default(),
+                if d.named { "" } else { "'" },
+                d.kind,
+                d.start,
+                d.end
+            ));
+            for k in n.children() {
+                go(k, depth + 1, out);
+            }
+        }
+        let mut out = String::new();
+        if let Some(r) = self.root() {
+            go(r, 0, &mut out);
+        }
+        out
+    }
+}
+
+/// The children of a node, in order.
+pub struct Children<'t> {
+    tree: &'t Tree,
+    at: u32,
+}
+
+impl<'t> Iterator for Children<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        let d = self.tree.nodes.get(self.at as usize)?;
+        let n = Node {
+            tree: self.tree,
+            i: self.at,
+        };
+        self.at = d.next;
+        Some(n)
+    }
+}
+
+impl<'t> Node<'t> {
+    fn data(&self) -> &'t Data {
+        &self.tree.nodes[self.i as usize]
+    }
+
+    pub fn kind(&self) -> &'static str {
+        self.data().kind
+    }
+
+    pub fn is_named(&self) -> bool {
+        self.data().named
+    }
+
+    pub fn start_byte(&self) -> usize {
+        self.data().start as usize
+    }
+
+    pub fn end_byte(&self) -> usize {
+        self.data().end as usize
+    }
+
+    pub fn children(&self) -> Children<'t> {
+        Children {
+            tree: self.tree,
+            at: self.data().first,
+        }
+    }
+
+    pub fn named_children(&self) -> impl Iterator<Item = Node<'t>> + use<'t> {
+        self.children().filter(|k| k.is_named())
+    }
+
+    pub fn named_child(&self, i: usize) -> Option<Node<'t>> {
+        self.named_children().nth(i)
+    }
+
+    pub fn named_child_count(&self) -> usize {
+        self.named_children().count()
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.data().error
+    }
+
+    pub fn is_missing(&self) -> bool {
+        self.data().missing
+    }
+
+    pub fn has_error(&self) -> bool {
+        self.data().has_error
+    }
+
+    /// The parent (`None` for the root).
+    pub fn parent(&self) -> Option<Node<'t>> {
+        let p = self.data().parent;
+        (p != NONE).then_some(Node {
+            tree: self.tree,
+            i: p,
+        })
+    }
+
+    /// Unique in its tree (the node's index).
+    pub fn id(&self) -> usize {
+        self.i as usize
+    }
+
+    /// The field name under which the node sits in its parent.
+    pub fn field_name(&self) -> Option<&'static str> {
+        self.data().field
+    }
+
+    pub fn child_count(&self) -> usize {
+        self.children().count()
+    }
+
+    pub fn child(&self, i: usize) -> Option<Node<'t>> {
+        self.children().nth(i)
+    }
+
+    /// The first child with field name `name`.
+    pub fn field(&self, name: &str) -> Option<Node<'t>> {
+        self.children().find(|k| k.data().field == Some(name))
+    }
+}
