@@ -321,4 +321,44 @@ mod tests {
             }
         ));
     }
+
+    /// A callback in parentheses (or after `await`) is walked once, with its parameter
+    /// bound, as one without them: no finding twice, none lost.
+    #[test]
+    fn a_parenthesized_callback_is_walked_once() {
+        let facts = |cb: &str| {
+            let src = format!(
+                "export async function up(knex) {{\n  await knex.schema.table('t', {cb});\n}}\n"
+            );
+            let m = read(&src).expect("a migration");
+            m.facts
+                .facts
+                .iter()
+                .map(|f| f.verb.clone())
+                .collect::<Vec<_>>()
+        };
+        for body in [
+            "{ t.dropColumn('c') }",
+            "{ t.dropColumn('c'); knex.raw('DROP TABLE x') }",
+        ] {
+            let plain = facts(&format!("(t) => {body}"));
+            assert!(!plain.is_empty());
+            for cb in [
+                format!("((t) => {body})"),
+                format!("(((t) => {body}))"),
+                format!("await ((t) => {body})"),
+            ] {
+                assert_eq!(facts(&cb), plain, "{cb}");
+            }
+        }
+        // a transaction's callback too
+        let tx = |cb: &str| {
+            let src =
+                format!("export async function up(knex) {{\n  await knex.transaction({cb});\n}}\n");
+            read(&src).expect("a migration").facts.facts.len()
+        };
+        let body = "{ await trx('a').del(); await knex('b').del() }";
+        assert_eq!(tx(&format!("((trx) => {body})")), 2);
+        assert_eq!(tx(&format!("async (trx) => {body}")), 2);
+    }
 }

@@ -220,7 +220,9 @@ impl<'a> Walker<'a> {
                 .chain(chain.segs.iter().map(|s| &s.args));
             for args in calls {
                 for a in args {
-                    if !consumed.contains(&a.id()) {
+                    // a callback the reader walked (consumed: the function itself, also
+                    // when written in parentheses or after `await`) is not walked again
+                    if !consumed.contains(&unwrap(*a).id()) {
                         self.walk(*a, depth + 1);
                     }
                 }
