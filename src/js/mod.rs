@@ -69,8 +69,8 @@ pub fn read(src: &str) -> Option<Migration> {
         return None;
     }
     let by_text = framework_by_text(src)?;
-    // most TypeORM and Sequelize migrations are in the fast path's subset: no tree-sitter
-    // parse for them
+    // most Knex, TypeORM and Sequelize migrations are in the fast path's subset: no
+    // tree-sitter parse for them
     if let Some(m) = fast::read(src, by_text) {
         return m;
     }

@@ -21,6 +21,9 @@ pub enum Expr {
         span: Span,
     },
     Func(Box<Func>),
+    /// A chain of calls (`knex('t').where(…).del()`, `t.string('c').notNullable()`): Knex
+    /// files only.
+    Chain(Box<super::chain::Chain>),
     /// `a + b`.
     Plus(Box<Expr>, Box<Expr>, Span),
 }
@@ -58,6 +61,7 @@ pub fn span_of(e: &Expr) -> Span {
         Expr::Array(_, s) | Expr::Object(_, s, _) | Expr::Plus(_, _, s) => *s,
         Expr::Call { span, .. } => *span,
         Expr::Func(f) => f.span,
+        Expr::Chain(c) => c.span,
     }
 }
 
@@ -79,6 +83,7 @@ pub fn value(e: &Expr) -> Value {
             span: *span,
         }),
         Expr::Func(f) => Value::Func(f.span),
+        Expr::Chain(c) => c.value(),
         Expr::Plus(l, r, s) => match (value(l), value(r)) {
             (Value::Str(a), Value::Str(b)) => Value::Str(crate::js::value::concat(a, b, *s)),
             _ => Value::Unknown(*s),

@@ -1,14 +1,15 @@
-//! A fast path around tree-sitter for the common TypeORM and Sequelize migration: a module
-//! of imports, `require`s, constants, `module.exports = { up, down }` / `exports.up = …` /
-//! top-level functions, or a class with `up` / `down` methods, whose function bodies are
-//! expression statements (calls on dotted names, `await`, callbacks), `return` and
-//! declarations. A strict hand-written tokenizer ([`lex`]) and reader ([`parse`]) give the
-//! same calls, in the same order, that tree-sitter's walk hands to the TypeORM and
-//! Sequelize readers (as [`Site`]s), or `None` on anything they do not fully understand —
-//! then the caller parses with tree-sitter as before. Knex migrations (table builder
-//! callbacks) always go to tree-sitter. The tests run both paths on every fixture and on
-//! tricky snippets and require equal results whenever the fast path answers.
+//! A fast path around tree-sitter for the common Knex, TypeORM and Sequelize migration: a
+//! module of imports, `require`s, constants, `module.exports = { up, down }` / `exports.up =
+//! …` / top-level functions, or a class with `up` / `down` methods, whose function bodies
+//! are expression statements (calls on dotted names, `await`, callbacks; in Knex files also
+//! chains of calls, [`chain`]), `return` and declarations. A strict hand-written tokenizer
+//! ([`lex`]) and reader ([`parse`]) give the same calls, in the same order, that
+//! tree-sitter's walk hands to the TypeORM and Sequelize readers (as [`Site`]s) and to the
+//! Knex reader (as `KChain`s), or `None` on anything they do not fully understand — then
+//! the caller parses with tree-sitter as before. The tests run both paths on every fixture
+//! and on tricky snippets and require equal results whenever the fast path answers.
 
+mod chain;
 mod expr;
 mod lex;
 mod parse;
@@ -28,13 +29,11 @@ use parse::Parser;
 /// Read a file the text names as `by_text`'s: `Some(answer)` when the file is in the fast
 /// path's subset (`answer` is what `js::read` gives), `None` to parse it with tree-sitter.
 pub fn read(src: &str, by_text: Framework) -> Option<Option<Migration>> {
-    // a file naming neither `queryRunner` nor `queryInterface` is read as Knex whatever its
-    // `up` takes
-    if by_text == Framework::Knex {
-        return None;
-    }
     let toks = lex::lex(src)?;
     let mut p = Parser::new(src, &toks);
+    // chains of calls are read in Knex files (a file naming neither `queryRunner` nor
+    // `queryInterface` is read as Knex whatever its `up` takes)
+    p.chains = by_text == Framework::Knex;
     let mut funcs: Vec<(bool, Func)> = Vec::new();
     let mut consts: Vec<(String, Template)> = Vec::new();
     while !p.at_end() {
@@ -47,11 +46,11 @@ pub fn read(src: &str, by_text: Framework) -> Option<Option<Migration>> {
     let framework = match params.first().map(String::as_str) {
         Some("queryRunner") => Framework::TypeOrm,
         Some("queryInterface") => Framework::Sequelize,
-        Some("knex") => return None,
+        Some("knex") => Framework::Knex,
         Some(_) => by_text,
         None => return Some(None),
     };
-    if framework == Framework::Knex {
+    if p.chains && framework != Framework::Knex {
         return None;
     }
     let mut facts = Facts::default();
@@ -311,6 +310,7 @@ fn has_func(e: &Expr) -> bool {
         Expr::Array(items, _) => items.iter().any(has_func),
         Expr::Object(pairs, _, _) => pairs.iter().any(|(_, v)| has_func(v)),
         Expr::Call { args, .. } => args.iter().any(has_func),
+        Expr::Chain(c) => c.args().any(has_func),
         Expr::Plus(l, r, _) => has_func(l) || has_func(r),
     }
 }
@@ -359,6 +359,7 @@ fn expr_consts(e: &Expr, out: &mut Vec<(String, Template)>) {
         Expr::Array(items, _) => items.iter().for_each(|x| expr_consts(x, out)),
         Expr::Object(pairs, _, _) => pairs.iter().for_each(|(_, v)| expr_consts(v, out)),
         Expr::Call { args, .. } => args.iter().for_each(|x| expr_consts(x, out)),
+        Expr::Chain(c) => c.args().for_each(|x| expr_consts(x, out)),
         Expr::Plus(l, r, _) => {
             expr_consts(l, out);
             expr_consts(r, out);
@@ -369,22 +370,22 @@ fn expr_consts(e: &Expr, out: &mut Vec<(String, Template)>) {
 fn walk_body(w: &mut Walker, b: &Body) {
     match b {
         Body::Block(stmts) => walk_stmts(w, stmts),
-        Body::Expr(e) => walk(w, e),
+        Body::Expr(e) => walk(w, e, false),
     }
 }
 
 fn walk_stmts(w: &mut Walker, stmts: &[Stmt]) {
     for s in stmts {
         match s {
-            Stmt::Expr(e) => walk(w, e),
+            Stmt::Expr(e) => walk(w, e, false),
             Stmt::If(c, a, b) => {
-                walk(w, c);
+                walk(w, c, false);
                 walk_stmts(w, a);
                 walk_stmts(w, b);
             }
             Stmt::Decl(_, decls) => {
                 for v in decls.iter().filter_map(|(_, v)| v.as_ref()) {
-                    walk(w, v);
+                    walk(w, v, false);
                 }
             }
         }
@@ -392,9 +393,24 @@ fn walk_stmts(w: &mut Walker, stmts: &[Stmt]) {
 }
 
 /// `Walker::walk` on the fast path's expression: each call on a receiver handed to the
-/// framework's reader, then its arguments walked.
-fn walk(w: &mut Walker, e: &Expr) {
+/// framework's reader, then its arguments walked. `is_value`: the expression is an
+/// argument, a property's value or an operand of `+` (tree-sitter's `is_value`).
+fn walk(w: &mut Walker, e: &Expr, is_value: bool) {
     match e {
+        Expr::Call {
+            chain: Some(names),
+            args,
+            span,
+            ..
+        } if w.framework == Framework::Knex => {
+            let k = chain::of_call(names, args, *span, is_value);
+            chain::walk(w, &k, args.iter());
+        }
+        // (chains are read in Knex files only)
+        Expr::Chain(c) => {
+            let k = chain::of_chain(c, is_value);
+            chain::walk(w, &k, c.args());
+        }
         Expr::Call {
             chain, args, span, ..
         } => {
@@ -405,15 +421,15 @@ fn walk(w: &mut Walker, e: &Expr) {
                     Framework::Knex => Vec::new(),
                 };
             }
-            args.iter().for_each(|a| walk(w, a));
+            args.iter().for_each(|a| walk(w, a, true));
         }
         Expr::Func(f) => walk_body(w, &f.body),
         Expr::Lit(_) => {}
-        Expr::Array(items, _) => items.iter().for_each(|x| walk(w, x)),
-        Expr::Object(pairs, _, _) => pairs.iter().for_each(|(_, v)| walk(w, v)),
+        Expr::Array(items, _) => items.iter().for_each(|x| walk(w, x, false)),
+        Expr::Object(pairs, _, _) => pairs.iter().for_each(|(_, v)| walk(w, v, true)),
         Expr::Plus(l, r, _) => {
-            walk(w, l);
-            walk(w, r);
+            walk(w, l, true);
+            walk(w, r, true);
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct Parser<'a> {
     pub pos: usize,
     nest: usize,
     funcs: usize,
+    /// Read chains of calls (`a.b(x).c()`): Knex files.
+    pub chains: bool,
 }
 
 impl<'a> Parser<'a> {
@@ -29,6 +31,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             nest: 0,
             funcs: 0,
+            chains: false,
         }
     }
 
@@ -314,7 +317,11 @@ impl<'a> Parser<'a> {
             if self.is("+") {
                 return None;
             }
-            return matches!(e, Expr::Call { .. } | Expr::Lit(Value::Name(..))).then_some(e);
+            return matches!(
+                e,
+                Expr::Call { .. } | Expr::Chain(_) | Expr::Lit(Value::Name(..))
+            )
+            .then_some(e);
         }
         self.primary()
     }
@@ -387,6 +394,9 @@ impl<'a> Parser<'a> {
                         let (name, end) = self.dotted()?;
                         if self.eat("(").is_some() {
                             let args = self.nested(|p| p.args())?;
+                            if self.chains && self.is(".") {
+                                return self.chain(t.start, name, args);
+                            }
                             self.no_postfix()?;
                             return Some(Expr::Call {
                                 func: name.join("."),
@@ -408,7 +418,7 @@ impl<'a> Parser<'a> {
 
     /// After a value: nothing that would make it part of a longer expression this subset
     /// does not read (`.x`, `(…)`, `[…]`, a tagged template, `=`, `<`…).
-    fn no_postfix(&self) -> Option<()> {
+    pub(super) fn no_postfix(&self) -> Option<()> {
         match self.peek() {
             None => Some(()),
             Some(t) if t.kind == Kind::Template => None,
@@ -435,7 +445,7 @@ impl<'a> Parser<'a> {
         Some((out, self.last_end()))
     }
 
-    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+    pub(super) fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
         if self.nest >= MAX_NEST {
             return None;
         }
@@ -446,7 +456,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Call arguments (after the `(`).
-    fn args(&mut self) -> Option<Vec<Expr>> {
+    pub(super) fn args(&mut self) -> Option<Vec<Expr>> {
         let mut out = Vec::new();
         loop {
             if self.eat(")").is_some() {
