@@ -182,6 +182,40 @@ impl Tree {
     }
 }
 
+/// Visit `root` and the nodes below it in document order, without recursion;
+/// `visit(node, depth)` returns whether to walk that node's children (like
+/// [`crate::tree_walk::preorder`] over tree-sitter's tree).
+pub fn preorder<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, usize) -> bool) {
+    let nodes = &root.tree.nodes;
+    let mut i = root.i;
+    let mut depth = 0usize;
+    loop {
+        let Some(d) = nodes.get(i as usize) else {
+            return;
+        };
+        if visit(Node { tree: root.tree, i }, depth) && d.first != NONE {
+            i = d.first;
+            depth += 1;
+            continue;
+        }
+        // up until a node with a next sibling (never past `root`)
+        loop {
+            if i == root.i {
+                return;
+            }
+            let Some(d) = nodes.get(i as usize) else {
+                return;
+            };
+            if d.next != NONE {
+                i = d.next;
+                break;
+            }
+            i = d.parent;
+            depth = depth.saturating_sub(1);
+        }
+    }
+}
+
 /// The children of a node, in order.
 pub struct Children<'t> {
     tree: &'t Tree,
@@ -284,5 +318,15 @@ impl<'t> Node<'t> {
     /// The first child with field name `name`.
     pub fn field(&self, name: &str) -> Option<Node<'t>> {
         self.children().find(|k| k.data().field == Some(name))
+    }
+
+    /// The children with their field names.
+    pub fn fields(&self) -> impl Iterator<Item = (Option<&'static str>, Node<'t>)> + use<'t> {
+        self.children().map(|k| (k.data().field, k))
+    }
+
+    /// The last named child.
+    pub fn last_named_child(&self) -> Option<Node<'t>> {
+        self.named_children().last()
     }
 }
