@@ -78,6 +78,93 @@ impl Tree {
         t
     }
 
+    /// The same copy as [`Tree::from_ts`], made in one pass of one cursor: no reset and no
+    /// list of children per node, and no failing sibling step at the end of each node's
+    /// children (their count is known up front) — a failing step walks back up through the
+    /// grammar's hidden nodes, the most expensive move of tree-sitter's cursor.
+    pub fn from_ts_walk(
+        ts: &tree_sitter::Tree,
+        ts_kind: fn(tree_sitter::Node) -> &'static str,
+    ) -> Tree {
+        let root = ts.root_node();
+        let mut t = Tree {
+            nodes: Vec::with_capacity(root.end_byte() / 3 + 16),
+        };
+        let r = t.push(
+            ts_kind(root),
+            None,
+            root.is_named(),
+            root.start_byte(),
+            root.end_byte(),
+        );
+        t.flag(r, root);
+        // per open node: its index, its children not yet copied, its last child copied
+        let mut open: Vec<(u32, usize, u32)> = vec![(r, root.child_count(), NONE)];
+        let mut c = ts.walk();
+        if open[0].1 == 0 || !c.goto_first_child() {
+            return t;
+        }
+        loop {
+            let k = c.node();
+            let j = t.push(
+                ts_kind(k),
+                c.field_name(),
+                k.is_named(),
+                k.start_byte(),
+                k.end_byte(),
+            );
+            t.flag(j, k);
+            let Some(top) = open.last_mut() else {
+                break;
+            };
+            let (parent, prev) = (top.0, top.2);
+            top.1 = top.1.saturating_sub(1);
+            top.2 = j;
+            t.attach(parent, prev, j);
+            let kids = k.child_count();
+            if kids > 0 && c.goto_first_child() {
+                open.push((j, kids, NONE));
+                continue;
+            }
+            // the next sibling of the nearest open node that has one left
+            loop {
+                let Some(&(_, left, _)) = open.last() else {
+                    return t;
+                };
+                if left > 0 {
+                    if c.goto_next_sibling() {
+                        break;
+                    }
+                    // tree-sitter's count and its cursor disagree: never expected
+                    return Tree::from_ts(ts, ts_kind);
+                }
+                open.pop();
+                if open.is_empty() {
+                    return t;
+                }
+                if !c.goto_parent() {
+                    return Tree::from_ts(ts, ts_kind);
+                }
+            }
+        }
+        Tree::from_ts(ts, ts_kind)
+    }
+
+    /// Make `j` the child of `parent` after `prev` (`NONE`: its first child).
+    fn attach(&mut self, parent: u32, prev: u32, j: u32) {
+        let at = if prev == NONE { parent } else { prev };
+        if let Some(d) = self.nodes.get_mut(at as usize) {
+            if prev == NONE {
+                d.first = j;
+            } else {
+                d.next = j;
+            }
+        }
+        if let Some(d) = self.nodes.get_mut(j as usize) {
+            d.parent = parent;
+        }
+    }
+
     /// Copy tree-sitter's error flags of `n` to node `i`.
     fn flag(&mut self, i: u32, n: tree_sitter::Node) {
         if let Some(d) = self.nodes.get_mut(i as usize) {
