@@ -194,7 +194,7 @@ impl<'t> Walker<'t> {
                             // quoted expansions ("$@", "$x") may yield empty words
                             let quoted_var = kind(*ch) == "string"
                                 && w.parts.iter().any(|p| !matches!(p, Part::Lit { .. }));
-                            if quoted_var || w.lit().is_some_and(|l| l.is_empty()) {
+                            if quoted_var || w.lit_cow().is_some_and(|l| l.is_empty()) {
                                 non_empty = false;
                             }
                         }
@@ -218,7 +218,7 @@ impl<'t> Walker<'t> {
                 }
                 for item in node.named_children() {
                     if kind(item) == "case_item" {
-                        let kids = fields(item);
+                        let kids = item.fields();
                         for (field, ch) in kids {
                             if ch.is_named() && field != Some("value") {
                                 self.stmt(ch, Flow::default(), d);
@@ -262,7 +262,7 @@ impl<'t> Walker<'t> {
     /// `a && b || c`: tree-sitter nests lists to the left; flatten so long chains do not
     /// recurse, and work out which operands have their failure handled.
     fn list(&mut self, node: Node<'t>, depth: usize) {
-        let mut rest: Vec<(String, Node<'t>)> = Vec::new();
+        let mut rest: Vec<(&'static str, Node<'t>)> = Vec::new();
         let mut cur = node;
         loop {
             if kind(cur) != "list" {
@@ -271,13 +271,13 @@ impl<'t> Walker<'t> {
             let Some(left) = cur.named_child(0) else {
                 break;
             };
-            let mut op = String::new();
+            let mut op = "";
             let mut right = None;
             for ch in cur.children().skip(1) {
                 if ch.is_named() {
                     right = Some(ch);
                 } else if op.is_empty() {
-                    op = kind(ch).to_string();
+                    op = kind(ch);
                 }
             }
             if let Some(r) = right {
@@ -302,10 +302,10 @@ impl<'t> Walker<'t> {
                 }
                 open_guards = 0;
             }
-            let next = ops.get(i).map(String::as_str);
+            let next = ops.get(i).copied();
             let mut on_fail_exits = false;
             for k in i + 1..operands.len() {
-                match ops[k - 1].as_str() {
+                match ops[k - 1] {
                     "||" => {
                         on_fail_exits = exits[k];
                         break;
@@ -377,7 +377,7 @@ impl<'t> Walker<'t> {
     fn redirected(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
         let mut redirects = Vec::new();
         let mut body = None;
-        for (field, ch) in fields(node) {
+        for (field, ch) in node.fields() {
             match field {
                 Some("body") => body = Some(ch),
                 _ if ch.is_named() => redirects.push(ch),
@@ -392,7 +392,7 @@ impl<'t> Walker<'t> {
             if kind(*r) != "heredoc_redirect" {
                 continue;
             }
-            for (field, ch) in fields(*r) {
+            for (field, ch) in r.fields() {
                 match (field, kind(ch)) {
                     (_, "pipeline") => pipe_cont.push(ch),
                     (Some("right"), _) => right.push(ch),
@@ -454,7 +454,7 @@ impl<'t> Walker<'t> {
         let mut assigns = Vec::new();
         let mut stdin = None;
         let mut redirects = Vec::new();
-        let kids = fields(node);
+        let kids = node.fields();
         for (field, ch) in kids {
             match (field, kind(ch)) {
                 (_, "variable_assignment") => assigns.push(ch),
@@ -619,7 +619,10 @@ fn feed_of(cmd: &Command) -> Option<Mapped> {
             let mut m = Mapped::default();
             let mut first = true;
             for w in cmd.args() {
-                if first && w.lit().is_some_and(|l| l.starts_with('-') && l.len() <= 3) {
+                if first
+                    && w.lit_cow()
+                        .is_some_and(|l| l.starts_with('-') && l.len() <= 3)
+                {
                     continue;
                 }
                 if !first {
