@@ -113,11 +113,14 @@ impl Tree {
                 k.start_byte(),
                 k.end_byte(),
             );
-            t.flag(j, k);
             let Some(top) = open.last_mut() else {
                 break;
             };
             let (parent, prev) = (top.0, top.2);
+            // below a node without errors there are none (tree-sitter sums them upwards)
+            if t.nodes.get(parent as usize).is_some_and(|p| p.has_error) {
+                t.flag(j, k);
+            }
             top.1 = top.1.saturating_sub(1);
             top.2 = j;
             t.attach(parent, prev, j);
