@@ -90,14 +90,7 @@ impl Tree {
         let mut t = Tree {
             nodes: Vec::with_capacity(root.end_byte() / 3 + 16),
         };
-        let r = t.push(
-            ts_kind(root),
-            None,
-            root.is_named(),
-            root.start_byte(),
-            root.end_byte(),
-        );
-        t.flag(r, root);
+        let r = t.copy_ts(root, None, ts_kind, true);
         // per open node: its index, its children not yet copied, its last child copied
         let mut open: Vec<(u32, usize, u32)> = vec![(r, root.child_count(), NONE)];
         let mut c = ts.walk();
@@ -106,21 +99,13 @@ impl Tree {
         }
         loop {
             let k = c.node();
-            let j = t.push(
-                ts_kind(k),
-                c.field_name(),
-                k.is_named(),
-                k.start_byte(),
-                k.end_byte(),
-            );
             let Some(top) = open.last_mut() else {
                 break;
             };
             let (parent, prev) = (top.0, top.2);
             // below a node without errors there are none (tree-sitter sums them upwards)
-            if t.nodes.get(parent as usize).is_some_and(|p| p.has_error) {
-                t.flag(j, k);
-            }
+            let errors = t.nodes.get(parent as usize).is_some_and(|p| p.has_error);
+            let j = t.copy_ts(k, c.field_name(), ts_kind, errors);
             top.1 = top.1.saturating_sub(1);
             top.2 = j;
             t.attach(parent, prev, j);
@@ -151,6 +136,27 @@ impl Tree {
             }
         }
         Tree::from_ts(ts, ts_kind)
+    }
+
+    /// Append tree-sitter's node `n` (no children yet), its error flags when `errors`.
+    fn copy_ts(
+        &mut self,
+        n: tree_sitter::Node,
+        field: Option<&'static str>,
+        ts_kind: fn(tree_sitter::Node) -> &'static str,
+        errors: bool,
+    ) -> u32 {
+        let i = self.push(
+            ts_kind(n),
+            field,
+            n.is_named(),
+            n.start_byte(),
+            n.end_byte(),
+        );
+        if errors {
+            self.flag(i, n);
+        }
+        i
     }
 
     /// Make `j` the child of `parent` after `prev` (`NONE`: its first child).

@@ -24,6 +24,24 @@ pub(crate) fn kind(n: Node<'_>) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    /// What both trees answer about a node at depth `d` (tree-sitter's and the copy's).
+    macro_rules! row {
+        ($n:expr, $d:expr) => {
+            (
+                $d,
+                $n.kind(),
+                [
+                    $n.is_named(),
+                    $n.is_error(),
+                    $n.is_missing(),
+                    $n.has_error(),
+                ],
+                $n.start_byte(),
+                $n.end_byte(),
+            )
+        };
+    }
+
     #[test]
     fn the_copy_has_what_tree_sitter_has() {
         let src = "f() { rm -rf \"${D:?}\"/x; }\nfor x in a $(ls); do case $x in a) \
@@ -32,31 +50,13 @@ mod tests {
         let t = super::from_ts(&ts);
         let mut want = Vec::new();
         crate::tree_walk::preorder(ts.root_node(), |n, d| {
-            want.push((
-                d,
-                n.kind(),
-                n.is_named(),
-                n.is_error(),
-                n.is_missing(),
-                n.has_error(),
-                n.start_byte(),
-                n.end_byte(),
-            ));
+            want.push(row!(n, d));
             true
         });
         let mut got = Vec::new();
         let root = t.root().expect("a root");
         crate::owned_tree::preorder(root, |n, d| {
-            got.push((
-                d,
-                n.kind(),
-                n.is_named(),
-                n.is_error(),
-                n.is_missing(),
-                n.has_error(),
-                n.start_byte(),
-                n.end_byte(),
-            ));
+            got.push(row!(n, d));
             true
         });
         assert_eq!(got, want);
