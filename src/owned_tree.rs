@@ -78,6 +78,102 @@ impl Tree {
         t
     }
 
+    /// The same copy as [`Tree::from_ts`], made in one pass of one cursor: no reset and no
+    /// list of children per node, and no failing sibling step at the end of each node's
+    /// children (their count is known up front) — a failing step walks back up through the
+    /// grammar's hidden nodes, the most expensive move of tree-sitter's cursor.
+    pub fn from_ts_walk(
+        ts: &tree_sitter::Tree,
+        ts_kind: fn(tree_sitter::Node) -> &'static str,
+    ) -> Tree {
+        let root = ts.root_node();
+        let mut t = Tree {
+            nodes: Vec::with_capacity(root.end_byte() / 3 + 16),
+        };
+        let r = t.copy_ts(root, None, ts_kind, true);
+        // per open node: its index, its children not yet copied, its last child copied
+        let mut open: Vec<(u32, usize, u32)> = vec![(r, root.child_count(), NONE)];
+        let mut c = ts.walk();
+        if open[0].1 == 0 || !c.goto_first_child() {
+            return t;
+        }
+        loop {
+            let k = c.node();
+            let Some(top) = open.last_mut() else {
+                break;
+            };
+            let (parent, prev) = (top.0, top.2);
+            // below a node without errors there are none (tree-sitter sums them upwards)
+            let errors = t.nodes.get(parent as usize).is_some_and(|p| p.has_error);
+            let j = t.copy_ts(k, c.field_name(), ts_kind, errors);
+            top.1 = top.1.saturating_sub(1);
+            top.2 = j;
+            t.attach(parent, prev, j);
+            let kids = k.child_count();
+            if kids > 0 && c.goto_first_child() {
+                open.push((j, kids, NONE));
+                continue;
+            }
+            // the next sibling of the nearest open node that has one left
+            loop {
+                let Some(&(_, left, _)) = open.last() else {
+                    return t;
+                };
+                if left > 0 {
+                    if c.goto_next_sibling() {
+                        break;
+                    }
+                    // tree-sitter's count and its cursor disagree: never expected
+                    return Tree::from_ts(ts, ts_kind);
+                }
+                open.pop();
+                if open.is_empty() {
+                    return t;
+                }
+                if !c.goto_parent() {
+                    return Tree::from_ts(ts, ts_kind);
+                }
+            }
+        }
+        Tree::from_ts(ts, ts_kind)
+    }
+
+    /// Append tree-sitter's node `n` (no children yet), its error flags when `errors`.
+    fn copy_ts(
+        &mut self,
+        n: tree_sitter::Node,
+        field: Option<&'static str>,
+        ts_kind: fn(tree_sitter::Node) -> &'static str,
+        errors: bool,
+    ) -> u32 {
+        let i = self.push(
+            ts_kind(n),
+            field,
+            n.is_named(),
+            n.start_byte(),
+            n.end_byte(),
+        );
+        if errors {
+            self.flag(i, n);
+        }
+        i
+    }
+
+    /// Make `j` the child of `parent` after `prev` (`NONE`: its first child).
+    fn attach(&mut self, parent: u32, prev: u32, j: u32) {
+        let at = if prev == NONE { parent } else { prev };
+        if let Some(d) = self.nodes.get_mut(at as usize) {
+            if prev == NONE {
+                d.first = j;
+            } else {
+                d.next = j;
+            }
+        }
+        if let Some(d) = self.nodes.get_mut(j as usize) {
+            d.parent = parent;
+        }
+    }
+
     /// Copy tree-sitter's error flags of `n` to node `i`.
     fn flag(&mut self, i: u32, n: tree_sitter::Node) {
         if let Some(d) = self.nodes.get_mut(i as usize) {
@@ -179,6 +275,40 @@ impl Tree {
             go(r, 0, &mut out);
         }
         out
+    }
+}
+
+/// Visit `root` and the nodes below it in document order, without recursion;
+/// `visit(node, depth)` returns whether to walk that node's children (like
+/// [`crate::tree_walk::preorder`] over tree-sitter's tree).
+pub fn preorder<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>, usize) -> bool) {
+    let nodes = &root.tree.nodes;
+    let mut i = root.i;
+    let mut depth = 0usize;
+    loop {
+        let Some(d) = nodes.get(i as usize) else {
+            return;
+        };
+        if visit(Node { tree: root.tree, i }, depth) && d.first != NONE {
+            i = d.first;
+            depth += 1;
+            continue;
+        }
+        // up until a node with a next sibling (never past `root`)
+        loop {
+            if i == root.i {
+                return;
+            }
+            let Some(d) = nodes.get(i as usize) else {
+                return;
+            };
+            if d.next != NONE {
+                i = d.next;
+                break;
+            }
+            i = d.parent;
+            depth = depth.saturating_sub(1);
+        }
     }
 }
 
@@ -284,5 +414,15 @@ impl<'t> Node<'t> {
     /// The first child with field name `name`.
     pub fn field(&self, name: &str) -> Option<Node<'t>> {
         self.children().find(|k| k.data().field == Some(name))
+    }
+
+    /// The children with their field names.
+    pub fn fields(&self) -> impl Iterator<Item = (Option<&'static str>, Node<'t>)> + use<'t> {
+        self.children().map(|k| (k.data().field, k))
+    }
+
+    /// The last named child.
+    pub fn last_named_child(&self) -> Option<Node<'t>> {
+        self.named_children().last()
     }
 }

@@ -114,10 +114,11 @@ pub fn check_sniffed_in(
         lang,
     };
     let not_parsed_before = replay.not_parsed;
-    let choice = settings.dialect_for(path, &source.text);
-    let dialect = match lang {
-        Lang::Sql => choice.dialect,
-        Lang::Shell | Lang::Python | Lang::Js | Lang::Php | Lang::Ruby => settings.dialect,
+    // the dialect by path and content is an SQL file's alone (its scan is skipped otherwise)
+    let choice = (lang == Lang::Sql).then(|| settings.dialect_for(path, &source.text));
+    let dialect = match (&choice, lang) {
+        (Some(c), _) => c.dialect,
+        (None, _) => settings.dialect,
     };
     let (mut diagnostics, statements) = if lang == Lang::Shell {
         let mut env = match &settings.shell_env {
@@ -144,8 +145,8 @@ pub fn check_sniffed_in(
     } else {
         check_source_keep(&source, dialect, facts, Some(replay))
     };
-    if lang == Lang::Sql {
-        annotate_parse_errors(&choice, &mut diagnostics);
+    if let Some(choice) = &choice {
+        annotate_parse_errors(choice, &mut diagnostics);
         if crate::migrations::prisma::is_prisma_migration(std::path::Path::new(path)) {
             crate::migrations::prisma::cite(&source.text, &mut diagnostics);
         }

@@ -105,7 +105,7 @@ fn writes(cmd: &Command) -> Option<(String, Lang)> {
         "tee" => cmd
             .args()
             .iter()
-            .find(|w| !w.lit().is_some_and(|l| l.starts_with('-')))?,
+            .find(|w| !w.lit_cow().is_some_and(|l| l.starts_with('-')))?,
         _ => return None,
     };
     let name = target.src.text.clone();

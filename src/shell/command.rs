@@ -153,9 +153,28 @@ impl Word {
         }
         Some(s)
     }
+    /// [`Word::lit`] without a copy when the word is one literal part (most words).
+    pub fn lit_cow(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self.parts.as_slice() {
+            [Part::Lit { text, .. }] => Some(std::borrow::Cow::Borrowed(text.as_str())),
+            [] => Some(std::borrow::Cow::Borrowed("")),
+            _ => self.lit().map(std::borrow::Cow::Owned),
+        }
+    }
     /// Literal value, or `None`: shorthand for option matching.
     pub fn is(&self, s: &str) -> bool {
-        self.lit().is_some_and(|l| l == s)
+        // `lit() == Some(s)` without building the text
+        let mut rest = s;
+        for p in &self.parts {
+            match p {
+                Part::Lit { text, .. } => match rest.strip_prefix(text.as_str()) {
+                    Some(r) => rest = r,
+                    None => return false,
+                },
+                _ => return false,
+            }
+        }
+        rest.is_empty()
     }
     /// The literal text before the first expansion.
     pub fn lit_prefix(&self) -> String {

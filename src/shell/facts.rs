@@ -202,7 +202,7 @@ impl State {
                 self.cwd_moved = true;
                 let target = args
                     .iter()
-                    .find(|a| !a.lit().is_some_and(|l| l.starts_with('-')));
+                    .find(|a| !a.lit_cow().is_some_and(|l| l.starts_with('-')));
                 self.cwd_root = target.is_some_and(|t| {
                     t.lit()
                         .is_some_and(|l| l.trim_end_matches('/').is_empty() && l.starts_with('/'))
@@ -344,7 +344,7 @@ impl State {
             return;
         }
         // `[ "$X" != "" ] || exit`, `[ "$X" = "" ] && exit`
-        if words.len() == 3 && words[2].lit().is_some_and(|l| l.is_empty()) {
+        if words.len() == 3 && words[2].lit_cow().is_some_and(|l| l.is_empty()) {
             if let Some(v) = single_var(&words[0]) {
                 let op = words[1].lit();
                 let ne = matches!(op.as_deref(), Some("!="));

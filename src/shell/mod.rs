@@ -14,6 +14,7 @@ mod kind;
 mod parse;
 pub mod repair;
 pub mod sql;
+pub(crate) mod tree;
 mod unwrap;
 pub mod wrappers;
 
@@ -71,7 +72,7 @@ pub(crate) fn parse_tree(text: &str) -> Option<Tree> {
             return Some(tree);
         };
         let better = p.parse(&fixed, None)?;
-        if error_count(better.root_node()) < error_count(tree.root_node()) {
+        if error_count(&better) < error_count(&tree) {
             Some(better)
         } else {
             Some(tree)
@@ -79,12 +80,15 @@ pub(crate) fn parse_tree(text: &str) -> Option<Tree> {
     })
 }
 
-fn error_count(root: tree_sitter::Node) -> usize {
-    if root.has_error() {
-        error_regions(root).len().max(1)
-    } else {
-        0
+/// ERROR / MISSING regions of a tree (at least 1 when it has an error).
+fn error_count(t: &Tree) -> usize {
+    if !t.root_node().has_error() {
+        return 0;
     }
+    let owned = tree::from_ts(t);
+    owned
+        .root()
+        .map_or(1, |root| error_regions(root).len().max(1))
 }
 
 /// What the front end read from a script.
@@ -120,11 +124,15 @@ pub fn analyze(text: &str) -> Analysis {
         }
         _ => text,
     };
-    let Some(tree) = parse_tree(parsed) else {
+    // FAST READER: `fast::parse(parsed).or_else(|| tree::parse(parsed))` plugs in here
+    let Some(tree) = tree::parse(parsed) else {
         a.unparsed = true;
         return a;
     };
-    let root = tree.root_node();
+    let Some(root) = tree.root() else {
+        a.unparsed = true;
+        return a;
+    };
     wrappers::set_current(wrappers::scan(root, text));
     let mut w = parse::Walker::new(text, None, 0);
     w.stmt(root, command::Flow::default(), 0);
@@ -148,11 +156,14 @@ pub fn analyze(text: &str) -> Analysis {
 /// Commands of a shell text cut out of the file (a string another program runs as shell),
 /// spans mapped into the file; each command notes `via`.
 pub fn analyze_mapped(text: &Mapped, via: &str) -> Vec<Item> {
-    let Some(tree) = parse_tree(&text.text) else {
+    let Some(tree) = tree::parse(&text.text) else {
+        return Vec::new();
+    };
+    let Some(root) = tree.root() else {
         return Vec::new();
     };
     let mut w = parse::Walker::new(&text.text, Some(text), 1);
-    w.stmt(tree.root_node(), command::Flow::default(), 0);
+    w.stmt(root, command::Flow::default(), 0);
     for it in w.items.iter_mut() {
         if let Item::Cmd(c) = it {
             c.via.insert(0, via.to_string());
@@ -162,9 +173,9 @@ pub fn analyze_mapped(text: &Mapped, via: &str) -> Vec<Item> {
 }
 
 /// ERROR / MISSING nodes (outermost), in document order, without recursion.
-fn error_regions(root: tree_sitter::Node) -> Vec<Span> {
+fn error_regions(root: tree::Node) -> Vec<Span> {
     let mut out = Vec::new();
-    crate::tree_walk::preorder(root, |n, _| {
+    crate::owned_tree::preorder(root, |n, _| {
         if n.is_error() || n.is_missing() {
             out.push(Span::new(n.start_byte(), n.end_byte().max(n.start_byte())));
             return false;
@@ -176,12 +187,11 @@ fn error_regions(root: tree_sitter::Node) -> Vec<Span> {
 
 /// Where the first syntax error is: the innermost ERROR / MISSING node on the path of
 /// first errors (an outer ERROR node can span the whole file).
-fn first_error(root: tree_sitter::Node) -> Option<usize> {
+fn first_error(root: tree::Node) -> Option<usize> {
     let mut node = root;
     for _ in 0..10_000 {
-        let mut c = node.walk();
         let next = node
-            .children(&mut c)
+            .children()
             .find(|ch| ch.is_error() || ch.is_missing() || ch.has_error());
         match next {
             Some(ch) if ch.is_missing() => return Some(ch.start_byte()),
@@ -336,11 +346,14 @@ fn fallback(text: &str, errors: &[Span], items: &mut Vec<Item>) {
         }
         let mut m = Mapped::default();
         m.push_with(&cleaned, |i| a + i);
-        let Some(tree) = parse_tree(&m.text) else {
+        let Some(tree) = tree::parse(&m.text) else {
+            continue;
+        };
+        let Some(root) = tree.root() else {
             continue;
         };
         let mut w = parse::Walker::new(&m.text, Some(&m), 1);
-        w.stmt(tree.root_node(), command::Flow::default(), 0);
+        w.stmt(root, command::Flow::default(), 0);
         for it in w.items {
             if let Item::Cmd(c) = &it
                 && known.contains(&c.name_span().start)

@@ -4,10 +4,10 @@
 //! `ssh host '…'`, `trap '…'` are parsed again and walked with a map back into the file.
 
 use super::command::{Command, Flow, Guard, Item, Mapped, Part, Word, basename};
-use super::kind::kind;
+use super::tree::Node;
+use super::tree::kind;
 use super::unwrap;
 use crate::source::Span;
-use tree_sitter::Node;
 
 /// The node kinds a word is made of, as a pattern: plain and quoted words, concatenations,
 /// expansions, numbers. The statement walk and the `[ … ]` / `[[ … ]]` reader both take them
@@ -165,7 +165,7 @@ impl<'t> Walker<'t> {
             "function_definition" => {
                 self.define(node);
                 self.items.push(Item::Enter);
-                if let Some(b) = node.child_by_field_name("body") {
+                if let Some(b) = node.field("body") {
                     self.stmt(b, Flow::default(), d);
                 }
                 self.items.push(Item::Exit);
@@ -175,8 +175,7 @@ impl<'t> Walker<'t> {
                     checked: true,
                     ..Flow::default()
                 };
-                let mut c = node.walk();
-                for ch in node.named_children(&mut c) {
+                for ch in node.named_children() {
                     self.stmt(ch, f, d);
                 }
             }
@@ -195,7 +194,7 @@ impl<'t> Walker<'t> {
                             // quoted expansions ("$@", "$x") may yield empty words
                             let quoted_var = kind(*ch) == "string"
                                 && w.parts.iter().any(|p| !matches!(p, Part::Lit { .. }));
-                            if quoted_var || w.lit().is_some_and(|l| l.is_empty()) {
+                            if quoted_var || w.lit_cow().is_some_and(|l| l.is_empty()) {
                                 non_empty = false;
                             }
                         }
@@ -213,14 +212,13 @@ impl<'t> Walker<'t> {
                 }
             }
             "case_statement" => {
-                if let Some(v) = node.child_by_field_name("value") {
+                if let Some(v) = node.field("value") {
                     self.word(v, d);
                     self.walk_subs(d);
                 }
-                let mut c = node.walk();
-                for item in node.named_children(&mut c) {
+                for item in node.named_children() {
                     if kind(item) == "case_item" {
-                        let kids = fields(item);
+                        let kids = item.fields();
                         for (field, ch) in kids {
                             if ch.is_named() && field != Some("value") {
                                 self.stmt(ch, Flow::default(), d);
@@ -232,15 +230,13 @@ impl<'t> Walker<'t> {
             "test_command" => self.test_command(node, flow, d),
             "declaration_command" => self.declaration(node, d),
             "unset_command" => {
-                let mut c = node.walk();
-                for ch in node.named_children(&mut c) {
+                for ch in node.named_children() {
                     self.forget(ch);
                 }
             }
             "variable_assignment" => self.assignment(node, d),
             "variable_assignments" => {
-                let mut c = node.walk();
-                for ch in node.named_children(&mut c) {
+                for ch in node.named_children() {
                     self.assignment(ch, d);
                 }
             }
@@ -258,18 +254,7 @@ impl<'t> Walker<'t> {
     }
 
     fn children(&mut self, node: Node<'t>, depth: usize) {
-        let n = node.named_child_count();
-        if n <= 8 {
-            // no cursor allocation for the common small node
-            for i in 0..n {
-                if let Some(ch) = node.named_child(i) {
-                    self.stmt(ch, Flow::default(), depth);
-                }
-            }
-            return;
-        }
-        let mut c = node.walk();
-        for ch in node.named_children(&mut c) {
+        for ch in node.named_children() {
             self.stmt(ch, Flow::default(), depth);
         }
     }
@@ -277,7 +262,7 @@ impl<'t> Walker<'t> {
     /// `a && b || c`: tree-sitter nests lists to the left; flatten so long chains do not
     /// recurse, and work out which operands have their failure handled.
     fn list(&mut self, node: Node<'t>, depth: usize) {
-        let mut rest: Vec<(String, Node<'t>)> = Vec::new();
+        let mut rest: Vec<(&'static str, Node<'t>)> = Vec::new();
         let mut cur = node;
         loop {
             if kind(cur) != "list" {
@@ -286,14 +271,13 @@ impl<'t> Walker<'t> {
             let Some(left) = cur.named_child(0) else {
                 break;
             };
-            let mut op = String::new();
+            let mut op = "";
             let mut right = None;
-            let mut c = cur.walk();
-            for ch in cur.children(&mut c).skip(1) {
+            for ch in cur.children().skip(1) {
                 if ch.is_named() {
                     right = Some(ch);
                 } else if op.is_empty() {
-                    op = kind(ch).to_string();
+                    op = kind(ch);
                 }
             }
             if let Some(r) = right {
@@ -318,10 +302,10 @@ impl<'t> Walker<'t> {
                 }
                 open_guards = 0;
             }
-            let next = ops.get(i).map(String::as_str);
+            let next = ops.get(i).copied();
             let mut on_fail_exits = false;
             for k in i + 1..operands.len() {
-                match ops[k - 1].as_str() {
+                match ops[k - 1] {
                     "||" => {
                         on_fail_exits = exits[k];
                         break;
@@ -361,8 +345,7 @@ impl<'t> Walker<'t> {
         flow: Flow,
         depth: usize,
     ) {
-        let mut c = node.walk();
-        let stages: Vec<Node> = node.named_children(&mut c).collect();
+        let stages: Vec<Node> = node.named_children().collect();
         let n = stages.len();
         let mut prev = None;
         let mut fed = Vec::new();
@@ -394,7 +377,7 @@ impl<'t> Walker<'t> {
     fn redirected(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
         let mut redirects = Vec::new();
         let mut body = None;
-        for (field, ch) in fields(node) {
+        for (field, ch) in node.fields() {
             match field {
                 Some("body") => body = Some(ch),
                 _ if ch.is_named() => redirects.push(ch),
@@ -409,7 +392,7 @@ impl<'t> Walker<'t> {
             if kind(*r) != "heredoc_redirect" {
                 continue;
             }
-            for (field, ch) in fields(*r) {
+            for (field, ch) in r.fields() {
                 match (field, kind(ch)) {
                     (_, "pipeline") => pipe_cont.push(ch),
                     (Some("right"), _) => right.push(ch),
@@ -471,7 +454,7 @@ impl<'t> Walker<'t> {
         let mut assigns = Vec::new();
         let mut stdin = None;
         let mut redirects = Vec::new();
-        let kids = fields(node);
+        let kids = node.fields();
         for (field, ch) in kids {
             match (field, kind(ch)) {
                 (_, "variable_assignment") => assigns.push(ch),
@@ -519,7 +502,7 @@ impl<'t> Walker<'t> {
             return;
         }
         for a in &assigns {
-            if let Some(v) = a.child_by_field_name("value") {
+            if let Some(v) = a.field("value") {
                 self.word(v, depth);
             }
         }
@@ -589,13 +572,16 @@ impl<'t> Walker<'t> {
             if self.reparse_depth >= MAX_REPARSE {
                 return;
             }
-            let Some(tree) = super::parse_tree(&r.text.text) else {
+            let Some(tree) = super::tree::parse(&r.text.text) else {
+                return;
+            };
+            let Some(root) = tree.root() else {
                 return;
             };
             let mut inner = Walker::new(&r.text.text, Some(&r.text), self.reparse_depth + 1);
             inner.env = self.env.clone();
             inner.bound = self.bound;
-            inner.stmt(tree.root_node(), r.flow, depth);
+            inner.stmt(root, r.flow, depth);
             if r.scoped {
                 self.items.push(Item::Enter);
             }
@@ -615,19 +601,9 @@ impl<'t> Walker<'t> {
     }
 }
 
-/// Children with their field names (one cursor walk; `field_name_for_child` is linear).
+/// Children with their field names.
 fn fields(node: Node<'_>) -> Vec<(Option<&'static str>, Node<'_>)> {
-    let mut c = node.walk();
-    let mut v = Vec::with_capacity(node.child_count());
-    if c.goto_first_child() {
-        loop {
-            v.push((c.field_name(), c.node()));
-            if !c.goto_next_sibling() {
-                break;
-            }
-        }
-    }
-    v
+    node.fields().collect()
 }
 
 fn is_clause(kind: &str) -> bool {
@@ -643,7 +619,10 @@ fn feed_of(cmd: &Command) -> Option<Mapped> {
             let mut m = Mapped::default();
             let mut first = true;
             for w in cmd.args() {
-                if first && w.lit().is_some_and(|l| l.starts_with('-') && l.len() <= 3) {
+                if first
+                    && w.lit_cow()
+                        .is_some_and(|l| l.starts_with('-') && l.len() <= 3)
+                {
                     continue;
                 }
                 if !first {

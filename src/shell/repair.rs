@@ -475,24 +475,25 @@ impl Scanner {
 pub fn line_start_escapes(text: &str) -> Option<String> {
     let b = text.as_bytes();
     let mut out: Option<Vec<u8>> = None;
+    // every line start, found by a newline search (not a look at every byte)
     let mut i = 0;
     while i < b.len() {
-        let line_start = i == 0 || b[i - 1] == b'\n';
-        if line_start {
-            let mut j = i;
-            while j < b.len() && matches!(b[j], b' ' | b'\t') {
-                j += 1;
-            }
-            let continued = i >= 2 && b[i - 2] == b'\\';
-            if !continued
-                && b.get(j) == Some(&b'\\')
-                && b.get(j + 1)
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_'))
-            {
-                out.get_or_insert_with(|| b.to_vec())[j] = b' ';
-            }
+        let mut j = i;
+        while j < b.len() && matches!(b[j], b' ' | b'\t') {
+            j += 1;
         }
-        i += 1;
+        let continued = i >= 2 && b[i - 2] == b'\\';
+        if !continued
+            && b.get(j) == Some(&b'\\')
+            && b.get(j + 1)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_'))
+        {
+            out.get_or_insert_with(|| b.to_vec())[j] = b' ';
+        }
+        match text.get(i..).and_then(|t| t.find('\n')) {
+            Some(k) => i += k + 1,
+            None => break,
+        }
     }
     out.and_then(|v| String::from_utf8(v).ok())
 }
@@ -531,6 +532,10 @@ pub fn foreign(text: &str) -> Option<(&'static str, usize)> {
     let first = text.lines().next().unwrap_or("");
     if let Some(l) = lang_of(first) {
         return Some((l, 0));
+    }
+    // both forms below run the file itself (`"$0"`): one search instead of a line walk
+    if !text.contains("\"$0\"") {
+        return None;
     }
     // `exec tclsh "$0" "$@"` near the top (the Tcl trick)
     for line in text.lines().take(12) {
@@ -594,6 +599,15 @@ mod tests {
             assert_eq!(r.len(), src.len(), "{src}");
             assert!(parses(src), "{src}\n→ {r}");
         }
+    }
+
+    #[test]
+    fn escapes_at_line_starts() {
+        let src = "\\. ../nvm.sh\n  \\rm x\nfoo \\\n\\rm y\n\\$x\n\t\\_f\n\\";
+        let want = " . ../nvm.sh\n   rm x\nfoo \\\n\\rm y\n\\$x\n\t _f\n\\";
+        assert_eq!(line_start_escapes(src).as_deref(), Some(want));
+        assert_eq!(line_start_escapes("echo \\. x\n\n"), None);
+        assert_eq!(line_start_escapes(""), None);
     }
 
     #[test]

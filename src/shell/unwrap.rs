@@ -228,13 +228,14 @@ pub fn unwrap(cmd: Command) -> Unwrapped {
                 let i = skip_options(w, 1, &with, false);
                 let opts = w.get(1..i.min(w.len())).unwrap_or_default();
                 let arg_file = opts.iter().any(|x| {
-                    x.lit().is_some_and(|l| {
+                    x.lit_cow().is_some_and(|l| {
                         l == "-a" || l == "--arg-file" || l.starts_with("--arg-file=")
                     })
                 });
-                let template = opts
-                    .iter()
-                    .any(|x| x.lit().is_some_and(|l| l.starts_with("-I") || l == "-i"));
+                let template = opts.iter().any(|x| {
+                    x.lit_cow()
+                        .is_some_and(|l| l.starts_with("-I") || l == "-i")
+                });
                 let via = if arg_file { "xargs -a" } else { "xargs" };
                 let mut next = rest(cmd, i, via);
                 // `echo /srv | xargs rm -rf`: the operands xargs reads are known
@@ -322,7 +323,7 @@ pub fn unwrap(cmd: Command) -> Unwrapped {
             }
             "trap" => {
                 if let Some(a) = w.get(1)
-                    && !a.lit().is_some_and(|l| l.starts_with('-'))
+                    && !a.lit_cow().is_some_and(|l| l.starts_with('-'))
                 {
                     out.reparse.push(Reparse {
                         text: a.src.clone(),
@@ -416,7 +417,7 @@ fn find_exec(cmd: &Command, out: &mut Unwrapped) {
         {
             let start = i + 1;
             let mut end = start;
-            while end < w.len() && !w[end].lit().is_some_and(|l| l == ";" || l == "+") {
+            while end < w.len() && !w[end].lit_cow().is_some_and(|l| l == ";" || l == "+") {
                 end += 1;
             }
             if end > start {

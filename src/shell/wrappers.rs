@@ -10,10 +10,10 @@
 //! `$SUDO apt-get …`) is checked as that command.
 
 use super::command::{Command, Guard, Part};
-use super::kind::kind;
+use super::tree::Node;
+use super::tree::kind;
 use std::cell::RefCell;
 use std::collections::HashSet;
-use tree_sitter::Node;
 
 #[derive(Debug, Default, Clone)]
 pub struct Functions {
@@ -69,14 +69,14 @@ pub fn scan(root: Node, src: &str) -> Functions {
     let text = |n: Node| src.get(n.start_byte()..n.end_byte()).unwrap_or("");
     // enclosing functions: (name, depth of the function_definition node)
     let mut open: Vec<(String, usize)> = Vec::new();
-    crate::tree_walk::preorder(root, |n, depth| {
+    crate::owned_tree::preorder(root, |n, depth| {
         while open.last().is_some_and(|(_, d)| *d >= depth && depth > 0) {
             open.pop();
         }
-        let mut descend = n.child_count() > 0;
+        let mut descend = n.child(0).is_some();
         match kind(n) {
             "function_definition" => {
-                let name = n.child_by_field_name("name").map(text).unwrap_or("");
+                let name = n.field("name").map(text).unwrap_or("");
                 open.push((name.to_string(), depth));
             }
             "command" => {
@@ -84,7 +84,7 @@ pub fn scan(root: Node, src: &str) -> Functions {
                     command_facts(n, src, name, depth - fd, &mut f);
                 }
                 // a command's words hold no function definitions worth a walk
-                descend = n.child_count() > 0 && text(n).contains('(');
+                descend = n.child(0).is_some() && text(n).contains('(');
             }
             "comment" | "heredoc_body" | "raw_string" | "string_content" | "word" => {
                 descend = false
@@ -115,14 +115,11 @@ fn command_facts(n: Node, src: &str, name: &str, below: usize, f: &mut Functions
         return;
     }
     let text = |n: Node| src.get(n.start_byte()..n.end_byte()).unwrap_or("");
-    let Some(cmd_name) = n.child_by_field_name("name") else {
+    let Some(cmd_name) = n.field("name") else {
         return;
     };
     let first = text(cmd_name);
-    let second = n
-        .child_by_field_name("argument")
-        .map(text)
-        .unwrap_or_default();
+    let second = n.field("argument").map(text).unwrap_or_default();
     if ARGS.contains(&first)
         || (matches!(first, "eval" | "exec" | "command" | "sudo") && ARGS.contains(&second))
     {
@@ -182,9 +179,10 @@ mod tests {
     use super::*;
 
     fn functions(src: &str) -> Functions {
-        let tree = crate::shell::parse_tree(src).expect("parses");
-        assert!(!tree.root_node().has_error(), "{src}");
-        scan(tree.root_node(), src)
+        let tree = crate::shell::tree::parse(src).expect("parses");
+        let root = tree.root().expect("a root");
+        assert!(!root.has_error(), "{src}");
+        scan(root, src)
     }
 
     #[test]

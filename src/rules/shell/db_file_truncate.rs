@@ -111,7 +111,7 @@ pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
             let ops: Vec<&Word> = cmd
                 .args()
                 .iter()
-                .filter(|w| !w.lit().is_some_and(|l| l.starts_with('-')))
+                .filter(|w| !w.lit_cow().is_some_and(|l| l.starts_with('-')))
                 .collect();
             if let [src, dst] = ops.as_slice()
                 && src.is("/dev/null")

@@ -13,7 +13,7 @@ pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let deletes = args
         .iter()
         .enumerate()
-        .any(|(i, w)| match w.lit().as_deref() {
+        .any(|(i, w)| match w.lit_cow().as_deref() {
             Some("-delete") => true,
             Some("-exec" | "-execdir" | "-ok" | "-okdir") => args
                 .get(i + 1)
@@ -27,7 +27,7 @@ pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
     // global options, then the starting points
     let mut i = 0;
     while i < args.len() {
-        match args[i].lit().as_deref() {
+        match args[i].lit_cow().as_deref() {
             Some("-H" | "-L" | "-P") => i += 1,
             Some("-D") => i += 2,
             Some(l) if l.starts_with("-O") => i += 1,

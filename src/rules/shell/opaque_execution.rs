@@ -288,7 +288,7 @@ pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(first) = cmd
         .args()
         .iter()
-        .find(|w| !w.lit().is_some_and(|l| l.starts_with('-')))
+        .find(|w| !w.lit_cow().is_some_and(|l| l.starts_with('-')))
         && first.src.text.starts_with("<(")
     {
         report(cmd, name, judge_word(first), out);
@@ -330,7 +330,7 @@ pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
             let script = cmd
                 .args()
                 .iter()
-                .any(|w| !w.lit().is_some_and(|l| l.starts_with('-')));
+                .any(|w| !w.lit_cow().is_some_and(|l| l.starts_with('-')));
             if !script && cmd.stdin.is_none() && !cmd.fed_by.is_empty() {
                 let words: Vec<&str> = cmd.fed_by.iter().map(String::as_str).collect();
                 report(cmd, name, judge(&words), out);

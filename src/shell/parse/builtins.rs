@@ -31,8 +31,7 @@ impl<'t> Walker<'t> {
                 leaves.push(n);
                 continue;
             }
-            let mut c = n.walk();
-            let kids: Vec<Node> = n.children(&mut c).collect();
+            let kids: Vec<Node> = n.children().collect();
             for k in kids.into_iter().rev() {
                 if k.is_named() {
                     stack.push((k, d + 1));
@@ -88,8 +87,7 @@ impl<'t> Walker<'t> {
 
     pub(super) fn declaration(&mut self, node: Node<'t>, depth: usize) {
         let kw = node.child(0).map(|n| n.kind()).unwrap_or("");
-        let mut c = node.walk();
-        let kids: Vec<Node> = node.named_children(&mut c).collect();
+        let kids: Vec<Node> = node.named_children().collect();
         for ch in kids {
             match ch.kind() {
                 "variable_assignment" => self.assignment(ch, depth),
@@ -106,12 +104,10 @@ impl<'t> Walker<'t> {
 
     pub(super) fn assignment(&mut self, node: Node<'t>, depth: usize) {
         let name = node
-            .child_by_field_name("name")
+            .field("name")
             .map(|n| self.text(n).to_string())
             .unwrap_or_default();
-        let value = node
-            .child_by_field_name("value")
-            .map(|v| self.word(v, depth));
+        let value = node.field("value").map(|v| self.word(v, depth));
         self.walk_subs(depth);
         let value = self.assigned(&name, value);
         // `X+=…` appends: X stays whatever it was, plus text

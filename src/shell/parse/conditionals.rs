@@ -81,23 +81,16 @@ impl<'t> Walker<'t> {
         }
         match kind(node) {
             "command" => node
-                .child_by_field_name("name")
+                .field("name")
                 .is_some_and(|n| crate::shell::wrappers::exits(basename(self.text(n)))),
             "compound_statement" => {
-                let mut c = node.walk();
-                let kids: Vec<Node> = node.named_children(&mut c).collect();
+                let kids: Vec<Node> = node.named_children().collect();
                 kids.iter().any(|k| self.exits(*k, depth + 1))
             }
-            "redirected_statement" => node
-                .child_by_field_name("body")
-                .is_some_and(|b| self.exits(b, depth + 1)),
-            "list" => {
-                let n = node.named_child_count();
-                n > 0
-                    && node
-                        .named_child(n - 1)
-                        .is_some_and(|r| self.exits(r, depth + 1))
-            }
+            "redirected_statement" => node.field("body").is_some_and(|b| self.exits(b, depth + 1)),
+            "list" => node
+                .last_named_child()
+                .is_some_and(|r| self.exits(r, depth + 1)),
             _ => false,
         }
     }

@@ -333,10 +333,10 @@ fn echoed(w: &Word) -> Option<Mapped> {
 impl<'t> Walker<'t> {
     /// `name() { … }`: remember the body for calls that follow.
     pub(super) fn define(&mut self, node: Node<'t>) {
-        let Some(name) = node.child_by_field_name("name").map(|n| self.text(n)) else {
+        let Some(name) = node.field("name").map(|n| self.text(n)) else {
             return;
         };
-        let Some(body) = node.child_by_field_name("body") else {
+        let Some(body) = node.field("body") else {
             return;
         };
         self.funcs.insert(name.to_string(), (body, self.span(node)));

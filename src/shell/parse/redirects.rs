@@ -8,11 +8,10 @@ impl<'t> Walker<'t> {
     /// `2> log`, `> out.db`, `< in.sql`: operator, descriptor and target (the target's
     /// substitutions are walked like any word's).
     pub(super) fn file_redirect(&mut self, node: Node<'t>, depth: usize) -> Option<Redirect> {
-        let mut c = node.walk();
         let mut op = None;
         let mut fd = None;
         let mut target = None;
-        for ch in node.children(&mut c) {
+        for ch in node.children() {
             if kind(ch) == "file_descriptor" {
                 fd = Some(self.text(ch).to_string());
             } else if !ch.is_named() && op.is_none() {
@@ -47,17 +46,15 @@ impl<'t> Walker<'t> {
     /// A here-string that input repair let tree-sitter read as a file redirection
     /// (`cat > "$f" <<< "$csr"` parsed as `cat > "$f" <   "$csr"`): the text has `<<<`.
     pub(super) fn is_herestring(&self, node: Node<'t>) -> bool {
-        let mut c = node.walk();
-        node.children(&mut c)
+        node.children()
             .find(|ch| !ch.is_named())
             .and_then(|op| self.src.get(op.start_byte()..))
             .is_some_and(|t| t.starts_with("<<<"))
     }
 
     pub(super) fn herestring(&mut self, node: Node<'t>, depth: usize) -> Option<Mapped> {
-        let mut c = node.walk();
         let w = node
-            .named_children(&mut c)
+            .named_children()
             .find(|n| kind(*n) != "file_descriptor")?;
         Some(self.word(w, depth).src)
     }
@@ -65,10 +62,8 @@ impl<'t> Walker<'t> {
     /// The body of a heredoc, with `<<-` leading tabs removed, mapped into the file.
     pub(super) fn heredoc(&self, node: Node<'t>) -> Mapped {
         let mut m = Mapped::default();
-        let mut c = node.walk();
-        let dash = node.children(&mut c).any(|n| kind(n) == "<<-");
-        let mut c = node.walk();
-        let Some(body) = node.children(&mut c).find(|n| kind(*n) == "heredoc_body") else {
+        let dash = node.children().any(|n| kind(n) == "<<-");
+        let Some(body) = node.children().find(|n| kind(*n) == "heredoc_body") else {
             return m;
         };
         let (a, b) = (body.start_byte(), body.end_byte());

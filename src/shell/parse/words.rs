@@ -35,7 +35,7 @@ impl<'t> Walker<'t> {
             "string" => {
                 let (ia, ib) = inner(text, a, b, 1);
                 let mut cur = ia;
-                for ch in (0..node.named_child_count()).filter_map(|i| node.named_child(i)) {
+                for ch in node.named_children() {
                     let (ca, cb) = (ch.start_byte().max(ia), ch.end_byte().min(ib));
                     if ca < cur || ca >= cb {
                         continue;
@@ -51,8 +51,7 @@ impl<'t> Walker<'t> {
                 self.dq_lit(w, cur, ib);
             }
             "translated_string" => {
-                let mut c = node.walk();
-                let kids: Vec<Node> = node.named_children(&mut c).collect();
+                let kids: Vec<Node> = node.named_children().collect();
                 for ch in kids {
                     self.conv(ch, w, depth + 1);
                 }
@@ -116,7 +115,7 @@ impl<'t> Walker<'t> {
             }
             "concatenation" | "command_name" | "file_redirect" | "herestring_redirect" => {
                 let named = kind(node) == "concatenation" || kind(node) == "command_name";
-                for ch in (0..node.child_count()).filter_map(|i| node.child(i)) {
+                for ch in node.children() {
                     if ch.is_named() {
                         if kind(ch) != "file_descriptor" {
                             self.conv(ch, w, depth + 1);

@@ -1,0 +1,138 @@
+//! The shell walker's tree: an owned copy of tree-sitter-bash's tree
+//! ([`crate::owned_tree::Tree`]: the same kinds, fields, flags and spans), built from
+//! tree-sitter's tree by [`from_ts`] or by a fast reader that builds the same nodes. The
+//! walker (`parse`), the function pre-scan (`wrappers`) and the error regions read it
+//! through these few names.
+
+pub(crate) use crate::owned_tree::{Node, Tree};
+
+/// A copy of tree-sitter-bash's tree.
+pub(crate) fn from_ts(t: &tree_sitter::Tree) -> Tree {
+    Tree::from_ts_walk(t, super::kind::kind)
+}
+
+/// tree-sitter + the input repairs ([`super::parse_tree`]), as an owned tree.
+pub(crate) fn parse(text: &str) -> Option<Tree> {
+    super::parse_tree(text).map(|t| from_ts(&t))
+}
+
+/// The node's kind (the walker's spelling of `n.kind()`).
+#[inline]
+pub(crate) fn kind(n: Node<'_>) -> &'static str {
+    n.kind()
+}
+
+#[cfg(test)]
+mod tests {
+    /// What both trees answer about a node at depth `d` (tree-sitter's and the copy's).
+    macro_rules! row {
+        ($n:expr, $d:expr) => {
+            (
+                $d,
+                $n.kind(),
+                [
+                    $n.is_named(),
+                    $n.is_error(),
+                    $n.is_missing(),
+                    $n.has_error(),
+                ],
+                $n.start_byte(),
+                $n.end_byte(),
+            )
+        };
+    }
+
+    #[test]
+    fn the_copy_has_what_tree_sitter_has() {
+        let src = "f() { rm -rf \"${D:?}\"/x; }\nfor x in a $(ls); do case $x in a) \
+                   echo <<-EOF | psql ;; esac; done\n\tbody\n\tEOF\nbroken ( ;; )\n";
+        let ts = crate::shell::parse_tree(src).expect("parses");
+        let t = super::from_ts(&ts);
+        let mut want = Vec::new();
+        crate::tree_walk::preorder(ts.root_node(), |n, d| {
+            want.push(row!(n, d));
+            true
+        });
+        let mut got = Vec::new();
+        let root = t.root().expect("a root");
+        crate::owned_tree::preorder(root, |n, d| {
+            got.push(row!(n, d));
+            true
+        });
+        assert_eq!(got, want);
+        assert!(root.has_error());
+    }
+
+    type Row = (
+        usize,
+        &'static str,
+        Option<&'static str>,
+        [bool; 4],
+        usize,
+        usize,
+        usize,
+    );
+
+    /// Every node in document order: depth, kind, field, flags, span, parent's start.
+    fn listing(t: &crate::owned_tree::Tree) -> Vec<Row> {
+        let mut out = Vec::new();
+        if let Some(root) = t.root() {
+            crate::owned_tree::preorder(root, |n, d| {
+                let flags = [n.is_named(), n.is_error(), n.is_missing(), n.has_error()];
+                let up = n.parent().map_or(usize::MAX, |p| p.start_byte());
+                out.push((
+                    d,
+                    n.kind(),
+                    n.field_name(),
+                    flags,
+                    n.start_byte(),
+                    n.end_byte(),
+                    up,
+                ));
+                true
+            });
+        }
+        out
+    }
+
+    /// The one-pass copy is the plain copy: on every shell script of the repository's
+    /// cases and fixtures, and every prefix of one with many constructs (broken trees too).
+    #[test]
+    fn the_one_pass_copy_is_the_plain_copy() {
+        use crate::owned_tree::Tree;
+        let same = |src: &str| {
+            let Some(ts) = crate::shell::parse_tree(src) else {
+                return;
+            };
+            let walk = Tree::from_ts_walk(&ts, crate::shell::kind::kind);
+            let plain = Tree::from_ts(&ts, crate::shell::kind::kind);
+            // the same nodes in document order (the plain copy numbers them otherwise)
+            assert_eq!(listing(&walk), listing(&plain), "{src}");
+        };
+        let mut files = 0;
+        for dir in ["tests/cases", "fixtures"] {
+            let mut stack = vec![std::path::PathBuf::from(dir)];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                    let p = e.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if p.extension().is_some_and(|x| x == "sh" || x == "bash") {
+                        same(&std::fs::read_to_string(&p).unwrap_or_default());
+                        files += 1;
+                    }
+                }
+            }
+        }
+        assert!(files > 50, "{files} scripts");
+        let src = "#!/bin/bash\nset -e\nf() { rm -rf \"${D:?}\"/x; }\n\
+                   for x in a $(ls) \"$@\"; do case $x in a) cat <<-EOF | psql ;; esac; done\n\
+                   \tbody\n\tEOF\n[[ -n $X ]] && f || exit 1\nY=(1 2) z=$((1+2)) >o 2>&1\n\
+                   if ( cd /t ); then :; elif true; then `echo`; else declare -a q; fi\n";
+        for end in (0..=src.len()).filter(|&e| src.is_char_boundary(e)) {
+            same(&src[..end]);
+        }
+        same("");
+        same("# only a comment\n");
+    }
+}
