@@ -1,0 +1,430 @@
+//! A fast path around tree-sitter-bash for the common script: comments, simple commands and
+//! assignments, `export`/`local` declarations, lists and pipelines, file redirections and
+//! quoted heredocs, functions, `{ … }`, `if`/`elif`/`else` with `[ … ]` tests, `for … in`,
+//! `while`/`until` and `case` — words made of plain characters, numbers, `"…"` strings,
+//! `'…'` strings, `$x`/`${x}`/`${x:-…}` expansions and `$( … )` substitutions. A strict
+//! hand-written reader builds exactly the syntax tree tree-sitter-bash gives
+//! ([`crate::owned_tree::Tree::from_ts`]: the same kinds, fields, named flags and spans,
+//! anonymous tokens included) or returns `None` on anything it does not fully understand —
+//! then the caller parses with tree-sitter as before, so an unusual or broken script is still
+//! read the way it always was. It never answers for text tree-sitter would read with errors
+//! or that `shell::parse_tree` rewrites first (line-start escapes). The tests run both
+//! builders on every fixture (and every truncation of it), on tricky snippets and, ignored,
+//! on a corpus (`PREFLIGHT_SH_CORPUS=dir`), and require equal trees whenever it answers.
+
+mod compound;
+#[cfg(test)]
+mod tests;
+mod words;
+
+use crate::owned_tree::Tree;
+
+/// Nesting deeper than this: not the fast path's business.
+const MAX_DEPTH: usize = 64;
+
+/// The tree tree-sitter-bash gives for `text` (as `shell::parse_tree` reads it), built
+/// without tree-sitter; `None`: not in the subset.
+#[allow(dead_code)]
+pub(crate) fn parse(text: &str) -> Option<Tree> {
+    let s = text.as_bytes();
+    if u32::try_from(s.len()).is_err() || s.iter().any(|&c| c == b'\r' || c == 0) {
+        return None;
+    }
+    if super::repair::line_start_escapes(text).is_some() {
+        return None;
+    }
+    let mut p = P {
+        s,
+        i: 0,
+        t: Tree::default(),
+        kids: Vec::with_capacity(64),
+        depth: 0,
+        strict: false,
+        term_end: 0,
+    };
+    // the root spans from its first child (leading blanks are not in it) to the end
+    let start = s
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n'))
+        .unwrap_or(s.len());
+    let root = p.t.push("program", None, true, start, s.len());
+    let done = p.statements(End::Eof);
+    #[cfg(test)]
+    if done.is_none() {
+        FAILED_AT.set(p.i);
+    }
+    done?;
+    if p.i != s.len() {
+        return None;
+    }
+    if let Some(&first) = p.kids.first()
+        && p.t.span(first).0 != start
+    {
+        return None;
+    }
+    let kids = std::mem::take(&mut p.kids);
+    p.t.link(root, &kids);
+    Some(p.t)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Where the reader last gave up (tests only: which shapes fall back).
+    pub(crate) static FAILED_AT: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
+/// What ends a list of statements.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// The end of the text (the program).
+    Eof,
+    /// `)` of `$( … )`.
+    Paren,
+    /// One of these reserved words at the start of a statement (`then`, `fi`, `done`, `}`…).
+    Words(&'static [&'static str]),
+    /// `;;` of a case item.
+    CaseItem,
+}
+
+struct P<'a> {
+    s: &'a [u8],
+    i: usize,
+    t: Tree,
+    /// Children of the nodes being built (each builder pushes on top and takes its own).
+    kids: Vec<u32>,
+    depth: usize,
+    /// Reading a test's operands or a case pattern: no `*` or `=` in plain words.
+    strict: bool,
+    /// The end of the newline that ended the last statement read (a hidden terminator:
+    /// it still ends an `else`/`elif` clause).
+    term_end: usize,
+}
+
+/// Reserved words: never a command name the fast path reads as one.
+const RESERVED: &[&str] = &[
+    "if", "then", "elif", "else", "fi", "for", "select", "while", "until", "do", "done", "case",
+    "esac", "in", "function", "time", "coproc", "{", "}", "!", "[[", "]]",
+];
+
+/// Bytes that end a word.
+fn delimiter(c: u8) -> bool {
+    matches!(
+        c,
+        0 | b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')'
+    )
+}
+
+impl<'a> P<'a> {
+    /// The byte `k` ahead (0 past the end).
+    fn b(&self, k: usize) -> u8 {
+        self.s.get(self.i + k).copied().unwrap_or(0)
+    }
+
+    fn at(&self, w: &str) -> bool {
+        self.s
+            .get(self.i..)
+            .is_some_and(|r| r.starts_with(w.as_bytes()))
+    }
+
+    /// The reserved word `w` (followed by a delimiter) is next.
+    fn at_word(&self, w: &str) -> bool {
+        self.at(w) && delimiter(self.s.get(self.i + w.len()).copied().unwrap_or(0))
+    }
+
+    /// Skip blanks and line continuations (not newlines).
+    fn blank(&mut self) {
+        loop {
+            match self.b(0) {
+                b' ' | b'\t' => self.i += 1,
+                // a continuation before nothing but blanks is an error to tree-sitter
+                b'\\'
+                    if self.b(1) == b'\n'
+                        && !self.s[self.i + 2..].iter().all(u8::is_ascii_whitespace) =>
+                {
+                    self.i += 2
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Skip blanks, continuations and newlines.
+    fn blank_lines(&mut self) {
+        loop {
+            self.blank();
+            if self.b(0) != b'\n' {
+                return;
+            }
+            self.i += 1;
+        }
+    }
+
+    /// The next `len` bytes as a leaf (pushed on `kids`).
+    fn tok(&mut self, kind: &'static str, named: bool, len: usize) -> u32 {
+        let k = self.t.push(kind, None, named, self.i, self.i + len);
+        self.i += len;
+        self.kids.push(k);
+        k
+    }
+
+    /// A node over the children pushed since `mark` (at least one); it replaces them on
+    /// `kids`.
+    fn node(&mut self, kind: &'static str, mark: usize) -> Option<u32> {
+        self.node_to(kind, mark, 0)
+    }
+
+    /// [`P::node`] ending at `end` at the least (a hidden terminator after the children).
+    fn node_to(&mut self, kind: &'static str, mark: usize, end: usize) -> Option<u32> {
+        let first = *self.kids.get(mark)?;
+        let last = *self.kids.last()?;
+        let (start, _) = self.t.span(first);
+        let (_, last_end) = self.t.span(last);
+        let n = self.t.push(kind, None, true, start, last_end.max(end));
+        self.t.link(n, &self.kids[mark..]);
+        self.kids.truncate(mark);
+        self.kids.push(n);
+        Some(n)
+    }
+
+    /// Give the last pushed node field `f`.
+    fn field(&mut self, f: &'static str) {
+        if let Some(&k) = self.kids.last() {
+            self.t.set_field(k, f);
+        }
+    }
+
+    fn deeper(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    /// A comment (`#` to the end of the line).
+    fn comment(&mut self) {
+        let len = self.s[self.i..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .unwrap_or(self.s.len() - self.i);
+        self.tok("comment", true, len);
+    }
+
+    /// Statements up to `end` (not consumed), pushed on `kids` with their visible
+    /// terminators and comments; `terminated`: each statement needs a terminator (`;`, `&`
+    /// or a newline) before the end. Returns how many statements were read.
+    fn statements_with(&mut self, end: End, terminated: bool, comments: bool) -> Option<usize> {
+        let mut n = 0;
+        let mut open = false;
+        let mut after_pipe3 = false;
+        self.term_end = 0;
+        loop {
+            self.blank_lines();
+            let c = self.b(0);
+            if c == b'#' {
+                if !comments {
+                    return None;
+                }
+                self.comment();
+                continue;
+            }
+            if self.at_end(end) {
+                if open && terminated {
+                    return None;
+                }
+                return Some(n);
+            }
+            if open {
+                return None;
+            }
+            // after `a | b | c` and a newline tree-sitter may read the next lines as more
+            // arguments of `c` (when a list follows): only lone simple commands then, until
+            // a `;` or `&`
+            let pipe3 = self.and_or(after_pipe3)?;
+            n += 1;
+            open = true;
+            self.blank();
+            if comments && self.b(0) == b'#' {
+                self.comment();
+            }
+            match self.b(0) {
+                b';' if self.b(1) != b';' && self.b(1) != b'&' => {
+                    self.term_end = 0;
+                    after_pipe3 = false;
+                    self.tok(";", false, 1);
+                    open = false;
+                }
+                b'&' if self.b(1) != b'&' && self.b(1) != b'>' => {
+                    self.term_end = 0;
+                    after_pipe3 = false;
+                    self.tok("&", false, 1);
+                    open = false;
+                }
+                b'\n' => {
+                    // tree-sitter's terminator is the last newline before the next token
+                    let run = self.s[self.i..]
+                        .iter()
+                        .take_while(|c| matches!(c, b' ' | b'\t' | b'\n'))
+                        .count();
+                    let last = self.s[self.i..self.i + run]
+                        .iter()
+                        .rposition(|&c| c == b'\n')
+                        .unwrap_or(0);
+                    self.term_end = self.i + last + 1;
+                    self.i += 1;
+                    open = false;
+                    after_pipe3 |= pipe3;
+                }
+                _ => {}
+            }
+            if open && !self.at_end(end) {
+                return None;
+            }
+        }
+    }
+
+    fn statements(&mut self, end: End) -> Option<usize> {
+        self.statements_with(end, false, true)
+    }
+
+    fn at_end(&self, end: End) -> bool {
+        match end {
+            End::Eof => self.i >= self.s.len(),
+            End::Paren => self.b(0) == b')',
+            End::Words(ws) => ws.iter().any(|w| self.at_word(w)),
+            End::CaseItem => self.at(";;"),
+        }
+    }
+
+    /// A list (`a && b || c`, left to right) or a pipeline (`a | b | c`); mixing both is
+    /// left to tree-sitter (its trees for them are not what one expects).
+    /// `lone`: only a simple command without operators is read. Returns whether this was a
+    /// pipeline of three commands or more.
+    fn and_or(&mut self, lone: bool) -> Option<bool> {
+        let mark = self.kids.len();
+        if self.statement()? != Body::Command && lone {
+            return None;
+        }
+        let mut piped = 0;
+        let mut listed = false;
+        loop {
+            self.blank();
+            let op = match (self.b(0), self.b(1)) {
+                (b'&', b'&') => "&&",
+                (b'|', b'|') => "||",
+                (b'|', b'&') => return None,
+                (b'|', _) => "|",
+                _ => break,
+            };
+            if lone {
+                return None;
+            }
+            if op == "|" {
+                piped += 1;
+            } else {
+                listed = true;
+            }
+            if piped > 0 && listed {
+                return None;
+            }
+            self.tok(op, false, op.len());
+            self.blank_lines();
+            if self.b(0) == b'#' {
+                return None;
+            }
+            self.statement()?;
+            if listed {
+                self.node("list", mark)?;
+            }
+        }
+        if piped > 0 {
+            self.node("pipeline", mark)?;
+        }
+        Some(piped >= 2)
+    }
+
+    /// One statement, with the redirections after it (`redirected_statement`).
+    fn statement(&mut self) -> Option<Body> {
+        self.deeper()?;
+        let mark = self.kids.len();
+        let body = self.statement_body()?;
+        self.blank();
+        if words::at_redirect(self) {
+            if body == Body::Other {
+                return None;
+            }
+            self.field("body");
+            loop {
+                let heredoc = self.redirect()?;
+                self.field("redirect");
+                if heredoc {
+                    if body != Body::Command {
+                        return None;
+                    }
+                    break;
+                }
+                self.blank();
+                if !words::at_redirect(self) {
+                    break;
+                }
+            }
+            self.node("redirected_statement", mark)?;
+        }
+        self.depth -= 1;
+        Some(body)
+    }
+
+    /// A statement without its trailing redirections.
+    fn statement_body(&mut self) -> Option<Body> {
+        let c = self.b(0);
+        if c == b'{' && matches!(self.b(1), b' ' | b'\t' | b'\n') {
+            self.brace_group()?;
+            return Some(Body::Compound);
+        }
+        if c == b'[' && matches!(self.b(1), b' ' | b'\t') {
+            self.test_command()?;
+            return Some(Body::Other);
+        }
+        if self.at_word("if") {
+            self.if_statement()?;
+            return Some(Body::Compound);
+        }
+        if self.at_word("for") {
+            self.for_statement()?;
+            return Some(Body::Compound);
+        }
+        if self.at_word("while") || self.at_word("until") {
+            self.while_statement()?;
+            return Some(Body::Compound);
+        }
+        if self.at_word("case") {
+            self.case_statement()?;
+            return Some(Body::Compound);
+        }
+        if self.at_word("function") || self.at_function() {
+            self.function()?;
+            return Some(Body::Other);
+        }
+        for kw in [
+            "export", "local", "declare", "readonly", "typeset", "unset", "unsetenv",
+        ] {
+            if self.at_word(kw) {
+                self.declaration(kw)?;
+                return Some(Body::Other);
+            }
+        }
+        if RESERVED.iter().any(|w| self.at_word(w)) {
+            return None;
+        }
+        self.command()?;
+        Some(Body::Command)
+    }
+}
+
+/// What a statement is, for the redirections that may follow it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// A simple command (heredocs too).
+    Command,
+    /// `{ … }`, `if`, `for`, `while`, `case` (file redirections).
+    Compound,
+    /// Anything else (none: left to tree-sitter).
+    Other,
+}

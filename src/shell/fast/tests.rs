@@ -1,0 +1,253 @@
+//! The fast path against tree-sitter: whenever the fast path answers, its tree is the one
+//! `shell::parse_tree` gives (kinds, fields, named flags, spans, anonymous tokens), on every
+//! fixture and case script (and every truncation of each), on tricky snippets and (an
+//! ignored test, `PREFLIGHT_SH_CORPUS=dir`) on a real corpus.
+
+use super::parse;
+use crate::owned_tree::Tree;
+use std::path::Path;
+
+fn ts_tree(src: &str) -> Option<Tree> {
+    let t = crate::shell::parse_tree(src)?;
+    Some(Tree::from_ts(&t, crate::shell::kind::kind))
+}
+
+/// `Some(())` when the fast path answered (and agreed), `None` when it fell back.
+fn compare(src: &str, what: &str) -> Option<()> {
+    let fast = parse(src)?;
+    let ts = ts_tree(src).expect("tree-sitter parses");
+    let root = ts.root().expect("a root");
+    assert!(
+        !root.has_error(),
+        "the fast path answered where tree-sitter finds an error: {what}:\n{src}"
+    );
+    let (a, b) = (fast.dump(), ts.dump());
+    if a != b {
+        let at = a
+            .lines()
+            .zip(b.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or(0);
+        let context = |d: &str| -> String {
+            let v: Vec<&str> = d.lines().collect();
+            v[at.saturating_sub(6)..(at + 4).min(v.len())].join("\n")
+        };
+        panic!(
+            "fast tree differs on {what} at dump line {at}:\nfast:\n{}\ntree-sitter:\n{}\n{src}",
+            context(&a),
+            context(&b)
+        );
+    }
+    Some(())
+}
+
+/// `compare` on `src` and on every prefix of it (at each char boundary).
+fn with_truncations(src: &str, what: &str) -> Option<()> {
+    for cut in (0..src.len()).filter(|&i| src.is_char_boundary(i)) {
+        compare(&src[..cut], &format!("{what} cut at {cut}"));
+    }
+    compare(src, what)
+}
+
+#[test]
+fn fixtures_agree_also_cut_short() {
+    let answered = crate::fast_tests::fixtures_and_truncations("sh", compare);
+    assert!(answered >= 1, "the fast path answered {answered} fixtures");
+}
+
+#[test]
+fn case_scripts_agree_also_cut_short() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let files = crate::fast_tests::files_with_ext(&dir, "sh");
+    let mut answered = 0;
+    for f in &files {
+        let src = std::fs::read_to_string(f).expect("readable case");
+        if with_truncations(&src, &f.display().to_string()).is_some() {
+            answered += 1;
+        }
+    }
+    assert!(
+        answered >= 10,
+        "the fast path answered {answered} of {} case scripts",
+        files.len()
+    );
+}
+
+/// `PREFLIGHT_SH_CORPUS=dir cargo test --lib shell::fast::tests::corpus -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn corpus() {
+    let Ok(dirs) = std::env::var("PREFLIGHT_SH_CORPUS") else {
+        return;
+    };
+    for dir in dirs.split(':') {
+        let files = crate::fast_tests::files_with_ext(Path::new(dir), "sh");
+        let (mut n, mut fast, mut bytes, mut fast_bytes) = (0, 0, 0, 0);
+        let mut missed = Vec::new();
+        for f in &files {
+            let Ok(src) = std::fs::read_to_string(f) else {
+                continue;
+            };
+            n += 1;
+            bytes += src.len();
+            super::FAILED_AT.set(usize::MAX);
+            if compare(&src, &f.display().to_string()).is_some() {
+                fast += 1;
+                fast_bytes += src.len();
+            } else {
+                let at = super::FAILED_AT.get();
+                let what: String = src
+                    .get(at..)
+                    .map_or("(start)".to_string(), |s| s.chars().take(40).collect());
+                missed.push(format!("{}: {what:?}", f.display()));
+            }
+        }
+        if std::env::var("PREFLIGHT_SH_MISSED").is_ok() {
+            for m in &missed {
+                println!("fell back: {m}");
+            }
+        }
+        println!(
+            "{dir}: {fast}/{n} files, {fast_bytes}/{bytes} bytes read by the fast path, 0 differences"
+        );
+    }
+}
+
+/// `PREFLIGHT_SH_DUMP=file cargo test --lib shell::fast::tests::dump -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn dump() {
+    let Ok(f) = std::env::var("PREFLIGHT_SH_DUMP") else {
+        return;
+    };
+    let src = std::fs::read_to_string(f).expect("readable");
+    print!("{}", ts_tree(&src).map(|t| t.dump()).unwrap_or_default());
+    println!("----- fast:");
+    print!("{}", parse(&src).map(|t| t.dump()).unwrap_or_default());
+}
+
+/// Scripts the fast path reads itself.
+const READ: &[&str] = &[
+    "#!/usr/bin/env bash\nset -euo pipefail\n\n# deploy\nAPP_DIR=\"/opt/app0\"\n",
+    "RELEASE=\"$APP_DIR/releases/$(date +%s)\"\nlog() {\n  echo \"[$(date -Is)] $*\" >&2\n}\n",
+    "psql \"$DATABASE_URL\" <<'SQL'\nUPDATE jobs SET state = 'queued';\nSQL\necho done\n",
+    "cat <<-\"EOF\"\n\tbody\n\tEOF\necho after",
+    "cat <<EOF\nplain body\nEOF\n",
+    "cat > f <<'EOF'\n  indented $x `y` \\z\nEOF\n",
+    "psql <<'SQL'\nSQL\n",
+    "if [ -d \"$R/tmp2\" ]; then\n  rm -rf \"${R:?}/tmp2\"\nfi\n",
+    "if [ \"$a\" = \"b\" ] && [ $# -eq 0 ]; then a; elif [ ! -f x ]; then b; else c; fi",
+    "if a\nthen\n  b\nelse\n  c # after\n\n  # alone\nfi\n",
+    "if a; then b; elif c\nthen\n  d\nelse e; fi",
+    "[ \"$a\" != \"b\" ]; [ -z $x ]; [ \"$a\" = b ]; [ \"$a\" == 'b' ]; [ 1 -lt \"$n\" ]",
+    "for f in /var/log/app3/*.log; do\n  gzip -9 \"$f\" || log \"gzip failed: $f\"\ndone\n",
+    "for g in \"$@\"\ndo\n  y\ndone",
+    "while read -r line; do echo \"$line\"; done < f\nuntil a; do b; done",
+    "tmp=$(mktemp -d)\ntrap 'rm -rf \"$tmp\"' EXIT\ntar -xzf b.tgz -C \"$tmp\"\n",
+    "case \"${1:-}\" in\n  start) systemctl start app8 ;;\n  stop) x;;\n  \"q\") y\n  ;;\n  *) log usage ;;\nesac\n",
+    "find /var/cache/app5 -name '*.tmp' -mtime +7 -delete\n",
+    "kubectl rollout status deploy/app1 --timeout=120s && log ok1 || exit 1\n",
+    "a | b | c\nd\ne; f && g &\ng || h\na | b\nc && d\na | b | c; d && e",
+    "echo -9 9 +7 1.5 9a -x 2024-01-01 9\"$x\" - a=b --x=1 x* ~/a %s @ , : a:b",
+    "echo fi then done; for x in a; do echo done in; done",
+    "echo \"a $b c\" \"$(x)\" \"${y}\" \"$\" \"a$\" \"x\\\"y\" \"a\\nb\" \"\" \"$1\" \"$@\" \"$#\" \"  a\" \"$a  b\"",
+    "echo $a$b \"x\"y 'a'b$c ${x}/y $(a)b --prefix=$HOME/x $1 $10 $_ $_x $- $$ $? ${#x}",
+    "echo ${x:-a} ${x:-/a/b} ${x:-$y} ${x:-\"a b\"} ${x:=} ${x-a} ${x:+-n} ${HOME:-/root}/x ${x:-'q'}",
+    "echo \"é 日本\" 'ü' # ç\n",
+    "x=1 y=$x cmd arg\nexport A=1 B C=\"$d\"; local x; readonly Y=2\na= ; b=''; c=\"\"\nx=-1",
+    "export X; export -f f; declare -a arr; local a b=1\nunset x y; export",
+    "cmd 2>&1 >/dev/null 2>/dev/null < in >> out &> f\n{ a; b; } > log 2>&1",
+    "f() {\n  local x=\"$1\"\n  return 0\n}\nfunction g {\n  :\n}\nfunction h() { a; }\nf () { a; }",
+    "cmd \\\n  --a \\\n  b\n",
+    "echo a # c\necho b; # d\nif [ -d \"$x\" ]; then # e\n  a\nfi",
+    "echo \"$(echo \"$(date)\" | tr a b)\"\nx=$(a; b\nc)",
+    "echo \"e\\\nf\" \"c\\$d\"",
+    "  \n\n",
+    "",
+    "# only\n",
+];
+
+/// Scripts outside the subset: the fast path must fall back.
+const FALLBACK: &[&str] = &[
+    "echo a\r\necho b\r\n",
+    "\\rm -rf x\n",
+    "  \\. ./x.sh\n",
+    "echo `date`",
+    "echo $'a\\nb'",
+    "echo $\"x\"",
+    "echo \"a\n  b\"",
+    "echo \"$a \" \" $a\" \"  \"",
+    "echo $((1 + 2))",
+    "x=(a b)",
+    "a[1]=x",
+    "X=1 Y=2\necho",
+    "[[ -n $x ]]",
+    "(cd /tmp && ls)",
+    "! grep -q x f",
+    "a | b && c",
+    "a && b | c",
+    "a | b | c\nd && e",
+    "a | b | c\nd\n# c\ne || f",
+    "a | b | c\nif a; then b; fi",
+    "cat <<EOF | psql\nx\nEOF\n",
+    "cat <<EOF\nhas $x\nEOF\n",
+    "cat <<EOF\nunterminated\n",
+    "cat <<'EOF'\n  EOF\nEOF\n",
+    "case $x in\n  -h|--help) c ;;\nesac\n",
+    "case $x in\n  ab1) c ;;\nesac\n",
+    "case $x in\n  a) c ;&\nesac\n",
+    "case $x in\n  a) echo esac ;;\nesac\n",
+    "echo {a,b} x{1..3} [x]",
+    "echo a;;",
+    "if a; then b fi",
+    "for ((i=0; i<3; i++)); do a; done",
+    "for x; do a; done",
+    "echo ${x/a/b} ${x%y} ${x[0]} ${!x}",
+    "echo <(ls) >(cat)",
+    "cmd <<< \"$x\"",
+    "f() ( a )",
+    "f() { a; } > log",
+    "echo $x\u{e9}",
+    "echo caf\u{e9}",
+    "echo a\\ b",
+    "echo 0x12",
+    "rm -rf \\\n",
+    "echo \"unterminated",
+    "echo 'unterminated",
+    "echo ${x",
+    "echo $(a",
+    "if a; then b; fi > log <<EOF\nx\nEOF\n",
+    "time ls",
+    "exec 3<> f",
+    "echo a >&-",
+    "echo a#b",
+];
+
+#[test]
+fn snippets_agree() {
+    let fell: Vec<_> = READ
+        .iter()
+        .filter(|s| with_truncations(s, s).is_none())
+        .collect();
+    assert!(fell.is_empty(), "the fast path fell back on {fell:?}");
+    let read: Vec<_> = FALLBACK.iter().filter(|s| parse(s).is_some()).collect();
+    assert!(read.is_empty(), "the fast path read {read:?}");
+    for s in FALLBACK {
+        with_truncations(s, s);
+    }
+}
+
+#[test]
+fn never_panics_on_odd_bytes() {
+    let odd = [
+        "\\", "$", "${", "$(", "<<", "<<'", "\"", "'", ";;", "|", "&", "\n", "#", "{", "}",
+    ];
+    for a in odd {
+        for b in odd {
+            let s = format!("echo {a}x{b} y");
+            compare(&s, &s);
+            let s = format!("{a}{b}");
+            compare(&s, &s);
+        }
+    }
+}

@@ -1,0 +1,454 @@
+//! Words of the fast path: plain words and numbers, `"…"` and `'…'` strings, `$x`, `${x}`,
+//! `${x:-…}`, `$( … )` and their concatenations; commands, assignments and redirections
+//! (heredocs with a quoted delimiter, or a plain one over a body without expansions).
+
+use super::{End, P, RESERVED, delimiter};
+
+/// Bytes of an unquoted word the fast path reads.
+fn plain(c: u8) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'~' | b'-' | b'*'
+        )
+}
+
+pub(super) fn name_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+/// Text that tree-sitter-bash would not make a `string_content` of by itself (blanks,
+/// continuations): the fast path leaves such strings alone.
+fn blank_only(run: &[u8]) -> bool {
+    if run
+        .iter()
+        .any(|&c| c.is_ascii() && !matches!(c, b' ' | b'\t' | b'\n' | b'\\' | 0x0b | 0x0c))
+    {
+        return false;
+    }
+    std::str::from_utf8(run).map_or(true, |s| s.chars().all(|c| c.is_whitespace() || c == '\\'))
+}
+
+/// A redirection operator (with its descriptor digits) is next.
+pub(super) fn at_redirect(p: &P) -> bool {
+    let mut k = 0;
+    while p.b(k).is_ascii_digit() {
+        k += 1;
+    }
+    match p.b(k) {
+        b'<' | b'>' => true,
+        b'&' => k == 0 && p.b(1) == b'>',
+        _ => false,
+    }
+}
+
+/// The end of a simple statement (a terminator, an operator, a comment, `)`).
+pub(super) fn at_stop(p: &P) -> bool {
+    matches!(p.b(0), 0 | b'\n' | b';' | b'&' | b'|' | b')' | b'#')
+}
+
+impl P<'_> {
+    /// `NAME=` or `NAME+=` is next: the name's length.
+    pub(super) fn assignment_name(&self) -> Option<usize> {
+        let c = self.b(0);
+        if !(c.is_ascii_alphabetic() || c == b'_') {
+            return None;
+        }
+        let mut k = 1;
+        while name_char(self.b(k)) {
+            k += 1;
+        }
+        (self.b(k) == b'=' || (self.b(k) == b'+' && self.b(k + 1) == b'=')).then_some(k)
+    }
+
+    /// `NAME=value` (the name is `len` bytes).
+    pub(super) fn assignment(&mut self, len: usize) -> Option<()> {
+        let mark = self.kids.len();
+        self.tok("variable_name", true, len);
+        self.field("name");
+        if self.b(0) == b'+' {
+            self.tok("+=", false, 2);
+        } else {
+            self.tok("=", false, 1);
+        }
+        match self.b(0) {
+            b'(' | b'#' => return None,
+            c if delimiter(c) => {}
+            _ => {
+                self.literal()?;
+                self.field("value");
+            }
+        }
+        self.node("variable_assignment", mark)?;
+        Some(())
+    }
+
+    /// A simple command: assignments, a name, arguments (redirections after them are read
+    /// by the statement).
+    pub(super) fn command(&mut self) -> Option<()> {
+        let mark = self.kids.len();
+        let mut assignments = 0;
+        while let Some(len) = self.assignment_name() {
+            self.assignment(len)?;
+            assignments += 1;
+            self.blank();
+            if at_stop(self) {
+                // `a=1 b=2` then a newline: tree-sitter reads on into the next line
+                return (assignments == 1).then_some(());
+            }
+        }
+        if at_redirect(self) || RESERVED.iter().any(|w| self.at_word(w)) {
+            return None;
+        }
+        let name = self.kids.len();
+        let w = self.i;
+        self.literal()?;
+        // `a[1]=x`, `=x`: not a command name the fast path reads
+        if self.s[w..self.i].contains(&b'=') {
+            return None;
+        }
+        self.node("command_name", name)?;
+        self.field("name");
+        loop {
+            self.blank();
+            if at_stop(self) || at_redirect(self) {
+                break;
+            }
+            self.literal()?;
+            self.field("argument");
+        }
+        self.node("command", mark)?;
+        Some(())
+    }
+
+    /// A redirection; `true` for a heredoc (the statement ends with its body).
+    pub(super) fn redirect(&mut self) -> Option<bool> {
+        let mark = self.kids.len();
+        let mut k = 0;
+        while self.b(k).is_ascii_digit() {
+            k += 1;
+        }
+        if k > 0 {
+            self.tok("file_descriptor", true, k);
+            self.field("descriptor");
+        }
+        let op = match (self.b(0), self.b(1), self.b(2)) {
+            (b'<', b'<', b'<') => return None,
+            (b'<', b'<', b'-') => "<<-",
+            (b'<', b'<', _) => "<<",
+            (b'&', b'>', b'>') => "&>>",
+            (b'&', b'>', _) => "&>",
+            (b'>', b'>', _) => ">>",
+            (b'>' | b'<', b'&', b'-') => return None,
+            (b'>', b'&', _) => ">&",
+            (b'<', b'&', _) => "<&",
+            (b'>', b'|', _) => ">|",
+            (b'<', b'>' | b'(', _) | (b'>', b'(', _) => return None,
+            (b'>', _, _) => ">",
+            (b'<', _, _) => "<",
+            _ => return None,
+        };
+        self.tok(op, false, op.len());
+        if op.starts_with("<<") {
+            if k > 0 {
+                return None;
+            }
+            self.heredoc(op == "<<-", mark)?;
+            return Some(true);
+        }
+        self.blank();
+        self.literal()?;
+        self.field("destination");
+        self.node("file_redirect", mark)?;
+        Some(false)
+    }
+
+    /// The rest of a heredoc after `<<`/`<<-`: the delimiter, then (right after the line's
+    /// newline) the body and the closing line.
+    fn heredoc(&mut self, dash: bool, mark: usize) -> Option<()> {
+        let s = self.s;
+        let quote = matches!(self.b(0), b'\'' | b'"').then(|| self.b(0));
+        let ds = self.i + usize::from(quote.is_some());
+        let mut de = ds;
+        while de < s.len() && name_char(s[de]) {
+            de += 1;
+        }
+        if de == ds {
+            return None;
+        }
+        let mut after = de;
+        if let Some(q) = quote {
+            if s.get(de) != Some(&q) {
+                return None;
+            }
+            after += 1;
+        }
+        let delim = &s[ds..de];
+        self.tok("heredoc_start", true, after - self.i);
+        while matches!(self.b(0), b' ' | b'\t') {
+            self.i += 1;
+        }
+        if self.b(0) != b'\n' {
+            return None;
+        }
+        self.i += 1;
+        let first = self.i;
+        let mut body = first;
+        while matches!(s.get(body), Some(b' ' | b'\t')) {
+            body += 1;
+        }
+        let mut line = first;
+        let end = loop {
+            if line >= s.len() {
+                return None;
+            }
+            let le = s[line..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(s.len(), |k| line + k);
+            let text = &s[line..le];
+            let tabs = if dash {
+                text.iter().take_while(|&&c| c == b'\t').count()
+            } else {
+                0
+            };
+            if &text[tabs..] == delim {
+                break line + tabs;
+            }
+            let trimmed = text
+                .iter()
+                .position(|c| !matches!(c, b' ' | b'\t'))
+                .map_or(&text[text.len()..], |k| &text[k..]);
+            if trimmed.starts_with(delim) || (line == first && trimmed.is_empty()) {
+                return None;
+            }
+            if quote.is_none() && text.iter().any(|c| matches!(c, b'$' | b'`' | b'\\')) {
+                return None;
+            }
+            line = le + 1;
+        };
+        if line == first && body != first {
+            return None;
+        }
+        self.i = body;
+        self.tok("heredoc_body", true, end - body);
+        self.tok("heredoc_end", true, delim.len());
+        self.node("heredoc_redirect", mark)?;
+        Some(())
+    }
+
+    /// A word: one part, or a `concatenation` of parts written together.
+    pub(super) fn literal(&mut self) -> Option<()> {
+        let mark = self.kids.len();
+        loop {
+            match self.b(0) {
+                b'"' => self.string()?,
+                b'\'' => self.raw_string()?,
+                b'$' => self.dollar()?,
+                c if plain(c) => self.run(self.kids.len() == mark)?,
+                _ => break,
+            }
+        }
+        let n = self.kids.len() - mark;
+        if n == 0 || !delimiter(self.b(0)) {
+            return None;
+        }
+        if n > 1 {
+            self.node("concatenation", mark)?;
+        }
+        Some(())
+    }
+
+    /// Unquoted plain characters: a `word`, or a `number` (`-?[0-9]+`).
+    fn run(&mut self, first: bool) -> Option<()> {
+        let start = self.i;
+        let mut end = start;
+        while end < self.s.len() && plain(self.s[end]) {
+            end += 1;
+        }
+        let w = &self.s[start..end];
+        if w.starts_with(b"==") || w.starts_with(b"=~") || w == b"esac" {
+            return None;
+        }
+        if self.strict && w.iter().any(|c| matches!(c, b'*' | b'=')) {
+            return None;
+        }
+        let digits = w.strip_prefix(b"-").unwrap_or(w);
+        if digits.starts_with(b"0x") {
+            return None;
+        }
+        let number = !digits.is_empty() && digits.iter().all(u8::is_ascii_digit);
+        if number && !first {
+            return None;
+        }
+        self.tok(if number { "number" } else { "word" }, true, end - start);
+        Some(())
+    }
+
+    /// `'…'`
+    fn raw_string(&mut self) -> Option<()> {
+        let len = self.s[self.i + 1..].iter().position(|&c| c == b'\'')?;
+        self.tok("raw_string", true, len + 2);
+        Some(())
+    }
+
+    /// `"…"` with text, `$x`, `${…}` and `$( … )` inside (one line).
+    fn string(&mut self) -> Option<()> {
+        let mark = self.kids.len();
+        self.tok("\"", false, 1);
+        loop {
+            let start = self.i;
+            let mut j = start;
+            loop {
+                match self.s.get(j) {
+                    None | Some(b'`' | b'\n') => return None,
+                    Some(b'"' | b'$') => break,
+                    Some(b'\\') => j += 2,
+                    Some(_) => j += 1,
+                }
+            }
+            if j > start {
+                if blank_only(&self.s[start..j]) {
+                    return None;
+                }
+                self.tok("string_content", true, j - start);
+            }
+            if self.b(0) == b'"' {
+                self.tok("\"", false, 1);
+                break;
+            }
+            if self.b(1) == b'"' {
+                self.tok("$", false, 1);
+            } else {
+                self.dollar()?;
+            }
+        }
+        self.node("string", mark)?;
+        Some(())
+    }
+
+    /// `$name`, `$1`, `$@`…, `${…}`, `$( … )`.
+    fn dollar(&mut self) -> Option<()> {
+        let c = self.b(1);
+        if c == b'{' {
+            return self.expansion();
+        }
+        if c == b'(' {
+            return if self.b(2) == b'(' {
+                None
+            } else {
+                self.substitution()
+            };
+        }
+        let (kind, len) = if c.is_ascii_alphabetic() || c == b'_' {
+            let mut k = 1;
+            while name_char(self.b(1 + k)) {
+                k += 1;
+            }
+            if c == b'_' && k == 1 {
+                ("special_variable_name", 1)
+            } else {
+                ("variable_name", k)
+            }
+        } else if c.is_ascii_digit() {
+            let mut k = 1;
+            while self.b(1 + k).is_ascii_digit() {
+                k += 1;
+            }
+            ("variable_name", k)
+        } else if matches!(c, b'*' | b'@' | b'?' | b'!' | b'#' | b'-' | b'$') {
+            ("special_variable_name", 1)
+        } else {
+            return None;
+        };
+        let next = self.b(1 + len);
+        if name_char(next) || next >= 0x80 {
+            return None;
+        }
+        let mark = self.kids.len();
+        self.tok("$", false, 1);
+        self.tok(kind, true, len);
+        self.node("simple_expansion", mark)?;
+        Some(())
+    }
+
+    /// `${x}`, `${#x}`, `${x:-word}` (`-`, `=`, `+`, `?`, with or without `:`).
+    fn expansion(&mut self) -> Option<()> {
+        let mark = self.kids.len();
+        self.tok("${", false, 2);
+        let length = self.b(0) == b'#';
+        if length {
+            self.tok("#", false, 1);
+            self.field("operator");
+        }
+        let c = self.b(0);
+        let mut k = 0;
+        if c.is_ascii_alphabetic() || c == b'_' {
+            while name_char(self.b(k)) {
+                k += 1;
+            }
+        } else {
+            while self.b(k).is_ascii_digit() {
+                k += 1;
+            }
+        }
+        if k == 0 {
+            return None;
+        }
+        self.tok("variable_name", true, k);
+        if self.b(0) != b'}' {
+            if length {
+                return None;
+            }
+            let colon = usize::from(self.b(0) == b':');
+            let op = match self.b(colon) {
+                b'-' if colon == 1 => ":-",
+                b'?' if colon == 1 => ":?",
+                b'=' if colon == 1 => ":=",
+                b'+' if colon == 1 => ":+",
+                b'-' => "-",
+                b'?' => "?",
+                b'=' => "=",
+                b'+' => "+",
+                _ => return None,
+            };
+            self.tok(op, false, op.len());
+            self.field("operator");
+            match (self.b(0), self.b(1)) {
+                (b'}', _) => {}
+                (b'"', _) => self.string()?,
+                (b'\'', _) => self.raw_string()?,
+                (b'$', b'{' | b'(') => return None,
+                (b'$', _) => self.dollar()?,
+                (c, _) if plain(c) && c != b'*' => {
+                    let mut end = self.i;
+                    while end < self.s.len() && plain(self.s[end]) && self.s[end] != b'*' {
+                        end += 1;
+                    }
+                    self.tok("word", true, end - self.i);
+                }
+                _ => return None,
+            }
+        }
+        if self.b(0) != b'}' {
+            return None;
+        }
+        self.tok("}", false, 1);
+        self.node("expansion", mark)?;
+        Some(())
+    }
+
+    /// `$( statements )`
+    fn substitution(&mut self) -> Option<()> {
+        self.deeper()?;
+        let mark = self.kids.len();
+        self.tok("$(", false, 2);
+        if self.statements_with(End::Paren, false, false)? == 0 {
+            return None;
+        }
+        self.tok(")", false, 1);
+        self.node("command_substitution", mark)?;
+        self.depth -= 1;
+        Some(())
+    }
+}
