@@ -60,6 +60,35 @@ impl P<'_> {
         Some(())
     }
 
+    /// `( statements )`
+    pub(super) fn subshell(&mut self) -> Option<()> {
+        let mark = self.kids.len();
+        self.tok("(", false, 1);
+        if self.statements_with(End::Paren, false, false)? == 0 {
+            return None;
+        }
+        self.tok(")", false, 1);
+        self.node("subshell", mark)?;
+        Some(())
+    }
+
+    /// `! command`, `! [ … ]`
+    pub(super) fn negated(&mut self) -> Option<()> {
+        let mark = self.kids.len();
+        self.tok("!", false, 1);
+        self.blank();
+        if self.b(0) == b'[' && matches!(self.b(1), b' ' | b'\t' | b'[') {
+            self.test_command()?;
+        } else {
+            self.command()?;
+            if self.t.kind(*self.kids.last()?) != "command" {
+                return None;
+            }
+        }
+        self.node("negated_command", mark)?;
+        Some(())
+    }
+
     /// `{ statements; }`
     pub(super) fn brace_group(&mut self) -> Option<()> {
         let mark = self.kids.len();
@@ -81,11 +110,38 @@ impl P<'_> {
         done
     }
 
-    /// `[ -op x ]`, `[ ! -op x ]`, `[ x = y ]`, `[ x != "y" ]`, `[ x -eq y ]`.
+    /// `[ -op x ]`, `[ ! -op x ]`, `[ x = y ]`, `[ x != "y" ]`, `[ x -eq y ]`, the same in
+    /// `[[ … ]]`, where two of them may be joined by `&&` or `||`.
     pub(super) fn test_command(&mut self) -> Option<()> {
         let mark = self.kids.len();
-        self.tok("[", false, 1);
+        let double = self.b(1) == b'[';
+        let (open, close) = if double { ("[[", "]]") } else { ("[", "]") };
+        self.tok(open, false, open.len());
         self.blank();
+        let e = self.kids.len();
+        self.test_term(double)?;
+        self.blank();
+        if double && matches!((self.b(0), self.b(1)), (b'&', b'&') | (b'|', b'|')) {
+            self.field("left");
+            let op = if self.b(0) == b'&' { "&&" } else { "||" };
+            self.tok(op, false, 2);
+            self.field("operator");
+            self.blank();
+            self.test_term(double)?;
+            self.field("right");
+            self.node("binary_expression", e)?;
+            self.blank();
+        }
+        if !self.at(close) || !super::delimiter(self.b(close.len())) {
+            return None;
+        }
+        self.tok(close, false, close.len());
+        self.node("test_command", mark)?;
+        Some(())
+    }
+
+    /// One test: `! -op x`, `-op x`, `x op y`.
+    fn test_term(&mut self, double: bool) -> Option<()> {
         let e = self.kids.len();
         if self.b(0) == b'!' && matches!(self.b(1), b' ' | b'\t') {
             self.tok("!", false, 1);
@@ -109,20 +165,21 @@ impl P<'_> {
             self.tok(op, op == "test_operator", len);
             self.field("operator");
             self.blank();
-            // `!=`/`==` read a plain word as a pattern: left to tree-sitter
+            // `!=`/`==` read a plain word as a pattern, `[[ x = $y ]]` as a regex: left to
+            // tree-sitter
             if quoted && !matches!(self.b(0), b'"' | b'\'' | b'$') {
+                return None;
+            }
+            if double
+                && op == "="
+                && !(self.b(0).is_ascii_alphanumeric() || matches!(self.b(0), b'"' | b'\''))
+            {
                 return None;
             }
             self.operand()?;
             self.field("right");
             self.node("binary_expression", e)?;
         }
-        self.blank();
-        if self.b(0) != b']' || !super::delimiter(self.b(1)) {
-            return None;
-        }
-        self.tok("]", false, 1);
-        self.node("test_command", mark)?;
         Some(())
     }
 

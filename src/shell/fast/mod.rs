@@ -299,7 +299,8 @@ impl<'a> P<'a> {
     /// pipeline of three commands or more.
     fn and_or(&mut self, lone: bool) -> Option<bool> {
         let mark = self.kids.len();
-        if self.statement()? != Body::Command && lone {
+        let first = self.statement()?;
+        if first != Body::Command && lone {
             return None;
         }
         let mut piped = 0;
@@ -317,6 +318,9 @@ impl<'a> P<'a> {
                 return None;
             }
             if op == "|" {
+                if first == Body::Negated {
+                    return None;
+                }
                 piped += 1;
             } else {
                 listed = true;
@@ -378,7 +382,15 @@ impl<'a> P<'a> {
             self.brace_group()?;
             return Some(Body::Compound);
         }
-        if c == b'[' && matches!(self.b(1), b' ' | b'\t') {
+        if c == b'(' && self.b(1) != b'(' {
+            self.subshell()?;
+            return Some(Body::Compound);
+        }
+        if c == b'!' && matches!(self.b(1), b' ' | b'\t') {
+            self.negated()?;
+            return Some(Body::Negated);
+        }
+        if c == b'[' && (matches!(self.b(1), b' ' | b'\t') || self.at("[[ ")) {
             self.test_command()?;
             return Some(Body::Other);
         }
@@ -423,7 +435,9 @@ impl<'a> P<'a> {
 enum Body {
     /// A simple command (heredocs too).
     Command,
-    /// `{ … }`, `if`, `for`, `while`, `case` (file redirections).
+    /// `! command` (file redirections, no pipe).
+    Negated,
+    /// `{ … }`, `( … )`, `if`, `for`, `while`, `case` (file redirections).
     Compound,
     /// Anything else (none: left to tree-sitter).
     Other,

@@ -165,6 +165,13 @@ const READ: &[&str] = &[
     "  \n\n",
     "",
     "# only\n",
+    "[[ -z \"${DI}\" ]]\n[[ \"$*\" = x ]]\n[[ -n \"$x\" && -f y ]]\n[[ \"$a\" == \"b\" ]] || [[ $# -gt 0 ]]",
+    "[[ \"$1\" = \"-h\" ]]\n[[ ! -f x ]]\n! [[ -f x ]]\n[[ -n $x ]]\n[[ \"$a\" != \"b\" || -d y ]]",
+    "echo ${X:? is required} ${X:?error: x is missing} ${BASH_SOURCE[0]} ${a[@]} ${#a[@]}",
+    "echo \"${x:-a b}\" ${x:-$y/z} ${x:-a$y} ${x:-8080} ${x:-a*} \"$(dirname \"${BASH_SOURCE[0]}\")\"",
+    "! cmd a\n! cmd > /dev/null\nx=(a \"b\" $c)\nlocal -a arr=()\n( cd x; ls )\n(a) > f",
+    "ARGS=(\n  --a\n  \"$b\"\n)\nY=()\n",
+    "if ! getent passwd x; then (set -e; a); fi",
 ];
 
 /// Scripts outside the subset: the fast path must fall back.
@@ -178,12 +185,19 @@ const FALLBACK: &[&str] = &[
     "echo \"a\n  b\"",
     "echo \"$a \" \" $a\" \"  \"",
     "echo $((1 + 2))",
-    "x=(a b)",
     "a[1]=x",
     "X=1 Y=2\necho",
-    "[[ -n $x ]]",
-    "(cd /tmp && ls)",
-    "! grep -q x f",
+    "[[ -n $x && -f y || -d z ]]",
+    "[[ $a = $b ]]",
+    "[[ $a == x* ]]",
+    "[[ $a =~ ^x ]]",
+    "! a | b",
+    "echo ${a[*]} ${a[$i]} ${x:-a }",
+    "x=(a # c\n)",
+    "((x++))",
+    "X=\"${REGION:-us-central1-docker.pkg.dev}\"",
+    "echo ${x:- a-b}",
+    "a%b x",
     "a | b && c",
     "a && b | c",
     "a | b | c\nd && e",
@@ -250,4 +264,22 @@ fn never_panics_on_odd_bytes() {
             compare(&s, &s);
         }
     }
+}
+
+/// The reader alone over a directory, for a profiler (`PREFLIGHT_SH_BENCH=dir cargo test
+/// --release --lib shell::fast::tests::bench -- --ignored`, under callgrind with
+/// `--toggle-collect='*shell::fast::parse*'`).
+#[test]
+#[ignore]
+fn bench() {
+    let Ok(dir) = std::env::var("PREFLIGHT_SH_BENCH") else {
+        return;
+    };
+    let texts: Vec<String> = crate::fast_tests::files_with_ext(Path::new(&dir), "sh")
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .collect();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    let read = texts.iter().filter(|t| parse(t).is_some()).count();
+    println!("{read}/{} files, {bytes} bytes", texts.len());
 }

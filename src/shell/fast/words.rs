@@ -29,6 +29,19 @@ fn blank_only(run: &[u8]) -> bool {
     std::str::from_utf8(run).map_or(true, |s| s.chars().all(|c| c.is_whitespace() || c == '\\'))
 }
 
+/// A name followed by one of the characters after which tree-sitter-bash's scanner takes
+/// the name alone as a `variable_name` (`us-east1` in `${x:-us-east1}`, `a%b` as a command).
+/// (`:` counts only outside `${…}`.)
+fn name_then_operator(run: &[u8], colon: bool) -> bool {
+    let k = run.iter().take_while(|&&c| name_char(c)).count();
+    k > 0
+        && match run.get(k) {
+            Some(b'=' | b'%' | b'@' | b'-' | b'+' | b'?') => true,
+            Some(b':') => colon,
+            _ => false,
+        }
+}
+
 /// A redirection operator (with its descriptor digits) is next.
 pub(super) fn at_redirect(p: &P) -> bool {
     let mut k = 0;
@@ -72,7 +85,8 @@ impl P<'_> {
             self.tok("=", false, 1);
         }
         match self.b(0) {
-            b'(' | b'#' => return None,
+            b'(' => self.array()?,
+            b'#' => return None,
             c if delimiter(c) => {}
             _ => {
                 self.literal()?;
@@ -80,6 +94,23 @@ impl P<'_> {
             }
         }
         self.node("variable_assignment", mark)?;
+        Some(())
+    }
+
+    /// `(a "b" $c)` (over lines too) as an assignment's value.
+    fn array(&mut self) -> Option<()> {
+        let mark = self.kids.len();
+        self.tok("(", false, 1);
+        loop {
+            self.blank_lines();
+            if self.b(0) == b')' {
+                break;
+            }
+            self.literal()?;
+        }
+        self.tok(")", false, 1);
+        self.node("array", mark)?;
+        self.field("value");
         Some(())
     }
 
@@ -102,6 +133,10 @@ impl P<'_> {
         }
         let name = self.kids.len();
         let w = self.i;
+        let run = self.s[w..].iter().take_while(|&&c| plain(c)).count();
+        if name_then_operator(&self.s[w..w + run], true) {
+            return None;
+        }
         self.literal()?;
         // `a[1]=x`, `=x`: not a command name the fast path reads
         if self.s[w..self.i].contains(&b'=') {
@@ -396,6 +431,12 @@ impl P<'_> {
             return None;
         }
         self.tok("variable_name", true, k);
+        if self.b(0) == b'[' {
+            self.subscript()?;
+            if self.b(0) != b'}' {
+                return None;
+            }
+        }
         if self.b(0) != b'}' {
             if length {
                 return None;
@@ -414,27 +455,88 @@ impl P<'_> {
             };
             self.tok(op, false, op.len());
             self.field("operator");
-            match (self.b(0), self.b(1)) {
-                (b'}', _) => {}
-                (b'"', _) => self.string()?,
-                (b'\'', _) => self.raw_string()?,
-                (b'$', b'{' | b'(') => return None,
-                (b'$', _) => self.dollar()?,
-                (c, _) if plain(c) && c != b'*' => {
-                    let mut end = self.i;
-                    while end < self.s.len() && plain(self.s[end]) && self.s[end] != b'*' {
-                        end += 1;
-                    }
-                    self.tok("word", true, end - self.i);
-                }
-                _ => return None,
-            }
+            self.expansion_value()?;
         }
         if self.b(0) != b'}' {
             return None;
         }
         self.tok("}", false, 1);
         self.node("expansion", mark)?;
+        Some(())
+    }
+
+    /// `[0]`, `[@]` after the name in `${…}` (the name becomes the subscript's).
+    fn subscript(&mut self) -> Option<()> {
+        let mark = self.kids.len() - 1;
+        self.field("name");
+        self.tok("[", false, 1);
+        let digits = self.s[self.i..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if digits > 0 {
+            self.tok("number", true, digits);
+        } else if self.b(0) == b'@' {
+            self.tok("word", true, 1);
+        } else {
+            return None;
+        }
+        self.field("index");
+        if self.b(0) != b']' {
+            return None;
+        }
+        self.tok("]", false, 1);
+        self.node("subscript", mark)?;
+        Some(())
+    }
+
+    /// The word after `${x:-`: parts written together, or text with blanks (a word from
+    /// its first blank on).
+    fn expansion_value(&mut self) -> Option<()> {
+        let mark = self.kids.len();
+        loop {
+            match (self.b(0), self.b(1)) {
+                (b'}', _) => break,
+                (b'"', _) => self.string()?,
+                (b'\'', _) => self.raw_string()?,
+                (b'$', b'{' | b'(') => return None,
+                (b'$', _) => self.dollar()?,
+                (b' ', _) => {
+                    // ` is required}`, `a b}`: the rest is one word, blanks and all
+                    let n = self.kids.len() - mark;
+                    if n > 1 || (n == 1 && self.t.kind(*self.kids.last()?) != "word") {
+                        return None;
+                    }
+                    let len = self.s[self.i..]
+                        .iter()
+                        .take_while(|&&c| plain(c) || c == b' ')
+                        .count();
+                    let text = &self.s[self.i..self.i + len];
+                    if text.last() == Some(&b' ')
+                        || text.iter().all(|&c| c == b' ')
+                        || text
+                            .split(|&c| c == b' ')
+                            .any(|w| name_then_operator(w, false))
+                    {
+                        return None;
+                    }
+                    self.tok("word", true, len);
+                    break;
+                }
+                (c, _) if plain(c) => {
+                    let len = self.s[self.i..].iter().take_while(|&&c| plain(c)).count();
+                    if name_then_operator(&self.s[self.i..self.i + len], false) {
+                        return None;
+                    }
+                    self.tok("word", true, len);
+                }
+                _ => return None,
+            }
+        }
+        let n = self.kids.len() - mark;
+        if n > 1 {
+            self.node("concatenation", mark)?;
+        }
         Some(())
     }
 
