@@ -155,6 +155,15 @@ impl P<'_> {
             self.operand()?;
             self.field("left");
             self.blank();
+            if double && self.at("=~ ") {
+                self.tok("=~", false, 2);
+                self.field("operator");
+                self.blank();
+                self.regex()?;
+                self.field("right");
+                self.node("binary_expression", e)?;
+                return Some(());
+            }
             let (op, len, quoted) = match (self.b(0), self.b(1), self.b(2)) {
                 (b'=', b' ' | b'\t', _) => ("=", 1, false),
                 (b'!', b'=', b' ' | b'\t') => ("!=", 2, true),
@@ -180,6 +189,23 @@ impl P<'_> {
             self.field("right");
             self.node("binary_expression", e)?;
         }
+        Some(())
+    }
+
+    /// The right of `=~`: `$name`, or a `regex` without blanks or quotes.
+    fn regex(&mut self) -> Option<()> {
+        if self.b(0) == b'$' {
+            self.operand()?;
+            return (self.t.kind(*self.kids.last()?) == "simple_expansion").then_some(());
+        }
+        let len = self.s[self.i..]
+            .iter()
+            .take_while(|c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\'' | b'`' | b'\\'))
+            .count();
+        if len == 0 || !matches!(self.b(len), b' ' | b'\t') {
+            return None;
+        }
+        self.tok("regex", true, len);
         Some(())
     }
 

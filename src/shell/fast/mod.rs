@@ -36,7 +36,7 @@ pub(crate) fn parse(text: &str) -> Option<Tree> {
     let mut p = P {
         s,
         i: 0,
-        t: Tree::default(),
+        t: Tree::with_capacity(s.len() / 3 + 16),
         kids: Vec::with_capacity(64),
         depth: 0,
         strict: false,
@@ -121,14 +121,14 @@ impl<'a> P<'a> {
     }
 
     fn at(&self, w: &str) -> bool {
-        self.s
-            .get(self.i..)
-            .is_some_and(|r| r.starts_with(w.as_bytes()))
+        let w = w.as_bytes();
+        // the first byte first: most questions end there, without a comparison call
+        w.first() == self.s.get(self.i) && self.s.get(self.i..self.i + w.len()) == Some(w)
     }
 
     /// The reserved word `w` (followed by a delimiter) is next.
     fn at_word(&self, w: &str) -> bool {
-        self.at(w) && delimiter(self.s.get(self.i + w.len()).copied().unwrap_or(0))
+        self.at(w) && delimiter(self.b(w.len()))
     }
 
     /// Skip blanks and line continuations (not newlines).

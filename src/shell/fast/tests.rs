@@ -172,6 +172,8 @@ const READ: &[&str] = &[
     "! cmd a\n! cmd > /dev/null\nx=(a \"b\" $c)\nlocal -a arr=()\n( cd x; ls )\n(a) > f",
     "ARGS=(\n  --a\n  \"$b\"\n)\nY=()\n",
     "if ! getent passwd x; then (set -e; a); fi",
+    "read -r a b <<< \"$(x)\"\ncat <<< \"$2\" > f",
+    "[[ $a =~ ^x ]]; [[ \"$x\" =~ ^-?[0-9]+$ ]]\n[[ $x =~ ^(yes|true)$ ]]\n[[ \"$x\" =~ $regex ]]\necho ${x[@]:-}",
 ];
 
 /// Scripts outside the subset: the fast path must fall back.
@@ -190,7 +192,6 @@ const FALLBACK: &[&str] = &[
     "[[ -n $x && -f y || -d z ]]",
     "[[ $a = $b ]]",
     "[[ $a == x* ]]",
-    "[[ $a =~ ^x ]]",
     "! a | b",
     "echo ${a[*]} ${a[$i]} ${x:-a }",
     "x=(a # c\n)",
@@ -218,7 +219,11 @@ const FALLBACK: &[&str] = &[
     "for x; do a; done",
     "echo ${x/a/b} ${x%y} ${x[0]} ${!x}",
     "echo <(ls) >(cat)",
-    "cmd <<< \"$x\"",
+    "cmd <<< \"$x\" y",
+    "cmd <<< x <<EOF\nEOF\n",
+    "while read -r l; do a; done <<< \"$x\"",
+    "[[ $x =~ ^(a b)$ ]]",
+    "[[ $x =~ \"a\" ]]",
     "f() ( a )",
     "f() { a; } > log",
     "echo $x\u{e9}",

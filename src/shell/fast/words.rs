@@ -6,12 +6,23 @@ use super::{End, P, RESERVED, delimiter};
 
 /// Bytes of an unquoted word the fast path reads.
 fn plain(c: u8) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'~' | b'-' | b'*'
-        )
+    PLAIN[c as usize]
 }
+
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'~' | b'-' | b'*'
+            );
+        c += 1;
+    }
+    t
+};
 
 pub(super) fn name_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
@@ -146,6 +157,20 @@ impl P<'_> {
         self.field("name");
         loop {
             self.blank();
+            if self.at("<<<") {
+                // a here-string: the last thing in the command the fast path reads
+                let h = self.kids.len();
+                self.tok("<<<", false, 3);
+                self.blank();
+                self.literal()?;
+                self.node("herestring_redirect", h)?;
+                self.field("redirect");
+                self.blank();
+                if !(at_stop(self) || at_redirect(self)) || self.at("<<") {
+                    return None;
+                }
+                break;
+            }
             if at_stop(self) || at_redirect(self) {
                 break;
             }
@@ -433,9 +458,6 @@ impl P<'_> {
         self.tok("variable_name", true, k);
         if self.b(0) == b'[' {
             self.subscript()?;
-            if self.b(0) != b'}' {
-                return None;
-            }
         }
         if self.b(0) != b'}' {
             if length {
