@@ -27,10 +27,10 @@ const MAX_DEPTH: usize = 64;
 #[allow(dead_code)]
 pub(crate) fn parse(text: &str) -> Option<Tree> {
     let s = text.as_bytes();
-    if u32::try_from(s.len()).is_err() || s.iter().any(|&c| c == b'\r' || c == 0) {
+    if u32::try_from(s.len()).is_err() || s.contains(&b'\r') || s.contains(&0) {
         return None;
     }
-    if super::repair::line_start_escapes(text).is_some() {
+    if s.contains(&b'\\') && super::repair::line_start_escapes(text).is_some() {
         return None;
     }
     let mut p = P {
@@ -100,12 +100,6 @@ struct P<'a> {
     term_end: usize,
 }
 
-/// Reserved words: never a command name the fast path reads as one.
-const RESERVED: &[&str] = &[
-    "if", "then", "elif", "else", "fi", "for", "select", "while", "until", "do", "done", "case",
-    "esac", "in", "function", "time", "coproc", "{", "}", "!", "[[", "]]",
-];
-
 /// Bytes that end a word.
 fn delimiter(c: u8) -> bool {
     matches!(
@@ -129,6 +123,40 @@ impl<'a> P<'a> {
     /// The reserved word `w` (followed by a delimiter) is next.
     fn at_word(&self, w: &str) -> bool {
         self.at(w) && delimiter(self.b(w.len()))
+    }
+
+    /// A reserved word (or `{`, `}`, `!`, `[[`) is next: never a command name the fast path
+    /// reads as one.
+    fn at_reserved(&self) -> bool {
+        let len = self.s[self.i..]
+            .iter()
+            .take_while(|c| c.is_ascii_lowercase())
+            .count();
+        if len == 0 {
+            return matches!(self.b(0), b'{' | b'}' | b'!') && delimiter(self.b(1))
+                || self.at_word("[[");
+        }
+        delimiter(self.b(len))
+            && matches!(
+                &self.s[self.i..self.i + len],
+                b"if"
+                    | b"then"
+                    | b"elif"
+                    | b"else"
+                    | b"fi"
+                    | b"for"
+                    | b"select"
+                    | b"while"
+                    | b"until"
+                    | b"do"
+                    | b"done"
+                    | b"case"
+                    | b"esac"
+                    | b"in"
+                    | b"function"
+                    | b"time"
+                    | b"coproc"
+            )
     }
 
     /// Skip blanks and line continuations (not newlines).
@@ -394,36 +422,40 @@ impl<'a> P<'a> {
             self.test_command()?;
             return Some(Body::Other);
         }
-        if self.at_word("if") {
-            self.if_statement()?;
-            return Some(Body::Compound);
-        }
-        if self.at_word("for") {
-            self.for_statement()?;
-            return Some(Body::Compound);
-        }
-        if self.at_word("while") || self.at_word("until") {
-            self.while_statement()?;
-            return Some(Body::Compound);
-        }
-        if self.at_word("case") {
-            self.case_statement()?;
-            return Some(Body::Compound);
-        }
-        if self.at_word("function") || self.at_function() {
-            self.function()?;
-            return Some(Body::Other);
-        }
-        for kw in [
-            "export", "local", "declare", "readonly", "typeset", "unset", "unsetenv",
-        ] {
-            if self.at_word(kw) {
-                self.declaration(kw)?;
-                return Some(Body::Other);
+        // a reserved word: lower-case letters then a delimiter
+        let len = self.s[self.i..]
+            .iter()
+            .take_while(|c| c.is_ascii_lowercase())
+            .count();
+        if len > 0 && delimiter(self.b(len)) {
+            let word = &self.s[self.i..self.i + len];
+            let body = match word {
+                b"if" => self.if_statement().map(|()| Body::Compound),
+                b"for" => self.for_statement().map(|()| Body::Compound),
+                b"while" | b"until" => self.while_statement().map(|()| Body::Compound),
+                b"case" => self.case_statement().map(|()| Body::Compound),
+                b"function" => self.function().map(|()| Body::Other),
+                b"export" => self.declaration("export").map(|()| Body::Other),
+                b"local" => self.declaration("local").map(|()| Body::Other),
+                b"declare" => self.declaration("declare").map(|()| Body::Other),
+                b"readonly" => self.declaration("readonly").map(|()| Body::Other),
+                b"typeset" => self.declaration("typeset").map(|()| Body::Other),
+                b"unset" => self.declaration("unset").map(|()| Body::Other),
+                b"unsetenv" => self.declaration("unsetenv").map(|()| Body::Other),
+                b"then" | b"elif" | b"else" | b"fi" | b"select" | b"do" | b"done" | b"esac"
+                | b"in" | b"time" | b"coproc" => None,
+                _ => Some(Body::Command),
+            }?;
+            if body != Body::Command {
+                return Some(body);
             }
         }
-        if RESERVED.iter().any(|w| self.at_word(w)) {
+        if matches!(c, b'{' | b'}' | b'!') && delimiter(self.b(1)) {
             return None;
+        }
+        if self.at_function() {
+            self.function()?;
+            return Some(Body::Other);
         }
         self.command()?;
         Some(Body::Command)

@@ -257,6 +257,22 @@ fn snippets_agree() {
 }
 
 #[test]
+fn deep_nesting_falls_back() {
+    for (head, open, close) in [
+        ("echo ", "\"${x:-", "}\""),
+        ("echo ", "$(echo ", ")"),
+        ("", "{ ", "; }"),
+        ("", "if a; then ", "; fi"),
+        ("", "( ", " )"),
+    ] {
+        let deep = format!("{head}{}a{}", open.repeat(5000), close.repeat(5000));
+        assert!(parse(&deep).is_none(), "{open}");
+        let fine = format!("{head}{}a{}", open.repeat(20), close.repeat(20));
+        assert!(compare(&fine, &fine).is_some(), "{fine}");
+    }
+}
+
+#[test]
 fn never_panics_on_odd_bytes() {
     let odd = [
         "\\", "$", "${", "$(", "<<", "<<'", "\"", "'", ";;", "|", "&", "\n", "#", "{", "}",

@@ -2,7 +2,7 @@
 //! `${x:-…}`, `$( … )` and their concatenations; commands, assignments and redirections
 //! (heredocs with a quoted delimiter, or a plain one over a body without expansions).
 
-use super::{End, P, RESERVED, delimiter};
+use super::{End, P, delimiter};
 
 /// Bytes of an unquoted word the fast path reads.
 fn plain(c: u8) -> bool {
@@ -139,7 +139,7 @@ impl P<'_> {
                 return (assignments == 1).then_some(());
             }
         }
-        if at_redirect(self) || RESERVED.iter().any(|w| self.at_word(w)) {
+        if at_redirect(self) || self.at_reserved() {
             return None;
         }
         let name = self.kids.len();
@@ -434,6 +434,7 @@ impl P<'_> {
 
     /// `${x}`, `${#x}`, `${x:-word}` (`-`, `=`, `+`, `?`, with or without `:`).
     fn expansion(&mut self) -> Option<()> {
+        self.deeper()?;
         let mark = self.kids.len();
         self.tok("${", false, 2);
         let length = self.b(0) == b'#';
@@ -484,6 +485,7 @@ impl P<'_> {
         }
         self.tok("}", false, 1);
         self.node("expansion", mark)?;
+        self.depth -= 1;
         Some(())
     }
 
