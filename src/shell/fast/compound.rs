@@ -62,14 +62,7 @@ impl P<'_> {
 
     /// `( statements )`
     pub(super) fn subshell(&mut self) -> Option<()> {
-        let mark = self.kids.len();
-        self.tok("(", false, 1);
-        if self.statements_with(End::Paren, false, false)? == 0 {
-            return None;
-        }
-        self.tok(")", false, 1);
-        self.node("subshell", mark)?;
-        Some(())
+        self.parenthesized("(", "subshell")
     }
 
     /// `! command`, `! [ … ]`
@@ -268,14 +261,7 @@ impl P<'_> {
 
     /// A plain name (`[A-Za-z_][A-Za-z0-9_]*`) followed by a delimiter: its length.
     fn plain_name(&self) -> Option<usize> {
-        let c = self.b(0);
-        if !(c.is_ascii_alphabetic() || c == b'_') {
-            return None;
-        }
-        let mut k = 1;
-        while name_char(self.b(k)) {
-            k += 1;
-        }
+        let k = self.name_len()?;
         super::delimiter(self.b(k)).then_some(k)
     }
 
@@ -411,15 +397,13 @@ impl P<'_> {
     }
 
     fn function_name(&self) -> Option<usize> {
-        let c = self.b(0);
-        if !(c.is_ascii_alphabetic() || c == b'_') {
-            return None;
-        }
-        let mut k = 1;
-        while name_char(self.b(k)) || self.b(k) == b'-' {
-            k += 1;
-        }
-        Some(k)
+        self.name_len()?;
+        Some(
+            self.s[self.i..]
+                .iter()
+                .take_while(|&&c| name_char(c) || c == b'-')
+                .count(),
+        )
     }
 
     /// `name() { … }`, `function name { … }`, `function name() { … }`

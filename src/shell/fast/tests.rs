@@ -80,35 +80,36 @@ fn corpus() {
     let Ok(dirs) = std::env::var("PREFLIGHT_SH_CORPUS") else {
         return;
     };
+    let show = std::env::var("PREFLIGHT_SH_MISSED").is_ok();
     for dir in dirs.split(':') {
-        let files = crate::fast_tests::files_with_ext(Path::new(dir), "sh");
-        let (mut n, mut fast, mut bytes, mut fast_bytes) = (0, 0, 0, 0);
-        let mut missed = Vec::new();
-        for f in &files {
-            let Ok(src) = std::fs::read_to_string(f) else {
-                continue;
-            };
-            n += 1;
-            bytes += src.len();
-            super::FAILED_AT.set(usize::MAX);
-            if compare(&src, &f.display().to_string()).is_some() {
-                fast += 1;
-                fast_bytes += src.len();
-            } else {
-                let at = super::FAILED_AT.get();
-                let what: String = src
-                    .get(at..)
-                    .map_or("(start)".to_string(), |s| s.chars().take(40).collect());
-                missed.push(format!("{}: {what:?}", f.display()));
-            }
-        }
-        if std::env::var("PREFLIGHT_SH_MISSED").is_ok() {
-            for m in &missed {
-                println!("fell back: {m}");
-            }
-        }
+        // per file: its size and, when the fast path fell back, where it gave up
+        let outcomes: Vec<(usize, Option<usize>)> =
+            crate::fast_tests::files_with_ext(Path::new(dir), "sh")
+                .iter()
+                .filter_map(|f| Some((f.display().to_string(), std::fs::read_to_string(f).ok()?)))
+                .map(|(name, src)| {
+                    super::FAILED_AT.set(usize::MAX);
+                    let gave_up = compare(&src, &name)
+                        .is_none()
+                        .then(|| super::FAILED_AT.get());
+                    if let (true, Some(at)) = (show, gave_up) {
+                        let what: String = src.get(at..).unwrap_or("").chars().take(40).collect();
+                        println!("fell back: {name}: {what:?}");
+                    }
+                    (src.len(), gave_up)
+                })
+                .collect();
+        let fast: Vec<usize> = outcomes
+            .iter()
+            .filter(|o| o.1.is_none())
+            .map(|o| o.0)
+            .collect();
         println!(
-            "{dir}: {fast}/{n} files, {fast_bytes}/{bytes} bytes read by the fast path, 0 differences"
+            "{dir}: {}/{} files, {}/{} bytes read by the fast path, 0 differences",
+            fast.len(),
+            outcomes.len(),
+            fast.iter().sum::<usize>(),
+            outcomes.iter().map(|o| o.0).sum::<usize>()
         );
     }
 }

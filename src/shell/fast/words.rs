@@ -74,15 +74,22 @@ pub(super) fn at_stop(p: &P) -> bool {
 impl P<'_> {
     /// `NAME=` or `NAME+=` is next: the name's length.
     pub(super) fn assignment_name(&self) -> Option<usize> {
+        let k = self.name_len()?;
+        (self.b(k) == b'=' || (self.b(k) == b'+' && self.b(k + 1) == b'=')).then_some(k)
+    }
+
+    /// The length of the name (`[A-Za-z_][A-Za-z0-9_]*`) here, if one starts here.
+    pub(super) fn name_len(&self) -> Option<usize> {
         let c = self.b(0);
         if !(c.is_ascii_alphabetic() || c == b'_') {
             return None;
         }
-        let mut k = 1;
-        while name_char(self.b(k)) {
-            k += 1;
-        }
-        (self.b(k) == b'=' || (self.b(k) == b'+' && self.b(k + 1) == b'=')).then_some(k)
+        Some(
+            1 + self.s[self.i + 1..]
+                .iter()
+                .take_while(|&&c| name_char(c))
+                .count(),
+        )
     }
 
     /// `NAME=value` (the name is `len` bytes).
@@ -566,14 +573,19 @@ impl P<'_> {
 
     /// `$( statements )`
     fn substitution(&mut self) -> Option<()> {
+        self.parenthesized("$(", "command_substitution")
+    }
+
+    /// `open` (`(`, `$(`), statements (no comments), `)` as a `kind` node.
+    pub(super) fn parenthesized(&mut self, open: &'static str, kind: &'static str) -> Option<()> {
         self.deeper()?;
         let mark = self.kids.len();
-        self.tok("$(", false, 2);
+        self.tok(open, false, open.len());
         if self.statements_with(End::Paren, false, false)? == 0 {
             return None;
         }
         self.tok(")", false, 1);
-        self.node("command_substitution", mark)?;
+        self.node(kind, mark)?;
         self.depth -= 1;
         Some(())
     }
