@@ -94,7 +94,8 @@ impl P<'_> {
 
     /// An operand of `[ … ]`: a word without `*`/`=`, not an option.
     fn operand(&mut self) -> Option<()> {
-        if matches!(self.b(0), b'-' | b'!' | b']') {
+        // `-`, `+`, `~`, `!`: unary operators in a test
+        if matches!(self.b(0), b'-' | b'+' | b'~' | b'!' | b']') {
             return None;
         }
         self.strict = true;

@@ -361,15 +361,52 @@ impl<'a> P<'a> {
             if self.b(0) == b'#' {
                 return None;
             }
-            self.statement()?;
+            self.deeper()?;
+            let body = self.statement_body()?;
+            self.depth -= 1;
             if listed {
                 self.node("list", mark)?;
+            }
+            self.blank();
+            if words::at_redirect(self) {
+                // redirections after the last command are the whole chain's
+                return self
+                    .chain_redirects(mark, body, piped > 0)
+                    .map(|()| piped >= 2);
             }
         }
         if piped > 0 {
             self.node("pipeline", mark)?;
         }
         Some(piped >= 2)
+    }
+
+    /// The file redirections after the last statement of a list or pipeline (built from
+    /// `mark`, the pipeline not yet): they end it, and wrap it all.
+    fn chain_redirects(&mut self, mark: usize, last: Body, piped: bool) -> Option<()> {
+        if last == Body::Other {
+            return None;
+        }
+        let first = self.kids.len();
+        while words::at_redirect(self) {
+            if self.redirect()? {
+                return None;
+            }
+            self.field("redirect");
+            self.blank();
+        }
+        // more operators after them: not a shape the fast path knows
+        if self.b(0) == b'|' || self.at("&&") {
+            return None;
+        }
+        let redirects = self.kids.split_off(first);
+        if piped {
+            self.node("pipeline", mark)?;
+        }
+        self.field("body");
+        self.kids.extend(redirects);
+        self.node("redirected_statement", mark)?;
+        Some(())
     }
 
     /// One statement, with the redirections after it (`redirected_statement`).

@@ -215,14 +215,24 @@ impl P<'_> {
             (b'<', _, _) => "<",
             _ => return None,
         };
-        self.tok(op, false, op.len());
         if op.starts_with("<<") {
-            if k > 0 {
+            // `cat - <<EOF`: tree-sitter drops the `-` (and the like) before a heredoc
+            let before = self.s[..self.i].trim_ascii_end();
+            if k > 0
+                || before.len() >= 2
+                    && matches!(
+                        before[before.len() - 1],
+                        b'-' | b'*' | b'@' | b'?' | b'0' | b'_'
+                    )
+                    && matches!(before[before.len() - 2], b' ' | b'\t')
+            {
                 return None;
             }
+            self.tok(op, false, op.len());
             self.heredoc(op == "<<-", mark)?;
             return Some(true);
         }
+        self.tok(op, false, op.len());
         self.blank();
         self.literal()?;
         self.field("destination");
@@ -307,13 +317,26 @@ impl P<'_> {
     /// A word: one part, or a `concatenation` of parts written together.
     pub(super) fn literal(&mut self) -> Option<()> {
         let mark = self.kids.len();
+        // tree-sitter splits `$a/$b.c` after the second `$` (a bare `$`, then a new word):
+        // nothing may follow a `$name` that is the third part or later
+        let mut simple_late = false;
         loop {
-            match self.b(0) {
+            let c = self.b(0);
+            if !(matches!(c, b'"' | b'\'' | b'$') || plain(c)) {
+                break;
+            }
+            if simple_late {
+                return None;
+            }
+            let part = self.kids.len() - mark;
+            match c {
                 b'"' => self.string()?,
                 b'\'' => self.raw_string()?,
-                b'$' => self.dollar()?,
-                c if plain(c) => self.run(self.kids.len() == mark)?,
-                _ => break,
+                b'$' => {
+                    simple_late = part >= 2 && !matches!(self.b(1), b'{' | b'(');
+                    self.dollar()?;
+                }
+                _ => self.run(part == 0)?,
             }
         }
         let n = self.kids.len() - mark;
@@ -565,6 +588,9 @@ impl P<'_> {
             }
         }
         let n = self.kids.len() - mark;
+        if n > 2 {
+            return None;
+        }
         if n > 1 {
             self.node("concatenation", mark)?;
         }
