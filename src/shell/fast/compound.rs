@@ -98,6 +98,18 @@ impl P<'_> {
         if matches!(self.b(0), b'-' | b'+' | b'~' | b'!' | b']') {
             return None;
         }
+        // `/"$R"`: a lone operator character before more parts is an arithmetic operator
+        let run = self.s[self.i..]
+            .iter()
+            .take_while(|c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\'' | b'$' | b']'))
+            .count();
+        let head = &self.s[self.i..self.i + run];
+        if run > 0
+            && !head.iter().any(u8::is_ascii_alphanumeric)
+            && !(super::delimiter(self.b(run)) && matches!(head, b"." | b".."))
+        {
+            return None;
+        }
         self.strict = true;
         let done = self.literal();
         self.strict = false;
@@ -113,15 +125,21 @@ impl P<'_> {
         self.tok(open, false, open.len());
         self.blank();
         let e = self.kids.len();
-        self.test_term(double)?;
+        let assign = self.test_term(double)?;
         self.blank();
         if double && matches!((self.b(0), self.b(1)), (b'&', b'&') | (b'|', b'|')) {
+            // `=` and `=~` bind looser than `&&`/`||` in tree-sitter's grammar
+            if assign {
+                return None;
+            }
             self.field("left");
             let op = if self.b(0) == b'&' { "&&" } else { "||" };
             self.tok(op, false, 2);
             self.field("operator");
             self.blank();
-            self.test_term(double)?;
+            if self.test_term(double)? {
+                return None;
+            }
             self.field("right");
             self.node("binary_expression", e)?;
             self.blank();
@@ -134,9 +152,10 @@ impl P<'_> {
         Some(())
     }
 
-    /// One test: `! -op x`, `-op x`, `x op y`.
-    fn test_term(&mut self, double: bool) -> Option<()> {
+    /// One test: `! -op x`, `-op x`, `x op y`; `true` when `op` is `=` or `=~`.
+    fn test_term(&mut self, double: bool) -> Option<bool> {
         let e = self.kids.len();
+        let mut assign = false;
         if self.b(0) == b'!' && matches!(self.b(1), b' ' | b'\t') {
             self.tok("!", false, 1);
             self.field("operator");
@@ -156,7 +175,7 @@ impl P<'_> {
                 self.regex()?;
                 self.field("right");
                 self.node("binary_expression", e)?;
-                return Some(());
+                return Some(true);
             }
             let (op, len, quoted) = match (self.b(0), self.b(1), self.b(2)) {
                 (b'=', b' ' | b'\t', _) => ("=", 1, false),
@@ -180,10 +199,25 @@ impl P<'_> {
                 return None;
             }
             self.operand()?;
+            // `[[ x = 4"-h" ]]`, `[[ x = x. ]]` are regexes: a quoted string or a plain
+            // alphanumeric word only
+            if double && op == "=" {
+                let last = *self.kids.last()?;
+                let (a, b) = self.t.span(last);
+                let ok = match self.t.kind(last) {
+                    "string" | "raw_string" => true,
+                    "word" => self.s[a..b].iter().all(|&c| name_char(c)),
+                    _ => false,
+                };
+                if !ok {
+                    return None;
+                }
+            }
             self.field("right");
             self.node("binary_expression", e)?;
+            assign = op == "=";
         }
-        Some(())
+        Some(assign)
     }
 
     /// The right of `=~`: `$name`, or a `regex` without blanks or quotes.
@@ -196,7 +230,25 @@ impl P<'_> {
             .iter()
             .take_while(|c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\'' | b'`' | b'\\'))
             .count();
-        if len == 0 || !matches!(self.b(len), b' ' | b'\t') {
+        // `=~ abc` is a word to tree-sitter: only regexes anchored with `^`, with balanced
+        // parentheses and brackets
+        if len == 0 || self.b(0) != b'^' || !matches!(self.b(len), b' ' | b'\t') {
+            return None;
+        }
+        let (mut parens, mut brackets) = (0i32, 0i32);
+        for &c in &self.s[self.i..self.i + len] {
+            match c {
+                b'(' => parens += 1,
+                b')' => parens -= 1,
+                b'[' => brackets += 1,
+                b']' => brackets -= 1,
+                _ => {}
+            }
+            if parens < 0 || brackets < 0 {
+                return None;
+            }
+        }
+        if parens != 0 || brackets != 0 {
             return None;
         }
         self.tok("regex", true, len);
@@ -369,6 +421,9 @@ impl P<'_> {
                 return None;
             }
             self.tok(")", false, 1);
+            if !matches!(self.b(0), b' ' | b'\t' | b'\n') {
+                return None;
+            }
             self.statements_with(End::CaseItem, false, true)?;
             if !self.at(";;") || self.b(2) == b'&' {
                 return None;

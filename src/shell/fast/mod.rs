@@ -136,7 +136,11 @@ impl<'a> P<'a> {
             return matches!(self.b(0), b'{' | b'}' | b'!') && delimiter(self.b(1))
                 || self.at_word("[[");
         }
-        delimiter(self.b(len))
+        // (`unset$x`: tree-sitter reads the keyword before any non-word byte, too)
+        !self
+            .s
+            .get(self.i + len)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
             && matches!(
                 &self.s[self.i..self.i + len],
                 b"if"
@@ -156,6 +160,13 @@ impl<'a> P<'a> {
                     | b"function"
                     | b"time"
                     | b"coproc"
+                    | b"export"
+                    | b"local"
+                    | b"declare"
+                    | b"readonly"
+                    | b"typeset"
+                    | b"unset"
+                    | b"unsetenv"
             )
     }
 
@@ -164,11 +175,17 @@ impl<'a> P<'a> {
         loop {
             match self.b(0) {
                 b' ' | b'\t' => self.i += 1,
-                // a continuation before nothing but blanks is an error to tree-sitter
-                b'\\'
-                    if self.b(1) == b'\n'
-                        && !self.s[self.i + 2..].iter().all(u8::is_ascii_whitespace) =>
-                {
+                // a continuation before a blank line (or nothing but blanks) is read
+                // differently by tree-sitter: left unread, so the caller gives up
+                b'\\' if self.b(1) == b'\n' => {
+                    let rest = &self.s[self.i + 2..];
+                    let blanks = rest
+                        .iter()
+                        .take_while(|c| matches!(c, b' ' | b'\t'))
+                        .count();
+                    if matches!(rest.get(blanks), None | Some(b'\n')) {
+                        return;
+                    }
                     self.i += 2
                 }
                 _ => return,
@@ -291,6 +308,10 @@ impl<'a> P<'a> {
                         .iter()
                         .take_while(|c| matches!(c, b' ' | b'\t' | b'\n'))
                         .count();
+                    // a continuation after it: tree-sitter's spans differ
+                    if self.s.get(self.i + run) == Some(&b'\\') {
+                        return None;
+                    }
                     let last = self.s[self.i..self.i + run]
                         .iter()
                         .rposition(|&c| c == b'\n')

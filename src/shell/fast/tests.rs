@@ -143,6 +143,7 @@ const READ: &[&str] = &[
     "[ \"$a\" != \"b\" ]; [ -z $x ]; [ \"$a\" = b ]; [ \"$a\" == 'b' ]; [ 1 -lt \"$n\" ]",
     "for f in /var/log/app3/*.log; do\n  gzip -9 \"$f\" || log \"gzip failed: $f\"\ndone\n",
     "for g in \"$@\"\ndo\n  y\ndone",
+    "[ -d . ] && [ -d .. ] && [ -f \"$a\"/b ] && [ -d $x/y ] && [ -e /dev/$x ]",
     "while read -r line; do echo \"$line\"; done < f\nuntil a; do b; done",
     "tmp=$(mktemp -d)\ntrap 'rm -rf \"$tmp\"' EXIT\ntar -xzf b.tgz -C \"$tmp\"\n",
     "case \"${1:-}\" in\n  start) systemctl start app8 ;;\n  stop) x;;\n  \"q\") y\n  ;;\n  *) log usage ;;\nesac\n",
@@ -169,7 +170,7 @@ const READ: &[&str] = &[
     "",
     "# only\n",
     "[[ -z \"${DI}\" ]]\n[[ \"$*\" = x ]]\n[[ -n \"$x\" && -f y ]]\n[[ \"$a\" == \"b\" ]] || [[ $# -gt 0 ]]",
-    "[[ \"$1\" = \"-h\" ]]\n[[ ! -f x ]]\n! [[ -f x ]]\n[[ -n $x ]]\n[[ \"$a\" != \"b\" || -d y ]]",
+    "[[ \"$1\" = \"-h\" ]]\n[[ ! -f x ]]\n! [[ -f x ]]\n[[ -n $x ]]\n[[ \"$a\" != \"b\" || -d y ]]\n[[ -d y && \"$a\" == \"b\" ]]",
     "echo a$b/c${d}.e $a$b.c $a/\"$b\".c x-$r/$t a$b/c$d a-$b.c\n",
     "echo ${X:? is required} ${X:?error: x is missing} ${BASH_SOURCE[0]} ${a[@]} ${#a[@]}",
     "echo \"${x:-a b}\" ${x:-$y/z} ${x:-a$y} ${x:-8080} ${x:-a*} \"$(dirname \"${BASH_SOURCE[0]}\")\"",
@@ -228,6 +229,11 @@ const FALLBACK: &[&str] = &[
     "while read -r l; do a; done <<< \"$x\"",
     "[[ $x =~ ^(a b)$ ]]",
     "cat - <<E\nx\nE\n",
+    "[ -d /\"$R\" ]",
+    "[ -d / ]",
+    "[[ \"$a\" = \"b\" || -d y ]]",
+    "[[ -d y || $a =~ ^x ]]",
+    "if a; then b; else\n  c\n\\\n  # x\nfi\n",
     "[[ -f ~/.bashrc ]]",
     "[ -f ~/.bashrc ]",
     "a && b > f || c",
@@ -319,4 +325,48 @@ fn bench() {
     let bytes: usize = texts.iter().map(String::len).sum();
     let read = texts.iter().filter(|t| parse(t).is_some()).count();
     println!("{read}/{} files, {bytes} bytes", texts.len());
+}
+
+/// Snippets with a byte inserted, replaced or removed (a fixed pseudo-random walk): the fast
+/// path agrees with tree-sitter or falls back, and never panics.
+#[test]
+fn mutations_agree() {
+    const BYTES: &[u8] = b" \t\n;&|<>(){}[]$\"'`\\#=!*?-+~:/.,@%0123456789aAzZ_";
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let rounds = std::env::var("PREFLIGHT_SH_MUTATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200);
+    let (mut tried, mut answered) = (0, 0);
+    for s in READ {
+        for _ in 0..rounds {
+            let mut b = s.as_bytes().to_vec();
+            for _ in 0..1 + next() % 2 {
+                let at = (next() as usize) % (b.len() + 1);
+                let c = BYTES[(next() as usize) % BYTES.len()];
+                match next() % 3 {
+                    0 => b.insert(at, c),
+                    1 if at < b.len() => b[at] = c,
+                    _ if at < b.len() => {
+                        b.remove(at);
+                    }
+                    _ => b.push(c),
+                }
+            }
+            let Ok(m) = String::from_utf8(b) else {
+                continue;
+            };
+            tried += 1;
+            if compare(&m, &format!("{m:?} (from {s:?})")).is_some() {
+                answered += 1;
+            }
+        }
+    }
+    assert!(answered * 5 > tried, "answered {answered} of {tried}");
 }

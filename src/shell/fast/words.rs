@@ -75,6 +75,10 @@ impl P<'_> {
     /// `NAME=` or `NAME+=` is next: the name's length.
     pub(super) fn assignment_name(&self) -> Option<usize> {
         let k = self.name_len()?;
+        // `_=x` is a word to tree-sitter's scanner
+        if k == 1 && self.b(0) == b'_' {
+            return None;
+        }
         (self.b(k) == b'=' || (self.b(k) == b'+' && self.b(k + 1) == b'=')).then_some(k)
     }
 
@@ -105,7 +109,9 @@ impl P<'_> {
         match self.b(0) {
             b'(' => self.array()?,
             b'#' => return None,
-            c if delimiter(c) => {}
+            // no value: only before a blank or the end (`a=)` is an error to tree-sitter)
+            b' ' | b'\t' | b'\n' | 0 => {}
+            c if delimiter(c) => return None,
             _ => {
                 self.literal()?;
                 self.field("value");
@@ -152,7 +158,10 @@ impl P<'_> {
         let name = self.kids.len();
         let w = self.i;
         let run = self.s[w..].iter().take_while(|&&c| plain(c)).count();
-        if name_then_operator(&self.s[w..w + run], true) {
+        // `- a=b`: tree-sitter's scanner drops a lone `-` (`*`, `@`, `?`, `0`, `_`) there
+        if name_then_operator(&self.s[w..w + run], true)
+            || (run == 1 && matches!(self.s[w], b'-' | b'*' | b'@' | b'?' | b'0' | b'_'))
+        {
             return None;
         }
         self.literal()?;
@@ -196,6 +205,10 @@ impl P<'_> {
             k += 1;
         }
         if k > 0 {
+            // `0<f`: tree-sitter's scanner reads a leading 0 as an argument
+            if self.b(0) == b'0' {
+                return None;
+            }
             self.tok("file_descriptor", true, k);
             self.field("descriptor");
         }
@@ -234,6 +247,10 @@ impl P<'_> {
         }
         self.tok(op, false, op.len());
         self.blank();
+        // `>2>f`: digits before another operator are its descriptor
+        if at_redirect(self) {
+            return None;
+        }
         self.literal()?;
         self.field("destination");
         self.node("file_redirect", mark)?;
@@ -304,7 +321,8 @@ impl P<'_> {
             }
             line = le + 1;
         };
-        if line == first && body != first {
+        // `\<tab>` starting the body is a continuation to tree-sitter
+        if (line == first && body != first) || s.get(body) == Some(&b'\\') {
             return None;
         }
         self.i = body;
@@ -333,14 +351,29 @@ impl P<'_> {
                 b'"' => self.string()?,
                 b'\'' => self.raw_string()?,
                 b'$' => {
-                    simple_late = part >= 2 && !matches!(self.b(1), b'{' | b'(');
+                    let named = self.b(1).is_ascii_alphabetic() || self.b(1) == b'_';
+                    // `'a'b$6`: after the first part only `$name`, `${…}`, `$(…)`
+                    if part > 0 && !(named || matches!(self.b(1), b'{' | b'(')) {
+                        return None;
+                    }
+                    simple_late = part >= 2 && named;
                     self.dollar()?;
                 }
                 _ => self.run(part == 0)?,
             }
         }
         let n = self.kids.len() - mark;
-        if n == 0 || !delimiter(self.b(0)) {
+        // `$2-`: a lone `-` (`*`, `@`, `?`, `0`, `_`) in a concatenation is read on
+        if n > 1
+            && self.kids[mark..].iter().any(|&k| {
+                let (a, b) = self.t.span(k);
+                b == a + 1 && matches!(self.s[a], b'-' | b'*' | b'@' | b'?' | b'0' | b'_')
+            })
+        {
+            return None;
+        }
+        // `a<f`, `@6<x`: a word against a redirection is left to tree-sitter
+        if n == 0 || !delimiter(self.b(0)) || matches!(self.b(0), b'<' | b'>') {
             return None;
         }
         if n > 1 {
@@ -360,7 +393,10 @@ impl P<'_> {
         if w.starts_with(b"==") || w.starts_with(b"=~") || w == b"esac" {
             return None;
         }
-        if self.strict && w.iter().any(|c| matches!(c, b'*' | b'=')) {
+        if self.strict
+            && w.iter()
+                .any(|&c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'-')))
+        {
             return None;
         }
         let digits = w.strip_prefix(b"-").unwrap_or(w);
@@ -483,7 +519,8 @@ impl P<'_> {
                 k += 1;
             }
         }
-        if k == 0 {
+        // `${_}` names a special variable; `${0…}` is not checked
+        if k == 0 || (k == 1 && matches!(c, b'_' | b'0')) {
             return None;
         }
         self.tok("variable_name", true, k);
@@ -553,12 +590,18 @@ impl P<'_> {
                 (b'}', _) => break,
                 (b'"', _) => self.string()?,
                 (b'\'', _) => self.raw_string()?,
-                (b'$', b'{' | b'(') => return None,
-                (b'$', _) => self.dollar()?,
+                (b'$', c) if c.is_ascii_alphabetic() => self.dollar()?,
+                (b'$', _) => return None,
                 (b' ', _) => {
                     // ` is required}`, `a b}`: the rest is one word, blanks and all
+                    // (after a word that starts with a letter: `/ x` is one word)
                     let n = self.kids.len() - mark;
-                    if n > 1 || (n == 1 && self.t.kind(*self.kids.last()?) != "word") {
+                    if n > 1
+                        || (n == 1
+                            && (self.t.kind(*self.kids.last()?) != "word"
+                                || !self.s[self.t.span(*self.kids.last()?).0]
+                                    .is_ascii_alphabetic()))
+                    {
                         return None;
                     }
                     let len = self.s[self.i..]
