@@ -228,7 +228,27 @@ impl P<'_> {
         }
         let len = self.s[self.i..]
             .iter()
-            .take_while(|c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\'' | b'`' | b'\\'))
+            .take_while(|&&c| {
+                c.is_ascii_alphanumeric()
+                    || matches!(
+                        c,
+                        b'^' | b'$'
+                            | b'.'
+                            | b'*'
+                            | b'+'
+                            | b'?'
+                            | b'('
+                            | b')'
+                            | b'['
+                            | b']'
+                            | b'|'
+                            | b'-'
+                            | b'_'
+                            | b':'
+                            | b'/'
+                            | b','
+                    )
+            })
             .count();
         // `=~ abc` is a word to tree-sitter: only regexes anchored with `^`, with balanced
         // parentheses and brackets
