@@ -183,6 +183,13 @@ impl Tree {
         }
     }
 
+    /// An empty tree with room for `n` nodes (a fast reader's estimate).
+    pub(crate) fn with_capacity(n: usize) -> Tree {
+        Tree {
+            nodes: Vec::with_capacity(n),
+        }
+    }
+
     /// Append a node (no children yet); its index.
     pub(crate) fn push(
         &mut self,

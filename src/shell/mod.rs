@@ -10,6 +10,7 @@
 pub mod command;
 pub mod env;
 pub mod facts;
+mod fast;
 mod kind;
 mod parse;
 pub mod repair;

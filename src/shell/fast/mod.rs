@@ -1,0 +1,534 @@
+//! A fast path around tree-sitter-bash for the common script: comments, simple commands and
+//! assignments, `export`/`local` declarations, lists and pipelines, file redirections and
+//! quoted heredocs, functions, `{ … }`, `if`/`elif`/`else` with `[ … ]` tests, `for … in`,
+//! `while`/`until` and `case` — words made of plain characters, numbers, `"…"` strings,
+//! `'…'` strings, `$x`/`${x}`/`${x:-…}` expansions and `$( … )` substitutions. A strict
+//! hand-written reader builds exactly the syntax tree tree-sitter-bash gives
+//! ([`crate::owned_tree::Tree::from_ts`]: the same kinds, fields, named flags and spans,
+//! anonymous tokens included) or returns `None` on anything it does not fully understand —
+//! then the caller parses with tree-sitter as before, so an unusual or broken script is still
+//! read the way it always was. It never answers for text tree-sitter would read with errors
+//! or that `shell::parse_tree` rewrites first (line-start escapes). The tests run both
+//! builders on every fixture (and every truncation of it), on tricky snippets and, ignored,
+//! on a corpus (`PREFLIGHT_SH_CORPUS=dir`), and require equal trees whenever it answers.
+
+mod compound;
+#[cfg(test)]
+mod tests;
+mod words;
+
+use crate::owned_tree::Tree;
+
+/// Nesting deeper than this: not the fast path's business.
+const MAX_DEPTH: usize = 64;
+
+/// The tree tree-sitter-bash gives for `text` (as `shell::parse_tree` reads it), built
+/// without tree-sitter; `None`: not in the subset.
+#[allow(dead_code)]
+pub(crate) fn parse(text: &str) -> Option<Tree> {
+    let s = text.as_bytes();
+    if u32::try_from(s.len()).is_err() || s.contains(&b'\r') || s.contains(&0) {
+        return None;
+    }
+    if s.contains(&b'\\') && super::repair::line_start_escapes(text).is_some() {
+        return None;
+    }
+    let mut p = P {
+        s,
+        i: 0,
+        t: Tree::with_capacity(s.len() / 3 + 16),
+        kids: Vec::with_capacity(64),
+        depth: 0,
+        strict: false,
+        term_end: 0,
+    };
+    // the root spans from its first child (leading blanks are not in it) to the end
+    let start = s
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t' | b'\n'))
+        .unwrap_or(s.len());
+    let root = p.t.push("program", None, true, start, s.len());
+    let done = p.statements(End::Eof);
+    #[cfg(test)]
+    if done.is_none() {
+        FAILED_AT.set(p.i);
+    }
+    done?;
+    if p.i != s.len() {
+        return None;
+    }
+    if let Some(&first) = p.kids.first()
+        && p.t.span(first).0 != start
+    {
+        return None;
+    }
+    let kids = std::mem::take(&mut p.kids);
+    p.t.link(root, &kids);
+    Some(p.t)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Where the reader last gave up (tests only: which shapes fall back).
+    pub(crate) static FAILED_AT: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
+/// What ends a list of statements.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// The end of the text (the program).
+    Eof,
+    /// `)` of `$( … )`.
+    Paren,
+    /// One of these reserved words at the start of a statement (`then`, `fi`, `done`, `}`…).
+    Words(&'static [&'static str]),
+    /// `;;` of a case item.
+    CaseItem,
+}
+
+struct P<'a> {
+    s: &'a [u8],
+    i: usize,
+    t: Tree,
+    /// Children of the nodes being built (each builder pushes on top and takes its own).
+    kids: Vec<u32>,
+    depth: usize,
+    /// Reading a test's operands or a case pattern: no `*` or `=` in plain words.
+    strict: bool,
+    /// The end of the newline that ended the last statement read (a hidden terminator:
+    /// it still ends an `else`/`elif` clause).
+    term_end: usize,
+}
+
+/// Bytes that end a word.
+fn delimiter(c: u8) -> bool {
+    matches!(
+        c,
+        0 | b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b'(' | b')'
+    )
+}
+
+impl<'a> P<'a> {
+    /// The byte `k` ahead (0 past the end).
+    fn b(&self, k: usize) -> u8 {
+        self.s.get(self.i + k).copied().unwrap_or(0)
+    }
+
+    fn at(&self, w: &str) -> bool {
+        let w = w.as_bytes();
+        // the first byte first: most questions end there, without a comparison call
+        w.first() == self.s.get(self.i) && self.s.get(self.i..self.i + w.len()) == Some(w)
+    }
+
+    /// The reserved word `w` (followed by a delimiter) is next.
+    fn at_word(&self, w: &str) -> bool {
+        self.at(w) && delimiter(self.b(w.len()))
+    }
+
+    /// A reserved word (or `{`, `}`, `!`, `[[`) is next: never a command name the fast path
+    /// reads as one.
+    fn at_reserved(&self) -> bool {
+        let len = self.s[self.i..]
+            .iter()
+            .take_while(|c| c.is_ascii_lowercase())
+            .count();
+        if len == 0 {
+            return matches!(self.b(0), b'{' | b'}' | b'!') && delimiter(self.b(1))
+                || self.at_word("[[");
+        }
+        // (`unset$x`: tree-sitter reads the keyword before any non-word byte, too)
+        !self
+            .s
+            .get(self.i + len)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+            && matches!(
+                &self.s[self.i..self.i + len],
+                b"if"
+                    | b"then"
+                    | b"elif"
+                    | b"else"
+                    | b"fi"
+                    | b"for"
+                    | b"select"
+                    | b"while"
+                    | b"until"
+                    | b"do"
+                    | b"done"
+                    | b"case"
+                    | b"esac"
+                    | b"in"
+                    | b"function"
+                    | b"time"
+                    | b"coproc"
+                    | b"export"
+                    | b"local"
+                    | b"declare"
+                    | b"readonly"
+                    | b"typeset"
+                    | b"unset"
+                    | b"unsetenv"
+            )
+    }
+
+    /// Skip blanks and line continuations (not newlines).
+    fn blank(&mut self) {
+        loop {
+            match self.b(0) {
+                b' ' | b'\t' => self.i += 1,
+                // a continuation before a blank line (or nothing but blanks) is read
+                // differently by tree-sitter: left unread, so the caller gives up
+                b'\\' if self.b(1) == b'\n' => {
+                    let rest = &self.s[self.i + 2..];
+                    let blanks = rest
+                        .iter()
+                        .take_while(|c| matches!(c, b' ' | b'\t'))
+                        .count();
+                    if matches!(rest.get(blanks), None | Some(b'\n')) {
+                        return;
+                    }
+                    self.i += 2
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Skip blanks, continuations and newlines.
+    fn blank_lines(&mut self) {
+        loop {
+            self.blank();
+            if self.b(0) != b'\n' {
+                return;
+            }
+            self.i += 1;
+        }
+    }
+
+    /// The next `len` bytes as a leaf (pushed on `kids`).
+    fn tok(&mut self, kind: &'static str, named: bool, len: usize) -> u32 {
+        let k = self.t.push(kind, None, named, self.i, self.i + len);
+        self.i += len;
+        self.kids.push(k);
+        k
+    }
+
+    /// A node over the children pushed since `mark` (at least one); it replaces them on
+    /// `kids`.
+    fn node(&mut self, kind: &'static str, mark: usize) -> Option<u32> {
+        self.node_to(kind, mark, 0)
+    }
+
+    /// [`P::node`] ending at `end` at the least (a hidden terminator after the children).
+    fn node_to(&mut self, kind: &'static str, mark: usize, end: usize) -> Option<u32> {
+        let first = *self.kids.get(mark)?;
+        let last = *self.kids.last()?;
+        let (start, _) = self.t.span(first);
+        let (_, last_end) = self.t.span(last);
+        let n = self.t.push(kind, None, true, start, last_end.max(end));
+        self.t.link(n, &self.kids[mark..]);
+        self.kids.truncate(mark);
+        self.kids.push(n);
+        Some(n)
+    }
+
+    /// Give the last pushed node field `f`.
+    fn field(&mut self, f: &'static str) {
+        if let Some(&k) = self.kids.last() {
+            self.t.set_field(k, f);
+        }
+    }
+
+    fn deeper(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    /// A comment (`#` to the end of the line).
+    fn comment(&mut self) {
+        let len = self.s[self.i..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .unwrap_or(self.s.len() - self.i);
+        self.tok("comment", true, len);
+    }
+
+    /// Statements up to `end` (not consumed), pushed on `kids` with their visible
+    /// terminators and comments; `terminated`: each statement needs a terminator (`;`, `&`
+    /// or a newline) before the end. Returns how many statements were read.
+    fn statements_with(&mut self, end: End, terminated: bool, comments: bool) -> Option<usize> {
+        let mut n = 0;
+        let mut open = false;
+        let mut after_pipe3 = false;
+        self.term_end = 0;
+        loop {
+            self.blank_lines();
+            let c = self.b(0);
+            if c == b'#' {
+                if !comments {
+                    return None;
+                }
+                self.comment();
+                continue;
+            }
+            if self.at_end(end) {
+                if open && terminated {
+                    return None;
+                }
+                return Some(n);
+            }
+            if open {
+                return None;
+            }
+            // after `a | b | c` and a newline tree-sitter may read the next lines as more
+            // arguments of `c` (when a list follows): only lone simple commands then, until
+            // a `;` or `&`
+            let pipe3 = self.and_or(after_pipe3)?;
+            n += 1;
+            open = true;
+            self.blank();
+            if comments && self.b(0) == b'#' {
+                self.comment();
+            }
+            match self.b(0) {
+                b';' if self.b(1) != b';' && self.b(1) != b'&' => {
+                    self.term_end = 0;
+                    after_pipe3 = false;
+                    self.tok(";", false, 1);
+                    open = false;
+                }
+                b'&' if self.b(1) != b'&' && self.b(1) != b'>' => {
+                    self.term_end = 0;
+                    after_pipe3 = false;
+                    self.tok("&", false, 1);
+                    open = false;
+                }
+                b'\n' => {
+                    // tree-sitter's terminator is the last newline before the next token
+                    let run = self.s[self.i..]
+                        .iter()
+                        .take_while(|c| matches!(c, b' ' | b'\t' | b'\n'))
+                        .count();
+                    // a continuation after it: tree-sitter's spans differ
+                    if self.s.get(self.i + run) == Some(&b'\\') {
+                        return None;
+                    }
+                    let last = self.s[self.i..self.i + run]
+                        .iter()
+                        .rposition(|&c| c == b'\n')
+                        .unwrap_or(0);
+                    self.term_end = self.i + last + 1;
+                    self.i += 1;
+                    open = false;
+                    after_pipe3 |= pipe3;
+                }
+                _ => {}
+            }
+            if open && !self.at_end(end) {
+                return None;
+            }
+        }
+    }
+
+    fn statements(&mut self, end: End) -> Option<usize> {
+        self.statements_with(end, false, true)
+    }
+
+    fn at_end(&self, end: End) -> bool {
+        match end {
+            End::Eof => self.i >= self.s.len(),
+            End::Paren => self.b(0) == b')',
+            End::Words(ws) => ws.iter().any(|w| self.at_word(w)),
+            End::CaseItem => self.at(";;"),
+        }
+    }
+
+    /// A list (`a && b || c`, left to right) or a pipeline (`a | b | c`); mixing both is
+    /// left to tree-sitter (its trees for them are not what one expects).
+    /// `lone`: only a simple command without operators is read. Returns whether this was a
+    /// pipeline of three commands or more.
+    fn and_or(&mut self, lone: bool) -> Option<bool> {
+        let mark = self.kids.len();
+        let first = self.statement()?;
+        if first != Body::Command && lone {
+            return None;
+        }
+        let mut piped = 0;
+        let mut listed = false;
+        loop {
+            self.blank();
+            let op = match (self.b(0), self.b(1)) {
+                (b'&', b'&') => "&&",
+                (b'|', b'|') => "||",
+                (b'|', b'&') => return None,
+                (b'|', _) => "|",
+                _ => break,
+            };
+            if lone {
+                return None;
+            }
+            if op == "|" {
+                if first == Body::Negated {
+                    return None;
+                }
+                piped += 1;
+            } else {
+                listed = true;
+            }
+            if piped > 0 && listed {
+                return None;
+            }
+            self.tok(op, false, op.len());
+            self.blank_lines();
+            if self.b(0) == b'#' {
+                return None;
+            }
+            self.deeper()?;
+            let body = self.statement_body()?;
+            self.depth -= 1;
+            if listed {
+                self.node("list", mark)?;
+            }
+            self.blank();
+            if words::at_redirect(self) {
+                // redirections after the last command are the whole chain's
+                return self
+                    .chain_redirects(mark, body, piped > 0)
+                    .map(|()| piped >= 2);
+            }
+        }
+        if piped > 0 {
+            self.node("pipeline", mark)?;
+        }
+        Some(piped >= 2)
+    }
+
+    /// The file redirections after the last statement of a list or pipeline (built from
+    /// `mark`, the pipeline not yet): they end it, and wrap it all.
+    fn chain_redirects(&mut self, mark: usize, last: Body, piped: bool) -> Option<()> {
+        if last == Body::Other {
+            return None;
+        }
+        let first = self.kids.len();
+        while words::at_redirect(self) {
+            if self.redirect()? {
+                return None;
+            }
+            self.field("redirect");
+            self.blank();
+        }
+        // more operators after them: not a shape the fast path knows
+        if self.b(0) == b'|' || self.at("&&") {
+            return None;
+        }
+        let redirects = self.kids.split_off(first);
+        if piped {
+            self.node("pipeline", mark)?;
+        }
+        self.field("body");
+        self.kids.extend(redirects);
+        self.node("redirected_statement", mark)?;
+        Some(())
+    }
+
+    /// One statement, with the redirections after it (`redirected_statement`).
+    fn statement(&mut self) -> Option<Body> {
+        self.deeper()?;
+        let mark = self.kids.len();
+        let body = self.statement_body()?;
+        self.blank();
+        if words::at_redirect(self) {
+            if body == Body::Other {
+                return None;
+            }
+            self.field("body");
+            loop {
+                let heredoc = self.redirect()?;
+                self.field("redirect");
+                if heredoc {
+                    if body != Body::Command {
+                        return None;
+                    }
+                    break;
+                }
+                self.blank();
+                if !words::at_redirect(self) {
+                    break;
+                }
+            }
+            self.node("redirected_statement", mark)?;
+        }
+        self.depth -= 1;
+        Some(body)
+    }
+
+    /// A statement without its trailing redirections.
+    fn statement_body(&mut self) -> Option<Body> {
+        let c = self.b(0);
+        if c == b'{' && matches!(self.b(1), b' ' | b'\t' | b'\n') {
+            self.brace_group()?;
+            return Some(Body::Compound);
+        }
+        if c == b'(' && self.b(1) != b'(' {
+            self.subshell()?;
+            return Some(Body::Compound);
+        }
+        if c == b'!' && matches!(self.b(1), b' ' | b'\t') {
+            self.negated()?;
+            return Some(Body::Negated);
+        }
+        if c == b'[' && (matches!(self.b(1), b' ' | b'\t') || self.at("[[ ")) {
+            self.test_command()?;
+            return Some(Body::Other);
+        }
+        // a reserved word: lower-case letters then a delimiter
+        let len = self.s[self.i..]
+            .iter()
+            .take_while(|c| c.is_ascii_lowercase())
+            .count();
+        if len > 0 && delimiter(self.b(len)) {
+            let word = &self.s[self.i..self.i + len];
+            let body = match word {
+                b"if" => self.if_statement().map(|()| Body::Compound),
+                b"for" => self.for_statement().map(|()| Body::Compound),
+                b"while" | b"until" => self.while_statement().map(|()| Body::Compound),
+                b"case" => self.case_statement().map(|()| Body::Compound),
+                b"function" => self.function().map(|()| Body::Other),
+                b"export" => self.declaration("export").map(|()| Body::Other),
+                b"local" => self.declaration("local").map(|()| Body::Other),
+                b"declare" => self.declaration("declare").map(|()| Body::Other),
+                b"readonly" => self.declaration("readonly").map(|()| Body::Other),
+                b"typeset" => self.declaration("typeset").map(|()| Body::Other),
+                b"unset" => self.declaration("unset").map(|()| Body::Other),
+                b"unsetenv" => self.declaration("unsetenv").map(|()| Body::Other),
+                b"then" | b"elif" | b"else" | b"fi" | b"select" | b"do" | b"done" | b"esac"
+                | b"in" | b"time" | b"coproc" => None,
+                _ => Some(Body::Command),
+            }?;
+            if body != Body::Command {
+                return Some(body);
+            }
+        }
+        if matches!(c, b'{' | b'}' | b'!') && delimiter(self.b(1)) {
+            return None;
+        }
+        if self.at_function() {
+            self.function()?;
+            return Some(Body::Other);
+        }
+        self.command()?;
+        Some(Body::Command)
+    }
+}
+
+/// What a statement is, for the redirections that may follow it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// A simple command (heredocs too).
+    Command,
+    /// `! command` (file redirections, no pipe).
+    Negated,
+    /// `{ … }`, `( … )`, `if`, `for`, `while`, `case` (file redirections).
+    Compound,
+    /// Anything else (none: left to tree-sitter).
+    Other,
+}
