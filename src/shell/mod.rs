@@ -125,8 +125,9 @@ pub fn analyze(text: &str) -> Analysis {
         }
         _ => text,
     };
-    // FAST READER: `fast::parse(parsed).or_else(|| tree::parse(parsed))` plugs in here
-    let Some(tree) = tree::parse(parsed) else {
+    // the common script is read by the fast reader (the same tree tree-sitter gives, or
+    // `None`); everything else by tree-sitter (with its input repairs) and copied
+    let Some(tree) = fast::parse(parsed).or_else(|| tree::parse(parsed)) else {
         a.unparsed = true;
         return a;
     };

@@ -24,7 +24,6 @@ const MAX_DEPTH: usize = 64;
 
 /// The tree tree-sitter-bash gives for `text` (as `shell::parse_tree` reads it), built
 /// without tree-sitter; `None`: not in the subset.
-#[allow(dead_code)]
 pub(crate) fn parse(text: &str) -> Option<Tree> {
     let s = text.as_bytes();
     if u32::try_from(s.len()).is_err() || s.contains(&b'\r') || s.contains(&0) {
