@@ -122,17 +122,42 @@ impl Kind {
 
 /// A value pretty-printed as serde_json would print it nested at `indent`.
 fn indented(v: &serde_json::Value, indent: &str) -> String {
-    let s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".to_string());
-    // JSON strings never hold a raw newline, so every line break is structure
-    let mut out = String::with_capacity(s.len() + indent.len() * 8);
-    for (i, line) in s.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(indent);
-        out.push_str(line);
+    // JSON strings never hold a raw newline, so every line break is structure: each is
+    // followed by `indent` as the pretty printer writes (no second pass over the text)
+    let mut w = Indenting {
+        out: Vec::with_capacity(1024),
+        indent: indent.as_bytes(),
+    };
+    w.out.extend_from_slice(w.indent);
+    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut w, fmt);
+    if serde::Serialize::serialize(v, &mut ser).is_err() {
+        return format!("{indent}null");
     }
-    out
+    // serde_json writes UTF-8 only
+    String::from_utf8(w.out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Bytes written with `indent` after every line break.
+struct Indenting<'a> {
+    out: Vec<u8>,
+    indent: &'a [u8],
+}
+
+impl Write for Indenting<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            self.out.extend_from_slice(&rest[..=i]);
+            self.out.extend_from_slice(self.indent);
+            rest = &rest[i + 1..];
+        }
+        self.out.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Where JSON/SARIF items wait for the totals: memory up to a limit, then an unlinked file.
@@ -344,4 +369,34 @@ pub fn write_outcome(
     w.totals.files_checked = outcome.files_checked;
     w.totals.set_skipped(&outcome.skipped);
     w.finish(&outcome.errors)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The former two-pass form: pretty-printed, then every line indented.
+    fn two_pass(v: &serde_json::Value, indent: &str) -> String {
+        let s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".to_string());
+        s.split('\n')
+            .map(|line| format!("{indent}{line}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn indented_as_pretty_printed_then_indented() {
+        let values = [
+            serde_json::json!(null),
+            serde_json::json!("a\nb \"q\" \\ \t é 🙂 \u{1}"),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!({"rule": "x", "line": 3, "ratio": 1.5, "ok": true, "none": null,
+                "list": [1, [], {}, {"a": [{"b": "c\n"}]}], "empty": {}, "neg": -7}),
+            serde_json::json!([[["deep"]], {"k": {"l": {"m": []}}}]),
+        ];
+        for v in &values {
+            for indent in ["", "  ", "    ", "        "] {
+                assert_eq!(super::indented(v, indent), two_pass(v, indent), "{v}");
+            }
+        }
+    }
 }
