@@ -192,6 +192,9 @@ pub(crate) fn text_dirs_and_name(path: &Path) -> Option<(&str, &str)> {
 /// `name--2.9.0--2.8.1.sql`: an extension script from 2.9.0 to 2.8.1, which goes down.
 fn extension_downgrade(name: &str) -> bool {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    if !stem.contains("--") {
+        return false;
+    }
     let parts: Vec<&str> = stem.split("--").collect();
     let [_, from, to] = parts.as_slice() else {
         return false;
