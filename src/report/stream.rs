@@ -122,40 +122,82 @@ impl Kind {
 
 /// A value pretty-printed as serde_json would print it nested at `indent`.
 fn indented(v: &serde_json::Value, indent: &str) -> String {
-    // JSON strings never hold a raw newline, so every line break is structure: each is
-    // followed by `indent` as the pretty printer writes (no second pass over the text)
-    let mut w = Indenting {
-        out: Vec::with_capacity(1024),
-        indent: indent.as_bytes(),
+    // JSON strings never hold a raw newline, so every line break is structure: the printer
+    // puts `indent` after each one itself (no second pass over the text)
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(indent.as_bytes());
+    let fmt = Nested {
+        base: indent.as_bytes(),
+        level: 0,
+        has_value: false,
     };
-    w.out.extend_from_slice(w.indent);
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut w, fmt);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
     if serde::Serialize::serialize(v, &mut ser).is_err() {
         return format!("{indent}null");
     }
     // serde_json writes UTF-8 only
-    String::from_utf8(w.out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// Bytes written with `indent` after every line break.
-struct Indenting<'a> {
-    out: Vec<u8>,
-    indent: &'a [u8],
+/// serde_json's `PrettyFormatter` (two spaces a level) with every line after the first
+/// starting with `base`.
+struct Nested<'a> {
+    base: &'a [u8],
+    level: usize,
+    has_value: bool,
 }
 
-impl Write for Indenting<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut rest = buf;
-        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
-            self.out.extend_from_slice(&rest[..=i]);
-            self.out.extend_from_slice(self.indent);
-            rest = &rest[i + 1..];
+impl Nested<'_> {
+    fn line<W: ?Sized + Write>(&self, w: &mut W, sep: &[u8]) -> io::Result<()> {
+        w.write_all(sep)?;
+        w.write_all(self.base)?;
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
         }
-        self.out.extend_from_slice(rest);
-        Ok(buf.len())
+        Ok(())
     }
-    fn flush(&mut self) -> io::Result<()> {
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, b: &[u8]) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b)
+    }
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, b: &[u8]) -> io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            self.line(w, b"\n")?;
+        }
+        w.write_all(b)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested<'_> {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, if first { b"\n" } else { b",\n" })
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, if first { b"\n" } else { b",\n" })
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
         Ok(())
     }
 }
