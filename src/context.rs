@@ -80,6 +80,11 @@ pub fn skipped_context(rel: &Path) -> Option<Skipped> {
             })
             .collect(),
     };
+    skipped_in(&comps)
+}
+
+/// The skipped context of a relative path's names (`Normal` components, in order).
+fn skipped_in(comps: &[&str]) -> Option<Skipped> {
     let (file, dirs) = comps.split_last()?;
     let mut found = None;
     // the names are lower-case ASCII: the same as comparing the lower-cased component
@@ -159,6 +164,11 @@ pub fn is_down_path(path: &Path) -> bool {
     if let Some((dirs, name)) = text_dirs_and_name(path) {
         return normal_parts(dirs).any(down_dir) || extension_downgrade(name);
     }
+    down_path_by_components(path)
+}
+
+/// [`is_down_path`] by `Path`'s components.
+fn down_path_by_components(path: &Path) -> bool {
     let dirs = path.parent().map(|p| p.components()).into_iter().flatten();
     for c in dirs {
         if let Component::Normal(s) = c
@@ -353,35 +363,7 @@ mod text_tests {
                 _ => None,
             })
             .collect();
-        let (file, dirs) = comps.split_last()?;
-        let named = |names: &[&str], d: &str| names.iter().any(|n| d.eq_ignore_ascii_case(n));
-        let mut found = None;
-        for d in dirs {
-            if named(VENDOR_DIRS, d) {
-                return Some(Skipped::Vendored);
-            }
-            if found.is_none()
-                && (named(TEST_DIRS, d) || (d.eq_ignore_ascii_case("t") && git_style_test(file)))
-            {
-                found = Some(Skipped::Tests);
-            }
-        }
-        found
-    }
-
-    fn down_by_components(path: &Path) -> bool {
-        let dirs = path.parent().map(|p| p.components()).into_iter().flatten();
-        for c in dirs {
-            if let Component::Normal(s) = c
-                && let Some(s) = s.to_str()
-                && down_dir(s)
-            {
-                return true;
-            }
-        }
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(extension_downgrade)
+        skipped_in(&comps)
     }
 
     fn down_migration_by_components(path: &Path) -> bool {
@@ -398,7 +380,7 @@ mod text_tests {
             || path
                 .components()
                 .any(|c| c.as_os_str().eq_ignore_ascii_case("rollback"))
-            || down_by_components(path)
+            || down_path_by_components(path)
     }
 
     /// Skipped context, down directories and down migrations read from the path as text say
@@ -432,7 +414,7 @@ mod text_tests {
                             let t = format!("{lead}{a}/{b}/{c}{tail}");
                             let p = Path::new(&t);
                             assert_eq!(skipped_context(p), skipped_by_components(p), "{t:?}");
-                            assert_eq!(is_down_path(p), down_by_components(p), "{t:?}");
+                            assert_eq!(is_down_path(p), down_path_by_components(p), "{t:?}");
                             assert_eq!(
                                 crate::discover::is_down_migration(p),
                                 down_migration_by_components(p),
