@@ -70,13 +70,21 @@ const VENDOR_DIRS: &[&str] = &[
 /// The skipped context of `rel`, a path relative to the directory the walk started at (only
 /// components below it count: `preflight check tests/` checks the tests).
 pub fn skipped_context(rel: &Path) -> Option<Skipped> {
-    let comps: Vec<&str> = rel
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(s) => s.to_str(),
-            _ => None,
-        })
-        .collect();
+    let comps: Vec<&str> = match rel.to_str() {
+        Some(text) => normal_parts(text).collect(),
+        None => rel
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(s) => s.to_str(),
+                _ => None,
+            })
+            .collect(),
+    };
+    skipped_in(&comps)
+}
+
+/// The skipped context of a relative path's names (`Normal` components, in order).
+fn skipped_in(comps: &[&str]) -> Option<Skipped> {
     let (file, dirs) = comps.split_last()?;
     let mut found = None;
     // the names are lower-case ASCII: the same as comparing the lower-cased component
@@ -120,8 +128,22 @@ impl<'a> Walk<'a> {
         if self.root_skipped {
             return None;
         }
+        // a walked path is the root joined with more: the rest as text, without the
+        // component walk of `strip_prefix`
+        if let (Some(r), Some(t)) = (self.root.to_str(), path.to_str())
+            && !r.is_empty()
+            && let Some(rest) = t.strip_prefix(r).and_then(|x| x.strip_prefix('/'))
+        {
+            return skipped_context(Path::new(rest));
+        }
         skipped_context(path.strip_prefix(self.root).unwrap_or(path))
     }
+}
+
+/// The `Normal` components of a path given as text (Unix): its parts between `/` but the
+/// empty ones, `.` and `..` (what `Path::components` keeps as names).
+pub(crate) fn normal_parts(text: &str) -> impl Iterator<Item = &str> {
+    text.split('/').filter(|p| !matches!(*p, "" | "." | ".."))
 }
 
 /// git's and perl's `t/` directories: `t0001-init.sh`, `test-lib.sh`, `lib-*.sh`, `*.t`.
@@ -139,13 +161,19 @@ fn git_style_test(file: &str) -> bool {
 /// or `down/` directory, and PostgreSQL extension update scripts `name--FROM--TO.sql` whose
 /// target version is lower than the one they start from.
 pub fn is_down_path(path: &Path) -> bool {
+    if let Some((dirs, name)) = text_dirs_and_name(path) {
+        return normal_parts(dirs).any(down_dir) || extension_downgrade(name);
+    }
+    down_path_by_components(path)
+}
+
+/// [`is_down_path`] by `Path`'s components.
+fn down_path_by_components(path: &Path) -> bool {
     let dirs = path.parent().map(|p| p.components()).into_iter().flatten();
     for c in dirs {
         if let Component::Normal(s) = c
             && let Some(s) = s.to_str()
-            && ["downgrades", "downgrade", "down", "rollbacks"]
-                .iter()
-                .any(|d| s.eq_ignore_ascii_case(d))
+            && down_dir(s)
         {
             return true;
         }
@@ -156,9 +184,27 @@ pub fn is_down_path(path: &Path) -> bool {
     extension_downgrade(name)
 }
 
+/// A directory name that holds down migrations.
+fn down_dir(s: &str) -> bool {
+    ["downgrades", "downgrade", "down", "rollbacks"]
+        .iter()
+        .any(|d| s.eq_ignore_ascii_case(d))
+}
+
+/// A path as text split at its last `/` into the directories and the file name, when the
+/// name is a plain one (so `Path::file_name` is that name and `Path::parent` the rest).
+pub(crate) fn text_dirs_and_name(path: &Path) -> Option<(&str, &str)> {
+    let text = path.to_str()?;
+    let (dirs, name) = text.rsplit_once('/').unwrap_or(("", text));
+    (!matches!(name, "" | "." | "..")).then_some((dirs, name))
+}
+
 /// `name--2.9.0--2.8.1.sql`: an extension script from 2.9.0 to 2.8.1, which goes down.
 fn extension_downgrade(name: &str) -> bool {
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    if !stem.contains("--") {
+        return false;
+    }
     let parts: Vec<&str> = stem.split("--").collect();
     let [_, from, to] = parts.as_slice() else {
         return false;
@@ -301,5 +347,104 @@ mod tests {
         ] {
             assert!(!is_down_path(Path::new(p)), "{p}");
         }
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    /// The former component-walking forms, the reference for the text shortcuts.
+    fn skipped_by_components(rel: &Path) -> Option<Skipped> {
+        let comps: Vec<&str> = rel
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(s) => s.to_str(),
+                _ => None,
+            })
+            .collect();
+        skipped_in(&comps)
+    }
+
+    fn down_migration_by_components(path: &Path) -> bool {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        stem == "down"
+            || stem.ends_with(".down")
+            || stem.ends_with("_down")
+            || crate::discover::is_flyway_undo(&name)
+            || path
+                .components()
+                .any(|c| c.as_os_str().eq_ignore_ascii_case("rollback"))
+            || down_path_by_components(path)
+    }
+
+    /// Skipped context, down directories and down migrations read from the path as text say
+    /// what `Path`'s components say, odd paths included.
+    #[test]
+    fn text_shortcuts_agree_with_components() {
+        let parts = [
+            "",
+            ".",
+            "..",
+            "t",
+            "tests",
+            "Vendor",
+            "down",
+            "Rollback",
+            "db",
+            "t0001-x.sh",
+            "x--2.0--1.0.sql",
+            "U1__x.sql",
+            "a_down.sql",
+            "1.rb",
+            "é",
+        ];
+        let roots = ["", ".", "/", "db/", "./db", "/tmp//tests"];
+        let mut n = 0;
+        for lead in ["", "/", "./", "../", "w/"] {
+            for a in parts {
+                for b in parts {
+                    for c in parts {
+                        for tail in ["", "/", "/."] {
+                            let t = format!("{lead}{a}/{b}/{c}{tail}");
+                            let p = Path::new(&t);
+                            assert_eq!(skipped_context(p), skipped_by_components(p), "{t:?}");
+                            assert_eq!(is_down_path(p), down_path_by_components(p), "{t:?}");
+                            assert_eq!(
+                                crate::discover::is_down_migration(p),
+                                down_migration_by_components(p),
+                                "{t:?}"
+                            );
+                            for r in roots {
+                                let root = Path::new(r);
+                                let w = Walk::new(root);
+                                let slow = if w.root_skipped {
+                                    None
+                                } else {
+                                    skipped_by_components(p.strip_prefix(root).unwrap_or(p))
+                                };
+                                assert_eq!(w.context(p), slow, "{r:?} {t:?}");
+                                let joined = root.join(&t);
+                                let slow = if w.root_skipped {
+                                    None
+                                } else {
+                                    skipped_by_components(
+                                        joined.strip_prefix(root).unwrap_or(&joined),
+                                    )
+                                };
+                                assert_eq!(w.context(&joined), slow, "{r:?} {joined:?}");
+                            }
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(n, 5 * 15 * 15 * 15 * 3);
     }
 }

@@ -73,23 +73,34 @@ fn read_head(path: &Path) -> Option<Vec<u8>> {
 /// Down/rollback migrations by path: `*.down.sql`, `down.sql`, `*_down.sql`, `U1__x.sql`
 /// (Flyway undo) or anything under a `rollback/` directory.
 pub fn is_down_migration(path: &Path) -> bool {
+    // asked once per file of a walk: the path as text when its name is a plain one
+    if let Some((dirs, name)) = crate::context::text_dirs_and_name(path) {
+        return down_name(&name.to_ascii_lowercase())
+            || dirs
+                .split('/')
+                .chain([name])
+                .any(|c| c.eq_ignore_ascii_case("rollback"))
+            || crate::context::is_down_path(path);
+    }
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-    stem == "down"
-        || stem.ends_with(".down")
-        || stem.ends_with("_down")
-        || is_flyway_undo(&name)
+    down_name(&name)
         || path
             .components()
             .any(|c| c.as_os_str().eq_ignore_ascii_case("rollback"))
         || crate::context::is_down_path(path)
 }
 
-fn is_flyway_undo(name: &str) -> bool {
+/// A down migration by its lower-cased file name.
+fn down_name(name: &str) -> bool {
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    stem == "down" || stem.ends_with(".down") || stem.ends_with("_down") || is_flyway_undo(name)
+}
+
+pub(crate) fn is_flyway_undo(name: &str) -> bool {
     let Some(rest) = name.strip_prefix('u') else {
         return false;
     };

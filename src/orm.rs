@@ -8,6 +8,8 @@
 use crate::source::Span;
 use crate::sql::{AlterOp, Assignment, ColumnFacts, ObjName, ObjectKind, Statement, StmtKind};
 
+mod index_ast;
+
 /// A string literal's value, with where each byte came from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Template {
@@ -293,24 +295,15 @@ fn index_statement_in(
     span: Span,
     fast: bool,
 ) -> Statement {
-    let st = statement(kind, span, "CREATE");
+    let mut st = statement(kind, span, "CREATE");
     let StmtKind::CreateIndex { table, unique, .. } = &st.kind else {
         return st;
     };
     if columns.is_empty() {
         return st;
     }
-    let q = |x: &str| format!("\"{}\"", x.replace('"', "\"\""));
+    let unique = *unique;
     let (schema, name) = crate::model::schema::key(table);
-    let sql = format!(
-        "CREATE {}INDEX i ON {}.{} {}({}){}",
-        if *unique { "UNIQUE " } else { "" },
-        q(&schema),
-        q(&name),
-        method.map_or(String::new(), |m| format!("USING {m} ")),
-        columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "),
-        predicate.map_or(String::new(), |p| format!(" WHERE {p}")),
-    );
     let plain = fast
         && predicate.is_none()
         && method.is_none_or(is_word)
@@ -318,7 +311,39 @@ fn index_statement_in(
             .into_iter()
             .chain(columns.iter().map(String::as_str))
             .all(is_word);
-    with_ast_of(st, &sql, plain)
+    if plain && method.is_none() {
+        // the tree the parser gives the SQL below, built without printing and parsing it
+        st.ast = Some(Box::new(index_ast::create_index(
+            unique, &schema, &name, columns,
+        )));
+        return st;
+    }
+    with_ast_of(
+        st,
+        &index_sql(unique, &schema, &name, columns, method, predicate),
+        plain,
+    )
+}
+
+/// The SQL a synthesised index stands for (`i` its name; names quoted).
+fn index_sql(
+    unique: bool,
+    schema: &str,
+    name: &str,
+    columns: &[String],
+    method: Option<&str>,
+    predicate: Option<&str>,
+) -> String {
+    let q = |x: &str| format!("\"{}\"", x.replace('"', "\"\""));
+    format!(
+        "CREATE {}INDEX i ON {}.{} {}({}){}",
+        if unique { "UNIQUE " } else { "" },
+        q(schema),
+        q(name),
+        method.map_or(String::new(), |m| format!("USING {m} ")),
+        columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", "),
+        predicate.map_or(String::new(), |p| format!(" WHERE {p}")),
+    )
 }
 
 /// Letters, digits and `_` only (a name quoted in synthesised SQL needs no escaping).

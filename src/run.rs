@@ -257,8 +257,56 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
 
 /// A set member's name relative to its set's directory, with `/` separators.
 pub(crate) fn file_name(dir: &std::path::Path, f: &std::path::Path) -> String {
+    // a listed member is `dir` joined with a plain name: that name, without the component
+    // walk `strip_prefix` does
+    if let (Some(d), Some(t)) = (dir.to_str(), f.to_str())
+        && !d.is_empty()
+        && let Some(rest) = t.strip_prefix(d).and_then(|r| r.strip_prefix('/'))
+        && !matches!(rest, "" | "." | "..")
+        && !rest.contains('/')
+    {
+        return rest.replace('\\', "/");
+    }
     f.strip_prefix(dir)
         .unwrap_or(f)
         .to_string_lossy()
         .replace('\\', "/")
+}
+
+#[cfg(test)]
+mod file_name_tests {
+    use std::path::Path;
+
+    /// The text shortcut of `file_name` gives what `strip_prefix` gives.
+    #[test]
+    fn member_names_as_strip_prefix_gives_them() {
+        let slow = |d: &Path, f: &Path| {
+            f.strip_prefix(d)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .replace('\\', "/")
+        };
+        let dirs = [
+            "",
+            ".",
+            "/",
+            "db/migrate",
+            "db/migrate/",
+            "./db//migrate",
+            "a/.",
+            "a/..",
+            "/x",
+        ];
+        let names = [
+            "1_x.rb", ".", "..", "", "a\\b.rb", "a/b.rb", "é.rb", "/abs.rb",
+        ];
+        for d in dirs {
+            for n in names {
+                let dir = Path::new(d);
+                for f in [dir.join(n), Path::new(&format!("{d}/{n}")).to_path_buf()] {
+                    assert_eq!(super::file_name(dir, &f), slow(dir, &f), "{d:?} {f:?}");
+                }
+            }
+        }
+    }
 }

@@ -99,8 +99,9 @@ pub fn check(
     replay.begin_layer(true);
     let mut out = Vec::new();
     // the up side's statements and the indexes they drop: a DROP INDEX the migration undoes
-    // (the index created again under its name) is not loss
-    let mut ups: Vec<Statement> = Vec::new();
+    // (the index created again under its name) is not loss; borrowed (or moved) until a fold
+    // below needs them whole
+    let mut ups: Vec<std::borrow::Cow<Statement>> = Vec::new();
     let mut dropped = Vec::new();
     // tables the up side drops: a rebuild (copy, drop, rename back) keeps their data
     let mut dropped_tables = Vec::new();
@@ -127,7 +128,7 @@ pub fn check(
         if !synthesized {
             sql_verbs.extend(stmts.iter().map(|s| (s.span, fact.verb.as_str())));
         }
-        for stmt in stmts.iter() {
+        for (k, stmt) in stmts.iter().enumerate() {
             let before = out.len();
             out.extend(super::parse_error(stmt));
             let at = (src, dialect, down && !check_down);
@@ -148,10 +149,9 @@ pub fn check(
                 dropped.extend(crate::idioms::dropped_indexes(stmt, &replay.schema));
                 dropped_tables.extend(crate::rebuild::dropped_table(
                     stmt,
-                    ups.len(),
+                    ups.len() + k,
                     &replay.schema,
                 ));
-                ups.push(stmt.clone());
                 replay.after_rules(stmt, at, &mut out, before);
             } else {
                 replay.schema.layer.apply(stmt);
@@ -188,7 +188,27 @@ pub fn check(
                 }
             }
         }
+        if !down {
+            match stmts {
+                std::borrow::Cow::Borrowed(v) => {
+                    ups.extend(v.iter().map(std::borrow::Cow::Borrowed))
+                }
+                std::borrow::Cow::Owned(v) => {
+                    ups.extend(v.into_iter().map(std::borrow::Cow::Owned))
+                }
+            }
+        }
     }
+    // the folds below change nothing when nothing is dropped and no table renamed (most
+    // files): the statements are copied out only when one may
+    let ups: Vec<Statement> = if dropped.is_empty()
+        && dropped_tables.is_empty()
+        && !out.iter().any(|d| d.rule == "rename-table")
+    {
+        Vec::new()
+    } else {
+        ups.into_iter().map(std::borrow::Cow::into_owned).collect()
+    };
     crate::idioms::fold_drop_index(&ups, &dropped, &|_| true, &mut out);
     crate::rebuild::fold_rebuilds(src, dialect, &ups, &dropped_tables, &|_| true, &mut out);
     // a rebuild's own finding replaces the DROP's: said in the framework's words like it

@@ -7,6 +7,26 @@ use std::path::{Path, PathBuf};
 /// Is `path` a Rails migration by where it sits: `…/db/migrate/<digits>_name.rb` (also a
 /// second database's `db/<name>_migrate/`).
 pub fn is_rails_migration(path: &Path) -> bool {
+    // asked three times per file of a run (walk, run, set listing): the text of the path's
+    // last three parts when they are plain names (what `Path` would find), else `Path`
+    if let Some(text) = path.to_str() {
+        let mut parts = text.rsplit('/');
+        if let (Some(name), Some(dir), Some(db)) = (parts.next(), parts.next(), parts.next())
+            && [name, dir, db]
+                .iter()
+                .all(|p| !matches!(*p, "" | "." | ".."))
+        {
+            return name.ends_with(".rb")
+                && name.starts_with(|c: char| c.is_ascii_digit())
+                && (dir == "migrate" || dir.ends_with("_migrate"))
+                && db == "db";
+        }
+    }
+    by_path(path)
+}
+
+/// [`is_rails_migration`] by `Path`'s components.
+fn by_path(path: &Path) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -79,5 +99,58 @@ mod tests {
         assert!(!is_rails_migration(Path::new("db/migrate/helper.rb")));
         assert!(!is_rails_migration(Path::new("lib/migrate/2024_x.rb")));
         assert!(!is_rails_migration(Path::new("db/seeds.rb")));
+    }
+
+    /// The text shortcut says what `Path`'s components say, odd paths included.
+    #[test]
+    fn the_text_shortcut_agrees_with_path() {
+        let parts = [
+            "",
+            ".",
+            "..",
+            "db",
+            "DB",
+            "migrate",
+            "x_migrate",
+            "_migrate",
+            "migrates",
+            "1.rb",
+            "2024_x.rb",
+            "1.RB",
+            "x1.rb",
+            "1.rb.bak",
+            "a b",
+            "é",
+        ];
+        let mut n = 0;
+        for lead in ["", "/", "./", "../", "app/", "/tmp//app/"] {
+            for a in parts {
+                for b in parts {
+                    for c in parts {
+                        for tail in ["", "/", "/.", "//"] {
+                            let t = format!("{lead}{a}/{b}/{c}{tail}");
+                            let p = Path::new(&t);
+                            assert_eq!(is_rails_migration(p), by_path(p), "{t:?}");
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 90_000);
+        for t in [
+            "1.rb",
+            "migrate/1.rb",
+            "db/migrate/1.rb",
+            "/db/migrate/1.rb",
+            "//1.rb",
+        ] {
+            assert_eq!(
+                is_rails_migration(Path::new(t)),
+                by_path(Path::new(t)),
+                "{t}"
+            );
+        }
+        assert!(is_rails_migration(Path::new("./db/migrate/1_x.rb")));
     }
 }

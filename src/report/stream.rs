@@ -122,17 +122,84 @@ impl Kind {
 
 /// A value pretty-printed as serde_json would print it nested at `indent`.
 fn indented(v: &serde_json::Value, indent: &str) -> String {
-    let s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".to_string());
-    // JSON strings never hold a raw newline, so every line break is structure
-    let mut out = String::with_capacity(s.len() + indent.len() * 8);
-    for (i, line) in s.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str(indent);
-        out.push_str(line);
+    // JSON strings never hold a raw newline, so every line break is structure: the printer
+    // puts `indent` after each one itself (no second pass over the text)
+    let mut out = Vec::with_capacity(1024);
+    out.extend_from_slice(indent.as_bytes());
+    let fmt = Nested {
+        base: indent.as_bytes(),
+        level: 0,
+        has_value: false,
+    };
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+    if serde::Serialize::serialize(v, &mut ser).is_err() {
+        return format!("{indent}null");
     }
-    out
+    // serde_json writes UTF-8 only
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// serde_json's `PrettyFormatter` (two spaces a level) with every line after the first
+/// starting with `base`.
+struct Nested<'a> {
+    base: &'a [u8],
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested<'_> {
+    fn line<W: ?Sized + Write>(&self, w: &mut W, sep: &[u8]) -> io::Result<()> {
+        w.write_all(sep)?;
+        w.write_all(self.base)?;
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, b: &[u8]) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b)
+    }
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, b: &[u8]) -> io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            self.line(w, b"\n")?;
+        }
+        w.write_all(b)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested<'_> {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, if first { b"\n" } else { b",\n" })
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, if first { b"\n" } else { b",\n" })
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Where JSON/SARIF items wait for the totals: memory up to a limit, then an unlinked file.
@@ -344,4 +411,34 @@ pub fn write_outcome(
     w.totals.files_checked = outcome.files_checked;
     w.totals.set_skipped(&outcome.skipped);
     w.finish(&outcome.errors)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The former two-pass form: pretty-printed, then every line indented.
+    fn two_pass(v: &serde_json::Value, indent: &str) -> String {
+        let s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".to_string());
+        s.split('\n')
+            .map(|line| format!("{indent}{line}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn indented_as_pretty_printed_then_indented() {
+        let values = [
+            serde_json::json!(null),
+            serde_json::json!("a\nb \"q\" \\ \t é 🙂 \u{1}"),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!({"rule": "x", "line": 3, "ratio": 1.5, "ok": true, "none": null,
+                "list": [1, [], {}, {"a": [{"b": "c\n"}]}], "empty": {}, "neg": -7}),
+            serde_json::json!([[["deep"]], {"k": {"l": {"m": []}}}]),
+        ];
+        for v in &values {
+            for indent in ["", "  ", "    ", "        "] {
+                assert_eq!(super::indented(v, indent), two_pass(v, indent), "{v}");
+            }
+        }
+    }
 }
