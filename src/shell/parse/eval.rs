@@ -382,13 +382,18 @@ impl<'t> Walker<'t> {
         let mut q: Vec<bool> = Vec::with_capacity(words.len());
         let mut bound = Vec::with_capacity(words.len());
         for (i, w) in words.into_iter().enumerate() {
-            let ws = match self.env.binding() {
-                Some(b) => bind(w, &b),
-                None => vec![w],
-            };
             let qi = quoted.get(i).copied().unwrap_or(false);
-            q.extend(std::iter::repeat_n(qi, ws.len()));
-            bound.extend(ws);
+            match self.env.binding() {
+                Some(b) => {
+                    let ws = bind(w, &b);
+                    q.extend(std::iter::repeat_n(qi, ws.len()));
+                    bound.extend(ws);
+                }
+                None => {
+                    q.push(qi);
+                    bound.push(w);
+                }
+            }
         }
         let mut words = bound;
         // `$(echo word)` as the command word or an argument
