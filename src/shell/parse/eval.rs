@@ -506,10 +506,11 @@ impl<'t> Walker<'t> {
     /// The function call this command is, when its body is worth walking again: a function
     /// defined above, called with arguments, whose body reads positional parameters.
     pub(super) fn call_of(&self, cmd: &Command, node: Node<'t>) -> Option<Call<'t>> {
-        let name = cmd.words.first()?.lit()?;
-        let &(body, def) = self.funcs.get(&name)?;
+        // borrowed: most commands call no function
+        let name = cmd.words.first()?.lit_cow()?;
+        let &(body, def) = self.funcs.get(name.as_ref())?;
         if cmd.words.len() < 2
-            || self.calling.contains(&name)
+            || self.calling.iter().any(|c| *c == name)
             || self.calling.len() >= MAX_CALL_DEPTH
             || self.calls_walked >= MAX_CALLS
             // `run rm -rf /` is already checked as `rm -rf /` (wrappers.rs)
@@ -535,7 +536,7 @@ impl<'t> Walker<'t> {
             call
         };
         Some(Call {
-            name,
+            name: name.into_owned(),
             body,
             def,
             args: cmd.words[1..].to_vec(),
