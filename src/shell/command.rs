@@ -16,6 +16,13 @@ pub struct Mapped {
 }
 
 impl Mapped {
+    /// Empty, with room for `len` bytes and one run (a word's text, at most its source).
+    pub fn with_capacity(len: usize) -> Mapped {
+        Mapped {
+            text: String::with_capacity(len),
+            segs: Vec::with_capacity(1),
+        }
+    }
     /// The file itself (offset i maps to i).
     pub fn identity(text: &str) -> Mapped {
         Mapped {

@@ -27,7 +27,9 @@ const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "ash", "mksh"];
 fn skip_options(words: &[Word], start: usize, with_arg: &[&str], assigns: bool) -> usize {
     let mut i = start;
     while i < words.len() {
-        let Some(w) = words[i].lit() else { return i };
+        let Some(w) = words[i].lit_cow() else {
+            return i;
+        };
         if w == "--" {
             return i + 1;
         }
@@ -38,7 +40,7 @@ fn skip_options(words: &[Word], start: usize, with_arg: &[&str], assigns: bool) 
         if !w.starts_with('-') || w == "-" {
             return i;
         }
-        if with_arg.contains(&w.as_str()) {
+        if with_arg.contains(&w.as_ref()) {
             i += 2;
         } else {
             i += 1;

@@ -165,19 +165,28 @@ impl Binding<'_> {
     }
 }
 
+/// The variable a part reads, when a binding may replace it (not `${!X}`, `${X%…}`).
+fn bound_name(p: &Part) -> Option<&str> {
+    match p {
+        Part::Var { name, guard } if *guard != Guard::Derived => Some(name),
+        _ => None,
+    }
+}
+
+/// Does [`bind`] change `w` (does it read a parameter the binding knows)?
+fn binds(w: &Word, b: &Binding) -> bool {
+    w.parts.iter().filter_map(bound_name).any(|n| b.has(n))
+}
+
 /// `w` with the parameters the binding knows replaced (a word that is only `"$@"` or `$*`
 /// becomes all the call's words). Parameters the call does not pass stay as they are (their
 /// findings are the body's own).
-fn bind(w: &Word, b: &Binding) -> Vec<Word> {
-    let name_of = |p: &Part| match p {
-        Part::Var { name, guard } if *guard != Guard::Derived => Some(name.clone()),
-        _ => None,
-    };
-    if !w.parts.iter().filter_map(name_of).any(|n| b.has(&n)) {
-        return vec![w.clone()];
+fn bind(w: Word, b: &Binding) -> Vec<Word> {
+    if !binds(&w, b) {
+        return vec![w];
     }
     if let [p] = w.parts.as_slice()
-        && let Some(ws) = name_of(p).and_then(|n| b.get(&n))
+        && let Some(ws) = bound_name(p).and_then(|n| b.get(n))
     {
         return ws;
     }
@@ -185,7 +194,7 @@ fn bind(w: &Word, b: &Binding) -> Vec<Word> {
     let mut parts = Vec::new();
     let mut span = None;
     for p in &w.parts {
-        match name_of(p).and_then(|n| b.one(&n)) {
+        match bound_name(p).and_then(|n| b.one(n)) {
             Some(a) => {
                 span.get_or_insert(a.span);
                 parts.extend(a.parts.iter().cloned());
@@ -194,7 +203,7 @@ fn bind(w: &Word, b: &Binding) -> Vec<Word> {
         }
     }
     let Some(span) = span else {
-        return vec![w.clone()];
+        return vec![w];
     };
     let t = &w.src.text;
     let mut src = Mapped::default();
@@ -346,7 +355,8 @@ impl<'t> Walker<'t> {
     /// (`local dir="$1"`), and the variable remembered when the value is literal.
     pub(super) fn assigned(&mut self, name: &str, value: Option<Word>) -> Option<Word> {
         let bound = match (self.env.binding(), &value) {
-            (Some(b), Some(v)) => match bind(v, &b).as_slice() {
+            // a word the binding leaves as it is is not copied
+            (Some(b), Some(v)) if binds(v, &b) => match bind(v.clone(), &b).as_slice() {
                 [one] if one != v => Some(one.clone()),
                 _ => None,
             },
@@ -372,13 +382,18 @@ impl<'t> Walker<'t> {
         let mut q: Vec<bool> = Vec::with_capacity(words.len());
         let mut bound = Vec::with_capacity(words.len());
         for (i, w) in words.into_iter().enumerate() {
-            let ws = match self.env.binding() {
-                Some(b) => bind(&w, &b),
-                None => vec![w],
-            };
             let qi = quoted.get(i).copied().unwrap_or(false);
-            q.extend(std::iter::repeat_n(qi, ws.len()));
-            bound.extend(ws);
+            match self.env.binding() {
+                Some(b) => {
+                    let ws = bind(w, &b);
+                    q.extend(std::iter::repeat_n(qi, ws.len()));
+                    bound.extend(ws);
+                }
+                None => {
+                    q.push(qi);
+                    bound.push(w);
+                }
+            }
         }
         let mut words = bound;
         // `$(echo word)` as the command word or an argument
@@ -491,10 +506,11 @@ impl<'t> Walker<'t> {
     /// The function call this command is, when its body is worth walking again: a function
     /// defined above, called with arguments, whose body reads positional parameters.
     pub(super) fn call_of(&self, cmd: &Command, node: Node<'t>) -> Option<Call<'t>> {
-        let name = cmd.words.first()?.lit()?;
-        let &(body, def) = self.funcs.get(&name)?;
+        // borrowed: most commands call no function
+        let name = cmd.words.first()?.lit_cow()?;
+        let &(body, def) = self.funcs.get(name.as_ref())?;
         if cmd.words.len() < 2
-            || self.calling.contains(&name)
+            || self.calling.iter().any(|c| *c == name)
             || self.calling.len() >= MAX_CALL_DEPTH
             || self.calls_walked >= MAX_CALLS
             // `run rm -rf /` is already checked as `rm -rf /` (wrappers.rs)
@@ -520,7 +536,7 @@ impl<'t> Walker<'t> {
             call
         };
         Some(Call {
-            name,
+            name: name.into_owned(),
             body,
             def,
             args: cmd.words[1..].to_vec(),

@@ -5,10 +5,11 @@ use super::*;
 
 impl<'t> Walker<'t> {
     pub fn word(&mut self, node: Node<'t>, _depth: usize) -> Word {
+        // sized up front: most words are one part whose text is their source
         let mut w = Word {
             span: self.span(node),
-            parts: Vec::new(),
-            src: Mapped::default(),
+            parts: Vec::with_capacity(1),
+            src: Mapped::with_capacity(node.end_byte().saturating_sub(node.start_byte())),
         };
         self.conv(node, &mut w, 0);
         w
