@@ -127,7 +127,7 @@ pub fn analyze(text: &str) -> Analysis {
     };
     // the common script is read by the fast reader (the same tree tree-sitter gives, or
     // `None`); everything else by tree-sitter (with its input repairs) and copied
-    let Some(tree) = fast::parse(parsed).or_else(|| tree::parse(parsed)) else {
+    let Some(tree) = tree::read(parsed) else {
         a.unparsed = true;
         return a;
     };
@@ -158,7 +158,7 @@ pub fn analyze(text: &str) -> Analysis {
 /// Commands of a shell text cut out of the file (a string another program runs as shell),
 /// spans mapped into the file; each command notes `via`.
 pub fn analyze_mapped(text: &Mapped, via: &str) -> Vec<Item> {
-    let Some(tree) = tree::parse(&text.text) else {
+    let Some(tree) = tree::read(&text.text) else {
         return Vec::new();
     };
     let Some(root) = tree.root() else {
@@ -348,7 +348,7 @@ fn fallback(text: &str, errors: &[Span], items: &mut Vec<Item>) {
         }
         let mut m = Mapped::default();
         m.push_with(&cleaned, |i| a + i);
-        let Some(tree) = tree::parse(&m.text) else {
+        let Some(tree) = tree::read(&m.text) else {
             continue;
         };
         let Some(root) = tree.root() else {

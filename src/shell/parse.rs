@@ -572,7 +572,7 @@ impl<'t> Walker<'t> {
             if self.reparse_depth >= MAX_REPARSE {
                 return;
             }
-            let Some(tree) = super::tree::parse(&r.text.text) else {
+            let Some(tree) = super::tree::read(&r.text.text) else {
                 return;
             };
             let Some(root) = tree.root() else {

@@ -16,6 +16,12 @@ pub(crate) fn parse(text: &str) -> Option<Tree> {
     super::parse_tree(text).map(|t| from_ts(&t))
 }
 
+/// The tree of `text`: the fast reader's ([`super::fast`], the same tree tree-sitter gives)
+/// for the common script, else tree-sitter's (with its input repairs) copied.
+pub(crate) fn read(text: &str) -> Option<Tree> {
+    super::fast::parse(text).or_else(|| parse(text))
+}
+
 /// The node's kind (the walker's spelling of `n.kind()`).
 #[inline]
 pub(crate) fn kind(n: Node<'_>) -> &'static str {
