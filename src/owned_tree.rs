@@ -36,56 +36,12 @@ pub struct Node<'t> {
 }
 
 impl Tree {
-    /// A copy of tree-sitter's tree; `ts_kind(n)` must answer `n.kind()` (a by-id table).
+    /// A copy of tree-sitter's tree (nodes in document order); `ts_kind(n)` must answer
+    /// `n.kind()` (a by-id table). Made in one pass of one cursor: no reset and no list of
+    /// children per node, and no failing sibling step at the end of each node's children
+    /// (their count is known up front) — a failing step walks back up through the grammar's
+    /// hidden nodes, the most expensive move of tree-sitter's cursor.
     pub fn from_ts(ts: &tree_sitter::Tree, ts_kind: fn(tree_sitter::Node) -> &'static str) -> Tree {
-        let mut t = Tree::default();
-        let root = ts.root_node();
-        let r = t.push(
-            ts_kind(root),
-            None,
-            root.is_named(),
-            root.start_byte(),
-            root.end_byte(),
-        );
-        t.flag(r, root);
-        let mut stack = vec![(r, root)];
-        let mut c = root.walk();
-        while let Some((i, n)) = stack.pop() {
-            c.reset(n);
-            if !c.goto_first_child() {
-                continue;
-            }
-            let mut kids = Vec::new();
-            loop {
-                let k = c.node();
-                let field = c.field_name();
-                let j = t.push(
-                    ts_kind(k),
-                    field,
-                    k.is_named(),
-                    k.start_byte(),
-                    k.end_byte(),
-                );
-                t.flag(j, k);
-                kids.push(j);
-                stack.push((j, k));
-                if !c.goto_next_sibling() {
-                    break;
-                }
-            }
-            t.link(i, &kids);
-        }
-        t
-    }
-
-    /// The same copy as [`Tree::from_ts`], made in one pass of one cursor: no reset and no
-    /// list of children per node, and no failing sibling step at the end of each node's
-    /// children (their count is known up front) — a failing step walks back up through the
-    /// grammar's hidden nodes, the most expensive move of tree-sitter's cursor.
-    pub fn from_ts_walk(
-        ts: &tree_sitter::Tree,
-        ts_kind: fn(tree_sitter::Node) -> &'static str,
-    ) -> Tree {
         let root = ts.root_node();
         let mut t = Tree {
             nodes: Vec::with_capacity(root.end_byte() / 3 + 16),
@@ -119,23 +75,17 @@ impl Tree {
                 let Some(&(_, left, _)) = open.last() else {
                     return t;
                 };
-                if left > 0 {
-                    if c.goto_next_sibling() {
-                        break;
-                    }
-                    // tree-sitter's count and its cursor disagree: never expected
-                    return Tree::from_ts(ts, ts_kind);
+                // (the count is the cursor's own: a failing step is never expected)
+                if left > 0 && c.goto_next_sibling() {
+                    break;
                 }
                 open.pop();
-                if open.is_empty() {
+                if open.is_empty() || !c.goto_parent() {
                     return t;
-                }
-                if !c.goto_parent() {
-                    return Tree::from_ts(ts, ts_kind);
                 }
             }
         }
-        Tree::from_ts(ts, ts_kind)
+        t
     }
 
     /// Append tree-sitter's node `n` (no children yet), its error flags when `errors`.

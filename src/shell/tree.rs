@@ -8,7 +8,7 @@ pub(crate) use crate::owned_tree::{Node, Tree};
 
 /// A copy of tree-sitter-bash's tree.
 pub(crate) fn from_ts(t: &tree_sitter::Tree) -> Tree {
-    Tree::from_ts_walk(t, super::kind::kind)
+    Tree::from_ts(t, super::kind::kind)
 }
 
 /// tree-sitter + the input repairs ([`super::parse_tree`]), as an owned tree.
@@ -30,45 +30,6 @@ pub(crate) fn kind(n: Node<'_>) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    /// What both trees answer about a node at depth `d` (tree-sitter's and the copy's).
-    macro_rules! row {
-        ($n:expr, $d:expr) => {
-            (
-                $d,
-                $n.kind(),
-                [
-                    $n.is_named(),
-                    $n.is_error(),
-                    $n.is_missing(),
-                    $n.has_error(),
-                ],
-                $n.start_byte(),
-                $n.end_byte(),
-            )
-        };
-    }
-
-    #[test]
-    fn the_copy_has_what_tree_sitter_has() {
-        let src = "f() { rm -rf \"${D:?}\"/x; }\nfor x in a $(ls); do case $x in a) \
-                   echo <<-EOF | psql ;; esac; done\n\tbody\n\tEOF\nbroken ( ;; )\n";
-        let ts = crate::shell::parse_tree(src).expect("parses");
-        let t = super::from_ts(&ts);
-        let mut want = Vec::new();
-        crate::tree_walk::preorder(ts.root_node(), |n, d| {
-            want.push(row!(n, d));
-            true
-        });
-        let mut got = Vec::new();
-        let root = t.root().expect("a root");
-        crate::owned_tree::preorder(root, |n, d| {
-            got.push(row!(n, d));
-            true
-        });
-        assert_eq!(got, want);
-        assert!(root.has_error());
-    }
-
     type Row = (
         usize,
         &'static str,
@@ -76,16 +37,44 @@ mod tests {
         [bool; 4],
         usize,
         usize,
-        usize,
     );
 
-    /// Every node in document order: depth, kind, field, flags, span, parent's start.
-    fn listing(t: &crate::owned_tree::Tree) -> Vec<Row> {
+    /// Every node of tree-sitter's tree in document order: depth, kind, field, flags, span.
+    fn ts_rows(ts: &tree_sitter::Tree) -> Vec<Row> {
+        let mut out = Vec::new();
+        let mut c = ts.walk();
+        let mut depth = 0;
+        loop {
+            let n = c.node();
+            let flags = [n.is_named(), n.is_error(), n.is_missing(), n.has_error()];
+            let kind = crate::shell::kind::kind(n);
+            out.push((
+                depth,
+                kind,
+                c.field_name(),
+                flags,
+                n.start_byte(),
+                n.end_byte(),
+            ));
+            if c.goto_first_child() {
+                depth += 1;
+                continue;
+            }
+            while !c.goto_next_sibling() {
+                if !c.goto_parent() {
+                    return out;
+                }
+                depth -= 1;
+            }
+        }
+    }
+
+    /// The same for the copy.
+    fn rows(t: &crate::owned_tree::Tree) -> Vec<Row> {
         let mut out = Vec::new();
         if let Some(root) = t.root() {
             crate::owned_tree::preorder(root, |n, d| {
                 let flags = [n.is_named(), n.is_error(), n.is_missing(), n.has_error()];
-                let up = n.parent().map_or(usize::MAX, |p| p.start_byte());
                 out.push((
                     d,
                     n.kind(),
@@ -93,7 +82,6 @@ mod tests {
                     flags,
                     n.start_byte(),
                     n.end_byte(),
-                    up,
                 ));
                 true
             });
@@ -101,20 +89,27 @@ mod tests {
         out
     }
 
-    /// The one-pass copy is the plain copy: on every shell script of the repository's
-    /// cases and fixtures, and every prefix of one with many constructs (broken trees too).
-    #[test]
-    fn the_one_pass_copy_is_the_plain_copy() {
-        use crate::owned_tree::Tree;
-        let same = |src: &str| {
-            let Some(ts) = crate::shell::parse_tree(src) else {
-                return;
-            };
-            let walk = Tree::from_ts_walk(&ts, crate::shell::kind::kind);
-            let plain = Tree::from_ts(&ts, crate::shell::kind::kind);
-            // the same nodes in document order (the plain copy numbers them otherwise)
-            assert_eq!(listing(&walk), listing(&plain), "{src}");
+    /// The copy has what tree-sitter has, node by node (kinds, fields, flags, spans, shape).
+    fn same(src: &str) {
+        let Some(ts) = crate::shell::parse_tree(src) else {
+            return;
         };
+        assert_eq!(rows(&super::from_ts(&ts)), ts_rows(&ts), "{src}");
+    }
+
+    #[test]
+    fn the_copy_has_what_tree_sitter_has() {
+        let src = "f() { rm -rf \"${D:?}\"/x; }\nfor x in a $(ls); do case $x in a) \
+                   echo <<-EOF | psql ;; esac; done\n\tbody\n\tEOF\nbroken ( ;; )\n";
+        same(src);
+        let ts = crate::shell::parse_tree(src).expect("parses");
+        assert!(super::from_ts(&ts).root().expect("a root").has_error());
+    }
+
+    /// On every shell script of the repository's cases and fixtures, and every prefix of one
+    /// with many constructs (broken trees too).
+    #[test]
+    fn the_copy_has_what_tree_sitter_has_on_every_script() {
         let mut files = 0;
         for dir in ["tests/cases", "fixtures"] {
             let mut stack = vec![std::path::PathBuf::from(dir)];
