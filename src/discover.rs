@@ -2,6 +2,7 @@
 //! classify by extension or shebang.
 
 use crate::source::Lang;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -113,12 +114,17 @@ pub(crate) fn is_flyway_undo(name: &str) -> bool {
         && rest.contains("__")
 }
 
+/// The config's `include`: a language for a path it names.
+pub type Extra<'a> = dyn Fn(&Path) -> Option<Lang> + Sync + 'a;
+/// The config's `exclude`.
+pub type Excluded<'a> = dyn Fn(&Path) -> bool + Sync + 'a;
+
 /// Walk the inputs. Explicit files are taken even when ignored; explicit files of unknown
 /// type are errors, walked ones are skipped.
 pub fn discover(
     inputs: &[PathBuf],
-    extra: &dyn Fn(&Path) -> Option<Lang>,
-    excluded: &dyn Fn(&Path) -> bool,
+    extra: &Extra<'_>,
+    excluded: &Excluded<'_>,
 ) -> (Vec<Discovered>, Vec<DiscoverError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -170,78 +176,88 @@ pub fn discover(
                         .is_some_and(|n| SKIP_DIRS.contains(&n)))
             })
             .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    errors.push(DiscoverError {
-                        file: walk_error_path(&e).unwrap_or_else(|| display_root.clone()),
-                        message: format!("cannot read: {}", walk_reason(&e)),
-                    });
-                    continue;
-                }
-            };
-            let path = entry.path();
-            if entry.path_is_symlink() {
-                // Linked files are checked; linked directories are not walked (no loops);
-                // a dangling link that looks like SQL or shell is reported, not skipped.
-                match std::fs::metadata(path) {
-                    Ok(m) if m.is_file() => {}
-                    Ok(_) => continue,
-                    Err(e) => {
-                        if lang_by_name(path).is_some() {
-                            errors.push(DiscoverError {
-                                file: path.to_string_lossy().to_string(),
-                                message: format!(
-                                    "cannot read: {} (dangling symlink?)",
-                                    io_reason(&e)
-                                ),
-                            });
-                        }
-                        continue;
-                    }
-                }
-            } else if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            if excluded(path) {
-                continue;
-            }
-            let lang = extra(path).or_else(|| lang_by_name(path)).or_else(|| {
-                // only extension-less files are sniffed for a shebang
-                if path.extension().is_none() {
-                    read_head(path).and_then(|h| lang_by_shebang(&h))
-                } else {
-                    None
-                }
-            });
-            // walked Python files are checked only where migrations live
-            let lang = lang.filter(|l| {
-                *l != Lang::Python || crate::migrations::python::is_python_migration(path)
-            });
-            let lang =
-                lang.filter(|l| *l != Lang::Js || crate::migrations::js::is_js_migration(path));
-            // walked PHP files are checked only where Laravel migrations live
-            let lang =
-                lang.filter(|l| *l != Lang::Php || crate::migrations::php::is_php_migration(path));
-            // walked Ruby files: Rails migrations only
-            let lang = lang
-                .filter(|l| *l != Lang::Ruby || crate::migrations::ruby::is_rails_migration(path));
-            if let Some(lang) = lang {
-                files.push(Discovered {
-                    down: is_down_migration(path),
-                    skipped: walk.context(path),
-                    explicit: false,
-                    display: path.to_string_lossy().to_string(),
-                    path: path.to_path_buf(),
-                    lang,
-                });
+        // the walk (directory reads, .gitignore) stays serial; what each entry is (a stat for
+        // links, a `#!` read for extension-less files, the path checks) is worked out in
+        // parallel, and the results are taken in walk order
+        let entries: Vec<Result<ignore::DirEntry, ignore::Error>> = walker.collect();
+        let walked: Vec<Option<Result<Discovered, DiscoverError>>> = entries
+            .into_par_iter()
+            .map(|entry| match entry {
+                Ok(e) => walked_file(&e, &walk, extra, excluded),
+                Err(e) => Some(Err(DiscoverError {
+                    file: walk_error_path(&e).unwrap_or_else(|| display_root.clone()),
+                    message: format!("cannot read: {}", walk_reason(&e)),
+                })),
+            })
+            .collect();
+        for w in walked.into_iter().flatten() {
+            match w {
+                Ok(f) => files.push(f),
+                Err(e) => errors.push(e),
             }
         }
     }
-    files.sort_by(|a, b| a.display.cmp(&b.display));
+    files.par_sort_by(|a, b| a.display.cmp(&b.display));
     files.dedup_by(|a, b| a.path == b.path);
     (files, errors)
+}
+
+/// One walked entry: the file to check, a dangling link that looks like SQL or shell (an
+/// error), or nothing.
+fn walked_file(
+    entry: &ignore::DirEntry,
+    walk: &crate::context::Walk,
+    extra: &Extra<'_>,
+    excluded: &Excluded<'_>,
+) -> Option<Result<Discovered, DiscoverError>> {
+    let path = entry.path();
+    if entry.path_is_symlink() {
+        // Linked files are checked; linked directories are not walked (no loops);
+        // a dangling link that looks like SQL or shell is reported, not skipped.
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => return None,
+            Err(e) => {
+                return lang_by_name(path).map(|_| {
+                    Err(DiscoverError {
+                        file: path.to_string_lossy().to_string(),
+                        message: format!("cannot read: {} (dangling symlink?)", io_reason(&e)),
+                    })
+                });
+            }
+        }
+    } else if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return None;
+    }
+    if excluded(path) {
+        return None;
+    }
+    let lang = extra(path).or_else(|| lang_by_name(path)).or_else(|| {
+        // only extension-less files are sniffed for a shebang
+        if path.extension().is_none() {
+            read_head(path).and_then(|h| lang_by_shebang(&h))
+        } else {
+            None
+        }
+    });
+    // walked Python files are checked only where migrations live
+    let lang =
+        lang.filter(|l| *l != Lang::Python || crate::migrations::python::is_python_migration(path));
+    let lang = lang.filter(|l| *l != Lang::Js || crate::migrations::js::is_js_migration(path));
+    // walked PHP files are checked only where Laravel migrations live
+    let lang = lang.filter(|l| *l != Lang::Php || crate::migrations::php::is_php_migration(path));
+    // walked Ruby files: Rails migrations only
+    let lang =
+        lang.filter(|l| *l != Lang::Ruby || crate::migrations::ruby::is_rails_migration(path));
+    let lang = lang?;
+    Some(Ok(Discovered {
+        down: is_down_migration(path),
+        skipped: walk.context(path),
+        explicit: false,
+        display: path.to_string_lossy().to_string(),
+        path: path.to_path_buf(),
+        lang,
+    }))
 }
 
 fn io_reason(e: &std::io::Error) -> String {

@@ -288,7 +288,9 @@ fn check(args: CheckArgs) -> ExitCode {
     let force = args.force_exclude || args.since.is_some() || args.files_from.is_some();
     let skipped = preflight::context::filter(&mut files, include, force);
     if let Some(kind) = streaming(&args, &stdin_inputs, live.is_some() || dry_run.is_some()) {
-        return check_streaming(&args, kind, &files, &settings, discover_errors, &skipped);
+        let code = check_streaming(&args, kind, &files, &settings, discover_errors, &skipped);
+        exit_soon(files);
+        return code;
     }
     let mut outcome = run::run(&files, &settings);
     outcome.skipped = skipped;
@@ -320,7 +322,16 @@ fn check(args: CheckArgs) -> ExitCode {
         preflight::migrations::references::annotate(&mut outcome, &args.references);
     }
     outcome.sort();
-    emit(&args, &outcome)
+    let code = emit(&args, &outcome);
+    exit_soon((files, outcome));
+    code
+}
+
+/// What a run built, left to the process exit (the output is written and flushed): freeing
+/// thousands of paths, texts and findings one by one, most of them allocated by the pool's
+/// threads, would be a serial tail of the run on the main thread.
+fn exit_soon<T>(built: T) {
+    std::mem::forget(built);
 }
 
 fn live_options(

@@ -64,18 +64,20 @@ pub fn run_ordered<T: Send>(
                             let _ = tx.send(finish(r));
                         }
                     });
-                    for r in crate::run::python::check_sets(&py, settings) {
-                        let _ = tx_py.send(finish(r));
-                    }
-                    for r in crate::run::js::check_sets(&js, settings) {
-                        let _ = tx_py.send(finish(r));
-                    }
-                    for r in crate::run::php::check_sets(&php, settings) {
-                        let _ = tx_py.send(finish(r));
-                    }
-                    for r in crate::run::ruby::check_sets(&rb, settings) {
-                        let _ = tx_py.send(finish(r));
-                    }
+                    // the outcomes of a front end's sets are mapped (rendered) in parallel:
+                    // mapped one by one here, the thousands of a big set would be a serial
+                    // tail after its in-order check; sent in their order as before
+                    let send_all = |outcomes: Vec<Result<FileOutcome, FileError>>| {
+                        let mapped: Vec<Message<T>> =
+                            outcomes.into_par_iter().map(finish).collect();
+                        for m in mapped {
+                            let _ = tx_py.send(m);
+                        }
+                    };
+                    send_all(crate::run::python::check_sets(&py, settings));
+                    send_all(crate::run::js::check_sets(&js, settings));
+                    send_all(crate::run::php::check_sets(&php, settings));
+                    send_all(crate::run::ruby::check_sets(&rb, settings));
                 },
                 || {
                     standalone.par_iter().for_each_with(tx, |tx, f| {

@@ -62,7 +62,9 @@ pub(crate) fn load_each<R: Send>(
     let n = files.len();
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<Loaded<R>>>> = (0..n).map(|_| Mutex::new(None)).collect();
-    let done = (Mutex::new(()), Condvar::new());
+    // `true` in the mutex while the caller waits: a reader wakes it only then (a wake per
+    // file would be a futex call per file)
+    let done = (Mutex::new(false), Condvar::new());
     let lock = |i: usize| slots[i].lock().unwrap_or_else(|e| e.into_inner());
     // read the next unclaimed file; false when every file is claimed
     let read_one = || {
@@ -72,8 +74,12 @@ pub(crate) fn load_each<R: Send>(
         }
         let l = load(&files[i], &display(&files[i]), &read);
         *lock(i) = Some(l);
-        let _g = done.0.lock().unwrap_or_else(|e| e.into_inner());
-        done.1.notify_all();
+        // the caller sets the flag and looks at the slot under this mutex, so either it saw
+        // the file or it is waiting (flag set) by the time this lock is taken
+        let waiting = done.0.lock().unwrap_or_else(|e| e.into_inner());
+        if *waiting {
+            done.1.notify_all();
+        }
         true
     };
     rayon::in_place_scope(|s| {
@@ -89,10 +95,12 @@ pub(crate) fn load_each<R: Send>(
                     continue;
                 }
                 // every file is claimed: file `i` is being read
-                let g = done.0.lock().unwrap_or_else(|e| e.into_inner());
+                let mut g = done.0.lock().unwrap_or_else(|e| e.into_inner());
                 if lock(i).is_none() {
-                    drop(done.1.wait(g).unwrap_or_else(|e| e.into_inner()));
+                    *g = true;
+                    g = done.1.wait(g).unwrap_or_else(|e| e.into_inner());
                 }
+                *g = false;
             };
             each(i, l);
         }
