@@ -18,6 +18,9 @@ pub mod ruby;
 pub(crate) mod sets;
 use rayon::prelude::*;
 
+/// Where the outcomes of a streaming run go, each as soon as its set's check gives it.
+pub type Sink<'s> = &'s (dyn Fn(Result<FileOutcome, FileError>) + Sync);
+
 /// "statement could not be parsed: …" → "statement could not be parsed, read as MySQL (file
 /// name `*.mysql.*`): …", so a wrong dialect choice is visible where it hurts.
 fn annotate_parse_errors(choice: &crate::sql::dialect::Choice, diags: &mut [Diagnostic]) {
@@ -193,9 +196,10 @@ pub fn with_run_files(files: &[Discovered], settings: &Settings) -> Settings {
         own.in_run = Some(std::sync::Arc::default());
         return own;
     }
+    // a `realpath` per file: in parallel (the set is the same in any order)
     own.in_run = Some(std::sync::Arc::new(
         files
-            .iter()
+            .par_iter()
             .filter_map(|f| std::fs::canonicalize(&f.path).ok())
             .collect(),
     ));

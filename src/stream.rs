@@ -19,13 +19,6 @@ pub fn run_ordered<T: Send>(
     map: impl Fn(FileOutcome) -> T + Sync,
     mut emit: impl FnMut(T),
 ) -> Vec<FileError> {
-    // slot of each display path in output order (a path given twice gets two slots)
-    let mut order: Vec<&str> = files.iter().map(|f| f.display.as_str()).collect();
-    order.sort_unstable();
-    let mut slots: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, p) in order.iter().enumerate().rev() {
-        slots.entry(p).or_default().push(i);
-    }
     let (tx, rx) = mpsc::channel::<Message<T>>();
     let map = &map;
     let settings = &crate::run::with_run_files(files, settings);
@@ -75,9 +68,21 @@ pub fn run_ordered<T: Send>(
                         }
                     };
                     send_all(crate::run::python::check_sets(&py, settings));
-                    send_all(crate::run::js::check_sets(&js, settings));
+                    // Knex/TypeORM/Sequelize and Rails outcomes are mapped and written while
+                    // their sets are still checked: each is mapped by a task of the pool
+                    // (the set's in-order check does not wait for it)
+                    rayon::scope(|scope| {
+                        let finish = &finish;
+                        let sink = |r: Result<FileOutcome, FileError>| {
+                            let tx = tx_py.clone();
+                            scope.spawn(move |_| {
+                                let _ = tx.send(finish(r));
+                            });
+                        };
+                        crate::run::js::stream_sets(&js, settings, &sink);
+                        crate::run::ruby::stream_sets(&rb, settings, &sink);
+                    });
                     send_all(crate::run::php::check_sets(&php, settings));
-                    send_all(crate::run::ruby::check_sets(&rb, settings));
                 },
                 || {
                     standalone.par_iter().for_each_with(tx, |tx, f| {
@@ -97,6 +102,14 @@ pub fn run_ordered<T: Send>(
                 },
             );
         });
+        // slot of each display path in output order (a path given twice gets two slots);
+        // worked out here while the files are already being checked
+        let mut order: Vec<&str> = files.iter().map(|f| f.display.as_str()).collect();
+        order.sort_unstable();
+        let mut slots: HashMap<&str, Vec<usize>> = HashMap::with_capacity(order.len());
+        for (i, p) in order.iter().enumerate().rev() {
+            slots.entry(p).or_default().push(i);
+        }
         // results wait here until every file before them is done
         let mut ready: BTreeMap<usize, Option<T>> = BTreeMap::new();
         let mut stray: Vec<(String, T)> = Vec::new();

@@ -31,7 +31,19 @@ pub fn check_sets(
     files: &[&Discovered],
     settings: &Settings,
 ) -> Vec<Result<FileOutcome, FileError>> {
-    orm_set::each_set(files.iter().copied(), |dir, reported, display| {
+    orm_set::each_set_emit(files.iter().copied(), set(settings), None)
+}
+
+/// [`check_sets`], each outcome handed to `sink` as soon as its set's check gives it.
+pub fn stream_sets(files: &[&Discovered], settings: &Settings, sink: super::Sink) {
+    orm_set::each_set_emit(files.iter().copied(), set(settings), Some(sink));
+}
+
+/// One set (directory) checked in order; the reported files' outcomes go to `emit`.
+fn set(
+    settings: &Settings,
+) -> impl Fn(&Path, &super::reported::Reported, orm_set::Display, orm_set::Emit) + Sync + '_ {
+    move |dir, reported, display, emit| {
         let mut set = sets::set_files(dir);
         // a reported file the set listing missed (an unusual name) joins its set
         let listed: std::collections::HashSet<std::path::PathBuf> = set.iter().cloned().collect();
@@ -42,14 +54,13 @@ pub fn check_sets(
         }
         let dialect = dialect_of(dir, settings);
         let mut replay = Replay::new(settings.check_down);
-        let mut out: Vec<Result<FileOutcome, FileError>> = Vec::new();
         orm_set::load_each(&set, display, crate::js::read, |i, loaded: Loaded| {
             let f = &set[i];
             replay.next_file(&super::file_name(dir, f), false);
             match &loaded {
                 Err(e) => {
                     if reported.contains_key(f) {
-                        out.push(Err(e.clone()));
+                        emit(Err(e.clone()));
                     }
                 }
                 Ok(((text, utf8), m)) => {
@@ -60,7 +71,7 @@ pub fn check_sets(
                     crate::check::orm::every_table(&mut diags);
                     if let Some(disp) = reported.get(f) {
                         diags.extend(utf8.clone());
-                        out.push(Ok(OUT.finish(
+                        emit(Ok(OUT.finish(
                             disp,
                             text.clone(),
                             diags,
@@ -71,8 +82,7 @@ pub fn check_sets(
                 }
             }
         });
-        out
-    })
+    }
 }
 
 /// `--explain-order` for a directory of Knex, TypeORM or Sequelize migrations; `None` when

@@ -128,6 +128,38 @@ pub(crate) fn each_set<'a>(
         .collect()
 }
 
+/// Where a set's check hands each reported file's outcome, as soon as it is known.
+pub(crate) type Emit<'e> = &'e mut dyn FnMut(Result<FileOutcome, FileError>);
+
+/// [`each_set`] for a set check that emits its outcomes: collected per set in emitted order
+/// (`sink` `None`), or handed to `sink` as they come (then the result is empty).
+pub(crate) fn each_set_emit<'a>(
+    files: impl Iterator<Item = &'a Discovered>,
+    set: impl Fn(&Path, &Reported, Display, Emit) + Sync,
+    sink: Option<super::Sink>,
+) -> Vec<Result<FileOutcome, FileError>> {
+    match sink {
+        None => each_set(files, |dir, reported, display| {
+            let mut out = Vec::new();
+            set(dir, reported, display, &mut |r| out.push(r));
+            out
+        }),
+        Some(sink) => {
+            let by_dir = super::reported::by_dir(files);
+            by_dir.par_iter().for_each(|(dir, reported)| {
+                let display = |p: &Path| {
+                    reported
+                        .get(p)
+                        .cloned()
+                        .unwrap_or_else(|| p.to_string_lossy().to_string())
+                };
+                set(dir, reported, &display, &mut |r| sink(r));
+            });
+            Vec::new()
+        }
+    }
+}
+
 /// A set's dialect: `--dialect` / config, unless a directory on its path says `sqlite` or
 /// one of `mysql` (projects keep one migrations folder per database).
 pub(crate) fn dialect_in_path(dir: &Path, mysql: &[&str], settings: &Settings) -> Dialect {

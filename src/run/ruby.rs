@@ -64,55 +64,76 @@ pub fn check_sets(
     files: &[&Discovered],
     settings: &Settings,
 ) -> Vec<Result<FileOutcome, FileError>> {
-    let (migrations, alone): (Vec<&Discovered>, Vec<&Discovered>) = files
-        .iter()
-        .partition(|f| sets::is_rails_migration(&f.path));
+    let (migrations, alone) = split(files);
     let mut out: Vec<Result<FileOutcome, FileError>> = alone
         .par_iter()
         .map(|f| check_alone(&f.path, &f.display, settings))
         .collect();
-    out.extend(orm_set::each_set(
+    out.extend(orm_set::each_set_emit(
         migrations.into_iter(),
-        |dir, reported, display| {
-            let files = sets::set_files(dir);
-            let dialect = dialect_of(dir, settings);
-            let mut out = Vec::new();
-            // the schema dump is read (at the first file) while other threads read ahead
-            let mut seed: Option<Replay> = None;
-            orm_set::load_each(&files, display, rails::read, |i, l: Loaded| {
-                let f = &files[i];
-                let replay =
-                    seed.get_or_insert_with(|| seeded(dir, dialect, settings.check_down).0);
-                replay.next_file(&super::file_name(dir, f), false);
-                let ((text, utf8), m) = match l {
-                    Ok(x) => x,
-                    Err(e) => {
-                        if reported.contains_key(f) {
-                            out.push(Err(e));
-                        }
-                        return;
-                    }
-                };
-                let diags = match &m {
-                    Some(m) => {
-                        crate::check::ruby::check(&text, dialect, m, settings.check_down, replay)
-                    }
-                    None => Vec::new(),
-                };
-                let Some(disp) = reported.get(f) else {
-                    return;
-                };
-                let (mut kept, acked) = match &m {
-                    Some(m) => crate::check::ruby::acknowledge(&m.assured, diags),
-                    None => (diags, Vec::new()),
-                };
-                kept.extend(utf8);
-                out.push(Ok(OUT.finish(disp, text, kept, acked, settings)));
-            });
-            out
-        },
+        set(settings),
+        None,
     ));
     out
+}
+
+/// [`check_sets`], each outcome handed to `sink` as soon as it is known.
+pub fn stream_sets(files: &[&Discovered], settings: &Settings, sink: super::Sink) {
+    let (migrations, alone) = split(files);
+    rayon::join(
+        || {
+            alone
+                .par_iter()
+                .for_each(|f| sink(check_alone(&f.path, &f.display, settings)))
+        },
+        || orm_set::each_set_emit(migrations.into_iter(), set(settings), Some(sink)),
+    );
+}
+
+/// Rails migrations (checked in their sets) and other Ruby files (checked alone).
+fn split<'a>(files: &[&'a Discovered]) -> (Vec<&'a Discovered>, Vec<&'a Discovered>) {
+    files
+        .iter()
+        .partition(|f| sets::is_rails_migration(&f.path))
+}
+
+/// One `db/migrate/` directory checked in order; the reported files' outcomes go to `emit`.
+fn set(
+    settings: &Settings,
+) -> impl Fn(&Path, &super::reported::Reported, orm_set::Display, orm_set::Emit) + Sync + '_ {
+    move |dir, reported, display, emit| {
+        let files = sets::set_files(dir);
+        let dialect = dialect_of(dir, settings);
+        // the schema dump is read (at the first file) while other threads read ahead
+        let mut seed: Option<Replay> = None;
+        orm_set::load_each(&files, display, rails::read, |i, l: Loaded| {
+            let f = &files[i];
+            let replay = seed.get_or_insert_with(|| seeded(dir, dialect, settings.check_down).0);
+            replay.next_file(&super::file_name(dir, f), false);
+            let ((text, utf8), m) = match l {
+                Ok(x) => x,
+                Err(e) => {
+                    if reported.contains_key(f) {
+                        emit(Err(e));
+                    }
+                    return;
+                }
+            };
+            let diags = match &m {
+                Some(m) => crate::check::ruby::check(&text, dialect, m, settings.check_down, replay),
+                None => Vec::new(),
+            };
+            let Some(disp) = reported.get(f) else {
+                return;
+            };
+            let (mut kept, acked) = match &m {
+                Some(m) => crate::check::ruby::acknowledge(&m.assured, diags),
+                None => (diags, Vec::new()),
+            };
+            kept.extend(utf8);
+            emit(Ok(OUT.finish(disp, text, kept, acked, settings)));
+        });
+    }
 }
 
 fn check_alone(path: &Path, display: &str, settings: &Settings) -> Result<FileOutcome, FileError> {
