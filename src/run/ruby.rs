@@ -120,7 +120,9 @@ fn set(
                 }
             };
             let diags = match &m {
-                Some(m) => crate::check::ruby::check(&text, dialect, m, settings.check_down, replay),
+                Some(m) => {
+                    crate::check::ruby::check(&text, dialect, m, settings.check_down, replay)
+                }
                 None => Vec::new(),
             };
             let Some(disp) = reported.get(f) else {
