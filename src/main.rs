@@ -244,7 +244,6 @@ fn check(args: CheckArgs) -> ExitCode {
             Err(msg) => usage_error(msg),
         };
     }
-
     let (stdin_inputs, mut file_inputs): (Vec<PathBuf>, Vec<PathBuf>) =
         paths.into_iter().partition(|p| p.as_os_str() == "-");
     if let Some(c) = &cfg {
@@ -288,9 +287,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let force = args.force_exclude || args.since.is_some() || args.files_from.is_some();
     let skipped = preflight::context::filter(&mut files, include, force);
     if let Some(kind) = streaming(&args, &stdin_inputs, live.is_some() || dry_run.is_some()) {
-        let code = check_streaming(&args, kind, &files, &settings, discover_errors, &skipped);
-        exit_soon(files);
-        return code;
+        return check_streaming(&args, kind, files, &settings, discover_errors, &skipped);
     }
     let mut outcome = run::run(&files, &settings);
     outcome.skipped = skipped;
@@ -323,15 +320,8 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     outcome.sort();
     let code = emit(&args, &outcome);
-    exit_soon((files, outcome));
+    std::mem::forget((files, outcome)); // written: freed by the exit, not one by one
     code
-}
-
-/// What a run built, left to the process exit (the output is written and flushed): freeing
-/// thousands of paths, texts and findings one by one, most of them allocated by the pool's
-/// threads, would be a serial tail of the run on the main thread.
-fn exit_soon<T>(built: T) {
-    std::mem::forget(built);
 }
 
 fn live_options(
@@ -519,7 +509,7 @@ fn stream_kind(format: Format) -> Option<report::stream::Kind> {
 fn check_streaming(
     args: &CheckArgs,
     kind: report::stream::Kind,
-    files: &[preflight::discover::Discovered],
+    files: Vec<preflight::discover::Discovered>,
     settings: &Settings,
     discover_errors: Vec<preflight::discover::DiscoverError>,
     skipped: &std::collections::BTreeMap<String, usize>,
@@ -530,7 +520,7 @@ fn check_streaming(
     writer.set_skipped(skipped);
     let mut failed_write = None;
     let mut errors = preflight::stream::run_ordered(
-        files,
+        &files,
         settings,
         |f| kind.chunk(&f),
         |chunk| {
@@ -551,6 +541,7 @@ fn check_streaming(
         None => writer.finish(&errors).unwrap_or_default(),
         Some(_) => report::stream::Totals::default(),
     };
+    std::mem::forget(files); // thousands of paths: freed by the exit, not one by one
     exit_code(args.fail_on, &totals, errors.is_empty())
 }
 
