@@ -1,6 +1,6 @@
 //! The command rules of `rules/commands.toml` and the one matcher that runs them.
 
-use super::{Context, command_span, via};
+use super::{Cmd, Context, command_span, via};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::shell::command::Command;
 use serde::Deserialize;
@@ -191,10 +191,15 @@ fn display(cmd: &Command) -> String {
     s
 }
 
-/// Every command name and name prefix the patterns use, collected once.
+/// Every command name and name prefix the patterns use, collected once; the names by their
+/// first byte (a lookup is a few length compares, no hash).
 struct Names {
-    exact: std::collections::HashSet<&'static str>,
+    exact: Vec<Vec<&'static str>>,
     prefixes: Vec<&'static str>,
+}
+
+fn bucket(name: &str) -> usize {
+    usize::from(name.as_bytes().first().copied().unwrap_or(0))
 }
 
 static NAMES: OnceLock<Names> = OnceLock::new();
@@ -203,18 +208,19 @@ static NAMES: OnceLock<Names> = OnceLock::new();
 fn named_anywhere(file: &'static File, name: &str) -> bool {
     let names = NAMES.get_or_init(|| {
         let pats = || file.rule.iter().flat_map(|r| &r.when);
+        let mut exact = vec![Vec::new(); 256];
+        for c in pats().flat_map(|p| &p.command) {
+            exact[bucket(c)].push(c.as_str());
+        }
         Names {
-            exact: pats()
-                .flat_map(|p| &p.command)
-                .map(String::as_str)
-                .collect(),
+            exact,
             prefixes: pats().filter_map(|p| p.command_prefix.as_deref()).collect(),
         }
     });
-    names.exact.contains(name) || names.prefixes.iter().any(|x| name.starts_with(x))
+    names.exact[bucket(name)].contains(&name) || names.prefixes.iter().any(|x| name.starts_with(x))
 }
 
-pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Ok(file) = parsed() else { return };
     let Some(name) = cmd.name() else { return };
     if !named_anywhere(file, name) {

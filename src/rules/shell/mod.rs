@@ -1,5 +1,6 @@
 //! Rules that read one resolved shell command, with what the script established before it.
 
+pub mod cmd;
 pub mod commands;
 pub mod data_dir_move;
 pub mod db_file_truncate;
@@ -26,8 +27,10 @@ pub struct Context<'a> {
     pub env: &'a Env,
 }
 
-/// A check run on every resolved command.
-pub type ShellCheck = fn(&Command, &Context, &mut Vec<Diagnostic>);
+pub use cmd::Cmd;
+
+/// A check run on every resolved command (read once for all of them: [`Cmd`]).
+pub type ShellCheck = fn(&Cmd, &Context, &mut Vec<Diagnostic>);
 
 /// `rm` with its flags read in every spelling: `-rf`, `-fr`, `-r -f`, `-R`,
 /// `--recursive --force`, `-rfv`, options after operands, `--`.
