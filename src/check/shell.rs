@@ -8,7 +8,7 @@ use crate::rules::shell::{Cmd, Context, ShellCheck};
 use crate::rules::{Check, RULES};
 use crate::shell::command::{Command, Item, Mapped};
 use crate::shell::env::Env;
-use crate::shell::sql::{dialect_of, extract, is_one_expansion};
+use crate::shell::sql::{dialect_of, is_one_expansion};
 use crate::shell::{analyze, facts};
 use crate::source::{Dialect, Span, floor_char_boundary};
 use std::sync::OnceLock;
@@ -227,19 +227,15 @@ pub fn check_mapped(text: &Mapped, dialect: Dialect, out: &mut Vec<Diagnostic>) 
 
 /// Check the SQL a database client command runs.
 fn embedded_sql(cmd: &Cmd, out: &mut Vec<Diagnostic>) {
-    // the clients `extract` reads (any other command: nothing found, nothing checked)
-    if !matches!(
-        cmd.name(),
-        Some("psql" | "mysql" | "mariadb" | "sqlite3" | "sqlite")
-    ) {
+    // (a command that is not a client: nothing found, nothing checked)
+    let Some((found, owned)) = cmd.sql() else {
         return;
-    }
-    let (found, owned) = extract(cmd);
+    };
     let dialect = dialect_of(cmd);
     for s in &found.sql {
         check_mapped(s.text, s.dialect, out);
     }
-    for m in &owned {
+    for m in owned {
         check_mapped(m, dialect, out);
     }
 }

@@ -15,7 +15,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::shell::{Cmd, command_span};
 use crate::shell::command::{Command, Mapped, Word};
 use crate::shell::env::Env;
-use crate::shell::sql::{dialect_of, extract};
+use crate::shell::sql::dialect_of;
 use crate::source::{Dialect, Lang, LineIndex, Span};
 use std::path::Path;
 
@@ -29,11 +29,12 @@ fn runs(cmd: &Cmd) -> Vec<(String, Span, Lang)> {
     let lit = |w: &Word| w.lit().filter(|l| !l.is_empty() && !w.has_glob());
     match name {
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlite" => {
-            let (found, _) = extract(cmd);
+            // (read once for the command: `extract`)
+            let files = cmd.sql().map_or(&[][..], |(found, _)| &found.files);
             // a literal path only: `-f "$MIGRATION"` names no file we can read
-            for (f, span) in found.files {
+            for (f, span) in files {
                 if !f.is_empty() && !f.contains(['$', '`', '*', '?', '[']) {
-                    v.push((f, span, Lang::Sql));
+                    v.push((f.clone(), *span, Lang::Sql));
                 }
             }
             for r in cmd.redirects.iter().filter(|r| r.reads()) {

@@ -2,7 +2,8 @@
 //! its flags and operands read once, not once per rule.
 
 use super::{Rm, rm_args};
-use crate::shell::command::Command;
+use crate::shell::command::{Command, Mapped};
+use crate::shell::sql::{Found, extract};
 use std::ops::Deref;
 
 /// A command with what the rules read of it first. Derefs to the [`Command`]; its own
@@ -11,6 +12,7 @@ pub struct Cmd<'c> {
     pub cmd: &'c Command,
     name: Option<&'c str>,
     rm: Option<Rm<'c>>,
+    sql: Option<(Found<'c>, Vec<Mapped>)>,
 }
 
 impl<'c> Cmd<'c> {
@@ -24,6 +26,11 @@ impl<'c> Cmd<'c> {
             } else {
                 None
             },
+            sql: matches!(
+                name,
+                Some("psql" | "mysql" | "mariadb" | "sqlite3" | "sqlite")
+            )
+            .then(|| extract(cmd)),
         }
     }
     /// [`Command::name`], read when the command was.
@@ -33,6 +40,12 @@ impl<'c> Cmd<'c> {
     /// [`rm_args`] of the command: `None` unless it is `rm`.
     pub fn rm(&self) -> Option<&Rm<'c>> {
         self.rm.as_ref()
+    }
+    /// [`extract`] of a database client command (`psql`, `mysql`, `mariadb`, `sqlite3`,
+    /// `sqlite`: the clients it reads); `None` for any other command, of which it finds
+    /// nothing.
+    pub fn sql(&self) -> Option<&(Found<'c>, Vec<Mapped>)> {
+        self.sql.as_ref()
     }
 }
 

@@ -191,11 +191,13 @@ fn display(cmd: &Command) -> String {
     s
 }
 
-/// Every command name and name prefix the patterns use, collected once; the names by their
-/// first byte (a lookup is a few length compares, no hash).
+/// Every command name and name prefix the patterns use, collected once, each with the rules
+/// (indices into [`File::rule`], in file order) that have a pattern naming it; the names by
+/// their first byte (a lookup is a few length compares, no hash). A rule none of whose
+/// patterns names a command cannot match it ([`Pattern::matches`] needs the name).
 struct Names {
-    exact: Vec<Vec<&'static str>>,
-    prefixes: Vec<&'static str>,
+    exact: Vec<Vec<(&'static str, Vec<usize>)>>,
+    prefixes: Vec<(&'static str, usize)>,
 }
 
 fn bucket(name: &str) -> usize {
@@ -204,26 +206,53 @@ fn bucket(name: &str) -> usize {
 
 static NAMES: OnceLock<Names> = OnceLock::new();
 
-/// Could any pattern match a command of this name? (cheap test before reading the args)
-fn named_anywhere(file: &'static File, name: &str) -> bool {
-    let names = NAMES.get_or_init(|| {
-        let pats = || file.rule.iter().flat_map(|r| &r.when);
-        let mut exact = vec![Vec::new(); 256];
-        for c in pats().flat_map(|p| &p.command) {
-            exact[bucket(c)].push(c.as_str());
+fn names(file: &'static File) -> &'static Names {
+    NAMES.get_or_init(|| {
+        let mut exact: Vec<Vec<(&'static str, Vec<usize>)>> = vec![Vec::new(); 256];
+        let mut prefixes = Vec::new();
+        for (i, rule) in file.rule.iter().enumerate() {
+            for p in &rule.when {
+                for c in &p.command {
+                    let b = &mut exact[bucket(c)];
+                    match b.iter_mut().find(|(n, _)| *n == c.as_str()) {
+                        Some((_, rules)) if rules.last() == Some(&i) => {}
+                        Some((_, rules)) => rules.push(i),
+                        None => b.push((c.as_str(), vec![i])),
+                    }
+                }
+                if let Some(x) = p.command_prefix.as_deref() {
+                    prefixes.push((x, i));
+                }
+            }
         }
-        Names {
-            exact,
-            prefixes: pats().filter_map(|p| p.command_prefix.as_deref()).collect(),
+        Names { exact, prefixes }
+    })
+}
+
+/// The rules that have a pattern naming a command called `name`, in file order (none: no
+/// rule can match it).
+fn rules_naming(file: &'static File, name: &str) -> Vec<usize> {
+    let names = names(file);
+    let mut rules: Vec<usize> = names.exact[bucket(name)]
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, r)| r.clone())
+        .unwrap_or_default();
+    for &(x, i) in &names.prefixes {
+        if name.starts_with(x) {
+            rules.push(i);
         }
-    });
-    names.exact[bucket(name)].contains(&name) || names.prefixes.iter().any(|x| name.starts_with(x))
+    }
+    rules.sort_unstable();
+    rules.dedup();
+    rules
 }
 
 pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Ok(file) = parsed() else { return };
     let Some(name) = cmd.name() else { return };
-    if !named_anywhere(file, name) {
+    let candidates = rules_naming(file, name);
+    if candidates.is_empty() {
         return;
     }
     // expansions as written: `of=/dev/$DEV` can match `of=/dev/*$*`
@@ -232,7 +261,7 @@ pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|w| w.lit().or_else(|| Some(w.src.text.clone())))
         .collect();
-    for rule in &file.rule {
+    for rule in candidates.iter().filter_map(|&i| file.rule.get(i)) {
         let Some((pat, m)) = rule
             .when
             .iter()
@@ -314,6 +343,48 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_name_index_gives_every_rule_with_a_pattern_naming_the_command() {
+        let Ok(file) = parsed() else {
+            panic!("rules/commands.toml does not parse")
+        };
+        let mut names: Vec<String> = file
+            .rule
+            .iter()
+            .flat_map(|r| &r.when)
+            .flat_map(|p| p.command.clone())
+            .collect();
+        names.extend(
+            [
+                "mkfs.ext4",
+                "mkfs",
+                "mkf",
+                "rm",
+                "",
+                "gitx",
+                "gi",
+                "/usr/bin/git",
+                "Git",
+            ]
+            .map(String::from),
+        );
+        for name in &names {
+            let want: Vec<usize> = (0..file.rule.len())
+                .filter(|&i| {
+                    file.rule[i].when.iter().any(|p| {
+                        p.command.iter().any(|c| c == name)
+                            || p.command_prefix
+                                .as_deref()
+                                .is_some_and(|x| name.starts_with(x))
+                    })
+                })
+                .collect();
+            assert_eq!(rules_naming(file, name), want, "{name}");
+        }
+        assert!(rules_naming(file, "git").len() > 1);
+        assert!(rules_naming(file, "echo").is_empty());
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub fn rm_args(cmd: &Command) -> Option<Rm<'_>> {
     };
     let mut options_done = false;
     for w in cmd.args() {
-        let lit = w.lit();
+        let lit = w.lit_cow();
         match lit.as_deref() {
             Some("--") if !options_done => options_done = true,
             Some(l) if !options_done && l.starts_with("--") => match l {
@@ -160,6 +160,10 @@ fn has_glob(c: &str) -> bool {
 /// database), or their contents (`/*`). Deeper paths and name patterns (`pg_log/*.old`,
 /// `*.err`) are files inside a cluster: not the data directory.
 pub fn data_dir(comps: &[&str]) -> Option<String> {
+    // every entry of DATA_DIRS starts so (a test keeps them in step)
+    if !matches!(comps, ["var", "lib", ..] | ["usr", "local", "var", ..]) {
+        return None;
+    }
     for (dir, what) in DATA_DIRS {
         let Some(rest) = comps.strip_prefix(*dir) else {
             continue;
@@ -361,6 +365,18 @@ pub mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_dirs_start_where_data_dir_looks() {
+        for (dir, _) in DATA_DIRS {
+            assert!(
+                matches!(dir, ["var", "lib", ..] | ["usr", "local", "var", ..]),
+                "{dir:?}"
+            );
+            assert!(data_dir(dir).is_some(), "{dir:?}");
+        }
+        assert!(data_dir(&["var", "log", "mysql"]).is_none());
+    }
 
     #[test]
     fn paths() {
