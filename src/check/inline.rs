@@ -7,7 +7,7 @@
 use super::shell::{check_mapped, command_rules, run_items};
 use crate::diagnostic::Diagnostic;
 use crate::inline::{self, Effect};
-use crate::rules::shell::Context;
+use crate::rules::shell::{Cmd, Context};
 use crate::shell::command::{Command, Mapped, Part, Word};
 use crate::shell::facts::State;
 use crate::source::Span;
@@ -16,7 +16,7 @@ use crate::source::Span;
 const MAX_DEPTH: usize = 4;
 
 pub fn check(
-    cmd: &Command,
+    cmd: &Cmd,
     ctx: &Context,
     dialect: crate::source::Dialect,
     depth: usize,
@@ -25,7 +25,7 @@ pub fn check(
     if depth >= MAX_DEPTH {
         return;
     }
-    let Some(found) = inline::find(cmd) else {
+    let Some(found) = cmd.name().and_then(|name| inline::find_named(cmd, name)) else {
         return;
     };
     for e in inline::read(&found) {

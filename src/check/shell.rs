@@ -4,13 +4,14 @@
 
 use super::{SqlOptions, check_sql};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::shell::Context;
+use crate::rules::shell::{Cmd, Context, ShellCheck};
 use crate::rules::{Check, RULES};
 use crate::shell::command::{Command, Item, Mapped};
 use crate::shell::env::Env;
-use crate::shell::sql::{dialect_of, extract, is_one_expansion};
+use crate::shell::sql::{dialect_of, is_one_expansion};
 use crate::shell::{analyze, facts};
 use crate::source::{Dialect, Span, floor_char_boundary};
+use std::sync::OnceLock;
 
 /// Check a shell script. Diagnostic spans point into `text`.
 pub fn check(text: &str, dialect: Dialect) -> Vec<Diagnostic> {
@@ -132,10 +133,12 @@ pub(crate) fn run_items(
                     env,
                 };
                 let before = out.len();
-                command_rules(cmd, &ctx, out);
-                embedded_sql(cmd, out);
-                super::shell_files::check(cmd, env, dialect, out);
-                super::inline::check(cmd, &ctx, dialect, depth, out);
+                // the command's name (and `rm`'s operands) read once for every check below
+                let c = Cmd::new(cmd);
+                command_rules_of(&c, &ctx, out);
+                embedded_sql(&c, out);
+                super::shell_files::check(&c, env, dialect, out);
+                super::inline::check(&c, &ctx, dialect, depth, out);
                 // a function body walked again at a call: what it says where it is written
                 // was reported there; only what the call's arguments bring is new
                 if let Some(def) = cmd.bound {
@@ -148,7 +151,7 @@ pub(crate) fn run_items(
                         }
                     }
                 }
-                state.after(cmd);
+                state.after_named(cmd, c.name());
             }
             Item::Assign { name, value, .. } => state.assign(name, value.as_ref()),
             Item::LoopVar { name, non_empty } => state.set_fact(
@@ -169,10 +172,27 @@ pub(crate) fn run_items(
 
 /// Every shell rule (code and `rules/commands.toml`) on one command.
 pub(crate) fn command_rules(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
-    for rule in RULES {
-        if let Check::Shell(f) = rule.check {
-            f(cmd, ctx, out);
-        }
+    command_rules_of(&Cmd::new(cmd), ctx, out);
+}
+
+/// The shell checks of [`RULES`], in registry order (picked out once).
+fn shell_checks() -> &'static [ShellCheck] {
+    static CHECKS: OnceLock<Vec<ShellCheck>> = OnceLock::new();
+    CHECKS.get_or_init(|| {
+        RULES
+            .iter()
+            .filter_map(|rule| match rule.check {
+                Check::Shell(f) => Some(f),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+/// [`command_rules`] of a command read once.
+fn command_rules_of(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    for f in shell_checks() {
+        f(cmd, ctx, out);
     }
     crate::rules::shell::commands::check(cmd, ctx, out);
 }
@@ -206,13 +226,16 @@ pub fn check_mapped(text: &Mapped, dialect: Dialect, out: &mut Vec<Diagnostic>) 
 }
 
 /// Check the SQL a database client command runs.
-fn embedded_sql(cmd: &Command, out: &mut Vec<Diagnostic>) {
-    let (found, owned) = extract(cmd);
+fn embedded_sql(cmd: &Cmd, out: &mut Vec<Diagnostic>) {
+    // (a command that is not a client: nothing found, nothing checked)
+    let Some((found, owned)) = cmd.sql() else {
+        return;
+    };
     let dialect = dialect_of(cmd);
     for s in &found.sql {
         check_mapped(s.text, s.dialect, out);
     }
-    for m in &owned {
+    for m in owned {
         check_mapped(m, dialect, out);
     }
 }

@@ -12,10 +12,10 @@
 use super::shell::{check_in, check_mapped};
 use super::{SqlOptions, check_sql};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::shell::command_span;
+use crate::rules::shell::{Cmd, command_span};
 use crate::shell::command::{Command, Mapped, Word};
 use crate::shell::env::Env;
-use crate::shell::sql::{dialect_of, extract};
+use crate::shell::sql::dialect_of;
 use crate::source::{Dialect, Lang, LineIndex, Span};
 use std::path::Path;
 
@@ -23,17 +23,18 @@ use std::path::Path;
 const MAX_DEPTH: usize = 3;
 
 /// What the command runs: (path as written, where it is written, language).
-fn runs(cmd: &Command) -> Vec<(String, Span, Lang)> {
+fn runs(cmd: &Cmd) -> Vec<(String, Span, Lang)> {
     let mut v = Vec::new();
     let Some(name) = cmd.name() else { return v };
     let lit = |w: &Word| w.lit().filter(|l| !l.is_empty() && !w.has_glob());
     match name {
         "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlite" => {
-            let (found, _) = extract(cmd);
+            // (read once for the command: `extract`)
+            let files = cmd.sql().map_or(&[][..], |(found, _)| &found.files);
             // a literal path only: `-f "$MIGRATION"` names no file we can read
-            for (f, span) in found.files {
+            for (f, span) in files {
                 if !f.is_empty() && !f.contains(['$', '`', '*', '?', '[']) {
-                    v.push((f, span, Lang::Sql));
+                    v.push((f.clone(), *span, Lang::Sql));
                 }
             }
             for r in cmd.redirects.iter().filter(|r| r.reads()) {
@@ -91,7 +92,7 @@ fn runs(cmd: &Command) -> Vec<(String, Span, Lang)> {
 }
 
 /// `cat > f.sql <<EOF`, `tee f.sh <<EOF`: the file written from the heredoc and its language.
-fn writes(cmd: &Command) -> Option<(String, Lang)> {
+fn writes(cmd: &Cmd) -> Option<(String, Lang)> {
     let body = cmd.stdin.as_ref()?;
     if body.text.trim().is_empty() {
         return None;
@@ -114,7 +115,7 @@ fn writes(cmd: &Command) -> Option<(String, Lang)> {
 }
 
 /// Check what the command runs or writes; findings go to `out`.
-pub fn check(cmd: &Command, env: &Env, dialect: Dialect, out: &mut Vec<Diagnostic>) {
+pub fn check(cmd: &Cmd, env: &Env, dialect: Dialect, out: &mut Vec<Diagnostic>) {
     if let Some((name, lang)) = writes(cmd)
         && let Some(body) = &cmd.stdin
     {

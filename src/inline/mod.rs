@@ -101,7 +101,8 @@ impl Effect {
 pub const PYTHONS: &[&str] = &["python", "python2", "python3", "pypy", "pypy3"];
 
 fn is_python(name: &str) -> bool {
-    PYTHONS.contains(&name)
+    // `PYTHONS.contains(&name)` as one match (a test keeps the two in step)
+    matches!(name, "python" | "python2" | "python3" | "pypy" | "pypy3")
         || name
             .strip_prefix("python3.")
             .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
@@ -109,7 +110,11 @@ fn is_python(name: &str) -> bool {
 
 /// The interpreter a command name runs, if it is one preflight reads inline code for.
 pub fn interpreter(name: &str) -> Option<Lang> {
-    let name = basename(name);
+    interpreter_named(basename(name))
+}
+
+/// [`interpreter`] of a name without a directory ([`Command::name`]).
+pub fn interpreter_named(name: &str) -> Option<Lang> {
     Some(match name {
         n if is_python(n) => Lang::Python,
         "node" | "nodejs" | "deno" | "bun" => Lang::JavaScript,
@@ -158,8 +163,12 @@ fn code_flag(lang: Lang, name: &str, l: &str) -> bool {
 /// The inline code a command runs, when it is an interpreter given code on its command line
 /// or on stdin (a heredoc, a here-string, `echo '…' |`).
 pub fn find(cmd: &Command) -> Option<Inline> {
-    let name = cmd.name()?.to_string();
-    let mut lang = interpreter(&name)?;
+    find_named(cmd, cmd.name()?)
+}
+
+/// [`find`] of a command whose [`Command::name`] is `name` (read once by the caller).
+pub fn find_named(cmd: &Command, name: &str) -> Option<Inline> {
+    let mut lang = interpreter_named(name)?;
     let args = cmd.args();
     let mut code = Mapped::default();
     let mut how = None;
@@ -196,7 +205,7 @@ pub fn find(cmd: &Command) -> Option<Inline> {
         }
         if let Some((flag, v)) = l.split_once('=')
             && flag.starts_with("--")
-            && code_flag(lang, &name, flag)
+            && code_flag(lang, name, flag)
         {
             let skip = w.src.text.len().saturating_sub(v.len());
             let m = w.src.slice(skip, w.src.text.len());
@@ -205,7 +214,7 @@ pub fn find(cmd: &Command) -> Option<Inline> {
             i += 1;
             continue;
         }
-        if code_flag(lang, &name, &l) {
+        if code_flag(lang, name, &l) {
             let c = args.get(i + 1)?;
             how.get_or_insert(format!("{name} {l}"));
             if is_generated(c) {
@@ -253,7 +262,7 @@ pub fn find(cmd: &Command) -> Option<Inline> {
     }
     Some(Inline {
         lang,
-        how: name,
+        how: name.to_string(),
         on_stdin: true,
         code: stdin,
         opaque: None,

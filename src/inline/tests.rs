@@ -168,3 +168,23 @@ fn generated_code_is_opaque() {
     });
     assert!(found.is_some_and(|i| i.opaque.is_some()));
 }
+
+#[test]
+fn python_names_match_the_list() {
+    for p in PYTHONS {
+        assert!(is_python(p), "{p}");
+        assert_eq!(interpreter(&format!("/usr/bin/{p}")), Some(Lang::Python));
+    }
+    for n in [
+        "python4",
+        "pythonx",
+        "py",
+        "Python",
+        "python3.",
+        "python3.x",
+        "",
+    ] {
+        assert!(!is_python(n), "{n}");
+    }
+    assert!(is_python("python3.12"));
+}

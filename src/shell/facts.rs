@@ -178,6 +178,12 @@ impl State {
 
     /// Update after a command ran (rules have already seen it).
     pub fn after(&mut self, cmd: &Command) {
+        self.after_named(cmd, cmd.name());
+    }
+
+    /// [`State::after`] of a command whose [`Command::name`] is `name` (read once by the
+    /// caller).
+    pub fn after_named(&mut self, cmd: &Command, name: Option<&str>) {
         // `${X:?}` anywhere: from here on X is non-empty (or the script stopped)
         for w in &cmd.words {
             for p in &w.parts {
@@ -191,7 +197,7 @@ impl State {
                 }
             }
         }
-        let Some(name) = cmd.name() else { return };
+        let Some(name) = name else { return };
         let args = cmd.args();
         match name {
             "set" => self.set_options(args),

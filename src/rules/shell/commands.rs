@@ -1,6 +1,6 @@
 //! The command rules of `rules/commands.toml` and the one matcher that runs them.
 
-use super::{Context, command_span, via};
+use super::{Cmd, Context, command_span, via};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::shell::command::Command;
 use serde::Deserialize;
@@ -191,33 +191,68 @@ fn display(cmd: &Command) -> String {
     s
 }
 
-/// Every command name and name prefix the patterns use, collected once.
+/// Every command name and name prefix the patterns use, collected once, each with the rules
+/// (indices into [`File::rule`], in file order) that have a pattern naming it; the names by
+/// their first byte (a lookup is a few length compares, no hash). A rule none of whose
+/// patterns names a command cannot match it ([`Pattern::matches`] needs the name).
 struct Names {
-    exact: std::collections::HashSet<&'static str>,
-    prefixes: Vec<&'static str>,
+    exact: Vec<Vec<(&'static str, Vec<usize>)>>,
+    prefixes: Vec<(&'static str, usize)>,
+}
+
+fn bucket(name: &str) -> usize {
+    usize::from(name.as_bytes().first().copied().unwrap_or(0))
 }
 
 static NAMES: OnceLock<Names> = OnceLock::new();
 
-/// Could any pattern match a command of this name? (cheap test before reading the args)
-fn named_anywhere(file: &'static File, name: &str) -> bool {
-    let names = NAMES.get_or_init(|| {
-        let pats = || file.rule.iter().flat_map(|r| &r.when);
-        Names {
-            exact: pats()
-                .flat_map(|p| &p.command)
-                .map(String::as_str)
-                .collect(),
-            prefixes: pats().filter_map(|p| p.command_prefix.as_deref()).collect(),
+fn names(file: &'static File) -> &'static Names {
+    NAMES.get_or_init(|| {
+        let mut exact: Vec<Vec<(&'static str, Vec<usize>)>> = vec![Vec::new(); 256];
+        let mut prefixes = Vec::new();
+        for (i, rule) in file.rule.iter().enumerate() {
+            for p in &rule.when {
+                for c in &p.command {
+                    let b = &mut exact[bucket(c)];
+                    match b.iter_mut().find(|(n, _)| *n == c.as_str()) {
+                        Some((_, rules)) if rules.last() == Some(&i) => {}
+                        Some((_, rules)) => rules.push(i),
+                        None => b.push((c.as_str(), vec![i])),
+                    }
+                }
+                if let Some(x) = p.command_prefix.as_deref() {
+                    prefixes.push((x, i));
+                }
+            }
         }
-    });
-    names.exact.contains(name) || names.prefixes.iter().any(|x| name.starts_with(x))
+        Names { exact, prefixes }
+    })
 }
 
-pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
+/// The rules that have a pattern naming a command called `name`, in file order (none: no
+/// rule can match it).
+fn rules_naming(file: &'static File, name: &str) -> Vec<usize> {
+    let names = names(file);
+    let mut rules: Vec<usize> = names.exact[bucket(name)]
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, r)| r.clone())
+        .unwrap_or_default();
+    for &(x, i) in &names.prefixes {
+        if name.starts_with(x) {
+            rules.push(i);
+        }
+    }
+    rules.sort_unstable();
+    rules.dedup();
+    rules
+}
+
+pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Ok(file) = parsed() else { return };
     let Some(name) = cmd.name() else { return };
-    if !named_anywhere(file, name) {
+    let candidates = rules_naming(file, name);
+    if candidates.is_empty() {
         return;
     }
     // expansions as written: `of=/dev/$DEV` can match `of=/dev/*$*`
@@ -226,7 +261,7 @@ pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|w| w.lit().or_else(|| Some(w.src.text.clone())))
         .collect();
-    for rule in &file.rule {
+    for rule in candidates.iter().filter_map(|&i| file.rule.get(i)) {
         let Some((pat, m)) = rule
             .when
             .iter()
@@ -308,6 +343,48 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_name_index_gives_every_rule_with_a_pattern_naming_the_command() {
+        let Ok(file) = parsed() else {
+            panic!("rules/commands.toml does not parse")
+        };
+        let mut names: Vec<String> = file
+            .rule
+            .iter()
+            .flat_map(|r| &r.when)
+            .flat_map(|p| p.command.clone())
+            .collect();
+        names.extend(
+            [
+                "mkfs.ext4",
+                "mkfs",
+                "mkf",
+                "rm",
+                "",
+                "gitx",
+                "gi",
+                "/usr/bin/git",
+                "Git",
+            ]
+            .map(String::from),
+        );
+        for name in &names {
+            let want: Vec<usize> = (0..file.rule.len())
+                .filter(|&i| {
+                    file.rule[i].when.iter().any(|p| {
+                        p.command.iter().any(|c| c == name)
+                            || p.command_prefix
+                                .as_deref()
+                                .is_some_and(|x| name.starts_with(x))
+                    })
+                })
+                .collect();
+            assert_eq!(rules_naming(file, name), want, "{name}");
+        }
+        assert!(rules_naming(file, "git").len() > 1);
+        assert!(rules_naming(file, "echo").is_empty());
     }
 
     #[test]

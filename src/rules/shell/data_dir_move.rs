@@ -1,9 +1,9 @@
 //! `data-dir-move`: `mv` of a database data directory, a home or a system directory to
 //! `/tmp` or `/dev/null` (as good as deleted, without the safeguards of `rm`).
 
-use super::{Context, catastrophic, data_var, normalize, render, show, via};
+use super::{Cmd, Context, catastrophic, data_var, normalize, render, show, via};
 use crate::diagnostic::Diagnostic;
-use crate::shell::command::{Command, Word};
+use crate::shell::command::Word;
 
 /// Is the destination somewhere data does not survive?
 fn trash(w: &Word) -> Option<&'static str> {
@@ -17,7 +17,7 @@ fn trash(w: &Word) -> Option<&'static str> {
     }
 }
 
-pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
     if cmd.name() != Some("mv") {
         return;
     }

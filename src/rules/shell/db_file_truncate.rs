@@ -1,7 +1,7 @@
 //! `db-file-truncate`: a database file emptied in place (`: > app.sqlite3`, `> prod.db`,
 //! `truncate -s 0 prod.db`, `cp /dev/null x.db`).
 
-use super::{Context, render, show, under_data_dir, via};
+use super::{Cmd, Context, render, show, under_data_dir, via};
 use crate::diagnostic::Diagnostic;
 use crate::shell::command::{Command, Word};
 
@@ -31,7 +31,7 @@ fn database_file(path: &str) -> Option<String> {
 }
 
 /// Does the command write nothing to its stdout (so `> file` only empties the file)?
-fn writes_nothing(cmd: &Command) -> bool {
+fn writes_nothing(cmd: &Cmd) -> bool {
     if !matches!(cmd.name(), Some(":" | "true" | "cat" | "echo" | "printf")) {
         return false;
     }
@@ -69,8 +69,9 @@ fn finding(cmd: &Command, w: &Word, what: &str, how: &str) -> Diagnostic {
     )
 }
 
-pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
-    if writes_nothing(cmd) {
+pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // (the redirections first: most commands have none to truncate)
+    if cmd.redirects.iter().any(|r| r.truncates()) && writes_nothing(cmd) {
         for r in cmd.redirects.iter().filter(|r| r.truncates()) {
             let path = render(&r.target, ctx.state, false);
             if let Some(what) = database_file(&path) {

@@ -1,11 +1,11 @@
 //! `find-delete`: `find` from `/`, `~`, a system directory or a variable that may be empty,
 //! with `-delete` or `-exec rm`.
 
-use super::{Context, catastrophic, empty_vars, render, show, via};
+use super::{Cmd, Context, catastrophic, empty_vars, render, show, via};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::shell::command::{Command, basename};
+use crate::shell::command::basename;
 
-pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
     if cmd.name() != Some("find") {
         return;
     }

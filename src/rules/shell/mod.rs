@@ -1,5 +1,6 @@
 //! Rules that read one resolved shell command, with what the script established before it.
 
+pub mod cmd;
 pub mod commands;
 pub mod data_dir_move;
 pub mod db_file_truncate;
@@ -26,8 +27,10 @@ pub struct Context<'a> {
     pub env: &'a Env,
 }
 
-/// A check run on every resolved command.
-pub type ShellCheck = fn(&Command, &Context, &mut Vec<Diagnostic>);
+pub use cmd::Cmd;
+
+/// A check run on every resolved command (read once for all of them: [`Cmd`]).
+pub type ShellCheck = fn(&Cmd, &Context, &mut Vec<Diagnostic>);
 
 /// `rm` with its flags read in every spelling: `-rf`, `-fr`, `-r -f`, `-R`,
 /// `--recursive --force`, `-rfv`, options after operands, `--`.
@@ -48,7 +51,7 @@ pub fn rm_args(cmd: &Command) -> Option<Rm<'_>> {
     };
     let mut options_done = false;
     for w in cmd.args() {
-        let lit = w.lit();
+        let lit = w.lit_cow();
         match lit.as_deref() {
             Some("--") if !options_done => options_done = true,
             Some(l) if !options_done && l.starts_with("--") => match l {
@@ -157,6 +160,10 @@ fn has_glob(c: &str) -> bool {
 /// database), or their contents (`/*`). Deeper paths and name patterns (`pg_log/*.old`,
 /// `*.err`) are files inside a cluster: not the data directory.
 pub fn data_dir(comps: &[&str]) -> Option<String> {
+    // every entry of DATA_DIRS starts so (a test keeps them in step)
+    if !matches!(comps, ["var", "lib", ..] | ["usr", "local", "var", ..]) {
+        return None;
+    }
     for (dir, what) in DATA_DIRS {
         let Some(rest) = comps.strip_prefix(*dir) else {
             continue;
@@ -358,6 +365,18 @@ pub mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn data_dirs_start_where_data_dir_looks() {
+        for (dir, _) in DATA_DIRS {
+            assert!(
+                matches!(dir, ["var", "lib", ..] | ["usr", "local", "var", ..]),
+                "{dir:?}"
+            );
+            assert!(data_dir(dir).is_some(), "{dir:?}");
+        }
+        assert!(data_dir(&["var", "log", "mysql"]).is_none());
+    }
 
     #[test]
     fn paths() {

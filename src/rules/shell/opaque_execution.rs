@@ -7,12 +7,18 @@
 //! says where the program comes from in JSON (`"program": "decoded" | "generated" |
 //! "downloaded"`).
 
-use super::{Context, command_span, via};
+use super::{Cmd, Context, command_span, via};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::inline;
 use crate::shell::command::{Command, Part, Word, basename};
 
-const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh", "ash", "mksh", "fish"];
+/// The shells that read a program from `-c` or stdin.
+fn is_shell(name: &str) -> bool {
+    matches!(
+        name,
+        "sh" | "bash" | "dash" | "zsh" | "ksh" | "ash" | "mksh" | "fish"
+    )
+}
 
 /// Where a program comes from, judged from the command that makes it.
 enum Source {
@@ -274,13 +280,14 @@ fn shell_c(cmd: &Command) -> Option<&Word> {
     args.get(i + 1)
 }
 
-pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub fn check(cmd: &Cmd, _ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(name) = cmd.name() else {
         eval(cmd, out);
         return;
     };
-    let shell = SHELLS.contains(&name);
-    let interp = inline::interpreter(name).is_some();
+    let shell = is_shell(name);
+    // (`name` is a command name: [`inline::interpreter`] without its basename)
+    let interp = inline::interpreter_named(name).is_some();
     if !shell && !interp && name != "source" && name != "." {
         return;
     }
@@ -305,10 +312,7 @@ pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
             return;
         }
         // (`sh | ash` is a misread `case` pattern, not a pipeline anyone runs)
-        let upstream_shell = cmd
-            .fed_by
-            .first()
-            .is_some_and(|w| SHELLS.contains(&basename(w)));
+        let upstream_shell = cmd.fed_by.first().is_some_and(|w| is_shell(basename(w)));
         if shell_reads_stdin(cmd)
             && cmd.stdin.is_none()
             && !cmd.fed_by.is_empty()

@@ -1,19 +1,19 @@
 //! `rm-after-unchecked-cd`: `cd x; rm -rf *` where a failed `cd` leaves the script in
 //! another directory and the glob deletes the wrong files.
 
-use super::{Context, rm_args, show, via};
+use super::{Cmd, Context, show, via};
 use crate::diagnostic::Diagnostic;
-use crate::shell::command::{Command, Part};
+use crate::shell::command::Part;
 
-pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
+pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Some(cd) = ctx.state.unchecked_cd else {
         return;
     };
     if ctx.state.errexit {
         return;
     }
-    let Some(rm) = rm_args(cmd) else { return };
-    let Some(w) = rm.operands.into_iter().find(|w| {
+    let Some(rm) = cmd.rm() else { return };
+    let Some(w) = rm.operands.iter().copied().find(|w| {
         let relative = matches!(w.parts.first(), Some(Part::Lit { text, .. })
             if !text.starts_with('/') && !text.starts_with('~'));
         let lit = w.lit_prefix();

@@ -1,16 +1,15 @@
 //! `rm-parent-path`: a recursive `rm` whose operand climbs above the directory it starts in
 //! (`../shared/uploads`, `a/../../b`).
 
-use super::{Context, escapes, rm_args, show, via};
+use super::{Cmd, Context, escapes, show, via};
 use crate::diagnostic::Diagnostic;
-use crate::shell::command::Command;
 
-pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(rm) = rm_args(cmd) else { return };
+pub fn check(cmd: &Cmd, _ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(rm) = cmd.rm() else { return };
     if !rm.recursive {
         return;
     }
-    for w in rm.operands {
+    for &w in &rm.operands {
         // literal text up to the last `/` before an expansion: `../$X` still climbs
         let path = match w.lit() {
             Some(l) => l,

@@ -1,9 +1,8 @@
 //! `rm-root-path`: `rm` of `/`, `/*`, `~`, `$HOME` or a system directory, and
 //! `--no-preserve-root`.
 
-use super::{Context, PLACEHOLDER, catastrophic, data_var, render, rm_args, show, via};
+use super::{Cmd, Context, PLACEHOLDER, catastrophic, data_var, render, show, via};
 use crate::diagnostic::Diagnostic;
-use crate::shell::command::Command;
 use crate::source::lexical;
 use std::path::Path;
 
@@ -51,8 +50,8 @@ fn repository(path: &str, ctx: &Context) -> Option<String> {
         .then(|| format!("a directory that holds the repository `{name}`"))
 }
 
-pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(rm) = rm_args(cmd) else { return };
+pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(rm) = cmd.rm() else { return };
     if let Some(span) = rm.no_preserve_root {
         out.push(
             Diagnostic::new(
@@ -67,7 +66,7 @@ pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
             .help("remove `--no-preserve-root`; no script needs to delete `/`"),
         );
     }
-    for w in rm.operands {
+    for &w in &rm.operands {
         let path = render(w, ctx.state, false);
         let what = data_var(w)
             .or_else(|| catastrophic(&path, ctx.state.cwd_root))

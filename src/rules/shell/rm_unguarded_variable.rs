@@ -1,13 +1,12 @@
 //! `rm-unguarded-variable`: `rm -rf "$DIR/"*`, `"$DIR"/`, `$A/$B` where a variable the script
 //! never proved non-empty would turn the operand into `/`, `/*`, `~` or a system directory.
 
-use super::{Context, catastrophic, empty_vars, render, rm_args, show, via};
+use super::{Cmd, Context, catastrophic, empty_vars, render, show, via};
 use crate::diagnostic::Diagnostic;
-use crate::shell::command::Command;
 
-pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(rm) = rm_args(cmd) else { return };
-    for w in rm.operands {
+pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(rm) = cmd.rm() else { return };
+    for &w in &rm.operands {
         if !w.has_expansion() {
             continue;
         }

@@ -3,12 +3,11 @@
 //! the command. `find DIR … | xargs rm` is read like `find -exec rm` (bounded by `DIR`), and
 //! text the script itself pipes in (`echo build | xargs rm -rf`) is checked as operands.
 
-use super::{Context, command_span, rm_args};
+use super::{Cmd, Context, command_span};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::shell::command::Command;
 
-pub fn check(cmd: &Command, _ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let Some(rm) = rm_args(cmd) else { return };
+pub fn check(cmd: &Cmd, _ctx: &Context, out: &mut Vec<Diagnostic>) {
+    let Some(rm) = cmd.rm() else { return };
     if !rm.recursive {
         return;
     }
