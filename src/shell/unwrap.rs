@@ -78,7 +78,26 @@ fn joined(words: &[Word]) -> Mapped {
     m
 }
 
+/// The command names [`unwrap`] reads (every name its `match` has an arm for).
+const WRAPPING: &[&str] = &[
+    "sudo", "doas", "env", "command", "builtin", "nohup", "chronic", "unbuffer", "npx", "pnpx",
+    "bunx", "bundle", "pnpm", "yarn", "bun", "poetry", "uv", "pipenv", "pdm", "exec", "time",
+    "nice", "ionice", "stdbuf", "timeout", "flock", "xargs", "find", "eval", "ssh", "su",
+    "runuser", "trap", "docker", "podman", "kubectl", "oc",
+];
+
 pub fn unwrap(cmd: Command) -> Unwrapped {
+    // most commands run nothing else: returned as they are, without the loop's moves
+    if let Some(name) = cmd.name()
+        && !WRAPPING.contains(&name)
+        && !SHELLS.contains(&name)
+        && !super::wrappers::is_wrapper(name)
+    {
+        return Unwrapped {
+            commands: vec![cmd],
+            reparse: Vec::new(),
+        };
+    }
     let mut out = Unwrapped::default();
     let mut cur = Some(cmd);
     for _ in 0..16 {
@@ -394,7 +413,7 @@ fn stdin_words(m: &Mapped) -> Vec<Word> {
                 let src = m.slice(s, i);
                 out.push(Word {
                     span: src.span(crate::source::Span::new(0, src.text.len())),
-                    parts: vec![super::command::Part::Lit {
+                    parts: smallvec::smallvec![super::command::Part::Lit {
                         text: src.text.clone(),
                         quoted: true,
                     }],
@@ -496,5 +515,34 @@ fn shell_c(cmd: &Command, out: &mut Unwrapped) {
             scoped: true,
             flow: Flow::default(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// [`super::WRAPPING`] names every command the `match` of [`super::unwrap`] has an arm
+    /// for (a name missing there would skip its arm).
+    #[test]
+    fn the_fast_path_knows_every_arm() {
+        let src = include_str!("unwrap.rs");
+        let body = src
+            .split("let next: Option<Command> = match name.as_str() {")
+            .nth(1)
+            .and_then(|s| s.split("cur = next;").next())
+            .expect("the match of unwrap");
+        let mut arms = 0;
+        for line in body.lines() {
+            let Some(pat) = line.strip_prefix("            \"") else {
+                continue;
+            };
+            let pat = pat.split(" if ").next().unwrap_or(pat);
+            let pat = pat.split("=>").next().unwrap_or(pat);
+            for name in pat.split('|') {
+                let name = name.trim().trim_matches('"');
+                assert!(super::WRAPPING.contains(&name), "{name} is not in WRAPPING");
+                arms += 1;
+            }
+        }
+        assert_eq!(arms, super::WRAPPING.len());
     }
 }

@@ -224,7 +224,7 @@ pub fn check(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let args: Vec<Option<String>> = cmd
         .args()
         .iter()
-        .map(|w| w.lit().or_else(|| Some(w.src.text.clone())))
+        .map(|w| w.lit().or_else(|| Some(w.src.text.to_string())))
         .collect();
     for rule in &file.rule {
         let Some((pat, m)) = rule
