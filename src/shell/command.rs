@@ -28,6 +28,7 @@ pub struct Mapped {
 
 impl Mapped {
     /// Empty, with room for `len` bytes and one run (a word's text, at most its source).
+    #[inline]
     pub fn with_capacity(len: usize) -> Mapped {
         Mapped {
             text: Text::with_capacity(len),
@@ -58,6 +59,7 @@ impl Mapped {
         self.text.push_str(s);
     }
     /// Append `s`, contiguous in the file from offset `at`.
+    #[inline]
     pub fn push_run(&mut self, s: &str, at: usize) {
         if !s.is_empty() {
             self.push_byte_at(self.text.len(), at);
@@ -181,6 +183,7 @@ impl Word {
         Some(s)
     }
     /// [`Word::lit`] without a copy when the word is one literal part (most words).
+    #[inline]
     pub fn lit_cow(&self) -> Option<std::borrow::Cow<'_, str>> {
         match self.parts.as_slice() {
             [Part::Lit { text, .. }] => Some(std::borrow::Cow::Borrowed(text.as_str())),
@@ -291,12 +294,14 @@ impl Redirect {
 
 impl Command {
     /// The command name without its directory (`/usr/bin/rm` → `rm`, `\rm` → `rm`).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self.words.first()?.parts.as_slice() {
             [Part::Lit { text, .. }] => Some(basename(text)),
             _ => None,
         }
     }
+    #[inline]
     pub fn args(&self) -> &[Word] {
         self.words.get(1..).unwrap_or_default()
     }
@@ -310,6 +315,7 @@ impl Command {
     }
 }
 
+#[inline]
 pub fn basename(s: &str) -> &str {
     // a byte search (the slice iterator's own, inlined loop): `/` is ASCII, so the cut is on
     // a character boundary

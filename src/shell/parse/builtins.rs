@@ -44,6 +44,7 @@ impl<'t> Walker<'t> {
             }
         }
         leaves.sort_by_key(|n| n.start_byte());
+        words.reserve_exact(leaves.len());
         for l in leaves {
             if l.kind() == "variable_name" {
                 // `[[ -n x ]]` has bare names in arithmetic context; keep the text

@@ -73,6 +73,7 @@ pub(super) struct Call<'t> {
 }
 
 /// Is this command word or argument in double quotes (no word splitting)?
+#[inline]
 pub(super) fn is_quoted(n: Node) -> bool {
     match kind(n) {
         "string" => true,
@@ -397,7 +398,10 @@ impl<'t> Walker<'t> {
         // `$(echo word)` as the command word or an argument
         let mut i = 0;
         while i < words.len() {
-            if let Some(m) = echoed(&words[i]) {
+            // (only a word that is one command substitution can be one)
+            if matches!(words[i].parts.as_slice(), [Part::Subst { .. }])
+                && let Some(m) = echoed(&words[i])
+            {
                 let new = if q.get(i).copied().unwrap_or(false) {
                     vec![lit_word(m, true)]
                 } else {
@@ -526,11 +530,13 @@ impl<'t> Walker<'t> {
         if !reads_args {
             return None;
         }
-        let call: String = self
-            .text(node)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let mut call = String::new();
+        for (k, w) in self.text(node).split_whitespace().enumerate() {
+            if k > 0 {
+                call.push(' ');
+            }
+            call.push_str(w);
+        }
         let call = if call.chars().count() > 60 {
             format!("{}…", call.chars().take(59).collect::<String>())
         } else {
