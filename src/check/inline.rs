@@ -136,8 +136,8 @@ fn home_expanded(path: &Mapped) -> Mapped {
 fn as_rm(cmd: &Command, path: &Mapped, recursive: bool, span: Span, how: &str) -> Command {
     let lit = |s: &str, quoted: bool| Word {
         span,
-        parts: vec![Part::Lit {
-            text: s.to_string(),
+        parts: smallvec::smallvec![Part::Lit {
+            text: s.into(),
             quoted,
         }],
         src: {
@@ -152,7 +152,7 @@ fn as_rm(cmd: &Command, path: &Mapped, recursive: bool, span: Span, how: &str) -
     }
     words.push(Word {
         span,
-        parts: vec![Part::Lit {
+        parts: smallvec::smallvec![Part::Lit {
             text: path.text.clone(),
             // `~` is the home directory (the code said so); nothing else expands
             quoted: !path.text.starts_with('~'),

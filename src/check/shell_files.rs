@@ -109,7 +109,7 @@ fn writes(cmd: &Cmd) -> Option<(String, Lang)> {
             .find(|w| !w.lit_cow().is_some_and(|l| l.starts_with('-')))?,
         _ => return None,
     };
-    let name = target.src.text.clone();
+    let name = target.src.text.to_string();
     let lang = crate::discover::lang_by_name(Path::new(&name))?;
     matches!(lang, Lang::Sql | Lang::Shell).then_some((name, lang))
 }

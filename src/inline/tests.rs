@@ -22,7 +22,7 @@ fn deletes(script: &str) -> Vec<(String, bool)> {
         .filter_map(|e| match e {
             Effect::Delete {
                 path, recursive, ..
-            } => Some((path.text, recursive)),
+            } => Some((path.text.to_string(), recursive)),
             _ => None,
         })
         .collect()
@@ -32,7 +32,7 @@ fn shells(script: &str) -> Vec<String> {
     effects(script)
         .into_iter()
         .filter_map(|e| match e {
-            Effect::Shell { text, .. } => Some(text.text),
+            Effect::Shell { text, .. } => Some(text.text.to_string()),
             _ => None,
         })
         .collect()

@@ -1,33 +1,47 @@
 //! The resolved command model the shell rules read: words with their parts (literal text,
 //! variables with their guards, command substitutions), the text after quote removal with a
 //! byte map back into the file, and where the command sits in the control flow.
+//!
+//! Text is kept in [`Text`] (up to 24 bytes inline, no allocation: most words, names and
+//! options), and the parts of a word and the runs of a map in vectors that hold one item
+//! inline (most words are one part from one run of the file).
 
 use crate::source::Span;
+use smallvec::SmallVec;
+
+/// A word's, part's or mapped text: a string that keeps up to 24 bytes inline.
+pub type Text = compact_str::CompactString;
+
+/// The parts of a word (one inline: most words are one part).
+pub type Parts = SmallVec<[Part; 1]>;
 
 /// A text cut or rebuilt from the file (a quoted string's contents, a heredoc body, the
 /// words of `eval`), with the file offset of every byte so spans found in it map back
 /// exactly.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Mapped {
-    pub text: String,
+    pub text: Text,
     /// `(offset in text, offset in file)` where a contiguous run starts; bytes after it map
     /// one to one until the next run.
-    segs: Vec<(usize, usize)>,
+    segs: SmallVec<[(usize, usize); 1]>,
 }
 
 impl Mapped {
     /// Empty, with room for `len` bytes and one run (a word's text, at most its source).
+    #[inline]
     pub fn with_capacity(len: usize) -> Mapped {
         Mapped {
-            text: String::with_capacity(len),
-            segs: Vec::with_capacity(1),
+            text: Text::with_capacity(len),
+            segs: SmallVec::new(),
         }
     }
     /// The file itself (offset i maps to i).
     pub fn identity(text: &str) -> Mapped {
+        let mut segs = SmallVec::new();
+        segs.push((0, 0));
         Mapped {
-            text: text.to_string(),
-            segs: vec![(0, 0)],
+            text: Text::from(text),
+            segs,
         }
     }
     fn push_byte_at(&mut self, i: usize, o: usize) {
@@ -45,6 +59,7 @@ impl Mapped {
         self.text.push_str(s);
     }
     /// Append `s`, contiguous in the file from offset `at`.
+    #[inline]
     pub fn push_run(&mut self, s: &str, at: usize) {
         if !s.is_empty() {
             self.push_byte_at(self.text.len(), at);
@@ -124,11 +139,11 @@ pub enum Guard {
 pub enum Part {
     /// Literal text after quote removal. `quoted`: globs and `~` do not apply.
     Lit {
-        text: String,
+        text: Text,
         quoted: bool,
     },
     Var {
-        name: String,
+        name: Text,
         guard: Guard,
     },
     /// `$(…)` or backquotes; `mktemp` substitutions are known non-empty.
@@ -142,7 +157,7 @@ pub enum Part {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Word {
     pub span: Span,
-    pub parts: Vec<Part>,
+    pub parts: Parts,
     /// The word after quote removal, expansions kept as their source text (`$DIR`), mapped
     /// into the file. This is what `bash -c`, `eval` and `psql -c` re-read.
     pub src: Mapped,
@@ -151,16 +166,24 @@ pub struct Word {
 impl Word {
     /// The value when the word is literal text only.
     pub fn lit(&self) -> Option<String> {
-        let mut s = String::new();
+        // sized up front: one allocation of the exact length
+        let mut len = 0;
         for p in &self.parts {
             match p {
-                Part::Lit { text, .. } => s.push_str(text),
+                Part::Lit { text, .. } => len += text.len(),
                 _ => return None,
+            }
+        }
+        let mut s = String::with_capacity(len);
+        for p in &self.parts {
+            if let Part::Lit { text, .. } = p {
+                s.push_str(text);
             }
         }
         Some(s)
     }
     /// [`Word::lit`] without a copy when the word is one literal part (most words).
+    #[inline]
     pub fn lit_cow(&self) -> Option<std::borrow::Cow<'_, str>> {
         match self.parts.as_slice() {
             [Part::Lit { text, .. }] => Some(std::borrow::Cow::Borrowed(text.as_str())),
@@ -271,12 +294,14 @@ impl Redirect {
 
 impl Command {
     /// The command name without its directory (`/usr/bin/rm` → `rm`, `\rm` → `rm`).
+    #[inline]
     pub fn name(&self) -> Option<&str> {
         match self.words.first()?.parts.as_slice() {
             [Part::Lit { text, .. }] => Some(basename(text)),
             _ => None,
         }
     }
+    #[inline]
     pub fn args(&self) -> &[Word] {
         self.words.get(1..).unwrap_or_default()
     }
@@ -290,9 +315,11 @@ impl Command {
     }
 }
 
+#[inline]
 pub fn basename(s: &str) -> &str {
-    // a byte search: `/` is ASCII, so the cut is on a character boundary
-    match s.bytes().rposition(|b| b == b'/') {
+    // a byte search (the slice iterator's own, inlined loop): `/` is ASCII, so the cut is on
+    // a character boundary
+    match s.as_bytes().iter().rposition(|&b| b == b'/') {
         Some(i) => s.get(i + 1..).unwrap_or(s),
         None => s,
     }

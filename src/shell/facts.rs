@@ -394,7 +394,7 @@ fn single_var(w: &Word) -> Option<String> {
             Part::Var {
                 name: n,
                 guard: Guard::Plain,
-            } if name.is_none() => name = Some(n.clone()),
+            } if name.is_none() => name = Some(n.to_string()),
             Part::Lit { text, .. } if text.is_empty() => {}
             _ => return None,
         }

@@ -3,7 +3,7 @@
 //! substitutions) and produces [`Item`]s in document order. Strings run by `bash -c`, `eval`,
 //! `ssh host '…'`, `trap '…'` are parsed again and walked with a map back into the file.
 
-use super::command::{Command, Flow, Guard, Item, Mapped, Part, Word, basename};
+use super::command::{Command, Flow, Guard, Item, Mapped, Part, Parts, Text, Word, basename};
 use super::tree::Node;
 use super::tree::kind;
 use super::unwrap;
@@ -449,8 +449,10 @@ impl<'t> Walker<'t> {
     fn command(&mut self, node: Node<'t>, extra: &[Node<'t>], flow: Flow, depth: usize) {
         let feed = self.feed_in.take();
         let fed_by = std::mem::take(&mut self.fed_in);
-        let mut words = Vec::new();
-        let mut quoted = Vec::new();
+        // sized up front (at most one word per child): no regrowth of the words
+        let n = node.children().count();
+        let mut words = Vec::with_capacity(n);
+        let mut quoted = Vec::with_capacity(n);
         let mut assigns = Vec::new();
         let mut stdin = None;
         let mut redirects = Vec::new();
@@ -491,8 +493,8 @@ impl<'t> Walker<'t> {
             if let Some(first) = redirects.first().filter(|_| stdin.is_none()) {
                 let mut w = first.target.clone();
                 w.span = Span::new(first.span.start, first.span.start);
-                w.parts = vec![Part::Lit {
-                    text: ":".to_string(),
+                w.parts = smallvec::smallvec![Part::Lit {
+                    text: ":".into(),
                     quoted: false,
                 }];
                 w.src = Mapped::default();
@@ -533,7 +535,7 @@ impl<'t> Walker<'t> {
         self.feed_out = feed_of(&cmd);
         // read by the next stage only (`pipeline_stages`): outside a pipeline nothing reads it
         self.fed_out = if self.in_pipeline > 0 {
-            cmd.words.iter().map(|w| w.src.text.clone()).collect()
+            cmd.words.iter().map(|w| w.src.text.to_string()).collect()
         } else {
             Vec::new()
         };

@@ -123,7 +123,7 @@ pub fn extract(cmd: &Command) -> (Found<'_>, Vec<Mapped>) {
         }
         if file_opts.contains(&l) {
             if let Some(v) = args.get(i + 1) {
-                found.files.push((v.src.text.clone(), v.span));
+                found.files.push((v.src.text.to_string(), v.span));
                 has_command = true;
             }
             i += 2;
@@ -141,7 +141,7 @@ pub fn extract(cmd: &Command) -> (Found<'_>, Vec<Mapped>) {
             continue;
         }
         if let Some(m) = attached_any(w, file_opts) {
-            found.files.push((m.text.clone(), w.span));
+            found.files.push((m.text.to_string(), w.span));
             has_command = true;
             i += 1;
             continue;

@@ -78,7 +78,70 @@ fn joined(words: &[Word]) -> Mapped {
     m
 }
 
+/// Is `name` one [`unwrap`] reads: a shell, or a name its `match` has an arm for? (A `match`:
+/// compiled to a switch on the length, not a scan of a list.)
+fn wraps(name: &str) -> bool {
+    matches!(
+        name,
+        "sudo"
+            | "doas"
+            | "env"
+            | "command"
+            | "builtin"
+            | "nohup"
+            | "chronic"
+            | "unbuffer"
+            | "npx"
+            | "pnpx"
+            | "bunx"
+            | "bundle"
+            | "pnpm"
+            | "yarn"
+            | "bun"
+            | "poetry"
+            | "uv"
+            | "pipenv"
+            | "pdm"
+            | "exec"
+            | "time"
+            | "nice"
+            | "ionice"
+            | "stdbuf"
+            | "timeout"
+            | "flock"
+            | "xargs"
+            | "find"
+            | "eval"
+            | "ssh"
+            | "su"
+            | "runuser"
+            | "trap"
+            | "docker"
+            | "podman"
+            | "kubectl"
+            | "oc"
+            // SHELLS
+            | "sh"
+            | "bash"
+            | "dash"
+            | "zsh"
+            | "ksh"
+            | "ash"
+            | "mksh"
+    )
+}
+
 pub fn unwrap(cmd: Command) -> Unwrapped {
+    // most commands run nothing else: returned as they are, without the loop's moves
+    if let Some(name) = cmd.name()
+        && !wraps(name)
+        && !super::wrappers::is_wrapper(name)
+    {
+        return Unwrapped {
+            commands: vec![cmd],
+            reparse: Vec::new(),
+        };
+    }
     let mut out = Unwrapped::default();
     let mut cur = Some(cmd);
     for _ in 0..16 {
@@ -394,7 +457,7 @@ fn stdin_words(m: &Mapped) -> Vec<Word> {
                 let src = m.slice(s, i);
                 out.push(Word {
                     span: src.span(crate::source::Span::new(0, src.text.len())),
-                    parts: vec![super::command::Part::Lit {
+                    parts: smallvec::smallvec![super::command::Part::Lit {
                         text: src.text.clone(),
                         quoted: true,
                     }],
@@ -496,5 +559,40 @@ fn shell_c(cmd: &Command, out: &mut Unwrapped) {
             scoped: true,
             flow: Flow::default(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// [`super::wraps`] knows every command the `match` of [`super::unwrap`] has an arm for
+    /// and every shell (a name missing there would skip its arm).
+    #[test]
+    fn the_fast_path_knows_every_arm() {
+        for s in super::SHELLS {
+            assert!(super::wraps(s), "{s}");
+        }
+        for s in ["rm", "psql", "cd", "", "sudo2", "shh", "s"] {
+            assert!(!super::wraps(s), "{s}");
+        }
+        let src = include_str!("unwrap.rs");
+        let body = src
+            .split("let next: Option<Command> = match name.as_str() {")
+            .nth(1)
+            .and_then(|s| s.split("cur = next;").next())
+            .expect("the match of unwrap");
+        let mut arms = 0;
+        for line in body.lines() {
+            let Some(pat) = line.strip_prefix("            \"") else {
+                continue;
+            };
+            let pat = pat.split(" if ").next().unwrap_or(pat);
+            let pat = pat.split("=>").next().unwrap_or(pat);
+            for name in pat.split('|') {
+                let name = name.trim().trim_matches('"');
+                assert!(super::wraps(name), "{name} is not in wraps");
+                arms += 1;
+            }
+        }
+        assert!(arms >= 37, "the arms of the match were not found ({arms})");
     }
 }

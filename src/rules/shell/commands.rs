@@ -259,7 +259,7 @@ pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let args: Vec<Option<String>> = cmd
         .args()
         .iter()
-        .map(|w| w.lit().or_else(|| Some(w.src.text.clone())))
+        .map(|w| w.lit().or_else(|| Some(w.src.text.to_string())))
         .collect();
     for rule in candidates.iter().filter_map(|&i| file.rule.get(i)) {
         let Some((pat, m)) = rule

@@ -7,8 +7,8 @@ impl<'t> Walker<'t> {
     pub(super) fn test_command(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
         let mut words = vec![Word {
             span: self.span_of(node.start_byte(), node.start_byte() + 1),
-            parts: vec![Part::Lit {
-                text: "[".to_string(),
+            parts: smallvec::smallvec![Part::Lit {
+                text: "[".into(),
                 quoted: false,
             }],
             src: Mapped::default(),
@@ -44,12 +44,13 @@ impl<'t> Walker<'t> {
             }
         }
         leaves.sort_by_key(|n| n.start_byte());
+        words.reserve_exact(leaves.len());
         for l in leaves {
             if l.kind() == "variable_name" {
                 // `[[ -n x ]]` has bare names in arithmetic context; keep the text
                 let mut w = self.word(l, depth);
-                w.parts = vec![Part::Lit {
-                    text: self.text(l).to_string(),
+                w.parts = smallvec::smallvec![Part::Lit {
+                    text: self.text(l).into(),
                     quoted: false,
                 }];
                 words.push(w);
@@ -57,8 +58,8 @@ impl<'t> Walker<'t> {
                 // an operator: its kind, not its text (input repair may have turned `= ` into
                 // `==` in the parsed copy; both are the same test)
                 let mut w = self.word(l, depth);
-                w.parts = vec![Part::Lit {
-                    text: l.kind().to_string(),
+                w.parts = smallvec::smallvec![Part::Lit {
+                    text: l.kind().into(),
                     quoted: false,
                 }];
                 words.push(w);

@@ -73,6 +73,7 @@ pub(super) struct Call<'t> {
 }
 
 /// Is this command word or argument in double quotes (no word splitting)?
+#[inline]
 pub(super) fn is_quoted(n: Node) -> bool {
     match kind(n) {
         "string" => true,
@@ -191,7 +192,7 @@ fn bind(w: Word, b: &Binding) -> Vec<Word> {
         return ws;
     }
     // a word with more in it: `"$1/"*`, `"$1"/cache`
-    let mut parts = Vec::new();
+    let mut parts = Parts::new();
     let mut span = None;
     for p in &w.parts {
         match bound_name(p).and_then(|n| b.one(n)) {
@@ -257,7 +258,7 @@ fn names_command(w: &Word) -> bool {
 fn lit_word(src: Mapped, quoted: bool) -> Word {
     Word {
         span: src.span(Span::new(0, src.text.len())),
-        parts: vec![Part::Lit {
+        parts: smallvec::smallvec![Part::Lit {
             text: src.text.clone(),
             quoted,
         }],
@@ -378,28 +379,29 @@ impl<'t> Walker<'t> {
         quoted: &[bool],
         via: &mut Vec<String>,
     ) -> Head {
-        // quoting per word before binding (`"$@"` may turn one word into several)
-        let mut q: Vec<bool> = Vec::with_capacity(words.len());
-        let mut bound = Vec::with_capacity(words.len());
-        for (i, w) in words.into_iter().enumerate() {
-            let qi = quoted.get(i).copied().unwrap_or(false);
-            match self.env.binding() {
-                Some(b) => {
+        // quoting per word before binding (`"$@"` may turn one word into several); outside a
+        // function call nothing is bound and the words stay where they are
+        let (mut words, mut q) = match self.env.binding() {
+            None => (words, std::borrow::Cow::Borrowed(quoted)),
+            Some(b) => {
+                let mut q: Vec<bool> = Vec::with_capacity(words.len());
+                let mut bound = Vec::with_capacity(words.len());
+                for (i, w) in words.into_iter().enumerate() {
+                    let qi = quoted.get(i).copied().unwrap_or(false);
                     let ws = bind(w, &b);
                     q.extend(std::iter::repeat_n(qi, ws.len()));
                     bound.extend(ws);
                 }
-                None => {
-                    q.push(qi);
-                    bound.push(w);
-                }
+                (bound, std::borrow::Cow::Owned(q))
             }
-        }
-        let mut words = bound;
+        };
         // `$(echo word)` as the command word or an argument
         let mut i = 0;
         while i < words.len() {
-            if let Some(m) = echoed(&words[i]) {
+            // (only a word that is one command substitution can be one)
+            if matches!(words[i].parts.as_slice(), [Part::Subst { .. }])
+                && let Some(m) = echoed(&words[i])
+            {
                 let new = if q.get(i).copied().unwrap_or(false) {
                     vec![lit_word(m, true)]
                 } else {
@@ -416,6 +418,9 @@ impl<'t> Walker<'t> {
                 }
                 let n = new.len();
                 words.splice(i..=i, new);
+                let q = q.to_mut();
+                // `quoted` has a flag per word as written (the walker's); keep them in step
+                q.resize(q.len().max(i + 1), false);
                 q.splice(i..=i, std::iter::repeat_n(false, n));
                 i += n;
                 continue;
@@ -427,7 +432,7 @@ impl<'t> Walker<'t> {
             && !q.first().copied().unwrap_or(false)
             && let [Part::Var { name, guard }] = first.parts.as_slice()
             && *guard != Guard::Derived
-            && let Some(value) = self.env.vars.get(name)
+            && let Some(value) = self.env.vars.get(name.as_str())
         {
             let new = split(&value.src);
             // `STD=silent; $STD rm -rf /`: `silent` is often a function of a file the script
@@ -438,14 +443,15 @@ impl<'t> Walker<'t> {
                 via.push(label);
             }
         }
-        let Some(name) = words.first().and_then(Word::lit) else {
+        // borrowed: most command words are one literal part
+        let Some(name) = words.first().and_then(Word::lit_cow) else {
             return Head::Words(words);
         };
         let unquoted_head = matches!(
             words.first().map(|w| w.parts.as_slice()),
             Some([Part::Lit { quoted: false, .. }])
         );
-        match name.as_str() {
+        match name.as_ref() {
             "alias" => {
                 for w in &words[1..] {
                     if let Some(l) = w.lit()
@@ -481,15 +487,14 @@ impl<'t> Walker<'t> {
                     args.drain(..n.min(args.len()));
                 }
             }
-            _ if unquoted_head => {
-                if let Some(value) = self.env.aliases.remove(&name) {
-                    // bash does not expand an alias inside its own value
+            // (no hashing of the name when the script defined no alias)
+            _ if unquoted_head && !self.env.aliases.is_empty() => {
+                if let Some(value) = self.env.aliases.get(name.as_ref()) {
                     let mut text = value.clone();
                     for w in &words[1..] {
                         text.push_at(" ", w.span.start);
                         text.append(&w.src);
                     }
-                    self.env.aliases.insert(name.clone(), value);
                     return Head::Reparse(Reparse {
                         text,
                         via: vec![format!("the alias `{name}`")],
@@ -525,11 +530,13 @@ impl<'t> Walker<'t> {
         if !reads_args {
             return None;
         }
-        let call: String = self
-            .text(node)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let mut call = String::new();
+        for (k, w) in self.text(node).split_whitespace().enumerate() {
+            if k > 0 {
+                call.push(' ');
+            }
+            call.push_str(w);
+        }
         let call = if call.chars().count() > 60 {
             format!("{}…", call.chars().take(59).collect::<String>())
         } else {
