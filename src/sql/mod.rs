@@ -5,6 +5,7 @@
 mod actions;
 mod ast_facts;
 pub mod dialect;
+mod fast_tokens;
 pub mod lexer;
 pub mod model;
 pub mod psql;
@@ -471,9 +472,12 @@ pub fn parse(
     let mut options = sqlparser::parser::ParserOptions::new();
     // T-SQL batches hold statements with no `;` between them
     options.require_semicolon_stmt_delimiter = dialect != Dialect::Mssql;
-    let tokens = sqlparser::tokenizer::Tokenizer::new(dia, text)
-        .with_unescape(options.unescape)
-        .tokenize_with_location()?;
+    let tokens = match fast_tokens::tokenize(text) {
+        Some(t) => t,
+        None => sqlparser::tokenizer::Tokenizer::new(dia, text)
+            .with_unescape(options.unescape)
+            .tokenize_with_location()?,
+    };
     let tokens = match dialect {
         Dialect::Postgres | Dialect::Cockroach | Dialect::Sqlite | Dialect::Generic => {
             postfix_isnull(tokens)
