@@ -6,6 +6,7 @@ mod actions;
 mod ast_facts;
 pub mod dialect;
 mod fast_tokens;
+mod fast_update;
 pub mod lexer;
 pub mod model;
 pub mod psql;
@@ -454,6 +455,15 @@ pub fn parse(
     text: &str,
     dialect: Dialect,
 ) -> Result<Vec<sqlparser::ast::Statement>, sqlparser::parser::ParserError> {
+    parse_inner(text, dialect, true)
+}
+
+/// [`parse`]; `build`: a plain PostgreSQL `UPDATE` gets sqlparser's tree built directly.
+fn parse_inner(
+    text: &str,
+    dialect: Dialect,
+    build: bool,
+) -> Result<Vec<sqlparser::ast::Statement>, sqlparser::parser::ParserError> {
     use sqlparser::dialect as d;
     let pg = d::PostgreSqlDialect {};
     let my = d::MySqlDialect {};
@@ -484,6 +494,12 @@ pub fn parse(
         }
         _ => tokens,
     };
+    if build
+        && matches!(dialect, Dialect::Postgres | Dialect::Cockroach)
+        && let Some(stmt) = fast_update::update(&tokens)
+    {
+        return Ok(vec![stmt]);
+    }
     Parser::new(dia)
         .with_options(options)
         .with_recursion_limit(64)
