@@ -1,3 +1,6 @@
+//! Tests of the plain-statement tokenizer: its tokens and spans against sqlparser's, in every
+//! dialect preflight parses.
+
 use super::*;
 use sqlparser::dialect as d;
 use sqlparser::tokenizer::Tokenizer;

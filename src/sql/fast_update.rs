@@ -203,7 +203,7 @@ mod tests {
 
     /// When the builder builds a tree, sqlparser parses the statement to the same tree.
     fn same(sql: &str) -> bool {
-        let built = super::super::fast_tokens::tokenize(sql).and_then(|t| update(&t));
+        let built = crate::sql::fast_tokens::tokenize(sql).and_then(|t| update(&t));
         if built.is_none() {
             return false;
         }
@@ -251,7 +251,7 @@ mod tests {
             "UPDATE jobs SET a = 1,",
             "DELETE FROM jobs WHERE a = 1",
         ] {
-            let built = super::super::fast_tokens::tokenize(s).and_then(|t| update(&t));
+            let built = crate::sql::fast_tokens::tokenize(s).and_then(|t| update(&t));
             assert!(built.is_none(), "{s} was built");
         }
     }
