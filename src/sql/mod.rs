@@ -199,7 +199,10 @@ fn analyze_one(
             }
             Ok(mut stmts) if !stmts.is_empty() => {
                 let ast = stmts.swap_remove(0);
-                stmt.kind = ast_facts::facts(&ast, stmt_text, span.start, &opaque);
+                // the statement as masked is the statement as written: no span in it is opaque
+                let masked = original.get(span.start..span.end) != Some(stmt_text);
+                let opaque_in = masked.then_some(&opaque as &dyn Fn(Span) -> bool);
+                stmt.kind = ast_facts::facts(&ast, stmt_text, span.start, opaque_in);
                 stmt.ast = Some(Box::new(ast));
             }
             Ok(_) => {}
