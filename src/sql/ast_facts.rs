@@ -10,12 +10,14 @@ pub(super) fn facts(
     stmt: &S,
     text: &str,
     offset: usize,
-    opaque: &dyn Fn(Span) -> bool,
+    opaque: Option<&dyn Fn(Span) -> bool>,
 ) -> StmtKind {
+    // `None`: nothing in the statement was masked, so no part of it is opaque (and its
+    // WHERE need not be found)
     let predicate = |sel: &Option<ast::Expr>| {
         sel.as_ref().map(|e| Predicate {
             expr: Some(Box::new(e.clone())),
-            opaque: where_span(text).is_some_and(|s| opaque(s.shift(offset))),
+            opaque: opaque.is_some_and(|f| where_span(text).is_some_and(|s| f(s.shift(offset)))),
         })
     };
     match stmt {

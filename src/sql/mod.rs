@@ -5,6 +5,8 @@
 mod actions;
 mod ast_facts;
 pub mod dialect;
+mod fast_tokens;
+mod fast_update;
 pub mod lexer;
 pub mod model;
 pub mod psql;
@@ -197,7 +199,10 @@ fn analyze_one(
             }
             Ok(mut stmts) if !stmts.is_empty() => {
                 let ast = stmts.swap_remove(0);
-                stmt.kind = ast_facts::facts(&ast, stmt_text, span.start, &opaque);
+                // the statement as masked is the statement as written: no span in it is opaque
+                let masked = original.get(span.start..span.end) != Some(stmt_text);
+                let opaque_in = masked.then_some(&opaque as &dyn Fn(Span) -> bool);
+                stmt.kind = ast_facts::facts(&ast, stmt_text, span.start, opaque_in);
                 stmt.ast = Some(Box::new(ast));
             }
             Ok(_) => {}
@@ -453,6 +458,15 @@ pub fn parse(
     text: &str,
     dialect: Dialect,
 ) -> Result<Vec<sqlparser::ast::Statement>, sqlparser::parser::ParserError> {
+    parse_inner(text, dialect, true)
+}
+
+/// [`parse`]; `build`: a plain PostgreSQL `UPDATE` gets sqlparser's tree built directly.
+fn parse_inner(
+    text: &str,
+    dialect: Dialect,
+    build: bool,
+) -> Result<Vec<sqlparser::ast::Statement>, sqlparser::parser::ParserError> {
     use sqlparser::dialect as d;
     let pg = d::PostgreSqlDialect {};
     let my = d::MySqlDialect {};
@@ -471,15 +485,24 @@ pub fn parse(
     let mut options = sqlparser::parser::ParserOptions::new();
     // T-SQL batches hold statements with no `;` between them
     options.require_semicolon_stmt_delimiter = dialect != Dialect::Mssql;
-    let tokens = sqlparser::tokenizer::Tokenizer::new(dia, text)
-        .with_unescape(options.unescape)
-        .tokenize_with_location()?;
+    let tokens = match fast_tokens::tokenize(text) {
+        Some(t) => t,
+        None => sqlparser::tokenizer::Tokenizer::new(dia, text)
+            .with_unescape(options.unescape)
+            .tokenize_with_location()?,
+    };
     let tokens = match dialect {
         Dialect::Postgres | Dialect::Cockroach | Dialect::Sqlite | Dialect::Generic => {
             postfix_isnull(tokens)
         }
         _ => tokens,
     };
+    if build
+        && matches!(dialect, Dialect::Postgres | Dialect::Cockroach)
+        && let Some(stmt) = fast_update::update(&tokens)
+    {
+        return Ok(vec![stmt]);
+    }
     Parser::new(dia)
         .with_options(options)
         .with_recursion_limit(64)
