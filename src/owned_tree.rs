@@ -141,6 +141,7 @@ impl Tree {
     }
 
     /// Append a node (no children yet); its index.
+    #[inline]
     pub(crate) fn push(
         &mut self,
         kind: &'static str,
@@ -166,26 +167,32 @@ impl Tree {
         i
     }
 
-    /// Make `kids` (in order) the children of `parent`.
+    /// Make `kids` (in order) the children of `parent` (one pass over them).
+    #[inline]
     pub(crate) fn link(&mut self, parent: u32, kids: &[u32]) {
-        if let Some(&f) = kids.first()
-            && let Some(p) = self.nodes.get_mut(parent as usize)
-        {
-            p.first = f;
+        let Some((&first, rest)) = kids.split_first() else {
+            return;
+        };
+        if let Some(p) = self.nodes.get_mut(parent as usize) {
+            p.first = first;
         }
-        for &k in kids {
+        let mut prev = first;
+        if let Some(d) = self.nodes.get_mut(first as usize) {
+            d.parent = parent;
+        }
+        for &k in rest {
+            if let Some(d) = self.nodes.get_mut(prev as usize) {
+                d.next = k;
+            }
             if let Some(d) = self.nodes.get_mut(k as usize) {
                 d.parent = parent;
             }
-        }
-        for w in kids.windows(2) {
-            if let Some(d) = self.nodes.get_mut(w[0] as usize) {
-                d.next = w[1];
-            }
+            prev = k;
         }
     }
 
     /// The span of node `i`.
+    #[inline]
     pub(crate) fn span(&self, i: u32) -> (usize, usize) {
         self.nodes
             .get(i as usize)
@@ -193,11 +200,13 @@ impl Tree {
     }
 
     /// The kind of node `i`.
+    #[inline]
     pub(crate) fn kind(&self, i: u32) -> &'static str {
         self.nodes.get(i as usize).map_or("", |d| d.kind)
     }
 
     /// Set the field name of node `i`.
+    #[inline]
     pub(crate) fn set_field(&mut self, i: u32, field: &'static str) {
         if let Some(d) = self.nodes.get_mut(i as usize) {
             d.field = Some(field);

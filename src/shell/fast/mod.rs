@@ -35,7 +35,8 @@ pub(crate) fn parse(text: &str) -> Option<Tree> {
     let mut p = P {
         s,
         i: 0,
-        t: Tree::with_capacity(s.len() / 3 + 16),
+        // (about one node per 3 bytes of script; room for 2: no growing on the way)
+        t: Tree::with_capacity(s.len() / 2 + 64),
         kids: Vec::with_capacity(64),
         depth: 0,
         strict: false,
@@ -204,6 +205,7 @@ impl<'a> P<'a> {
     }
 
     /// The next `len` bytes as a leaf (pushed on `kids`).
+    #[inline]
     fn tok(&mut self, kind: &'static str, named: bool, len: usize) -> u32 {
         let k = self.t.push(kind, None, named, self.i, self.i + len);
         self.i += len;
