@@ -61,6 +61,9 @@ pub struct State {
     /// `git stash` (push/save) ran and was not popped or applied since: `Some(true)` when it
     /// took untracked files too (`-u`, `--include-untracked`, `-a`, `--all`).
     pub stashed: Option<bool>,
+    /// [`State::set_fact`] also records each change in the last guard frame (while a
+    /// guarding test is read).
+    in_guard_test: bool,
 }
 
 impl State {
@@ -123,6 +126,12 @@ impl State {
         let old = self.vars.insert(name.to_string(), fact);
         if !self.scopes.is_empty() && old != Some(fact) {
             self.journal.push((name.to_string(), old));
+        }
+        if self.in_guard_test
+            && old != Some(fact)
+            && let Some(frame) = self.guards.last_mut()
+        {
+            frame.push((name.to_string(), old));
         }
     }
 
@@ -317,17 +326,10 @@ impl State {
             if self.guards.is_empty() {
                 return;
             }
-            let before = self.vars.clone();
+            // each change is recorded as set_fact makes it (no copy of the map to compare)
+            self.in_guard_test = true;
             self.test_facts_as(cmd, true, false);
-            let mut changed: Vec<(String, Option<VarFact>)> = self
-                .vars
-                .iter()
-                .filter(|(k, v)| before.get(*k) != Some(*v))
-                .map(|(k, _)| (k.clone(), before.get(k).copied()))
-                .collect();
-            if let Some(frame) = self.guards.last_mut() {
-                frame.append(&mut changed);
-            }
+            self.in_guard_test = false;
             return;
         }
         self.test_facts_as(cmd, cmd.flow.on_fail_exits, cmd.flow.on_success_exits);

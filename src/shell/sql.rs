@@ -24,7 +24,13 @@ pub struct Found<'c> {
 fn attached_any(w: &Word, opts: &[&str]) -> Option<Mapped> {
     opts.iter().find_map(|o| {
         if o.starts_with("--") {
-            attached(w, &format!("{o}="))
+            // the String only for a word that has the option's `--name=` (most have not)
+            let has = w
+                .src
+                .text
+                .strip_prefix(o)
+                .is_some_and(|r| r.starts_with('='));
+            has.then(|| attached(w, &format!("{o}="))).flatten()
         } else if o.len() == 2 {
             attached(w, o)
         } else {

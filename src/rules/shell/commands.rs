@@ -77,35 +77,40 @@ fn any_flag(args: &[Option<String>], entry: &str) -> bool {
         .any(|alt| args.iter().flatten().any(|a| flag_is(a, alt)))
 }
 
-/// Glob with `*` and `?`, ASCII case-insensitive.
+/// Glob with `*` and `?`, ASCII case-insensitive. Walks both strings by byte offset, a
+/// char at a time (no copy of either).
 pub fn glob(pat: &str, s: &str) -> bool {
-    let p: Vec<char> = pat.chars().map(|c| c.to_ascii_lowercase()).collect();
-    let t: Vec<char> = s.chars().map(|c| c.to_ascii_lowercase()).collect();
+    fn at(x: &str, i: usize) -> Option<char> {
+        x.get(i..)
+            .and_then(|r| r.chars().next())
+            .map(|c| c.to_ascii_lowercase())
+    }
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi + 1 < p.len() && p[pi] == '\\' && p[pi + 1] == t[ti] {
-            pi += 2;
-            ti += 1;
-        } else if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+    while let Some(tc) = at(s, ti) {
+        let pc = at(pat, pi);
+        if pc == Some('\\') && at(pat, pi + 1) == Some(tc) {
+            pi += 1 + tc.len_utf8();
+            ti += tc.len_utf8();
+        } else if let Some(c) = pc.filter(|&c| c == '?' || c == tc) {
+            pi += c.len_utf8();
+            ti += tc.len_utf8();
+        } else if pc == Some('*') {
             star = Some(pi);
             mark = ti;
             pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
+        } else if let Some(st) = star {
+            pi = st + 1;
+            mark += at(s, mark).map_or(1, char::len_utf8);
             ti = mark;
         } else {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while at(pat, pi) == Some('*') {
         pi += 1;
     }
-    pi == p.len()
+    pi == pat.len()
 }
 
 fn arg_matching<'a>(args: &'a [Option<String>], entry: &str) -> Option<&'a str> {
@@ -293,6 +298,10 @@ pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
 }
+
+#[cfg(test)]
+#[path = "commands_glob_tests.rs"]
+mod glob_tests;
 
 #[cfg(test)]
 mod tests {
