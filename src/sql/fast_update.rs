@@ -16,7 +16,13 @@ use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 /// Keywords sqlparser reads as a plain name wherever this grammar puts a name (tested).
-const NAME_KEYWORDS: &[Keyword] = &[Keyword::ID, Keyword::NAME, Keyword::STATUS];
+const NAME_KEYWORDS: &[Keyword] = &[
+    Keyword::DATA,
+    Keyword::ID,
+    Keyword::NAME,
+    Keyword::OWNER,
+    Keyword::STATUS,
+];
 
 /// The tree of `tokens` (a whole statement, whitespace included, no `;`) when it is a plain
 /// `UPDATE` as described above.
@@ -156,10 +162,14 @@ impl<'a> P<'a> {
             span: t.span,
         }))
     }
-    /// `name op operand`.
+    /// `name op operand`, `name IS NULL` or `name IS NOT NULL`.
     fn comparison(&mut self) -> Option<Expr> {
         let left = Expr::Identifier(self.name()?);
-        let op = match self.next()?.token {
+        let t = self.next()?;
+        if p_is_kw(t, Keyword::IS) {
+            return self.is_null(t, left);
+        }
+        let op = match t.token {
             Token::Eq => BinaryOperator::Eq,
             Token::Neq => BinaryOperator::NotEq,
             Token::Lt => BinaryOperator::Lt,
@@ -170,6 +180,29 @@ impl<'a> P<'a> {
         };
         let right = self.operand()?;
         Some(binary(left, op, right))
+    }
+    /// The rest of `left IS [NOT] NULL` after `is`: sqlparser's `IsNull` / `IsNotNull`.
+    /// `IS` binds looser than `=` but tighter than `AND`/`OR`, so only those or the end
+    /// may follow (`a IS NULL = b` is another tree). The `IS NULL` that `postfix_isnull`
+    /// made of an `ISNULL` word (both tokens at one place) is left to sqlparser.
+    fn is_null(&mut self, is: &TokenWithSpan, left: Expr) -> Option<Expr> {
+        let negated = self.keyword(Keyword::NOT);
+        let null = self.next()?;
+        if !p_is_kw(null, Keyword::NULL) || null.span == is.span {
+            return None;
+        }
+        let next_ok = self
+            .peek()
+            .is_none_or(|t| p_is_kw(t, Keyword::AND) || p_is_kw(t, Keyword::OR));
+        if !next_ok {
+            return None;
+        }
+        let left = Box::new(left);
+        Some(if negated {
+            Expr::IsNotNull(left)
+        } else {
+            Expr::IsNull(left)
+        })
     }
     /// Comparisons joined by `AND` and `OR`: `AND` binds tighter, both to the left.
     fn condition(&mut self) -> Option<Expr> {
@@ -201,10 +234,15 @@ mod tests {
     use super::*;
     use crate::source::Dialect;
 
+    /// The tree built from `sql`'s tokens as `parse_inner` hands them over.
+    fn build(sql: &str) -> Option<Statement> {
+        let tokens = crate::sql::fast_tokens::tokenize(sql)?;
+        update(&crate::sql::postfix_isnull(tokens))
+    }
+
     /// When the builder builds a tree, sqlparser parses the statement to the same tree.
     fn same(sql: &str) -> bool {
-        let built = crate::sql::fast_tokens::tokenize(sql).and_then(|t| update(&t));
-        if built.is_none() {
+        if build(sql).is_none() {
             return false;
         }
         let fast = crate::sql::parse_inner(sql, Dialect::Postgres, true);
@@ -223,6 +261,9 @@ mod tests {
             "UPDATE jobs SET state = 'queued'",
             "UPDATE app.accounts SET name = 'x', status = 2 WHERE id = 3 OR id <> 4",
             "UPDATE t\n  SET a = b\n  WHERE c <= 1 AND d >= 2 OR e < 3 AND f = 'g\nh'",
+            "UPDATE table_34 SET data = '' WHERE data IS NULL AND id > 354",
+            "UPDATE t SET a = 1 WHERE x = 1 OR y IS NOT NULL",
+            "UPDATE t SET a = 1 WHERE x is null and y is not null or z Is Not Null",
         ] {
             assert!(same(s), "{s} not built");
         }
@@ -235,7 +276,21 @@ mod tests {
             "UPDATE ONLY jobs SET a = 1",
             "UPDATE jobs AS j SET a = 1",
             "UPDATE jobs j SET a = 1",
-            "UPDATE jobs SET a = 1 WHERE b IS NULL",
+            "UPDATE jobs SET a = 1 WHERE b IS DISTINCT FROM c",
+            "UPDATE jobs SET a = 1 WHERE b IS NOT DISTINCT FROM c",
+            "UPDATE jobs SET a = 1 WHERE b IS TRUE",
+            "UPDATE jobs SET a = 1 WHERE b IS NOT FALSE",
+            "UPDATE jobs SET a = 1 WHERE b IS UNKNOWN",
+            "UPDATE jobs SET a = 1 WHERE b ISNULL",
+            "UPDATE jobs SET a = 1 WHERE b NOTNULL",
+            "UPDATE jobs SET a = 1 WHERE b NOT NULL",
+            "UPDATE jobs SET a = 1 WHERE b IS NULL = c",
+            "UPDATE jobs SET a = 1 WHERE b IS NULL IS NULL",
+            "UPDATE jobs SET a = 1 WHERE b = 1 IS NULL",
+            "UPDATE jobs SET a = 1 WHERE b IS NOT",
+            "UPDATE jobs SET a = 1 WHERE b IS",
+            "UPDATE jobs SET a = 1 WHERE 'b' IS NULL",
+            "UPDATE jobs SET a = 1 WHERE b IS \"NULL\"",
             "UPDATE jobs SET a = 1 WHERE b IN (1, 2)",
             "UPDATE jobs SET a = 1 WHERE NOT b = 1",
             "UPDATE jobs SET a = 1 WHERE b = 1 = c",
@@ -251,8 +306,7 @@ mod tests {
             "UPDATE jobs SET a = 1,",
             "DELETE FROM jobs WHERE a = 1",
         ] {
-            let built = crate::sql::fast_tokens::tokenize(s).and_then(|t| update(&t));
-            assert!(built.is_none(), "{s} was built");
+            assert!(build(s).is_none(), "{s} was built");
         }
     }
 
@@ -267,6 +321,8 @@ mod tests {
             "ID",
             "name",
             "Status",
+            "data",
+            "OWNER",
             "_x",
             "a1",
             "created_at",
@@ -282,6 +338,29 @@ mod tests {
         ];
         const VALUES: &[&str] = &["'queued'", "''", "'a b'", "7", "0", "0123", "x", "id"];
         const OPS: &[&str] = &["=", "<>", "<", ">", "<=", ">="];
+        const NULLS: &[&str] = &[
+            "IS NULL",
+            "is null",
+            "IS NOT NULL",
+            "Is Not  Null",
+            "IS\nNULL",
+        ];
+        // what must be refused (the builder knows none of these trees)
+        const NOT_NULLS: &[&str] = &[
+            "IS TRUE",
+            "IS NOT FALSE",
+            "IS DISTINCT FROM x",
+            "IS NOT DISTINCT FROM 1",
+            "ISNULL",
+            "isnull",
+            "NOTNULL",
+            "NOT NULL",
+            "IS NULL = 1",
+            "IS NOT NULL <> x",
+            "IS NULL IS NULL",
+            "IS NOT",
+            "IS UNKNOWN",
+        ];
         const GAPS: &[&str] = &[" ", "  ", "\n", "\t", "\n  "];
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = move |n: usize| {
@@ -290,9 +369,10 @@ mod tests {
             seed ^= seed << 17;
             (seed % n as u64) as usize
         };
-        let (mut built, mut tried) = (0, 0);
+        let (mut built, mut tried, mut nulls) = (0, 0, 0);
         for _ in 0..3_000 {
             let mut s = String::from("UPDATE");
+            let mut refuse = false;
             macro_rules! push {
                 ($list:expr) => {{
                     let i = next($list.len());
@@ -329,16 +409,29 @@ mod tests {
                     push!(GAPS);
                     push!(NAMES);
                     push!(GAPS);
-                    push!(OPS);
-                    push!(GAPS);
-                    push!(VALUES);
+                    match next(12) {
+                        0..=2 => push!(NULLS),
+                        3 => {
+                            push!(NOT_NULLS);
+                            refuse = true;
+                        }
+                        _ => {
+                            push!(OPS);
+                            push!(GAPS);
+                            push!(VALUES);
+                        }
+                    }
                 }
             }
             tried += 1;
-            if same(&s) {
+            if refuse {
+                assert!(build(&s).is_none(), "{s} was built");
+            } else if same(&s) {
                 built += 1;
+                nulls += usize::from(s.to_ascii_uppercase().contains(" NULL"));
             }
         }
         assert!(built > tried / 6 && built < tried, "{built} of {tried}");
+        assert!(nulls > built / 8, "{nulls} of {built} with IS [NOT] NULL");
     }
 }
