@@ -7,6 +7,7 @@
 
 pub mod keys;
 pub mod layer;
+mod lookup;
 mod rename;
 pub mod schema;
 

@@ -3,6 +3,7 @@
 //! Statements the model does not understand leave it unchanged (they are counted, never fatal).
 
 use super::Layer;
+use super::lookup::{ByName, KeyPair};
 use crate::sql::{AlterOp, ColumnFacts, ObjName, ObjectKind, Statement, StmtKind};
 use sqlparser::ast::{self as ast, Expr};
 use std::collections::HashMap;
@@ -137,7 +138,7 @@ impl Schema {
     }
 
     pub fn table(&self, n: &ObjName) -> Option<&Table> {
-        self.tables.get(&key(n))
+        self.tables.get(&ByName(n) as &dyn KeyPair)
     }
     /// Files `a` and `b` belong to the same migration (the same file, or one split migration).
     pub fn same_migration(&self, a: u32, b: u32) -> bool {
@@ -179,13 +180,16 @@ impl Schema {
         for f in crate::idioms::fills(stmt) {
             match f {
                 crate::idioms::Fill::Column(t, c) => {
-                    if let Some(col) = self.tables.get_mut(&key(&t)).and_then(|t| t.column_mut(&c))
+                    if let Some(col) = self
+                        .tables
+                        .get_mut(&ByName(&t) as &dyn KeyPair)
+                        .and_then(|t| t.column_mut(&c))
                     {
                         col.backfilled_in = Some(at.file);
                     }
                 }
                 crate::idioms::Fill::Emptied(t) => {
-                    if let Some(tab) = self.tables.get_mut(&key(&t)) {
+                    if let Some(tab) = self.tables.get_mut(&ByName(&t) as &dyn KeyPair) {
                         tab.emptied_in = Some(at.file);
                         for c in &mut tab.columns {
                             c.backfilled_in = Some(at.file);
