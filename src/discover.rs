@@ -178,22 +178,30 @@ pub fn discover(
             .build();
         // the walk (directory reads, .gitignore) stays serial; what each entry is (a stat for
         // links, a `#!` read for extension-less files, the path checks) is worked out in
-        // parallel, and the results are taken in walk order
-        let entries: Vec<Result<ignore::DirEntry, ignore::Error>> = walker.collect();
-        let walked: Vec<Option<Result<Discovered, DiscoverError>>> = entries
-            .into_par_iter()
-            .map(|entry| match entry {
-                Ok(e) => walked_file(&e, &walk, extra, excluded),
-                Err(e) => Some(Err(DiscoverError {
-                    file: walk_error_path(&e).unwrap_or_else(|| display_root.clone()),
-                    message: format!("cannot read: {}", walk_reason(&e)),
-                })),
-            })
-            .collect();
-        for w in walked.into_iter().flatten() {
-            match w {
-                Ok(f) => files.push(f),
-                Err(e) => errors.push(e),
+        // parallel, a batch of entries at a time (memory bounded on huge trees), and the
+        // results are taken in walk order
+        let mut walker = walker.into_iter();
+        loop {
+            let batch: Vec<Result<ignore::DirEntry, ignore::Error>> =
+                walker.by_ref().take(WALK_BATCH).collect();
+            if batch.is_empty() {
+                break;
+            }
+            let walked: Vec<Option<Result<Discovered, DiscoverError>>> = batch
+                .into_par_iter()
+                .map(|entry| match entry {
+                    Ok(e) => walked_file(&e, &walk, extra, excluded),
+                    Err(e) => Some(Err(DiscoverError {
+                        file: walk_error_path(&e).unwrap_or_else(|| display_root.clone()),
+                        message: format!("cannot read: {}", walk_reason(&e)),
+                    })),
+                })
+                .collect();
+            for w in walked.into_iter().flatten() {
+                match w {
+                    Ok(f) => files.push(f),
+                    Err(e) => errors.push(e),
+                }
             }
         }
     }
@@ -201,6 +209,10 @@ pub fn discover(
     files.dedup_by(|a, b| a.path == b.path);
     (files, errors)
 }
+
+/// Walked entries classified together: enough to keep both cores busy, few enough that a huge
+/// tree's entries are not all held at once.
+const WALK_BATCH: usize = 8192;
 
 /// One walked entry: the file to check, a dangling link that looks like SQL or shell (an
 /// error), or nothing.
@@ -322,5 +334,36 @@ mod tests {
         ] {
             assert!(!is_down_migration(Path::new(p)), "{p}");
         }
+    }
+
+    /// More entries than one batch: every file found once, in name order, and a dangling link
+    /// (walked late) still reported.
+    #[test]
+    fn a_tree_larger_than_one_batch() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let mut want = Vec::new();
+        for d in ["a", "b", "c"] {
+            std::fs::create_dir(dir.path().join(d))?;
+            for i in 0..(WALK_BATCH / 3 + 700) {
+                let p = dir.path().join(d).join(format!("{i}.sql"));
+                std::fs::write(&p, "SELECT 1;\n")?;
+                want.push(p.to_string_lossy().to_string());
+            }
+            // not checked, but walked: fills the batches
+            std::fs::write(dir.path().join(d).join("notes.txt"), "x")?;
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(dir.path().join("gone.sql"), dir.path().join("c/zz.sql"))?;
+        want.sort();
+        let (files, errors) = discover(&[dir.path().to_path_buf()], &|_| None, &|_| false);
+        let got: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
+        assert!(want.len() > WALK_BATCH);
+        assert_eq!(got, want);
+        #[cfg(unix)]
+        assert!(
+            errors.len() == 1 && errors[0].file.ends_with("zz.sql"),
+            "{errors:?}"
+        );
+        Ok(())
     }
 }
