@@ -18,6 +18,9 @@ pub struct Discovered {
     pub skipped: Option<crate::context::Skipped>,
     /// Given as a file path (not found by the directory walk).
     pub explicit: bool,
+    /// Walked and not a symbolic link: the file is its directory's entry of that name, so its
+    /// canonical path is the directory's joined with the name (one `realpath` per directory).
+    pub plain: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +77,19 @@ fn read_head(path: &Path) -> Option<Vec<u8>> {
 /// Down/rollback migrations by path: `*.down.sql`, `down.sql`, `*_down.sql`, `U1__x.sql`
 /// (Flyway undo) or anything under a `rollback/` directory.
 pub fn is_down_migration(path: &Path) -> bool {
+    may_be_down(path) && down_by_path(path)
+}
+
+/// Every down path has `down` or `rollback` (any case), `--` (an extension downgrade) or
+/// `__` (a Flyway undo) in its text: most paths are told by one look at their bytes.
+fn may_be_down(path: &Path) -> bool {
+    let b = path.as_os_str().as_encoded_bytes();
+    let has = |n: &[u8]| b.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n));
+    b.windows(2).any(|w| w == b"--" || w == b"__") || has(b"down") || has(b"rollback")
+}
+
+/// [`is_down_migration`] by every rule.
+fn down_by_path(path: &Path) -> bool {
     // asked once per file of a walk: the path as text when its name is a plain one
     if let Some((dirs, name)) = crate::context::text_dirs_and_name(path) {
         return down_name(&name.to_ascii_lowercase())
@@ -149,6 +165,7 @@ pub fn discover(
                     down: is_down_migration(input),
                     skipped: crate::context::skipped_context(input),
                     explicit: true,
+                    plain: false,
                     path: input.clone(),
                     display: display_root,
                     lang,
@@ -266,6 +283,7 @@ fn walked_file(
         down: is_down_migration(path),
         skipped: walk.context(path),
         explicit: false,
+        plain: !entry.path_is_symlink(),
         display: path.to_string_lossy().to_string(),
         path: path.to_path_buf(),
         lang,
@@ -334,6 +352,54 @@ mod tests {
         ] {
             assert!(!is_down_migration(Path::new(p)), "{p}");
         }
+    }
+
+    /// The look at the bytes lets through every path the rules call down (paths built from
+    /// names around each rule, in any case, with odd separators).
+    #[test]
+    fn quick_look_misses_no_down_path() {
+        let names = [
+            "down",
+            "DOWN",
+            "Down.sql",
+            "x.down.sql",
+            "x_DOWN.sql",
+            "x-down.sql",
+            "rollback",
+            "RollBack",
+            "rollbacks",
+            "downgrade",
+            "Downgrades",
+            "u1__x.sql",
+            "U2.1__undo.sql",
+            "u__",
+            "ext--1.0--0.9.sql",
+            "ext--2--1",
+            "V1__x.sql",
+            "1_x.sql",
+            "a",
+            ".",
+            "..",
+            "",
+            "t",
+            "u1_x.sql",
+            "dow",
+            "roll_back",
+        ];
+        let mut n = 0;
+        for a in names {
+            for b in names {
+                for sep in ["/", "//", "/./"] {
+                    for tail in ["", "/", "/."] {
+                        let p = format!("{a}{sep}{b}{tail}");
+                        let p = Path::new(&p);
+                        assert_eq!(is_down_migration(p), down_by_path(p), "{p:?}");
+                        n += usize::from(down_by_path(p));
+                    }
+                }
+            }
+        }
+        assert!(n > 1000, "{n}");
     }
 
     /// More entries than one batch: every file found once, in name order, and a dangling link

@@ -9,6 +9,8 @@ pub use crate::settings::{RuleFilter, Settings};
 use crate::source::{Lang, Source};
 pub use sets::explain_order;
 
+mod files;
+pub use files::{RunFiles, read_file};
 pub mod js;
 mod orm_set;
 pub mod php;
@@ -103,12 +105,16 @@ pub fn check_sniffed_in(
     settings: &Settings,
     replay: Option<&mut crate::check::replay::Replay>,
 ) -> FileOutcome {
-    let mut local = crate::check::replay::Replay::new(settings.check_down);
-    let replay = match replay {
-        Some(r) => r,
+    // a file on its own gets a schema of its own; a shell script reads none (it is built
+    // only for the other languages)
+    let mut local = None;
+    let mut replay = match replay {
+        Some(r) => Some(r),
+        None if lang == Lang::Shell => None,
         None => {
-            local.next_file("", facts.down);
-            &mut local
+            let r = local.insert(crate::check::replay::Replay::new(settings.check_down));
+            r.next_file("", facts.down);
+            Some(r)
         }
     };
     let source = Source {
@@ -116,7 +122,7 @@ pub fn check_sniffed_in(
         text,
         lang,
     };
-    let not_parsed_before = replay.not_parsed;
+    let not_parsed_before = replay.as_ref().map_or(0, |r| r.not_parsed);
     // the dialect by path and content is an SQL file's alone (its scan is skipped otherwise)
     let choice = (lang == Lang::Sql).then(|| settings.dialect_for(path, &source.text));
     let dialect = match (&choice, lang) {
@@ -126,10 +132,17 @@ pub fn check_sniffed_in(
     let (mut diagnostics, statements) = if lang == Lang::Shell {
         let mut env = match &settings.shell_env {
             Some(e) => e.clone(),
-            None => crate::shell::env::Env {
-                in_run: settings.in_run.clone(),
-                ..crate::shell::env::Env::script(std::path::Path::new(path))
-            },
+            None => {
+                let path = std::path::Path::new(path);
+                crate::shell::env::Env {
+                    in_run: settings.in_run.clone(),
+                    // the working directory read once for the run
+                    ..match &settings.in_run {
+                        Some(run) => crate::shell::env::Env::script_from(path, run.cwd()),
+                        None => crate::shell::env::Env::script(path),
+                    }
+                }
+            }
         };
         // `[[per-file]] shell-options`: what the caller sets for this script
         for pf in settings
@@ -146,7 +159,7 @@ pub fn check_sniffed_in(
             Vec::new(),
         )
     } else {
-        check_source_keep(&source, dialect, facts, Some(replay))
+        check_source_keep(&source, dialect, facts, replay.as_deref_mut())
     };
     if let Some(choice) = &choice {
         annotate_parse_errors(choice, &mut diagnostics);
@@ -177,7 +190,7 @@ pub fn check_sniffed_in(
         lang,
         diagnostics,
         suppressed,
-        not_parsed: replay.not_parsed - not_parsed_before,
+        not_parsed: replay.map_or(0, |r| r.not_parsed - not_parsed_before),
         // the live check measures these statements (instead of analysing the text again)
         statements: if settings.keep_text {
             statements
@@ -191,18 +204,8 @@ pub fn check_sniffed_in(
 /// repeat its findings (they are reported in that file).
 pub fn with_run_files(files: &[Discovered], settings: &Settings) -> Settings {
     let mut own = settings.clone();
-    // only a shell script of this run asks (a path lookup per file saved on the others)
-    if !files.iter().any(|f| f.lang == Lang::Shell) {
-        own.in_run = Some(std::sync::Arc::default());
-        return own;
-    }
-    // a `realpath` per file: in parallel (the set is the same in any order)
-    own.in_run = Some(std::sync::Arc::new(
-        files
-            .par_iter()
-            .filter_map(|f| std::fs::canonicalize(&f.path).ok())
-            .collect(),
-    ));
+    // their canonical paths are worked out only when a command runs a file
+    own.in_run = Some(std::sync::Arc::new(RunFiles::new(files)));
     own
 }
 
@@ -233,7 +236,7 @@ pub fn run(files: &[Discovered], settings: &Settings) -> Outcome {
     let results: Vec<Result<FileOutcome, FileError>> = files
         .par_iter()
         .map(|f| {
-            let bytes = std::fs::read(&f.path).map_err(|e| FileError {
+            let bytes = read_file(&f.path).map_err(|e| FileError {
                 file: f.display.clone(),
                 message: format!("cannot read: {e}"),
             })?;

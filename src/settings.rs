@@ -81,9 +81,9 @@ pub struct Settings {
     /// Where shell commands run, when the caller knows (the hook's working directory); `None`:
     /// each script runs from its own directory (`check`).
     pub shell_env: Option<crate::shell::env::Env>,
-    /// Canonical paths of the files this run checks: a command that runs one of them does not
-    /// repeat its findings.
-    pub in_run: Option<std::sync::Arc<std::collections::HashSet<std::path::PathBuf>>>,
+    /// The files this run checks (their canonical paths, asked for when a command runs a
+    /// file): a command that runs one of them does not repeat its findings.
+    pub in_run: Option<std::sync::Arc<crate::run::RunFiles>>,
     /// Deciding for the agent hook: rules whose severity depends on the mode use their hook
     /// severity (`opaque-execution`: a decoded or generated program is an error there, a
     /// warning in `check`).

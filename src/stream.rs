@@ -86,7 +86,7 @@ pub fn run_ordered<T: Send>(
                 },
                 || {
                     standalone.par_iter().for_each_with(tx, |tx, f| {
-                        let r = std::fs::read(&f.path)
+                        let r = crate::run::read_file(&f.path)
                             .map_err(|e| FileError {
                                 file: f.display.clone(),
                                 message: format!("cannot read: {e}"),

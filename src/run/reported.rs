@@ -146,6 +146,7 @@ mod tests {
             down: false,
             skipped: None,
             explicit: false,
+            plain: true,
         }
     }
 

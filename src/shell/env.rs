@@ -18,7 +18,7 @@ pub struct Env {
     pub repo_root: Option<PathBuf>,
     /// Canonical paths of the files this run checks on their own (their findings are not
     /// repeated at a command that runs them).
-    pub in_run: Option<std::sync::Arc<std::collections::HashSet<PathBuf>>>,
+    pub in_run: Option<std::sync::Arc<crate::run::RunFiles>>,
     /// How deep we are in files run by files (a limit stops loops).
     pub depth: usize,
     /// Options a caller sets before the script runs (`[[per-file]] shell-options`).
@@ -45,6 +45,11 @@ impl Env {
     /// `check` of the script at `path`: relative files are looked up next to it, then in
     /// the process's working directory.
     pub fn script(path: &Path) -> Env {
+        Env::script_from(path, std::env::current_dir().ok().as_deref())
+    }
+
+    /// [`Env::script`] with the working directory already read (`None`: it cannot be).
+    pub fn script_from(path: &Path, cwd: Option<&Path>) -> Env {
         let mut dirs = Vec::new();
         if let Some(p) = path.parent() {
             dirs.push(if p.as_os_str().is_empty() {
@@ -53,10 +58,10 @@ impl Env {
                 p.to_path_buf()
             });
         }
-        if let Ok(c) = std::env::current_dir()
-            && !dirs.iter().any(|d| d == Path::new(".") || *d == c)
+        if let Some(c) = cwd
+            && !dirs.iter().any(|d| d == Path::new(".") || d == c)
         {
-            dirs.push(c);
+            dirs.push(c.to_path_buf());
         }
         Env {
             dirs,
