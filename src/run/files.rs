@@ -12,8 +12,8 @@ use std::sync::OnceLock;
 /// reported in that file, not again at the command), and the directory the run started in.
 #[derive(Debug, Default)]
 pub struct RunFiles {
-    /// (path, walked and not a link: see [`Discovered::plain`]); empty when no shell script
-    /// is checked (nothing asks then)
+    /// (path, known not to be a link: see [`Discovered::plain`]); empty when no shell
+    /// script is checked (nothing asks then)
     files: Vec<(PathBuf, bool)>,
     /// their canonical paths, worked out on the first question
     canonical: OnceLock<HashSet<PathBuf>>,
@@ -53,15 +53,27 @@ impl RunFiles {
     }
 }
 
-/// `std::fs::canonicalize` of every file that has one, each directory resolved once: a plain
-/// entry's canonical path is its directory's joined with its name (a link, a file given on
-/// the command line or a path without a plain name is resolved whole).
+/// `std::fs::canonicalize` of every file that has one, each directory resolved once: the
+/// canonical path of a file that is not a link is its directory's joined with its name (a
+/// walked entry is known not to be one; a file given on the command line is asked with one
+/// `lstat`). A link, or a path that does not end in its name, is resolved whole.
 fn canonical_paths(files: &[(PathBuf, bool)]) -> HashSet<PathBuf> {
     let mut dirs: HashMap<&Path, Option<PathBuf>> = HashMap::new();
     let mut set = HashSet::with_capacity(files.len());
     for (path, plain) in files {
-        let by_dir = match (plain, path.parent(), path.file_name()) {
-            (true, Some(dir), Some(name)) if !dir.as_os_str().is_empty() => Some((dir, name)),
+        let by_dir = match (path.parent(), path.file_name()) {
+            (Some(dir), Some(name))
+                if !dir.as_os_str().is_empty()
+                    && path
+                        .as_os_str()
+                        .as_encoded_bytes()
+                        .ends_with(name.as_encoded_bytes())
+                    && (*plain
+                        || std::fs::symlink_metadata(path)
+                            .is_ok_and(|m| !m.file_type().is_symlink())) =>
+            {
+                Some((dir, name))
+            }
             _ => None,
         };
         let canonical = match by_dir {

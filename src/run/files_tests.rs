@@ -50,8 +50,18 @@ fn canonical_paths_as_realpath_per_file_gives_them() -> std::io::Result<()> {
         relative(&t),
         relative(&t.join("linkdir")),
         relative(&t).join("sub/rel.sh"),
+        t.join("link.sql"),
+        t.join("linkdir/b.sql"),
+        t.join("up/o.sh"),
+        t.join("sub//deep/./c d.sh"),
+        t.join("missing.sh"),
     ];
-    let (files, _) = crate::discover::discover(&inputs, &|_| None, &|_| false);
+    let (mut files, _) = crate::discover::discover(&inputs, &|_| None, &|_| false);
+    // a file that went away after discovery has no canonical path either way
+    let gone = t.join("went.sh");
+    std::fs::write(&gone, "echo\n")?;
+    files.extend(crate::discover::discover(std::slice::from_ref(&gone), &|_| None, &|_| false).0);
+    std::fs::remove_file(&gone)?;
     assert!(files.iter().any(|f| f.plain) && files.iter().any(|f| !f.plain));
     let rf = RunFiles::new(&files);
     let want = per_file(&files);
@@ -104,5 +114,46 @@ fn read_file_as_fs_read() -> std::io::Result<()> {
             "{p:?}"
         );
     }
+    Ok(())
+}
+
+/// A script that runs files: what a file of the same run says is reported in that file only
+/// (also when the script names it through a link, or the run names it through a linked
+/// directory); run alone, the script reports it at the command.
+#[cfg(unix)]
+#[test]
+fn a_file_of_the_run_is_not_repeated_at_the_command() -> std::io::Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let d = tmp.path().join("d");
+    std::fs::create_dir(&d)?;
+    std::fs::write(
+        d.join("deploy.sh"),
+        "#!/bin/sh\npsql -f x.sql\npsql -f link.sql\n",
+    )?;
+    std::fs::write(d.join("x.sql"), "DROP TABLE users;\n")?;
+    std::os::unix::fs::symlink("x.sql", d.join("link.sql"))?;
+    std::os::unix::fs::symlink(&d, tmp.path().join("via"))?;
+    // findings at deploy.sh that come from a file it runs
+    let at_command = |inputs: &[PathBuf]| {
+        let (files, errors) = crate::discover::discover(inputs, &|_| None, &|_| false);
+        assert!(errors.is_empty(), "{errors:?}");
+        let out = crate::run::run(&files, &crate::run::Settings::default());
+        out.files
+            .iter()
+            .filter(|f| f.path.ends_with("deploy.sh"))
+            .flat_map(|f| &f.diagnostics)
+            .filter(|g| g.message.contains("run by `psql"))
+            .count()
+    };
+    let script = d.join("deploy.sh");
+    assert_eq!(at_command(std::slice::from_ref(&script)), 2);
+    assert_eq!(at_command(std::slice::from_ref(&d)), 0);
+    assert_eq!(at_command(&[script.clone(), d.join("x.sql")]), 0);
+    assert_eq!(
+        at_command(&[script.clone(), tmp.path().join("via/x.sql")]),
+        0
+    );
+    // the link given alone: its canonical path is `x.sql`'s, what both commands run
+    assert_eq!(at_command(&[script, d.join("link.sql")]), 0);
     Ok(())
 }
