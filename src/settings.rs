@@ -83,7 +83,7 @@ pub struct Settings {
     pub shell_env: Option<crate::shell::env::Env>,
     /// The files this run checks (their canonical paths, asked for when a command runs a
     /// file): a command that runs one of them does not repeat its findings.
-    pub in_run: Option<std::sync::Arc<crate::run::RunFiles>>,
+    pub in_run: Option<std::sync::Arc<crate::shell::env::RunFiles>>,
     /// Deciding for the agent hook: rules whose severity depends on the mode use their hook
     /// severity (`opaque-execution`: a decoded or generated program is an error there, a
     /// warning in `check`).

@@ -1,4 +1,11 @@
+//! Tests of a run's files: the canonical paths worked out a directory at a time against
+//! per-file `realpath`, `read_file` against `std::fs::read`, a file of the run run by a script.
+
 use super::*;
+use crate::discover::Discovered;
+use crate::source::Lang;
+use std::collections::HashSet;
+use std::path::PathBuf;
 
 /// `dir` as a path relative to the working directory (`../../tmp/…`), so relative inputs
 /// are walked too.
@@ -74,7 +81,7 @@ fn canonical_paths_as_realpath_per_file_gives_them() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Without a shell script nothing is kept (nothing asks), but the working directory is.
+/// Without a shell script no path is kept (nothing asks), but the working directory is.
 #[test]
 fn no_shell_script_no_paths() {
     let f = Discovered {
@@ -87,7 +94,7 @@ fn no_shell_script_no_paths() {
         plain: false,
     };
     let rf = RunFiles::new(std::slice::from_ref(&f));
-    assert!(rf.files.is_empty());
+    assert!(rf.canonical().is_empty());
     assert_eq!(rf.cwd(), std::env::current_dir().ok().as_deref());
 }
 
