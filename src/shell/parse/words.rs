@@ -4,7 +4,26 @@
 use super::*;
 
 impl<'t> Walker<'t> {
+    /// The word at `node`. Inside a function body walked at a call, converted once per node
+    /// and copied after: a word depends only on its node (and the file), the call's
+    /// bindings are applied to it later ([`eval`]); the substitutions it holds are queued
+    /// again for [`Walker::walk_subs`] like a fresh conversion queues them.
     pub fn word(&mut self, node: Node<'t>, _depth: usize) -> Word {
+        if self.calling.is_empty() || !self.cache_words {
+            return self.fresh_word(node);
+        }
+        if let Some((w, subs)) = self.word_cache.get(&node.id()) {
+            self.subs.extend_from_slice(subs);
+            return w.clone();
+        }
+        let from = self.subs.len();
+        let w = self.fresh_word(node);
+        let subs = self.subs.get(from..).unwrap_or_default().to_vec();
+        self.word_cache.insert(node.id(), (w.clone(), subs));
+        w
+    }
+
+    fn fresh_word(&mut self, node: Node<'t>) -> Word {
         // sized up front: most words are one part whose text is their source
         let mut w = Word {
             span: self.span(node),
