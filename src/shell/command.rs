@@ -39,6 +39,24 @@ impl Mapped {
             segs: SmallVec::new(),
         }
     }
+    /// `s`, contiguous in the file from offset `at` (what [`Mapped::push_run`] gives an
+    /// empty map).
+    #[inline]
+    pub fn run(s: &str, at: usize) -> Mapped {
+        let mut segs = SmallVec::new();
+        if !s.is_empty() {
+            segs.push((0, at));
+        }
+        Mapped {
+            text: Text::from(s),
+            segs,
+        }
+    }
+    /// No text and no run yet.
+    #[inline]
+    pub fn is_unset(&self) -> bool {
+        self.text.is_empty() && self.segs.is_empty()
+    }
     /// The file itself (offset i maps to i).
     pub fn identity(text: &str) -> Mapped {
         let mut segs = SmallVec::new();

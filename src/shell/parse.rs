@@ -462,7 +462,8 @@ impl<'t> Walker<'t> {
         // sized up front (at most one word per child): no regrowth of the words
         let n = node.children().count();
         let mut words = Vec::with_capacity(n);
-        let mut quoted = Vec::with_capacity(n);
+        // (on the stack: most commands have a few words)
+        let mut quoted: smallvec::SmallVec<[bool; 8]> = smallvec::SmallVec::with_capacity(n);
         let mut assigns = Vec::new();
         let mut stdin = None;
         let mut redirects = Vec::new();

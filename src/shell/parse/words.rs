@@ -24,11 +24,17 @@ impl<'t> Walker<'t> {
     }
 
     fn fresh_word(&mut self, node: Node<'t>) -> Word {
-        // sized up front: most words are one part whose text is their source
+        // sized up front: most words are one part whose text is their source (a plain
+        // `word` is one piece, its map built at once by `escaped_lit`)
+        let src = if kind(node) == "word" {
+            Mapped::default()
+        } else {
+            Mapped::with_capacity(node.end_byte().saturating_sub(node.start_byte()))
+        };
         let mut w = Word {
             span: self.span(node),
             parts: Parts::new(),
-            src: Mapped::with_capacity(node.end_byte().saturating_sub(node.start_byte())),
+            src,
         };
         self.conv(node, &mut w, 0);
         w
@@ -171,6 +177,16 @@ impl<'t> Walker<'t> {
         #[allow(clippy::manual_contains)]
         let plain = !raw.as_bytes().iter().any(|&c| c == b'\\');
         if plain {
+            // a word's first text, in the file itself (most words): its part and its one run
+            // set at once (what `push_lit` and `push_src` give an empty word)
+            if self.map.is_none() && !raw.is_empty() && w.parts.is_empty() && w.src.is_unset() {
+                w.parts.push(Part::Lit {
+                    text: Text::from(raw),
+                    quoted,
+                });
+                w.src = Mapped::run(raw, a);
+                return;
+            }
             push_lit(w, raw, quoted);
             self.push_src(&mut w.src, a, b);
             return;
