@@ -12,6 +12,10 @@ use smallvec::SmallVec;
 /// A word's, part's or mapped text: a string that keeps up to 24 bytes inline.
 pub type Text = compact_str::CompactString;
 
+/// A map keyed by a short name (a variable, function or alias): hashed with foldhash, a
+/// few instructions per name where the standard SipHash costs ~100.
+pub type NameMap<V> = std::collections::HashMap<String, V, foldhash::fast::RandomState>;
+
 /// The parts of a word (one inline: most words are one part).
 pub type Parts = SmallVec<[Part; 1]>;
 
@@ -34,6 +38,24 @@ impl Mapped {
             text: Text::with_capacity(len),
             segs: SmallVec::new(),
         }
+    }
+    /// `s`, contiguous in the file from offset `at` (what [`Mapped::push_run`] gives an
+    /// empty map).
+    #[inline]
+    pub fn run(s: &str, at: usize) -> Mapped {
+        let mut segs = SmallVec::new();
+        if !s.is_empty() {
+            segs.push((0, at));
+        }
+        Mapped {
+            text: Text::from(s),
+            segs,
+        }
+    }
+    /// No text and no run yet.
+    #[inline]
+    pub fn is_unset(&self) -> bool {
+        self.text.is_empty() && self.segs.is_empty()
     }
     /// The file itself (offset i maps to i).
     pub fn identity(text: &str) -> Mapped {
@@ -117,9 +139,20 @@ impl Mapped {
         let end = end.min(self.text.len());
         let start = start.min(end);
         let mut m = Mapped::default();
-        if let Some(t) = self.text.get(start..end) {
-            m.push_with(t, |k| self.at(start + k));
+        let Some(t) = self.text.get(start..end) else {
+            return m;
+        };
+        // run by run (the map of every byte, [`Mapped::at`], pushed once per run: within a
+        // run the bytes map one to one, so a byte-by-byte push adds nothing after its first)
+        let mut i = start;
+        while i < end {
+            let k = self.segs.partition_point(|s| s.0 <= i);
+            // before the first run, bytes map to themselves
+            let (si, so) = k.checked_sub(1).map_or((0, 0), |k| self.segs[k]);
+            m.push_byte_at(i - start, so + (i - si));
+            i = self.segs.get(k).map_or(end, |s| s.0.min(end));
         }
+        m.text.push_str(t);
         m
     }
 }
@@ -349,4 +382,72 @@ pub enum Item {
     /// The end of what a guarding command (`[ -d "$X" ] && …`, `if [ -n "$X" ]; then …`)
     /// covers: what its test proved no longer holds.
     GuardEnd,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Mapped;
+
+    /// The byte-by-byte slice [`Mapped::slice`] replaced (the reference).
+    fn slice_by_byte(m: &Mapped, start: usize, end: usize) -> Mapped {
+        let end = end.min(m.text.len());
+        let start = start.min(end);
+        let mut out = Mapped::default();
+        if let Some(t) = m.text.get(start..end) {
+            out.push_with(t, |k| m.at(start + k));
+        }
+        out
+    }
+
+    /// Every map three of these steps build (runs, escapes, separators, appended maps,
+    /// empty pieces), sliced at every pair of offsets: the same text and runs as byte by
+    /// byte.
+    #[test]
+    fn slice_is_the_byte_by_byte_slice() {
+        let steps: [fn(&mut Mapped); 7] = [
+            |m| m.push_run("abc", 10),
+            |m| m.push_run("de", 13),
+            |m| m.push_at(" ", 40),
+            |m| m.push_with("xy", |k| 50 + 2 * k),
+            |m| m.append(&Mapped::identity("hi")),
+            |m| m.append(&Mapped::identity("")),
+            |m| {
+                let mut o = Mapped::default();
+                o.push_run("uv", 7);
+                o.push_at("-", 3);
+                m.append(&o);
+            },
+        ];
+        let mut maps = 0;
+        for a in 0..steps.len() {
+            for b in 0..=steps.len() {
+                for c in 0..=steps.len() {
+                    let mut m = Mapped::default();
+                    for s in [a, b, c] {
+                        if let Some(f) = steps.get(s) {
+                            f(&mut m);
+                        }
+                    }
+                    maps += 1;
+                    for start in 0..=m.text.len() + 1 {
+                        for end in 0..=m.text.len() + 1 {
+                            assert_eq!(
+                                m.slice(start, end),
+                                slice_by_byte(&m, start, end),
+                                "{m:?} [{start}, {end})"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(maps, 7 * 8 * 8);
+        // a text with no run maps to itself
+        let bare = Mapped {
+            text: "abcd".into(),
+            segs: Default::default(),
+        };
+        assert_eq!(bare.slice(1, 3), slice_by_byte(&bare, 1, 3));
+        assert_eq!(bare.slice(1, 3).at(0), 1);
+    }
 }

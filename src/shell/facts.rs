@@ -5,7 +5,6 @@
 
 use super::command::{Command, Guard, Part, Word};
 use crate::source::Span;
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VarFact {
@@ -39,7 +38,7 @@ const ENV_NON_EMPTY: &[&str] = &[
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
-    vars: HashMap<String, VarFact>,
+    vars: super::command::NameMap<VarFact>,
     /// Previous values of variables changed inside open scopes (undone on [`State::exit`]).
     journal: Vec<(String, Option<VarFact>)>,
     /// Per open scope: journal length and the flags to restore.

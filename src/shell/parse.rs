@@ -25,6 +25,8 @@ macro_rules! word_kinds {
 }
 
 mod builtins;
+#[cfg(test)]
+mod cache_tests;
 mod conditionals;
 mod eval;
 mod redirects;
@@ -59,7 +61,7 @@ pub struct Walker<'t> {
     /// parameters of the function call being walked ([`eval`]).
     pub env: Env,
     /// Functions defined so far: name → (body, definition span).
-    funcs: std::collections::HashMap<String, (Node<'t>, Span)>,
+    funcs: super::command::NameMap<(Node<'t>, Span)>,
     /// Functions being walked at a call (no recursion).
     calling: Vec<String>,
     /// Bodies walked at calls so far (a budget: calls in loops of calls stay cheap).
@@ -68,6 +70,12 @@ pub struct Walker<'t> {
     bound: Option<Span>,
     /// Name of the command of the previous pipeline stage (`find` in `find … | xargs rm`).
     prev_stage: Option<String>,
+    /// Words of function bodies converted at a call, by node: the next call copies them
+    /// ([`Walker::word`]), with the substitutions they hold.
+    word_cache:
+        std::collections::HashMap<usize, (Word, Vec<Node<'t>>), foldhash::fast::RandomState>,
+    /// Off in a test only (the cache against fresh conversions).
+    cache_words: bool,
 }
 
 impl<'t> Walker<'t> {
@@ -86,11 +94,13 @@ impl<'t> Walker<'t> {
             fed_out: Vec::new(),
             in_pipeline: 0,
             env: Env::default(),
-            funcs: std::collections::HashMap::new(),
+            funcs: Default::default(),
             calling: Vec::new(),
             calls_walked: 0,
             bound: None,
             prev_stage: None,
+            word_cache: Default::default(),
+            cache_words: true,
         }
     }
 
@@ -452,7 +462,8 @@ impl<'t> Walker<'t> {
         // sized up front (at most one word per child): no regrowth of the words
         let n = node.children().count();
         let mut words = Vec::with_capacity(n);
-        let mut quoted = Vec::with_capacity(n);
+        // (on the stack: most commands have a few words)
+        let mut quoted: smallvec::SmallVec<[bool; 8]> = smallvec::SmallVec::with_capacity(n);
         let mut assigns = Vec::new();
         let mut stdin = None;
         let mut redirects = Vec::new();
@@ -556,7 +567,13 @@ impl<'t> Walker<'t> {
     }
 
     /// Unwrap (`sudo`, `xargs`, …) and push; re-read `bash -c` / `eval` strings.
-    fn emit(&mut self, cmd: Command, depth: usize) {
+    fn emit(&mut self, mut cmd: Command, depth: usize) {
+        // most commands: what `unwrap` would return, without its vector
+        if unwrap::runs_nothing_else(&cmd) {
+            self.mark_find_fed(&mut cmd);
+            self.items.push(Item::Cmd(cmd));
+            return;
+        }
         let out = unwrap::unwrap(cmd);
         for mut c in out.commands {
             self.mark_find_fed(&mut c);

@@ -13,7 +13,7 @@
 
 use super::unwrap::Reparse;
 use super::*;
-use std::collections::HashMap;
+use crate::shell::command::NameMap;
 
 /// Function bodies walked again at calls, per script.
 const MAX_CALLS: usize = 64;
@@ -24,13 +24,13 @@ const MAX_CALL_DEPTH: usize = 4;
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     /// Variables holding literal text.
-    vars: HashMap<String, Word>,
+    vars: NameMap<Word>,
     /// `alias name='value'`: the value as written, mapped into the file.
-    aliases: HashMap<String, Mapped>,
+    aliases: NameMap<Mapped>,
     /// Positional parameters of the function call being walked.
     args: Option<Vec<Word>>,
     /// Variables the call's body assigned from them (`local dir="$1"`).
-    bound_vars: HashMap<String, Word>,
+    bound_vars: NameMap<Word>,
 }
 
 impl Env {
@@ -139,10 +139,10 @@ fn positional(name: &str) -> Option<Option<usize>> {
 /// the bound value of a variable assigned from them (`local dir="$1"`).
 struct Binding<'a> {
     args: &'a [Word],
-    vars: &'a HashMap<String, Word>,
+    vars: &'a NameMap<Word>,
 }
 
-impl Binding<'_> {
+impl<'a> Binding<'a> {
     fn get(&self, name: &str) -> Option<Vec<Word>> {
         match positional(name) {
             Some(None) => Some(self.args.to_vec()),
@@ -158,10 +158,15 @@ impl Binding<'_> {
             None => self.vars.contains_key(name),
         }
     }
-    fn one(&self, name: &str) -> Option<Word> {
-        match self.get(name)?.as_slice() {
-            [w] => Some(w.clone()),
-            _ => None,
+    /// The one word `name` expands to (`get(name)` when that is one word), borrowed.
+    fn one(&self, name: &str) -> Option<&'a Word> {
+        match positional(name) {
+            Some(None) => match self.args {
+                [w] => Some(w),
+                _ => None,
+            },
+            Some(Some(k)) => self.args.get(k),
+            None => self.vars.get(name),
         }
     }
 }
@@ -388,6 +393,12 @@ impl<'t> Walker<'t> {
                 let mut bound = Vec::with_capacity(words.len());
                 for (i, w) in words.into_iter().enumerate() {
                     let qi = quoted.get(i).copied().unwrap_or(false);
+                    // a word the binding leaves as it is moves over (no one-word vector)
+                    if !binds(&w, &b) {
+                        q.push(qi);
+                        bound.push(w);
+                        continue;
+                    }
                     let ws = bind(w, &b);
                     q.extend(std::iter::repeat_n(qi, ws.len()));
                     bound.extend(ws);

@@ -4,12 +4,37 @@
 use super::*;
 
 impl<'t> Walker<'t> {
+    /// The word at `node`. Inside a function body walked at a call, converted once per node
+    /// and copied after: a word depends only on its node (and the file), the call's
+    /// bindings are applied to it later ([`eval`]); the substitutions it holds are queued
+    /// again for [`Walker::walk_subs`] like a fresh conversion queues them.
     pub fn word(&mut self, node: Node<'t>, _depth: usize) -> Word {
-        // sized up front: most words are one part whose text is their source
+        if self.calling.is_empty() || !self.cache_words {
+            return self.fresh_word(node);
+        }
+        if let Some((w, subs)) = self.word_cache.get(&node.id()) {
+            self.subs.extend_from_slice(subs);
+            return w.clone();
+        }
+        let from = self.subs.len();
+        let w = self.fresh_word(node);
+        let subs = self.subs.get(from..).unwrap_or_default().to_vec();
+        self.word_cache.insert(node.id(), (w.clone(), subs));
+        w
+    }
+
+    fn fresh_word(&mut self, node: Node<'t>) -> Word {
+        // sized up front: most words are one part whose text is their source (a plain
+        // `word` is one piece, its map built at once by `escaped_lit`)
+        let src = if kind(node) == "word" {
+            Mapped::default()
+        } else {
+            Mapped::with_capacity(node.end_byte().saturating_sub(node.start_byte()))
+        };
         let mut w = Word {
             span: self.span(node),
             parts: Parts::new(),
-            src: Mapped::with_capacity(node.end_byte().saturating_sub(node.start_byte())),
+            src,
         };
         self.conv(node, &mut w, 0);
         w
@@ -152,6 +177,16 @@ impl<'t> Walker<'t> {
         #[allow(clippy::manual_contains)]
         let plain = !raw.as_bytes().iter().any(|&c| c == b'\\');
         if plain {
+            // a word's first text, in the file itself (most words): its part and its one run
+            // set at once (what `push_lit` and `push_src` give an empty word)
+            if self.map.is_none() && !raw.is_empty() && w.parts.is_empty() && w.src.is_unset() {
+                w.parts.push(Part::Lit {
+                    text: Text::from(raw),
+                    quoted,
+                });
+                w.src = Mapped::run(raw, a);
+                return;
+            }
             push_lit(w, raw, quoted);
             self.push_src(&mut w.src, a, b);
             return;
