@@ -174,12 +174,12 @@ fn analyze_one(
         ast: None,
         parse_error: None,
         in_body,
-        keyword: keyword.clone(),
+        keyword,
         not_parsed: false,
         actions: Vec::new(),
     };
 
-    let skip = first.kind == TokenKind::Word && SKIP_PARSE.contains(&keyword.as_str());
+    let skip = first.kind == TokenKind::Word && SKIP_PARSE.contains(&stmt.keyword.as_str());
     if skip && !unterminated {
         // nothing to learn from the tree
     } else if unterminated {
@@ -248,11 +248,11 @@ fn analyze_one(
             stmt.actions = actions;
         }
     }
-    out.push(stmt);
-
     // routine bodies: DO $$ … $$, CREATE FUNCTION/PROCEDURE … AS $$ … $$, and
     // CREATE TRIGGER/PROCEDURE … BEGIN … END (MySQL, SQLite)
-    if let Some(routine) = routine_kind(text, &keyword, tokens) {
+    let routine = routine_kind(text, &stmt.keyword, tokens);
+    out.push(stmt);
+    if let Some(routine) = routine {
         let mut bodies: Vec<Span> = tokens
             .iter()
             .filter_map(|t| match t.kind {
@@ -461,11 +461,13 @@ pub fn parse(
     parse_inner(text, dialect, true)
 }
 
-/// [`parse`]; `build`: a plain PostgreSQL `UPDATE` gets sqlparser's tree built directly.
+/// [`parse`]; `fast`: a plain statement's tokens are read by `fast_tokens` and a plain
+/// PostgreSQL `UPDATE` gets sqlparser's tree built from them directly (a statement only
+/// sqlparser's tokenizer reads is left to sqlparser's parser); else sqlparser alone (tests).
 fn parse_inner(
     text: &str,
     dialect: Dialect,
-    build: bool,
+    fast: bool,
 ) -> Result<Vec<sqlparser::ast::Statement>, sqlparser::parser::ParserError> {
     use sqlparser::dialect as d;
     let pg = d::PostgreSqlDialect {};
@@ -485,8 +487,15 @@ fn parse_inner(
     let mut options = sqlparser::parser::ParserOptions::new();
     // T-SQL batches hold statements with no `;` between them
     options.require_semicolon_stmt_delimiter = dialect != Dialect::Mssql;
-    let tokens = match fast_tokens::tokenize(text) {
-        Some(t) => t,
+    let lite = if fast { fast_tokens::lex(text) } else { None };
+    if fast
+        && matches!(dialect, Dialect::Postgres | Dialect::Cockroach)
+        && let Some(stmt) = lite.as_deref().and_then(fast_update::update)
+    {
+        return Ok(vec![stmt]);
+    }
+    let tokens = match lite {
+        Some(t) => t.iter().map(fast_tokens::Lite::owned).collect(),
         None => sqlparser::tokenizer::Tokenizer::new(dia, text)
             .with_unescape(options.unescape)
             .tokenize_with_location()?,
@@ -497,12 +506,6 @@ fn parse_inner(
         }
         _ => tokens,
     };
-    if build
-        && matches!(dialect, Dialect::Postgres | Dialect::Cockroach)
-        && let Some(stmt) = fast_update::update(&tokens)
-    {
-        return Ok(vec![stmt]);
-    }
     Parser::new(dia)
         .with_options(options)
         .with_recursion_limit(64)
