@@ -27,6 +27,8 @@ pub(super) struct Lite<'a> {
     /// The word, the number's digits, or the string's body (quotes excluded).
     pub text: &'a str,
     pub span: Span,
+    /// Byte offset of the token's first byte (the opening quote of a string).
+    pub at: usize,
 }
 
 /// The kinds of token the plain subset holds (sqlparser's `Token` without its `String`s).
@@ -86,6 +88,10 @@ impl Lite<'_> {
     pub(super) fn is_whitespace(&self) -> bool {
         matches!(self.kind, Kind::Space | Kind::Tab | Kind::Newline)
     }
+    /// Byte offset just past the token.
+    pub(super) fn end(&self) -> usize {
+        self.at + self.text.len() + if self.kind == Kind::Str { 2 } else { 0 }
+    }
 }
 
 /// The tokens of `text` as sqlparser's `tokenize_with_location` gives them, or `None` when
@@ -98,7 +104,7 @@ pub(super) fn tokenize(text: &str) -> Option<Vec<TokenWithSpan>> {
 /// [`tokenize`]'s tokens as [`Lite`] ones.
 pub(super) fn lex(text: &str) -> Option<Vec<Lite<'_>>> {
     let b = text.as_bytes();
-    let mut out: Vec<Lite> = Vec::with_capacity(b.len() / 3 + 4);
+    let mut out: Vec<Lite> = Vec::with_capacity(b.len() / 2 + 4);
     let (mut i, mut line, mut col) = (0usize, 1u64, 1u64);
     while i < b.len() {
         let start = Location { line, column: col };
@@ -211,7 +217,12 @@ pub(super) fn lex(text: &str) -> Option<Vec<Lite<'_>>> {
         }
         let text = value.unwrap_or(&text[i..i + len]);
         let span = Span::new(start, Location { line, column: col });
-        out.push(Lite { kind, text, span });
+        out.push(Lite {
+            kind,
+            text,
+            span,
+            at: i,
+        });
         i += len;
     }
     Some(out)
@@ -270,4 +281,4 @@ const K: u64 = 0xf135_7aea_2e62_a9c5;
 
 #[cfg(test)]
 #[path = "fast_tokens_tests.rs"]
-mod tests;
+pub(super) mod tests;

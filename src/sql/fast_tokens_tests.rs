@@ -175,18 +175,8 @@ fn generated_strings_read_as_sqlparser_reads_them() {
 #[test]
 fn statements_of_the_fixtures_read_as_sqlparser_reads_them() {
     let dialects = dialects();
-    let mut files = Vec::new();
-    for root in ["fixtures", "tests/cases"] {
-        collect(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(root),
-            &mut files,
-        );
-    }
     let (mut statements, mut read) = (0, 0);
-    for f in files {
-        let Ok(text) = std::fs::read_to_string(&f) else {
-            continue;
-        };
+    for text in fixture_texts() {
         for raw in crate::sql::split::split(&text, crate::source::Dialect::Postgres) {
             let stmt = &text[raw.span.start..raw.span.end];
             statements += 1;
@@ -204,6 +194,19 @@ fn statements_of_the_fixtures_read_as_sqlparser_reads_them() {
         statements > 300 && read > statements / 4,
         "{read} of {statements}"
     );
+}
+
+/// The texts of the SQL files and shell scripts of `fixtures/` and `tests/cases`.
+pub(in crate::sql) fn fixture_texts() -> Vec<String> {
+    let mut files = Vec::new();
+    for root in ["fixtures", "tests/cases"] {
+        collect(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(root),
+            &mut files,
+        );
+    }
+    let texts = files.iter().filter_map(|f| std::fs::read_to_string(f).ok());
+    texts.collect()
 }
 
 fn collect(dir: std::path::PathBuf, out: &mut Vec<std::path::PathBuf>) {
@@ -292,8 +295,8 @@ fn generated_statements_parse_as_sqlparser_parses_them() {
         built +=
             usize::from(lex(&s).is_some_and(|t| crate::sql::fast_update::update(&t).is_some()));
         for d in dialects {
-            let new = crate::sql::parse_inner(&s, d, true);
-            let old = crate::sql::parse_inner(&s, d, false);
+            let new = crate::sql::parse_inner(&s, d, true, None);
+            let old = crate::sql::parse_inner(&s, d, false, None);
             assert_eq!(format!("{new:?}"), format!("{old:?}"), "{d:?} {s:?}");
         }
     }

@@ -243,8 +243,8 @@ mod tests {
         if build(sql).is_none() {
             return false;
         }
-        let fast = crate::sql::parse_inner(sql, Dialect::Postgres, true);
-        let slow = crate::sql::parse_inner(sql, Dialect::Postgres, false);
+        let fast = crate::sql::parse_inner(sql, Dialect::Postgres, true, None);
+        let slow = crate::sql::parse_inner(sql, Dialect::Postgres, false, None);
         match (&fast, &slow) {
             (Ok(_), Ok(_)) => assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{sql}"),
             _ => panic!("{sql}: built, but sqlparser refused: {slow:?}"),
