@@ -39,6 +39,8 @@ pub mod source;
 pub mod sql;
 pub mod stream;
 pub mod suppress;
+#[cfg(test)]
+mod test_rng;
 pub mod tls;
 pub mod tree_walk;
 pub mod ts;

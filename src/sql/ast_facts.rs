@@ -65,17 +65,15 @@ pub(super) fn facts(
                 .assignments
                 .iter()
                 .flat_map(|a| {
-                    let cols: Vec<&ast::ObjectName> = match &a.target {
-                        ast::AssignmentTarget::ColumnName(n) => vec![n],
-                        ast::AssignmentTarget::Tuple(v) => v.iter().collect(),
+                    let cols = match &a.target {
+                        ast::AssignmentTarget::ColumnName(n) => std::slice::from_ref(n),
+                        ast::AssignmentTarget::Tuple(v) => v.as_slice(),
                     };
                     let single = cols.len() == 1;
-                    cols.into_iter()
-                        .map(|n| Assignment {
-                            column: ObjName::from_ast(n).name,
-                            value: single.then(|| a.value.clone()),
-                        })
-                        .collect::<Vec<_>>()
+                    cols.iter().map(move |n| Assignment {
+                        column: ObjName::from_ast(n).name,
+                        value: single.then(|| a.value.clone()),
+                    })
                 })
                 .collect(),
             limited: u.limit.is_some(),

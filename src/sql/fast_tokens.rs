@@ -9,25 +9,113 @@
 //! `-`, `/`, `:`, numbers with a point, an exponent or a suffix, string prefixes (`E'…'`,
 //! `N'…'`, `X'…'`), doubled quotes or backslashes in strings, operators sqlparser may join
 //! into longer ones, `COPY … FROM STDIN` — returns `None`, and sqlparser tokenizes as before.
+//! The tokens are read first as [`Lite`] ones that borrow their text (no `String` per token):
+//! a plain `UPDATE` is built from those directly (`fast_update`), anything else gets
+//! sqlparser's owned tokens made from them.
 //! Tests compare with sqlparser's tokenizer in every dialect preflight parses.
 
 use sqlparser::keywords::{ALL_KEYWORDS, ALL_KEYWORDS_INDEX, Keyword};
 use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Whitespace, Word};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+/// One of sqlparser's tokens of the plain subset, its text borrowed from the statement.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Lite<'a> {
+    pub kind: Kind,
+    /// The word, the number's digits, or the string's body (quotes excluded).
+    pub text: &'a str,
+    pub span: Span,
+    /// Byte offset of the token's first byte (the opening quote of a string).
+    pub at: usize,
+}
+
+/// The kinds of token the plain subset holds (sqlparser's `Token` without its `String`s).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// An unquoted word and its keyword (`NoKeyword` for a plain name).
+    Word(Keyword),
+    Number,
+    /// A `'…'` string.
+    Str,
+    Space,
+    Tab,
+    Newline,
+    LParen,
+    RParen,
+    Comma,
+    SemiColon,
+    Mul,
+    Eq,
+    Neq,
+    Lt,
+    Gt,
+    LtEq,
+    GtEq,
+    Period,
+}
+
+impl Lite<'_> {
+    /// sqlparser's token.
+    pub(super) fn owned(&self) -> TokenWithSpan {
+        let token = match self.kind {
+            Kind::Word(keyword) => Token::Word(Word {
+                value: self.text.to_string(),
+                quote_style: None,
+                keyword,
+            }),
+            Kind::Number => Token::Number(self.text.to_string(), false),
+            Kind::Str => Token::SingleQuotedString(self.text.to_string()),
+            Kind::Space => Token::Whitespace(Whitespace::Space),
+            Kind::Tab => Token::Whitespace(Whitespace::Tab),
+            Kind::Newline => Token::Whitespace(Whitespace::Newline),
+            Kind::LParen => Token::LParen,
+            Kind::RParen => Token::RParen,
+            Kind::Comma => Token::Comma,
+            Kind::SemiColon => Token::SemiColon,
+            Kind::Mul => Token::Mul,
+            Kind::Eq => Token::Eq,
+            Kind::Neq => Token::Neq,
+            Kind::Lt => Token::Lt,
+            Kind::Gt => Token::Gt,
+            Kind::LtEq => Token::LtEq,
+            Kind::GtEq => Token::GtEq,
+            Kind::Period => Token::Period,
+        };
+        TokenWithSpan::new(token, self.span)
+    }
+    pub(super) fn is_whitespace(&self) -> bool {
+        matches!(self.kind, Kind::Space | Kind::Tab | Kind::Newline)
+    }
+    /// Byte offset just past the token.
+    pub(super) fn end(&self) -> usize {
+        self.at + self.text.len() + if self.kind == Kind::Str { 2 } else { 0 }
+    }
+}
 
 /// The tokens of `text` as sqlparser's `tokenize_with_location` gives them, or `None` when
 /// `text` holds anything outside the plain subset described above.
+#[cfg(test)]
 pub(super) fn tokenize(text: &str) -> Option<Vec<TokenWithSpan>> {
+    lex(text).map(|t| t.iter().map(Lite::owned).collect())
+}
+
+/// [`tokenize`]'s tokens as [`Lite`] ones.
+pub(super) fn lex(text: &str) -> Option<Vec<Lite<'_>>> {
     let b = text.as_bytes();
-    let mut out: Vec<TokenWithSpan> = Vec::with_capacity(b.len() / 3 + 4);
+    let mut out: Vec<Lite> = Vec::with_capacity(b.len() / 2 + 4);
     let (mut i, mut line, mut col) = (0usize, 1u64, 1u64);
     while i < b.len() {
         let start = Location { line, column: col };
         let c = b[i];
         let mut len = 1;
-        let token = match c {
-            b' ' => Token::Whitespace(Whitespace::Space),
-            b'\t' => Token::Whitespace(Whitespace::Tab),
-            b'\n' => Token::Whitespace(Whitespace::Newline),
+        // the token's text when it is not the bytes read
+        let mut value = None;
+        let kind = match c {
+            b' ' => Kind::Space,
+            b'\t' => Kind::Tab,
+            b'\n' => Kind::Newline,
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
                 len = b[i..].iter().take_while(|c| is_word_byte(**c)).count();
                 // a quote right after a word makes it a string prefix (E'…', N'…', X'…', B'…')
@@ -39,11 +127,7 @@ pub(super) fn tokenize(text: &str) -> Option<Vec<TokenWithSpan>> {
                 if w.eq_ignore_ascii_case("STDIN") {
                     return None;
                 }
-                Token::Word(Word {
-                    value: w.to_string(),
-                    quote_style: None,
-                    keyword: keyword(w),
-                })
+                Kind::Word(keyword(w))
             }
             b'0'..=b'9' => {
                 len = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
@@ -53,7 +137,7 @@ pub(super) fn tokenize(text: &str) -> Option<Vec<TokenWithSpan>> {
                 {
                     return None;
                 }
-                Token::Number(text[i..i + len].to_string(), false)
+                Kind::Number
             }
             b'\'' => {
                 let close = b[i + 1..].iter().position(|&c| c == b'\'')?;
@@ -65,37 +149,38 @@ pub(super) fn tokenize(text: &str) -> Option<Vec<TokenWithSpan>> {
                     return None;
                 }
                 len = close + 2;
-                Token::SingleQuotedString(body.to_string())
+                value = Some(body);
+                Kind::Str
             }
-            b'(' => Token::LParen,
-            b')' => Token::RParen,
-            b',' => Token::Comma,
-            b';' => Token::SemiColon,
-            b'*' => Token::Mul,
+            b'(' => Kind::LParen,
+            b')' => Kind::RParen,
+            b',' => Kind::Comma,
+            b';' => Kind::SemiColon,
+            b'*' => Kind::Mul,
             b'=' => {
                 if matches!(b.get(i + 1), Some(b'>' | b'=')) {
                     return None;
                 }
-                Token::Eq
+                Kind::Eq
             }
             b'<' | b'>' => {
-                let (tok, n) = match (c, b.get(i + 1)) {
-                    (b'<', Some(b'=')) => (Token::LtEq, 2),
-                    (b'<', Some(b'>')) => (Token::Neq, 2),
-                    (b'>', Some(b'=')) => (Token::GtEq, 2),
-                    (b'<', _) => (Token::Lt, 1),
-                    _ => (Token::Gt, 1),
+                let (kind, n) = match (c, b.get(i + 1)) {
+                    (b'<', Some(b'=')) => (Kind::LtEq, 2),
+                    (b'<', Some(b'>')) => (Kind::Neq, 2),
+                    (b'>', Some(b'=')) => (Kind::GtEq, 2),
+                    (b'<', _) => (Kind::Lt, 1),
+                    _ => (Kind::Gt, 1),
                 };
                 // sqlparser may join what follows into a longer or custom operator
                 if b.get(i + n).is_some_and(|c| OPERATOR_BYTES.contains(c)) {
                     return None;
                 }
                 len = n;
-                tok
+                kind
             }
             // a qualified name `a.b`: after a word, before a word
             b'.' => {
-                let after_word = matches!(out.last(), Some(t) if matches!(t.token, Token::Word(_)))
+                let after_word = matches!(out.last(), Some(t) if matches!(t.kind, Kind::Word(_)))
                     && i > 0
                     && is_word_byte(b[i - 1]);
                 let before_word = b
@@ -104,25 +189,40 @@ pub(super) fn tokenize(text: &str) -> Option<Vec<TokenWithSpan>> {
                 if !(after_word && before_word) {
                     return None;
                 }
-                Token::Period
+                Kind::Period
             }
             _ => return None,
         };
-        for &c in &b[i..i + len] {
-            if c == b'\n' {
+        match kind {
+            Kind::Newline => {
                 line += 1;
                 col = 1;
-            } else if c.is_ascii_graphic() || c == b' ' || c == b'\t' {
-                col += 1;
-            } else {
-                // control characters and non-ASCII text
-                return None;
             }
+            // a string's body may hold anything: line breaks move the line
+            Kind::Str => {
+                for &c in &b[i..i + len] {
+                    if c == b'\n' {
+                        line += 1;
+                        col = 1;
+                    } else if c.is_ascii_graphic() || c == b' ' || c == b'\t' {
+                        col += 1;
+                    } else {
+                        // control characters and non-ASCII text
+                        return None;
+                    }
+                }
+            }
+            // every other token is printable ASCII (or one space or tab): a column a byte
+            _ => col += len as u64,
         }
-        out.push(TokenWithSpan::new(
-            token,
-            Span::new(start, Location { line, column: col }),
-        ));
+        let text = value.unwrap_or(&text[i..i + len]);
+        let span = Span::new(start, Location { line, column: col });
+        out.push(Lite {
+            kind,
+            text,
+            span,
+            at: i,
+        });
         i += len;
     }
     Some(out)
@@ -135,22 +235,50 @@ fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
-/// sqlparser's keyword for an unquoted word: the same binary search over the same sorted
-/// list with the same order (the word upper-cased, bytes compared, then lengths), on bytes
-/// upper-cased once instead of per comparison.
+/// sqlparser's keyword for an unquoted word: sqlparser looks the upper-cased word up in its
+/// sorted list by binary search; this looks it up in a map made of the same list (each
+/// entry to the keyword at its index), on bytes upper-cased once.
 fn keyword(w: &str) -> Keyword {
     let mut buf = [0u8; 64];
     let Some(upper) = buf.get_mut(..w.len()) else {
         return Keyword::NoKeyword;
     };
-    for (u, c) in upper.iter_mut().zip(w.bytes()) {
-        *u = c.to_ascii_uppercase();
-    }
-    ALL_KEYWORDS
-        .binary_search_by(|probe| probe.as_bytes().cmp(upper))
-        .map_or(Keyword::NoKeyword, |x| ALL_KEYWORDS_INDEX[x])
+    upper.copy_from_slice(w.as_bytes());
+    upper.make_ascii_uppercase();
+    static MAP: OnceLock<HashMap<&[u8], Keyword, BuildHasherDefault<WordHasher>>> = OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        ALL_KEYWORDS
+            .iter()
+            .zip(ALL_KEYWORDS_INDEX)
+            .map(|(k, i)| (k.as_bytes(), *i))
+            .collect()
+    });
+    map.get(&*upper).copied().unwrap_or(Keyword::NoKeyword)
 }
+
+/// A small multiplicative hash for short upper-case words (the map holds fixed keys only).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut v = [0u8; 8];
+            v[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(v)).wrapping_mul(K);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(K);
+    }
+    fn finish(&self) -> u64 {
+        // the map picks a bucket by the low bits: bring the well-mixed high ones down
+        self.0.rotate_left(26)
+    }
+}
+
+const K: u64 = 0xf135_7aea_2e62_a9c5;
 
 #[cfg(test)]
 #[path = "fast_tokens_tests.rs"]
-mod tests;
+pub(super) mod tests;

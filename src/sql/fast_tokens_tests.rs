@@ -145,13 +145,8 @@ fn generated_strings_read_as_sqlparser_reads_them() {
         "|", "~", "!", "^", "{", "}",
     ];
     let dialects = dialects();
-    let mut seed = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = crate::test_rng::Rng::new(0x2545_f491_4f6c_dd1d);
+    let mut next = move || rng.next_u64();
     let (mut read, mut refused) = (0, 0);
     for _ in 0..20_000 {
         let n = 1 + next() % 10;
@@ -180,18 +175,8 @@ fn generated_strings_read_as_sqlparser_reads_them() {
 #[test]
 fn statements_of_the_fixtures_read_as_sqlparser_reads_them() {
     let dialects = dialects();
-    let mut files = Vec::new();
-    for root in ["fixtures", "tests/cases"] {
-        collect(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(root),
-            &mut files,
-        );
-    }
     let (mut statements, mut read) = (0, 0);
-    for f in files {
-        let Ok(text) = std::fs::read_to_string(&f) else {
-            continue;
-        };
+    for text in fixture_texts() {
         for raw in crate::sql::split::split(&text, crate::source::Dialect::Postgres) {
             let stmt = &text[raw.span.start..raw.span.end];
             statements += 1;
@@ -211,6 +196,19 @@ fn statements_of_the_fixtures_read_as_sqlparser_reads_them() {
     );
 }
 
+/// The texts of the SQL files and shell scripts of `fixtures/` and `tests/cases`.
+pub(in crate::sql) fn fixture_texts() -> Vec<String> {
+    let mut files = Vec::new();
+    for root in ["fixtures", "tests/cases"] {
+        collect(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(root),
+            &mut files,
+        );
+    }
+    let texts = files.iter().filter_map(|f| std::fs::read_to_string(f).ok());
+    texts.collect()
+}
+
 fn collect(dir: std::path::PathBuf, out: &mut Vec<std::path::PathBuf>) {
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return;
@@ -223,4 +221,88 @@ fn collect(dir: std::path::PathBuf, out: &mut Vec<std::path::PathBuf>) {
             out.push(p);
         }
     }
+}
+
+/// Generated statements (plain updates the builder takes, near misses, other statements,
+/// broken ones) parse to the same trees or errors, spans included, with the fast tokens
+/// and builder as with sqlparser alone, in every dialect preflight parses.
+#[test]
+fn generated_statements_parse_as_sqlparser_parses_them() {
+    use crate::source::Dialect as D;
+    const SHAPES: &[&str] = &[
+        "UPDATE {n} SET {n} = {v} WHERE {n} {op} {v}",
+        "UPDATE {n}.{n} SET {n} = {v}, {n} = {v}",
+        "UPDATE {n} SET {n} = {v} WHERE {n} IS NULL AND {n} {op} {v} OR {n} IS NOT NULL",
+        "UPDATE {n} SET {n} = {v} WHERE {n} ISNULL",
+        "UPDATE {n} SET {n} = {v} WHERE {n} {op} {v} AND",
+        "UPDATE {n} SET {n} = {v} WHERE {n} IS NULL = {v}",
+        "DELETE FROM {n} WHERE {n} {op} {v} AND {n} IS NULL",
+        "CREATE INDEX {n} ON {n} ({n}, {n})",
+        "ALTER TABLE {n} ADD COLUMN {n} int NOT NULL",
+        "DROP TABLE {n}.{n}",
+        "SELECT count(*) FROM {n} WHERE {n} {op} {v};",
+        "{n} {n} = {v}",
+    ];
+    // plain names mostly; now and then a keyword, `isnull` or an odd value
+    const NAMES: &[&str] = &[
+        "jobs", "state", "id", "ID", "name", "data", "Status", "_x", "a1",
+    ];
+    const ODD_NAMES: &[&str] = &[
+        "order", "user", "isnull", "date", "set", "where", "null", "is",
+    ];
+    const VALUES: &[&str] = &["'queued'", "''", "7", "0123", "x", "id"];
+    const ODD_VALUES: &[&str] = &["null", "true", "1.5", "'it''s'", "$1", "E'x'"];
+    const OPS: &[&str] = &["=", "<>", "<", ">", "<=", ">="];
+    const GAPS: &[&str] = &[" ", "  ", "\n", "\t", "\n  "];
+    let dialects = [
+        D::Postgres,
+        D::Cockroach,
+        D::Mysql,
+        D::Sqlite,
+        D::Generic,
+        D::Clickhouse,
+        D::Mssql,
+    ];
+    let mut rng = crate::test_rng::Rng::new(0x6a09_e667_f3bc_c908);
+    let (mut fast, mut built) = (0, 0);
+    for _ in 0..2_000 {
+        let shape = SHAPES[rng.below(SHAPES.len())];
+        let mut s = String::new();
+        for (i, part) in shape.split(' ').enumerate() {
+            if i > 0 {
+                s.push_str(GAPS[rng.below(GAPS.len())]);
+            }
+            let mut rest = part;
+            while !rest.is_empty() {
+                let odd = rng.below(6) == 0;
+                let (list, n): (&[&str], usize) = if rest.starts_with("{n}") {
+                    (if odd { ODD_NAMES } else { NAMES }, 3)
+                } else if rest.starts_with("{v}") {
+                    (if odd { ODD_VALUES } else { VALUES }, 3)
+                } else if rest.starts_with("{op}") {
+                    (OPS, 4)
+                } else {
+                    let c = rest.chars().next().unwrap_or(' ');
+                    s.push(c);
+                    rest = &rest[c.len_utf8()..];
+                    continue;
+                };
+                s.push_str(list[rng.below(list.len())]);
+                rest = &rest[n..];
+            }
+        }
+        fast += usize::from(lex(&s).is_some());
+        built +=
+            usize::from(lex(&s).is_some_and(|t| crate::sql::fast_update::update(&t).is_some()));
+        for d in dialects {
+            let new = crate::sql::parse_inner(&s, d, true, None);
+            let old = crate::sql::parse_inner(&s, d, false, None);
+            assert_eq!(format!("{new:?}"), format!("{old:?}"), "{d:?} {s:?}");
+        }
+    }
+    // some statements fall back (odd values), some hundred are plain updates
+    assert!(
+        fast > 1_200 && fast < 2_000 && built > 100,
+        "{fast} read fast, {built} built"
+    );
 }

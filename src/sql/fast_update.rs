@@ -4,16 +4,18 @@
 //! whole number or a plain `'…'` string and `op` one of `= <> < > <= >=`. This is the
 //! statement scripts hand to `psql` most (`UPDATE jobs SET state = 'queued' WHERE …`), and
 //! sqlparser spends ~30,000 instructions on it (a type-name attempt and a formatted error
-//! per operand). Anything else returns `None` and sqlparser parses as before. The tests
-//! compare both trees' `Debug`, spans included, on generated statements.
+//! per operand). It reads the fast tokenizer's [`Lite`] tokens (no `String` per token; the
+//! tree's names and values are the only copies made). Anything else returns `None` and
+//! sqlparser parses as before. The tests compare both trees' `Debug`, spans included, on
+//! generated statements.
 
+use super::fast_tokens::{Kind, Lite};
 use sqlparser::ast::helpers::attached_token::AttachedToken;
 use sqlparser::ast::{
     Assignment, AssignmentTarget, BinaryOperator, Expr, Ident, ObjectName, ObjectNamePart,
     Statement, TableFactor, TableWithJoins, Update, Value, ValueWithSpan,
 };
 use sqlparser::keywords::Keyword;
-use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 /// Keywords sqlparser reads as a plain name wherever this grammar puts a name (tested).
 const NAME_KEYWORDS: &[Keyword] = &[
@@ -26,25 +28,18 @@ const NAME_KEYWORDS: &[Keyword] = &[
 
 /// The tree of `tokens` (a whole statement, whitespace included, no `;`) when it is a plain
 /// `UPDATE` as described above.
-pub(super) fn update(tokens: &[TokenWithSpan]) -> Option<Statement> {
+pub(super) fn update(tokens: &[Lite]) -> Option<Statement> {
+    let mut p = P {
+        toks: tokens,
+        at: 0,
+    };
     // most statements are no UPDATE: refuse them before anything is allocated
-    let first = tokens
-        .iter()
-        .find(|t| !matches!(t.token, Token::Whitespace(_)))?;
-    if !p_is_kw(first, Keyword::UPDATE) {
-        return None;
-    }
-    let toks: Vec<&TokenWithSpan> = tokens
-        .iter()
-        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
-        .collect();
-    let mut p = P { toks: &toks, at: 0 };
     let update_token = p.next()?;
-    if !p_is_kw(update_token, Keyword::UPDATE) {
+    if !is_kw(update_token, Keyword::UPDATE) {
         return None;
     }
     let mut parts = vec![ObjectNamePart::Identifier(p.name()?)];
-    if p.peek().is_some_and(|t| t.token == Token::Period) {
+    if p.peek().is_some_and(|t| t.kind == Kind::Period) {
         p.at += 1;
         parts.push(ObjectNamePart::Identifier(p.name()?));
     }
@@ -55,14 +50,14 @@ pub(super) fn update(tokens: &[TokenWithSpan]) -> Option<Statement> {
     loop {
         let target =
             AssignmentTarget::ColumnName(ObjectName(vec![ObjectNamePart::Identifier(p.name()?)]));
-        if p.next()?.token != Token::Eq {
+        if p.next()?.kind != Kind::Eq {
             return None;
         }
         assignments.push(Assignment {
             target,
             value: p.operand()?,
         });
-        if p.peek().is_some_and(|t| t.token == Token::Comma) {
+        if p.peek().is_some_and(|t| t.kind == Kind::Comma) {
             p.at += 1;
         } else {
             break;
@@ -77,7 +72,7 @@ pub(super) fn update(tokens: &[TokenWithSpan]) -> Option<Statement> {
         return None;
     }
     Some(Statement::Update(Update {
-        update_token: AttachedToken(update_token.clone()),
+        update_token: AttachedToken(update_token.owned()),
         optimizer_hints: vec![],
         table: TableWithJoins {
             relation: TableFactor::Table {
@@ -108,39 +103,45 @@ pub(super) fn update(tokens: &[TokenWithSpan]) -> Option<Statement> {
     }))
 }
 
-fn p_is_kw(t: &TokenWithSpan, k: Keyword) -> bool {
-    matches!(&t.token, Token::Word(w) if w.keyword == k && w.quote_style.is_none())
+fn is_kw(t: &Lite, k: Keyword) -> bool {
+    t.kind == Kind::Word(k)
 }
 
-struct P<'a> {
-    toks: &'a [&'a TokenWithSpan],
+/// The statement's tokens, whitespace skipped.
+struct P<'t, 'a> {
+    toks: &'t [Lite<'a>],
     at: usize,
 }
 
-impl<'a> P<'a> {
-    fn peek(&self) -> Option<&'a TokenWithSpan> {
-        self.toks.get(self.at).copied()
+impl<'t, 'a> P<'t, 'a> {
+    /// The next token that is not whitespace (`at` moves past the whitespace).
+    fn peek(&mut self) -> Option<&'t Lite<'a>> {
+        while self.toks.get(self.at)?.is_whitespace() {
+            self.at += 1;
+        }
+        self.toks.get(self.at)
     }
-    fn next(&mut self) -> Option<&'a TokenWithSpan> {
+    fn next(&mut self) -> Option<&'t Lite<'a>> {
         let t = self.peek()?;
         self.at += 1;
         Some(t)
     }
     fn keyword(&mut self, k: Keyword) -> bool {
-        let hit = self.peek().is_some_and(|t| p_is_kw(t, k));
+        let hit = self.peek().is_some_and(|t| is_kw(t, k));
         self.at += usize::from(hit);
         hit
     }
-    /// A plain name: a word that is no keyword, or one of [`NAME_KEYWORDS`].
+    /// A plain name: a word that is no keyword, or one of [`NAME_KEYWORDS`]. Not `ISNULL`
+    /// (no keyword to sqlparser): the parser reads it as `IS NULL` (`postfix_isnull`).
     fn name(&mut self) -> Option<Ident> {
         let t = self.next()?;
-        match &t.token {
-            Token::Word(w)
-                if w.quote_style.is_none()
-                    && (w.keyword == Keyword::NoKeyword || NAME_KEYWORDS.contains(&w.keyword)) =>
+        match t.kind {
+            Kind::Word(k)
+                if (k == Keyword::NoKeyword || NAME_KEYWORDS.contains(&k))
+                    && !t.text.eq_ignore_ascii_case("isnull") =>
             {
                 Some(Ident {
-                    value: w.value.clone(),
+                    value: t.text.to_string(),
                     quote_style: None,
                     span: t.span,
                 })
@@ -151,9 +152,9 @@ impl<'a> P<'a> {
     /// A name, a whole number or a plain string.
     fn operand(&mut self) -> Option<Expr> {
         let t = self.peek()?;
-        let value = match &t.token {
-            Token::Number(n, false) => Value::Number(n.clone(), false),
-            Token::SingleQuotedString(s) => Value::SingleQuotedString(s.clone()),
+        let value = match t.kind {
+            Kind::Number => Value::Number(t.text.to_string(), false),
+            Kind::Str => Value::SingleQuotedString(t.text.to_string()),
             _ => return self.name().map(Expr::Identifier),
         };
         self.at += 1;
@@ -166,34 +167,32 @@ impl<'a> P<'a> {
     fn comparison(&mut self) -> Option<Expr> {
         let left = Expr::Identifier(self.name()?);
         let t = self.next()?;
-        if p_is_kw(t, Keyword::IS) {
-            return self.is_null(t, left);
+        if is_kw(t, Keyword::IS) {
+            return self.is_null(left);
         }
-        let op = match t.token {
-            Token::Eq => BinaryOperator::Eq,
-            Token::Neq => BinaryOperator::NotEq,
-            Token::Lt => BinaryOperator::Lt,
-            Token::Gt => BinaryOperator::Gt,
-            Token::LtEq => BinaryOperator::LtEq,
-            Token::GtEq => BinaryOperator::GtEq,
+        let op = match t.kind {
+            Kind::Eq => BinaryOperator::Eq,
+            Kind::Neq => BinaryOperator::NotEq,
+            Kind::Lt => BinaryOperator::Lt,
+            Kind::Gt => BinaryOperator::Gt,
+            Kind::LtEq => BinaryOperator::LtEq,
+            Kind::GtEq => BinaryOperator::GtEq,
             _ => return None,
         };
         let right = self.operand()?;
         Some(binary(left, op, right))
     }
-    /// The rest of `left IS [NOT] NULL` after `is`: sqlparser's `IsNull` / `IsNotNull`.
+    /// The rest of `left IS [NOT] NULL` after `IS`: sqlparser's `IsNull` / `IsNotNull`.
     /// `IS` binds looser than `=` but tighter than `AND`/`OR`, so only those or the end
-    /// may follow (`a IS NULL = b` is another tree). The `IS NULL` that `postfix_isnull`
-    /// made of an `ISNULL` word (both tokens at one place) is left to sqlparser.
-    fn is_null(&mut self, is: &TokenWithSpan, left: Expr) -> Option<Expr> {
+    /// may follow (`a IS NULL = b` is another tree).
+    fn is_null(&mut self, left: Expr) -> Option<Expr> {
         let negated = self.keyword(Keyword::NOT);
-        let null = self.next()?;
-        if !p_is_kw(null, Keyword::NULL) || null.span == is.span {
+        if !is_kw(self.next()?, Keyword::NULL) {
             return None;
         }
         let next_ok = self
             .peek()
-            .is_none_or(|t| p_is_kw(t, Keyword::AND) || p_is_kw(t, Keyword::OR));
+            .is_none_or(|t| is_kw(t, Keyword::AND) || is_kw(t, Keyword::OR));
         if !next_ok {
             return None;
         }
@@ -236,8 +235,7 @@ mod tests {
 
     /// The tree built from `sql`'s tokens as `parse_inner` hands them over.
     fn build(sql: &str) -> Option<Statement> {
-        let tokens = crate::sql::fast_tokens::tokenize(sql)?;
-        update(&crate::sql::postfix_isnull(tokens))
+        update(&crate::sql::fast_tokens::lex(sql)?)
     }
 
     /// When the builder builds a tree, sqlparser parses the statement to the same tree.
@@ -245,8 +243,8 @@ mod tests {
         if build(sql).is_none() {
             return false;
         }
-        let fast = crate::sql::parse_inner(sql, Dialect::Postgres, true);
-        let slow = crate::sql::parse_inner(sql, Dialect::Postgres, false);
+        let fast = crate::sql::parse_inner(sql, Dialect::Postgres, true, None);
+        let slow = crate::sql::parse_inner(sql, Dialect::Postgres, false, None);
         match (&fast, &slow) {
             (Ok(_), Ok(_)) => assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{sql}"),
             _ => panic!("{sql}: built, but sqlparser refused: {slow:?}"),
@@ -283,6 +281,11 @@ mod tests {
             "UPDATE jobs SET a = 1 WHERE b IS UNKNOWN",
             "UPDATE jobs SET a = 1 WHERE b ISNULL",
             "UPDATE jobs SET a = 1 WHERE b NOTNULL",
+            "UPDATE jobs SET isnull = 1",
+            "UPDATE jobs SET a = ISNULL",
+            "UPDATE isnull SET a = 1",
+            "UPDATE jobs SET a = 1 WHERE isnull = 1",
+            "UPDATE jobs SET a = 1 WHERE b = IsNull",
             "UPDATE jobs SET a = 1 WHERE b NOT NULL",
             "UPDATE jobs SET a = 1 WHERE b IS NULL = c",
             "UPDATE jobs SET a = 1 WHERE b IS NULL IS NULL",
@@ -362,13 +365,8 @@ mod tests {
             "IS UNKNOWN",
         ];
         const GAPS: &[&str] = &[" ", "  ", "\n", "\t", "\n  "];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut rng = crate::test_rng::Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = move |n: usize| rng.below(n);
         let (mut built, mut tried, mut nulls) = (0, 0, 0);
         for _ in 0..3_000 {
             let mut s = String::from("UPDATE");

@@ -5,6 +5,7 @@
 mod actions;
 mod ast_facts;
 pub mod dialect;
+mod fast_split;
 mod fast_tokens;
 mod fast_update;
 pub mod lexer;
@@ -112,17 +113,17 @@ pub fn analyze(src: &str, dialect: Dialect, opts: Options) -> Vec<Statement> {
     // template holes (and shell expansions) become same-length placeholders
     let masked = template::mask(src, dialect, opts.shell_vars);
     let text: &str = masked.as_ref().map_or(src, |m| m.text.as_str());
-    for raw in split::split(text, dialect) {
-        analyze_one(
-            text,
-            src,
-            dialect,
-            &raw.tokens,
-            raw.span,
-            raw.unterminated,
-            false,
-            &mut out,
-        );
+    // a plain text is lexed once, for the split and the parse
+    if let Some((stmts, lite)) = fast_split::split(text) {
+        for (raw, range) in stmts {
+            let (t, s, l) = (&raw.tokens, raw.span, lite.get(range));
+            analyze_one(text, src, dialect, t, s, false, false, l, &mut out);
+        }
+    } else {
+        for raw in split::split(text, dialect) {
+            let (t, s, u) = (&raw.tokens, raw.span, raw.unterminated);
+            analyze_one(text, src, dialect, t, s, u, false, None, &mut out);
+        }
     }
     if let Some(m) = &masked {
         for stmt in &mut out {
@@ -156,6 +157,7 @@ fn analyze_one(
     span: Span,
     unterminated: bool,
     in_body: bool,
+    lite: Option<&[fast_tokens::Lite]>,
     out: &mut Vec<Statement>,
 ) {
     let Some(first) = tokens.first() else { return };
@@ -174,25 +176,25 @@ fn analyze_one(
         ast: None,
         parse_error: None,
         in_body,
-        keyword: keyword.clone(),
+        keyword,
         not_parsed: false,
         actions: Vec::new(),
     };
 
-    let skip = first.kind == TokenKind::Word && SKIP_PARSE.contains(&keyword.as_str());
+    let skip = first.kind == TokenKind::Word && SKIP_PARSE.contains(&stmt.keyword.as_str());
     if skip && !unterminated {
         // nothing to learn from the tree
     } else if unterminated {
         stmt.parse_error = Some("unterminated quote, comment or dollar quote".to_string());
         stmt.kind = recover::recover(text, tokens, &opaque).0;
     } else {
-        match parse(stmt_text, dialect) {
+        match parse_inner(stmt_text, dialect, true, lite.map(fast_split::rebase)) {
             Ok(stmts) if stmts.len() > 1 && line_chunks(text, tokens).len() > 1 => {
                 // T-SQL batches hold statements without `;` between them: read each alone
                 for c in line_chunks(text, tokens) {
                     if let (Some(f), Some(l)) = (c.first(), c.last()) {
                         let sp = Span::new(f.span.start, l.span.end);
-                        analyze_one(text, original, dialect, c, sp, false, in_body, out);
+                        analyze_one(text, original, dialect, c, sp, false, in_body, None, out);
                     }
                 }
                 return;
@@ -218,7 +220,7 @@ fn analyze_one(
                     for c in chunks {
                         if let (Some(f), Some(l)) = (c.first(), c.last()) {
                             let sp = Span::new(f.span.start, l.span.end);
-                            analyze_one(text, original, dialect, c, sp, false, in_body, out);
+                            analyze_one(text, original, dialect, c, sp, false, in_body, None, out);
                         }
                     }
                     if let Some(first) = out.get_mut(at) {
@@ -248,11 +250,11 @@ fn analyze_one(
             stmt.actions = actions;
         }
     }
-    out.push(stmt);
-
     // routine bodies: DO $$ … $$, CREATE FUNCTION/PROCEDURE … AS $$ … $$, and
     // CREATE TRIGGER/PROCEDURE … BEGIN … END (MySQL, SQLite)
-    if let Some(routine) = routine_kind(text, &keyword, tokens) {
+    let routine = routine_kind(text, &stmt.keyword, tokens);
+    out.push(stmt);
+    if let Some(routine) = routine {
         let mut bodies: Vec<Span> = tokens
             .iter()
             .filter_map(|t| match t.kind {
@@ -409,6 +411,7 @@ fn analyze_body(
                 sp,
                 raw.unterminated,
                 true,
+                None,
                 out,
             );
         }
@@ -458,14 +461,18 @@ pub fn parse(
     text: &str,
     dialect: Dialect,
 ) -> Result<Vec<sqlparser::ast::Statement>, sqlparser::parser::ParserError> {
-    parse_inner(text, dialect, true)
+    parse_inner(text, dialect, true, None)
 }
 
-/// [`parse`]; `build`: a plain PostgreSQL `UPDATE` gets sqlparser's tree built directly.
+/// [`parse`]; `fast`: a plain statement's tokens are read by `fast_tokens` and a plain
+/// PostgreSQL `UPDATE` gets sqlparser's tree built from them directly (a statement only
+/// sqlparser's tokenizer reads is left to sqlparser's parser); else sqlparser alone (tests).
+/// `lexed`: the fast tokens of `text`, when the splitter read them already.
 fn parse_inner(
     text: &str,
     dialect: Dialect,
-    build: bool,
+    fast: bool,
+    lexed: Option<Vec<fast_tokens::Lite>>,
 ) -> Result<Vec<sqlparser::ast::Statement>, sqlparser::parser::ParserError> {
     use sqlparser::dialect as d;
     let pg = d::PostgreSqlDialect {};
@@ -485,8 +492,19 @@ fn parse_inner(
     let mut options = sqlparser::parser::ParserOptions::new();
     // T-SQL batches hold statements with no `;` between them
     options.require_semicolon_stmt_delimiter = dialect != Dialect::Mssql;
-    let tokens = match fast_tokens::tokenize(text) {
-        Some(t) => t,
+    let lite = if fast {
+        lexed.or_else(|| fast_tokens::lex(text))
+    } else {
+        None
+    };
+    if fast
+        && matches!(dialect, Dialect::Postgres | Dialect::Cockroach)
+        && let Some(stmt) = lite.as_deref().and_then(fast_update::update)
+    {
+        return Ok(vec![stmt]);
+    }
+    let tokens = match lite {
+        Some(t) => t.iter().map(fast_tokens::Lite::owned).collect(),
         None => sqlparser::tokenizer::Tokenizer::new(dia, text)
             .with_unescape(options.unescape)
             .tokenize_with_location()?,
@@ -497,12 +515,6 @@ fn parse_inner(
         }
         _ => tokens,
     };
-    if build
-        && matches!(dialect, Dialect::Postgres | Dialect::Cockroach)
-        && let Some(stmt) = fast_update::update(&tokens)
-    {
-        return Ok(vec![stmt]);
-    }
     Parser::new(dia)
         .with_options(options)
         .with_recursion_limit(64)

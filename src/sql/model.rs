@@ -28,16 +28,48 @@ impl ObjName {
             display,
         }
     }
+    /// [`ObjName::from_parts`] of the name's parts (an identifier's value and whether it is
+    /// quoted; anything else as sqlparser prints it), without copying the parts first.
     pub fn from_ast(name: &ast::ObjectName) -> ObjName {
-        let parts: Vec<(String, bool)> = name
-            .0
-            .iter()
-            .map(|p| match p.as_ident() {
-                Some(id) => (id.value.clone(), id.quote_style.is_some()),
-                None => (p.to_string(), false),
-            })
-            .collect();
-        ObjName::from_parts(&parts)
+        let n = name.0.len();
+        let mut out = ObjName {
+            schema: None,
+            name: String::new(),
+            display: String::new(),
+        };
+        for (i, p) in name.0.iter().enumerate() {
+            let printed;
+            let (s, quoted) = match p.as_ident() {
+                Some(id) => (id.value.as_str(), id.quote_style.is_some()),
+                None => {
+                    printed = p.to_string();
+                    (printed.as_str(), false)
+                }
+            };
+            if i > 0 {
+                out.display.push('.');
+            }
+            if quoted {
+                out.display.push('"');
+                out.display.push_str(s);
+                out.display.push('"');
+            } else {
+                out.display.push_str(s);
+            }
+            if i + 2 >= n {
+                let folded = if quoted {
+                    s.to_string()
+                } else {
+                    s.to_lowercase()
+                };
+                if i + 1 == n {
+                    out.name = folded;
+                } else {
+                    out.schema = Some(folded);
+                }
+            }
+        }
+        out
     }
     /// Same object, ignoring a `public.` schema on either side.
     pub fn same_object(&self, other: &ObjName) -> bool {
@@ -292,5 +324,55 @@ pub fn ident_key(id: &ast::Ident) -> String {
         id.value.clone()
     } else {
         id.value.to_lowercase()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::ast::{Ident, ObjectName, ObjectNamePart, ObjectNamePartFunction};
+
+    /// `from_ast` gives what `from_parts` gives of the parts copied out first (as it did).
+    #[test]
+    fn names_from_the_tree_match_names_from_parts() {
+        const VALUES: &[&str] = &[
+            "users", "Users", "PUBLIC", "Straße", "ÉTÉ", "a b", "", "x\"y",
+        ];
+        const QUOTES: &[Option<char>] = &[None, Some('"'), Some('`'), Some('[')];
+        let mut rng = crate::test_rng::Rng::new(0x51_7cc1_b727_220a);
+        for _ in 0..2_000 {
+            let parts: Vec<ObjectNamePart> = (0..rng.below(4))
+                .map(|_| {
+                    let value = VALUES[rng.below(VALUES.len())];
+                    let quote_style = QUOTES[rng.below(QUOTES.len())];
+                    if rng.below(8) == 0 {
+                        ObjectNamePart::Function(ObjectNamePartFunction {
+                            name: Ident::new(value),
+                            args: vec![],
+                        })
+                    } else {
+                        ObjectNamePart::Identifier(Ident {
+                            value: value.to_string(),
+                            quote_style,
+                            span: sqlparser::tokenizer::Span::empty(),
+                        })
+                    }
+                })
+                .collect();
+            let name = ObjectName(parts);
+            let copied: Vec<(String, bool)> = name
+                .0
+                .iter()
+                .map(|p| match p.as_ident() {
+                    Some(id) => (id.value.clone(), id.quote_style.is_some()),
+                    None => (p.to_string(), false),
+                })
+                .collect();
+            assert_eq!(
+                ObjName::from_ast(&name),
+                ObjName::from_parts(&copied),
+                "{name:?}"
+            );
+        }
     }
 }

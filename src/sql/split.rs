@@ -20,7 +20,8 @@ pub fn split(src: &str, dialect: Dialect) -> Vec<RawStatement> {
     let mut out = Vec::new();
     let mut lx = Lexer::new(src, dialect);
     let bytes = src.as_bytes();
-    let mut cur: Vec<Token> = Vec::new();
+    // room for a statement's tokens (each statement gets a copy of its own size)
+    let mut cur: Vec<Token> = Vec::with_capacity(64);
     let mut unterminated = false;
     // BEGIN … END nesting inside a routine body
     let mut depth = 0usize;
@@ -30,7 +31,8 @@ pub fn split(src: &str, dialect: Dialect) -> Vec<RawStatement> {
         if let (Some(first), Some(last)) = (cur.first(), cur.last()) {
             out.push(RawStatement {
                 span: Span::new(first.span.start, last.span.end),
-                tokens: std::mem::take(cur),
+                // a copy of its size: `cur` keeps its room for the next statement
+                tokens: cur.clone(),
                 unterminated: *unterminated,
             });
         }

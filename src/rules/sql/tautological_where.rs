@@ -94,18 +94,17 @@ fn literal(e: &Expr) -> Option<String> {
 
 /// Both sides are the same column or the same literal (`x = x`, `'a' = 'a'`).
 fn same_value(l: &Expr, r: &Expr) -> bool {
-    let strip = |e: &Expr| -> Expr {
-        let mut e = e.clone();
+    fn strip(mut e: &Expr) -> &Expr {
         while let Expr::Nested(inner) = e {
-            e = *inner;
+            e = inner;
         }
         e
-    };
+    }
     let (l, r) = (strip(l), strip(r));
     let simple = |e: &Expr| {
         matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) || literal(e).is_some()
     };
-    simple(&l) && l.to_string() == r.to_string()
+    simple(l) && l.to_string() == r.to_string()
 }
 
 #[cfg(test)]

@@ -332,13 +332,8 @@ fn bench() {
 #[test]
 fn mutations_agree() {
     const BYTES: &[u8] = b" \t\n;&|<>(){}[]$\"'`\\#=!*?-+~:/.,@%0123456789aAzZ_";
-    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut next = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rng = crate::test_rng::Rng::new(0x9e37_79b9_7f4a_7c15);
+    let mut next = move || rng.next_u64();
     let rounds = std::env::var("PREFLIGHT_SH_MUTATIONS")
         .ok()
         .and_then(|n| n.parse().ok())
