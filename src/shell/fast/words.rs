@@ -24,9 +24,23 @@ const PLAIN: [bool; 256] = {
     t
 };
 
+/// A byte of a name (`[A-Za-z0-9_]`): one table look-up (the names of commands, variables
+/// and functions are scanned several times a statement).
+#[inline]
 pub(super) fn name_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
+    NAME[c as usize]
 }
+
+const NAME: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'_';
+        c += 1;
+    }
+    t
+};
 
 /// Text that tree-sitter-bash would not make a `string_content` of by itself (blanks,
 /// continuations): the fast path leaves such strings alone.
@@ -165,8 +179,9 @@ impl P<'_> {
             return None;
         }
         self.literal()?;
-        // `a[1]=x`, `=x`: not a command name the fast path reads
-        if self.s[w..self.i].contains(&b'=') {
+        // `a[1]=x`, `=x`: not a command name the fast path reads (a short name: a loop in
+        // place, not a `memchr` call)
+        if self.s[w..self.i].iter().any(|&c| c == b'=') {
             return None;
         }
         self.node("command_name", name)?;
@@ -390,7 +405,8 @@ impl P<'_> {
             end += 1;
         }
         let w = &self.s[start..end];
-        if w.starts_with(b"==") || w.starts_with(b"=~") || w == b"esac" {
+        // (slice patterns: byte comparisons in place, not a `starts_with` call each)
+        if matches!(w, [b'=', b'=' | b'~', ..]) || w == b"esac" {
             return None;
         }
         if self.strict
@@ -399,8 +415,11 @@ impl P<'_> {
         {
             return None;
         }
-        let digits = w.strip_prefix(b"-").unwrap_or(w);
-        if digits.starts_with(b"0x") {
+        let digits = match w {
+            [b'-', rest @ ..] => rest,
+            _ => w,
+        };
+        if matches!(digits, [b'0', b'x', ..]) {
             return None;
         }
         let number = !digits.is_empty() && digits.iter().all(u8::is_ascii_digit);
