@@ -248,14 +248,10 @@ impl<'a> P<'a> {
 
     /// [`P::node`] ending at `end` at the least (a hidden terminator after the children).
     fn node_to(&mut self, kind: &'static str, mark: usize, end: usize) -> Option<u32> {
-        let first = *self.kids.get(mark)?;
-        let last = *self.kids.last()?;
-        let (start, _) = self.t.span(first);
-        let (_, last_end) = self.t.span(last);
-        let n = self.t.push(kind, None, true, start, last_end.max(end));
-        self.t.link(n, &self.kids[mark..]);
-        self.kids.truncate(mark);
-        self.kids.push(n);
+        let n = self.t.push_over(kind, self.kids.get(mark..)?, end)?;
+        // (the node takes its first child's place: no capacity check of a push)
+        self.kids.truncate(mark + 1);
+        *self.kids.get_mut(mark)? = n;
         Some(n)
     }
 
@@ -513,6 +509,8 @@ impl<'a> P<'a> {
             .iter()
             .take_while(|c| c.is_ascii_lowercase())
             .count();
+        // `at_function`'s answer when it is known here without scanning the name again
+        let mut function = None;
         if len > 0 && delimiter(self.b(len)) {
             let word = &self.s[self.i..self.i + len];
             let body = match word {
@@ -535,16 +533,30 @@ impl<'a> P<'a> {
             if body != Body::Command {
                 return Some(body);
             }
+            function = Some(self.function_follows(len));
         }
         if matches!(c, b'{' | b'}' | b'!') && delimiter(self.b(1)) {
             return None;
         }
-        if self.at_function() {
+        if function.unwrap_or_else(|| self.at_function()) {
             self.function()?;
             return Some(Body::Other);
         }
         self.command()?;
         Some(Body::Command)
+    }
+}
+
+impl P<'_> {
+    /// [`P::at_function`] when a lower-case word of `len` bytes ending at a delimiter is next:
+    /// a delimiter is never a name byte or `-`, so the function name would be the word, and a
+    /// function is next when `(` follows after blanks (the name is not scanned again).
+    fn function_follows(&self, len: usize) -> bool {
+        let mut k = len;
+        while matches!(self.b(k), b' ' | b'\t') {
+            k += 1;
+        }
+        self.b(k) == b'('
     }
 }
 

@@ -410,3 +410,34 @@ fn name_table_is_alphanumeric_and_underscore() {
         );
     }
 }
+
+/// After a lower-case word that ends at a delimiter, `function_follows` answers what
+/// `at_function` answers (it skips the name scan), for every delimiter and what may follow.
+#[test]
+fn function_follows_agrees_with_at_function() {
+    let afters = [
+        "", " ", "\t", "(", " (", "\t (", "  ()", ";", "&", "|", "<", ">", ")", "\n", " x", " -(",
+        "\n(", "; (", " \\\n(", "(x", " )",
+    ];
+    let mut checked = 0;
+    for word in ["f", "rsync", "ab", "deploy"] {
+        for after in afters {
+            let text = format!("{word}{after}");
+            let p = super::P {
+                s: text.as_bytes(),
+                i: 0,
+                t: Tree::default(),
+                kids: Vec::new(),
+                depth: 0,
+                strict: false,
+                term_end: 0,
+            };
+            if !super::delimiter(p.b(word.len())) {
+                continue;
+            }
+            assert_eq!(p.function_follows(word.len()), p.at_function(), "{text:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 60, "{checked}");
+}

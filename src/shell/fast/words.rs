@@ -57,6 +57,7 @@ fn blank_only(run: &[u8]) -> bool {
 /// A name followed by one of the characters after which tree-sitter-bash's scanner takes
 /// the name alone as a `variable_name` (`us-east1` in `${x:-us-east1}`, `a%b` as a command).
 /// (`:` counts only outside `${…}`.)
+#[inline]
 fn name_then_operator(run: &[u8], colon: bool) -> bool {
     let k = run.iter().take_while(|&&c| name_char(c)).count();
     k > 0
