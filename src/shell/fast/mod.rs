@@ -542,7 +542,8 @@ impl<'a> P<'a> {
             self.function()?;
             return Some(Body::Other);
         }
-        self.command()?;
+        // (`function` known: a lower-case word that is not reserved is next)
+        self.command_from(function.is_some())?;
         Some(Body::Command)
     }
 }

@@ -156,19 +156,32 @@ impl P<'_> {
     /// A simple command: assignments, a name, arguments (redirections after them are read
     /// by the statement).
     pub(super) fn command(&mut self) -> Option<()> {
+        self.command_from(false)
+    }
+
+    /// [`P::command`]; `word`: a lower-case word that is not a reserved word, up to a
+    /// delimiter, is next (the statement looked): no assignment, redirection or reserved word
+    /// can start here, so none is looked for.
+    pub(super) fn command_from(&mut self, word: bool) -> Option<()> {
         let mark = self.kids.len();
-        let mut assignments = 0;
-        while let Some(len) = self.assignment_name() {
-            self.assignment(len)?;
-            assignments += 1;
-            self.blank();
-            if at_stop(self) {
-                // `a=1 b=2` then a newline: tree-sitter reads on into the next line
-                return (assignments == 1).then_some(());
+        if word {
+            debug_assert!(
+                self.assignment_name().is_none() && !at_redirect(self) && !self.at_reserved()
+            );
+        } else {
+            let mut assignments = 0;
+            while let Some(len) = self.assignment_name() {
+                self.assignment(len)?;
+                assignments += 1;
+                self.blank();
+                if at_stop(self) {
+                    // `a=1 b=2` then a newline: tree-sitter reads on into the next line
+                    return (assignments == 1).then_some(());
+                }
             }
-        }
-        if at_redirect(self) || self.at_reserved() {
-            return None;
+            if at_redirect(self) || self.at_reserved() {
+                return None;
+            }
         }
         let name = self.kids.len();
         let w = self.i;
