@@ -399,13 +399,33 @@ fn scan_agrees_with_the_searches() {
     }
 }
 
-/// The name-byte table is `[A-Za-z0-9_]`, byte for byte.
+/// The name-byte table is `[A-Za-z0-9_]` and the plain-word table the letters, digits and
+/// `_./:@%+,=~-*`, byte for byte.
 #[test]
-fn name_table_is_alphanumeric_and_underscore() {
+fn byte_tables_are_what_they_say() {
     for c in 0..=255u8 {
         assert_eq!(
             super::words::name_char(c),
             c.is_ascii_alphanumeric() || c == b'_',
+            "{c}"
+        );
+        assert_eq!(
+            super::words::plain(c),
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'_' | b'.'
+                        | b'/'
+                        | b':'
+                        | b'@'
+                        | b'%'
+                        | b'+'
+                        | b','
+                        | b'='
+                        | b'~'
+                        | b'-'
+                        | b'*'
+                ),
             "{c}"
         );
     }

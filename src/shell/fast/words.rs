@@ -5,24 +5,11 @@
 use super::{End, P, delimiter};
 
 /// Bytes of an unquoted word the fast path reads.
-fn plain(c: u8) -> bool {
+pub(super) fn plain(c: u8) -> bool {
     PLAIN[c as usize]
 }
 
-const PLAIN: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'~' | b'-' | b'*'
-            );
-        c += 1;
-    }
-    t
-};
+const PLAIN: [bool; 256] = alphanumeric_and(b"_./:@%+,=~-*");
 
 /// A byte of a name (`[A-Za-z0-9_]`): one table look-up (the names of commands, variables
 /// and functions are scanned several times a statement).
@@ -31,16 +18,23 @@ pub(super) fn name_char(c: u8) -> bool {
     NAME[c as usize]
 }
 
-const NAME: [bool; 256] = {
+const NAME: [bool; 256] = alphanumeric_and(b"_");
+
+/// A table of the ASCII letters and digits and the bytes of `more`, by byte.
+const fn alphanumeric_and(more: &[u8]) -> [bool; 256] {
     let mut t = [false; 256];
     let mut c = 0;
     while c < 256 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric() || b == b'_';
+        t[c] = (c as u8).is_ascii_alphanumeric();
         c += 1;
     }
+    let mut k = 0;
+    while k < more.len() {
+        t[more[k] as usize] = true;
+        k += 1;
+    }
     t
-};
+}
 
 /// Text that tree-sitter-bash would not make a `string_content` of by itself (blanks,
 /// continuations): the fast path leaves such strings alone.
@@ -193,9 +187,8 @@ impl P<'_> {
             return None;
         }
         self.literal()?;
-        // `a[1]=x`, `=x`: not a command name the fast path reads (a short name: a loop in
-        // place, not a `memchr` call)
-        if self.s[w..self.i].iter().any(|&c| c == b'=') {
+        // `a[1]=x`, `=x`: not a command name the fast path reads
+        if self.s[w..self.i].contains(&b'=') {
             return None;
         }
         self.node("command_name", name)?;
