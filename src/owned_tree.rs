@@ -167,6 +167,36 @@ impl Tree {
         i
     }
 
+    /// A named node of `kind` over `kids` (in order, at least one) made their parent: it
+    /// spans from the first's start to the last's end, or to `end` when that is later (a
+    /// builder's node in one call: the spans are read and written as stored, no conversions).
+    #[inline]
+    pub(crate) fn push_over(
+        &mut self,
+        kind: &'static str,
+        kids: &[u32],
+        end: usize,
+    ) -> Option<u32> {
+        let start = self.nodes.get(*kids.first()? as usize)?.start;
+        let last = self.nodes.get(*kids.last()? as usize)?.end;
+        let i = u32::try_from(self.nodes.len()).unwrap_or(NONE);
+        self.nodes.push(Data {
+            kind,
+            field: None,
+            named: true,
+            error: false,
+            missing: false,
+            has_error: false,
+            start,
+            end: last.max(u32::try_from(end).unwrap_or(u32::MAX)),
+            first: NONE,
+            next: NONE,
+            parent: NONE,
+        });
+        self.link(i, kids);
+        Some(i)
+    }
+
     /// Make `kids` (in order) the children of `parent` (one pass over them).
     #[inline]
     pub(crate) fn link(&mut self, parent: u32, kids: &[u32]) {

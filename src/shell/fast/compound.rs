@@ -472,8 +472,12 @@ impl P<'_> {
         self.b(k) == b'('
     }
 
+    /// A name's first byte, then name bytes and `-`: the length (one scan).
     fn function_name(&self) -> Option<usize> {
-        self.name_len()?;
+        let c = self.b(0);
+        if !(c.is_ascii_alphabetic() || c == b'_') {
+            return None;
+        }
         Some(
             self.s[self.i..]
                 .iter()

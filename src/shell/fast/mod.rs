@@ -26,10 +26,11 @@ const MAX_DEPTH: usize = 64;
 /// without tree-sitter; `None`: not in the subset.
 pub(crate) fn parse(text: &str) -> Option<Tree> {
     let s = text.as_bytes();
-    if u32::try_from(s.len()).is_err() || s.contains(&b'\r') || s.contains(&0) {
+    if u32::try_from(s.len()).is_err() {
         return None;
     }
-    if s.contains(&b'\\') && super::repair::line_start_escapes(text).is_some() {
+    let (odd, backslash) = scan(s);
+    if odd || backslash && super::repair::line_start_escapes(text).is_some() {
         return None;
     }
     let mut p = P {
@@ -65,6 +66,32 @@ pub(crate) fn parse(text: &str) -> Option<Tree> {
     let kids = std::mem::take(&mut p.kids);
     p.t.link(root, &kids);
     Some(p.t)
+}
+
+/// Whether `s` has a `\r` or a NUL byte (never the fast path's), and whether it has a `\\`:
+/// one pass over blocks of 32 bytes, each compared at once (no early exit inside a block, so
+/// the compiler compares it with vector instructions) — three `contains` searches were three
+/// passes. (After a `\r` or NUL the backslash answer may be short: the text is refused.)
+fn scan(s: &[u8]) -> (bool, bool) {
+    let (blocks, rest) = s.as_chunks::<32>();
+    let mut backslash = false;
+    for block in blocks {
+        let (mut odd, mut slash) = (0u8, 0u8);
+        for &c in block {
+            odd |= u8::from(c == b'\r') | u8::from(c == 0);
+            slash |= u8::from(c == b'\\');
+        }
+        backslash |= slash != 0;
+        if odd != 0 {
+            return (true, backslash);
+        }
+    }
+    let mut odd = false;
+    for &c in rest {
+        odd |= c == b'\r' || c == 0;
+        backslash |= c == b'\\';
+    }
+    (odd, backslash)
 }
 
 #[cfg(test)]
@@ -221,14 +248,10 @@ impl<'a> P<'a> {
 
     /// [`P::node`] ending at `end` at the least (a hidden terminator after the children).
     fn node_to(&mut self, kind: &'static str, mark: usize, end: usize) -> Option<u32> {
-        let first = *self.kids.get(mark)?;
-        let last = *self.kids.last()?;
-        let (start, _) = self.t.span(first);
-        let (_, last_end) = self.t.span(last);
-        let n = self.t.push(kind, None, true, start, last_end.max(end));
-        self.t.link(n, &self.kids[mark..]);
-        self.kids.truncate(mark);
-        self.kids.push(n);
+        let n = self.t.push_over(kind, self.kids.get(mark..)?, end)?;
+        // (the node takes its first child's place: no capacity check of a push)
+        self.kids.truncate(mark + 1);
+        *self.kids.get_mut(mark)? = n;
         Some(n)
     }
 
@@ -486,6 +509,8 @@ impl<'a> P<'a> {
             .iter()
             .take_while(|c| c.is_ascii_lowercase())
             .count();
+        // `at_function`'s answer when it is known here without scanning the name again
+        let mut function = None;
         if len > 0 && delimiter(self.b(len)) {
             let word = &self.s[self.i..self.i + len];
             let body = match word {
@@ -508,16 +533,31 @@ impl<'a> P<'a> {
             if body != Body::Command {
                 return Some(body);
             }
+            function = Some(self.function_follows(len));
         }
         if matches!(c, b'{' | b'}' | b'!') && delimiter(self.b(1)) {
             return None;
         }
-        if self.at_function() {
+        if function.unwrap_or_else(|| self.at_function()) {
             self.function()?;
             return Some(Body::Other);
         }
-        self.command()?;
+        // (`function` known: a lower-case word that is not reserved is next)
+        self.command_from(function.is_some())?;
         Some(Body::Command)
+    }
+}
+
+impl P<'_> {
+    /// [`P::at_function`] when a lower-case word of `len` bytes ending at a delimiter is next:
+    /// a delimiter is never a name byte or `-`, so the function name would be the word, and a
+    /// function is next when `(` follows after blanks (the name is not scanned again).
+    fn function_follows(&self, len: usize) -> bool {
+        let mut k = len;
+        while matches!(self.b(k), b' ' | b'\t') {
+            k += 1;
+        }
+        self.b(k) == b'('
     }
 }
 

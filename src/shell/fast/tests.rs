@@ -365,3 +365,94 @@ fn mutations_agree() {
     }
     assert!(answered * 5 > tried, "answered {answered} of {tried}");
 }
+
+/// The one-pass byte scan says what the three searches it replaced say, for every length up
+/// to three blocks and the odd byte or backslash at every place (before, in, after a block).
+#[test]
+fn scan_agrees_with_the_searches() {
+    for len in 0..100 {
+        for at in 0..=len {
+            for b in [b'\r', 0, b'\\', b'a'] {
+                for other in [None, Some(b'\\'), Some(b'\r')] {
+                    let mut s = vec![b'x'; len];
+                    if at < len {
+                        s[at] = b;
+                    }
+                    if let Some(o) = other {
+                        s.push(o);
+                    }
+                    let want = (s.contains(&b'\r') || s.contains(&0), s.contains(&b'\\'));
+                    let (odd, backslash) = super::scan(&s);
+                    assert_eq!(odd, want.0, "{s:?}");
+                    // (a backslash after the odd byte need not be seen: the text is refused)
+                    if !odd {
+                        assert_eq!(backslash, want.1, "{s:?}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The name-byte table is `[A-Za-z0-9_]` and the plain-word table the letters, digits and
+/// `_./:@%+,=~-*`, byte for byte.
+#[test]
+fn byte_tables_are_what_they_say() {
+    for c in 0..=255u8 {
+        assert_eq!(
+            super::words::name_char(c),
+            c.is_ascii_alphanumeric() || c == b'_',
+            "{c}"
+        );
+        assert_eq!(
+            super::words::plain(c),
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'_' | b'.'
+                        | b'/'
+                        | b':'
+                        | b'@'
+                        | b'%'
+                        | b'+'
+                        | b','
+                        | b'='
+                        | b'~'
+                        | b'-'
+                        | b'*'
+                ),
+            "{c}"
+        );
+    }
+}
+
+/// After a lower-case word that ends at a delimiter, `function_follows` answers what
+/// `at_function` answers (it skips the name scan), for every delimiter and what may follow.
+#[test]
+fn function_follows_agrees_with_at_function() {
+    let afters = [
+        "", " ", "\t", "(", " (", "\t (", "  ()", ";", "&", "|", "<", ">", ")", "\n", " x", " -(",
+        "\n(", "; (", " \\\n(", "(x", " )",
+    ];
+    let mut checked = 0;
+    for word in ["f", "rsync", "ab", "deploy"] {
+        for after in afters {
+            let text = format!("{word}{after}");
+            let p = super::P {
+                s: text.as_bytes(),
+                i: 0,
+                t: Tree::default(),
+                kids: Vec::new(),
+                depth: 0,
+                strict: false,
+                term_end: 0,
+            };
+            if !super::delimiter(p.b(word.len())) {
+                continue;
+            }
+            assert_eq!(p.function_follows(word.len()), p.at_function(), "{text:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 60, "{checked}");
+}

@@ -5,27 +5,35 @@
 use super::{End, P, delimiter};
 
 /// Bytes of an unquoted word the fast path reads.
-fn plain(c: u8) -> bool {
+pub(super) fn plain(c: u8) -> bool {
     PLAIN[c as usize]
 }
 
-const PLAIN: [bool; 256] = {
+const PLAIN: [bool; 256] = alphanumeric_and(b"_./:@%+,=~-*");
+
+/// A byte of a name (`[A-Za-z0-9_]`): one table look-up (the names of commands, variables
+/// and functions are scanned several times a statement).
+#[inline]
+pub(super) fn name_char(c: u8) -> bool {
+    NAME[c as usize]
+}
+
+const NAME: [bool; 256] = alphanumeric_and(b"_");
+
+/// A table of the ASCII letters and digits and the bytes of `more`, by byte.
+const fn alphanumeric_and(more: &[u8]) -> [bool; 256] {
     let mut t = [false; 256];
     let mut c = 0;
     while c < 256 {
-        let b = c as u8;
-        t[c] = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'_' | b'.' | b'/' | b':' | b'@' | b'%' | b'+' | b',' | b'=' | b'~' | b'-' | b'*'
-            );
+        t[c] = (c as u8).is_ascii_alphanumeric();
         c += 1;
     }
+    let mut k = 0;
+    while k < more.len() {
+        t[more[k] as usize] = true;
+        k += 1;
+    }
     t
-};
-
-pub(super) fn name_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
 }
 
 /// Text that tree-sitter-bash would not make a `string_content` of by itself (blanks,
@@ -43,6 +51,7 @@ fn blank_only(run: &[u8]) -> bool {
 /// A name followed by one of the characters after which tree-sitter-bash's scanner takes
 /// the name alone as a `variable_name` (`us-east1` in `${x:-us-east1}`, `a%b` as a command).
 /// (`:` counts only outside `${…}`.)
+#[inline]
 fn name_then_operator(run: &[u8], colon: bool) -> bool {
     let k = run.iter().take_while(|&&c| name_char(c)).count();
     k > 0
@@ -141,19 +150,32 @@ impl P<'_> {
     /// A simple command: assignments, a name, arguments (redirections after them are read
     /// by the statement).
     pub(super) fn command(&mut self) -> Option<()> {
+        self.command_from(false)
+    }
+
+    /// [`P::command`]; `word`: a lower-case word that is not a reserved word, up to a
+    /// delimiter, is next (the statement looked): no assignment, redirection or reserved word
+    /// can start here, so none is looked for.
+    pub(super) fn command_from(&mut self, word: bool) -> Option<()> {
         let mark = self.kids.len();
-        let mut assignments = 0;
-        while let Some(len) = self.assignment_name() {
-            self.assignment(len)?;
-            assignments += 1;
-            self.blank();
-            if at_stop(self) {
-                // `a=1 b=2` then a newline: tree-sitter reads on into the next line
-                return (assignments == 1).then_some(());
+        if word {
+            debug_assert!(
+                self.assignment_name().is_none() && !at_redirect(self) && !self.at_reserved()
+            );
+        } else {
+            let mut assignments = 0;
+            while let Some(len) = self.assignment_name() {
+                self.assignment(len)?;
+                assignments += 1;
+                self.blank();
+                if at_stop(self) {
+                    // `a=1 b=2` then a newline: tree-sitter reads on into the next line
+                    return (assignments == 1).then_some(());
+                }
             }
-        }
-        if at_redirect(self) || self.at_reserved() {
-            return None;
+            if at_redirect(self) || self.at_reserved() {
+                return None;
+            }
         }
         let name = self.kids.len();
         let w = self.i;
@@ -390,7 +412,8 @@ impl P<'_> {
             end += 1;
         }
         let w = &self.s[start..end];
-        if w.starts_with(b"==") || w.starts_with(b"=~") || w == b"esac" {
+        // (slice patterns: byte comparisons in place, not a `starts_with` call each)
+        if matches!(w, [b'=', b'=' | b'~', ..]) || w == b"esac" {
             return None;
         }
         if self.strict
@@ -399,8 +422,11 @@ impl P<'_> {
         {
             return None;
         }
-        let digits = w.strip_prefix(b"-").unwrap_or(w);
-        if digits.starts_with(b"0x") {
+        let digits = match w {
+            [b'-', rest @ ..] => rest,
+            _ => w,
+        };
+        if matches!(digits, [b'0', b'x', ..]) {
             return None;
         }
         let number = !digits.is_empty() && digits.iter().all(u8::is_ascii_digit);
