@@ -6,6 +6,28 @@
 use super::command::{Command, Guard, Part, Word};
 use crate::source::Span;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a for the variable map: names are a few bytes, where SipHash costs more than the
+/// lookup it serves.
+struct NameHasher(u64);
+
+impl Default for NameHasher {
+    fn default() -> NameHasher {
+        NameHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VarFact {
@@ -39,7 +61,7 @@ const ENV_NON_EMPTY: &[&str] = &[
 
 #[derive(Debug, Clone, Default)]
 pub struct State {
-    vars: HashMap<String, VarFact>,
+    vars: HashMap<String, VarFact, BuildHasherDefault<NameHasher>>,
     /// Previous values of variables changed inside open scopes (undone on [`State::exit`]).
     journal: Vec<(String, Option<VarFact>)>,
     /// Per open scope: journal length and the flags to restore.
@@ -123,7 +145,11 @@ impl State {
     }
 
     pub fn set_fact(&mut self, name: &str, fact: VarFact) {
-        let old = self.vars.insert(name.to_string(), fact);
+        // (the name copied only when it is new)
+        let old = match self.vars.get_mut(name) {
+            Some(v) => Some(std::mem::replace(v, fact)),
+            None => self.vars.insert(name.to_string(), fact),
+        };
         if !self.scopes.is_empty() && old != Some(fact) {
             self.journal.push((name.to_string(), old));
         }
@@ -195,7 +221,7 @@ impl State {
     pub fn after_named(&mut self, cmd: &Command, name: Option<&str>) {
         // `${X:?}` anywhere: from here on X is non-empty (or the script stopped)
         for w in &cmd.words {
-            for p in &w.parts {
+            for p in w.parts.iter() {
                 if let Part::Var {
                     name,
                     guard: Guard::NonEmpty,
@@ -354,7 +380,7 @@ impl State {
         // `[ "$X" != "" ] || exit`, `[ "$X" = "" ] && exit`
         if words.len() == 3 && words[2].lit_cow().is_some_and(|l| l.is_empty()) {
             if let Some(v) = single_var(&words[0]) {
-                let op = words[1].lit();
+                let op = words[1].lit_cow();
                 let ne = matches!(op.as_deref(), Some("!="));
                 let eq = matches!(op.as_deref(), Some("=" | "=="));
                 if (ne && positive) || (eq && negative) {
@@ -366,7 +392,7 @@ impl State {
         let mut negate = false;
         let mut i = 0;
         while i < words.len() {
-            let op = words[i].lit();
+            let op = words[i].lit_cow();
             match op.as_deref() {
                 Some("!") => negate = !negate,
                 Some("-n" | "-d" | "-e" | "-f" | "-s" | "-z") => {
