@@ -7,6 +7,7 @@
 use super::shell::{check_mapped, command_rules, run_items};
 use crate::diagnostic::Diagnostic;
 use crate::inline::{self, Effect};
+use crate::rules::shell::cmd::Gates;
 use crate::rules::shell::{Cmd, Context};
 use crate::shell::command::{Command, Mapped, Part, Word};
 use crate::shell::facts::State;
@@ -23,6 +24,10 @@ pub fn check(
     out: &mut Vec<Diagnostic>,
 ) {
     if depth >= MAX_DEPTH {
+        return;
+    }
+    // (only an interpreter's inline code is found: the name says so)
+    if !cmd.gates().any(Gates::INTERPRETER) {
         return;
     }
     let Some(found) = cmd.name().and_then(|name| inline::find_named(cmd, name)) else {

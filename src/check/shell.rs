@@ -4,6 +4,7 @@
 
 use super::{SqlOptions, check_sql};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::shell::cmd::{Gates, rule_gates};
 use crate::rules::shell::{Cmd, Context, ShellCheck};
 use crate::rules::{Check, RULES};
 use crate::shell::command::{Command, Item, Mapped};
@@ -153,20 +154,28 @@ pub(crate) fn run_items(
                 }
                 state.after_named(cmd, c.name());
             }
-            Item::Assign { name, value, .. } => state.assign(name, value.as_ref()),
-            Item::LoopVar { name, non_empty } => state.set_fact(
-                name,
-                if *non_empty {
-                    facts::VarFact::NonEmpty
-                } else {
-                    facts::VarFact::MaybeEmpty
-                },
-            ),
-            Item::Enter => state.enter(),
-            Item::Exit => state.exit(),
-            Item::GuardStart => state.guard_start(),
-            Item::GuardEnd => state.guard_end(),
+            item => step(state, item),
         }
+    }
+}
+
+/// What an item other than a command changes in the state.
+fn step(state: &mut facts::State, item: &Item) {
+    match item {
+        Item::Cmd(_) => {}
+        Item::Assign { name, value, .. } => state.assign(name, value.as_ref()),
+        Item::LoopVar { name, non_empty } => state.set_fact(
+            name,
+            if *non_empty {
+                facts::VarFact::NonEmpty
+            } else {
+                facts::VarFact::MaybeEmpty
+            },
+        ),
+        Item::Enter => state.enter(),
+        Item::Exit => state.exit(),
+        Item::GuardStart => state.guard_start(),
+        Item::GuardEnd => state.guard_end(),
     }
 }
 
@@ -175,24 +184,29 @@ pub(crate) fn command_rules(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnost
     command_rules_of(&Cmd::new(cmd), ctx, out);
 }
 
-/// The shell checks of [`RULES`], in registry order (picked out once).
-fn shell_checks() -> &'static [ShellCheck] {
-    static CHECKS: OnceLock<Vec<ShellCheck>> = OnceLock::new();
+/// The shell checks of [`RULES`], in registry order, each with the [`Gates`] a command
+/// needs for it to be called (picked out once).
+fn shell_checks() -> &'static [(ShellCheck, Gates)] {
+    static CHECKS: OnceLock<Vec<(ShellCheck, Gates)>> = OnceLock::new();
     CHECKS.get_or_init(|| {
         RULES
             .iter()
             .filter_map(|rule| match rule.check {
-                Check::Shell(f) => Some(f),
+                Check::Shell(f) => Some((f, rule_gates(rule.id))),
                 _ => None,
             })
             .collect()
     })
 }
 
-/// [`command_rules`] of a command read once.
+/// [`command_rules`] of a command read once: only the checks its name lets fire (the others
+/// return without a finding; `tests::gated_rules_find_what_every_rule_finds`).
 fn command_rules_of(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
-    for f in shell_checks() {
-        f(cmd, ctx, out);
+    let gates = cmd.gates();
+    for (f, needs) in shell_checks() {
+        if gates.any(*needs) {
+            f(cmd, ctx, out);
+        }
     }
     crate::rules::shell::commands::check(cmd, ctx, out);
 }
@@ -224,6 +238,10 @@ pub fn check_mapped(text: &Mapped, dialect: Dialect, out: &mut Vec<Diagnostic>) 
         out.push(d);
     }
 }
+
+#[cfg(test)]
+#[path = "shell_gates_tests.rs"]
+mod gates_tests;
 
 /// Check the SQL a database client command runs.
 fn embedded_sql(cmd: &Cmd, out: &mut Vec<Diagnostic>) {

@@ -122,7 +122,11 @@ impl State {
     }
 
     pub fn set_fact(&mut self, name: &str, fact: VarFact) {
-        let old = self.vars.insert(name.to_string(), fact);
+        // (the name copied only when it is new)
+        let old = match self.vars.get_mut(name) {
+            Some(v) => Some(std::mem::replace(v, fact)),
+            None => self.vars.insert(name.to_string(), fact),
+        };
         if !self.scopes.is_empty() && old != Some(fact) {
             self.journal.push((name.to_string(), old));
         }
@@ -194,7 +198,7 @@ impl State {
     pub fn after_named(&mut self, cmd: &Command, name: Option<&str>) {
         // `${X:?}` anywhere: from here on X is non-empty (or the script stopped)
         for w in &cmd.words {
-            for p in &w.parts {
+            for p in w.parts.iter() {
                 if let Part::Var {
                     name,
                     guard: Guard::NonEmpty,
@@ -353,7 +357,7 @@ impl State {
         // `[ "$X" != "" ] || exit`, `[ "$X" = "" ] && exit`
         if words.len() == 3 && words[2].lit_cow().is_some_and(|l| l.is_empty()) {
             if let Some(v) = single_var(&words[0]) {
-                let op = words[1].lit();
+                let op = words[1].lit_cow();
                 let ne = matches!(op.as_deref(), Some("!="));
                 let eq = matches!(op.as_deref(), Some("=" | "=="));
                 if (ne && positive) || (eq && negative) {
@@ -365,7 +369,7 @@ impl State {
         let mut negate = false;
         let mut i = 0;
         while i < words.len() {
-            let op = words[i].lit();
+            let op = words[i].lit_cow();
             match op.as_deref() {
                 Some("!") => negate = !negate,
                 Some("-n" | "-d" | "-e" | "-f" | "-s" | "-z") => {

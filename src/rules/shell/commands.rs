@@ -4,6 +4,7 @@ use super::{Cmd, Context, command_span, via};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::shell::command::Command;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 pub const SOURCE: &str = include_str!("../../../rules/commands.toml");
@@ -51,6 +52,10 @@ pub fn parsed() -> &'static Result<File, String> {
     RULES.get_or_init(|| toml::from_str::<File>(SOURCE).map_err(|e| e.to_string()))
 }
 
+/// An argument as the patterns read it: its literal value, or its text as written when it
+/// has an expansion (always `Some`).
+type Arg<'w> = Option<Cow<'w, str>>;
+
 /// Is `arg` the flag `alt` (`-f` also inside `-fdx`, `--force` also as `--force=…`)?
 fn flag_is(arg: &str, alt: &str) -> bool {
     if arg == alt {
@@ -71,7 +76,7 @@ fn flag_is(arg: &str, alt: &str) -> bool {
         && arg[1..].contains(letter)
 }
 
-fn any_flag(args: &[Option<String>], entry: &str) -> bool {
+fn any_flag(args: &[Arg], entry: &str) -> bool {
     entry
         .split('|')
         .any(|alt| args.iter().flatten().any(|a| flag_is(a, alt)))
@@ -113,15 +118,15 @@ pub fn glob(pat: &str, s: &str) -> bool {
     pi == pat.len()
 }
 
-fn arg_matching<'a>(args: &'a [Option<String>], entry: &str) -> Option<&'a str> {
+fn arg_matching<'a>(args: &'a [Arg], entry: &str) -> Option<&'a str> {
     args.iter()
         .flatten()
         .find(|a| entry.split('|').any(|alt| glob(alt, a)))
-        .map(String::as_str)
+        .map(|a| a.as_ref())
 }
 
 /// `sub` words in order; between them only options and their values.
-fn sub_matches(args: &[Option<String>], sub: &[String]) -> bool {
+fn sub_matches(args: &[Arg], sub: &[String]) -> bool {
     let mut k = 0;
     for want in sub {
         loop {
@@ -149,7 +154,7 @@ fn sub_matches(args: &[Option<String>], sub: &[String]) -> bool {
 }
 
 impl Pattern {
-    fn matches<'a>(&self, name: &str, args: &'a [Option<String>]) -> Option<Option<&'a str>> {
+    fn matches<'a>(&self, name: &str, args: &'a [Arg]) -> Option<Option<&'a str>> {
         let named = self.command.iter().any(|c| c == name)
             || self
                 .command_prefix
@@ -196,77 +201,37 @@ fn display(cmd: &Command) -> String {
     s
 }
 
-/// Every command name and name prefix the patterns use, collected once, each with the rules
-/// (indices into [`File::rule`], in file order) that have a pattern naming it; the names by
-/// their first byte (a lookup is a few length compares, no hash). A rule none of whose
-/// patterns names a command cannot match it ([`Pattern::matches`] needs the name).
-struct Names {
-    exact: Vec<Vec<(&'static str, Vec<usize>)>>,
-    prefixes: Vec<(&'static str, usize)>,
-}
-
-fn bucket(name: &str) -> usize {
-    usize::from(name.as_bytes().first().copied().unwrap_or(0))
-}
-
-static NAMES: OnceLock<Names> = OnceLock::new();
-
-fn names(file: &'static File) -> &'static Names {
-    NAMES.get_or_init(|| {
-        let mut exact: Vec<Vec<(&'static str, Vec<usize>)>> = vec![Vec::new(); 256];
-        let mut prefixes = Vec::new();
-        for (i, rule) in file.rule.iter().enumerate() {
-            for p in &rule.when {
-                for c in &p.command {
-                    let b = &mut exact[bucket(c)];
-                    match b.iter_mut().find(|(n, _)| *n == c.as_str()) {
-                        Some((_, rules)) if rules.last() == Some(&i) => {}
-                        Some((_, rules)) => rules.push(i),
-                        None => b.push((c.as_str(), vec![i])),
-                    }
-                }
-                if let Some(x) = p.command_prefix.as_deref() {
-                    prefixes.push((x, i));
-                }
-            }
-        }
-        Names { exact, prefixes }
-    })
-}
-
-/// The rules that have a pattern naming a command called `name`, in file order (none: no
-/// rule can match it).
-fn rules_naming(file: &'static File, name: &str) -> Vec<usize> {
-    let names = names(file);
-    let mut rules: Vec<usize> = names.exact[bucket(name)]
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, r)| r.clone())
-        .unwrap_or_default();
-    for &(x, i) in &names.prefixes {
-        if name.starts_with(x) {
-            rules.push(i);
-        }
-    }
-    rules.sort_unstable();
-    rules.dedup();
-    rules
-}
+#[path = "commands_names.rs"]
+mod names;
+use names::rules_naming;
 
 pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
     let Ok(file) = parsed() else { return };
     let Some(name) = cmd.name() else { return };
-    let candidates = rules_naming(file, name);
-    if candidates.is_empty() {
+    check_rules(file, rules_naming(file, name), name, cmd, ctx, out);
+}
+
+/// [`check`] with the rules `candidates` (indices into `file.rule`, in file order).
+pub(crate) fn check_rules(
+    file: &File,
+    candidates: impl Iterator<Item = usize>,
+    name: &str,
+    cmd: &Cmd,
+    ctx: &Context,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut candidates = candidates.peekable();
+    if candidates.peek().is_none() {
         return;
     }
     // expansions as written: `of=/dev/$DEV` can match `of=/dev/*$*`
-    let args: Vec<Option<String>> = cmd
+    // (borrowed from the words: a copy only of a literal in several parts)
+    let args: Vec<Arg> = cmd
         .args()
         .iter()
-        .map(|w| w.lit().or_else(|| Some(w.src.text.to_string())))
+        .map(|w| w.lit_cow().or(Some(Cow::Borrowed(w.src.text.as_str()))))
         .collect();
-    for rule in candidates.iter().filter_map(|&i| file.rule.get(i)) {
+    for rule in candidates.filter_map(|i| file.rule.get(i)) {
         let Some((pat, m)) = rule
             .when
             .iter()
@@ -390,10 +355,10 @@ mod tests {
                     })
                 })
                 .collect();
-            assert_eq!(rules_naming(file, name), want, "{name}");
+            assert_eq!(rules_naming(file, name).collect::<Vec<_>>(), want, "{name}");
         }
-        assert!(rules_naming(file, "git").len() > 1);
-        assert!(rules_naming(file, "echo").is_empty());
+        assert!(rules_naming(file, "git").count() > 1);
+        assert_eq!(rules_naming(file, "echo").count(), 0);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::inline;
 use crate::shell::command::{Command, Part, Word, basename};
 
 /// The shells that read a program from `-c` or stdin.
-fn is_shell(name: &str) -> bool {
+pub(crate) fn is_shell(name: &str) -> bool {
     matches!(
         name,
         "sh" | "bash" | "dash" | "zsh" | "ksh" | "ash" | "mksh" | "fish"
