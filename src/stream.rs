@@ -10,6 +10,9 @@ use std::sync::mpsc;
 
 type Message<T> = (String, Result<T, FileError>);
 
+/// How many standalone files one message to the writer carries at most.
+const BATCH: usize = 16;
+
 /// Check `files` like [`crate::run::run`]; `map` turns each file's outcome (its findings
 /// sorted as in [`crate::run::Outcome::sort`]) into what `emit` receives, in path order.
 /// Returns the files that could not be checked, in path order.
@@ -19,7 +22,7 @@ pub fn run_ordered<T: Send>(
     map: impl Fn(FileOutcome) -> T + Sync,
     mut emit: impl FnMut(T),
 ) -> Vec<FileError> {
-    let (tx, rx) = mpsc::channel::<Message<T>>();
+    let (tx, rx) = mpsc::channel::<Vec<Message<T>>>();
     let map = &map;
     let settings = &crate::run::with_run_files(files, settings);
     let mut errors = Vec::new();
@@ -54,7 +57,7 @@ pub fn run_ordered<T: Send>(
                 || {
                     sets.par_iter().for_each_with(tx_sets, |tx, s| {
                         for r in crate::run::sets::check_set(s, settings) {
-                            let _ = tx.send(finish(r));
+                            let _ = tx.send(vec![finish(r)]);
                         }
                     });
                     // the outcomes of a front end's sets are mapped (rendered) in parallel:
@@ -63,9 +66,7 @@ pub fn run_ordered<T: Send>(
                     let send_all = |outcomes: Vec<Result<FileOutcome, FileError>>| {
                         let mapped: Vec<Message<T>> =
                             outcomes.into_par_iter().map(finish).collect();
-                        for m in mapped {
-                            let _ = tx_py.send(m);
-                        }
+                        let _ = tx_py.send(mapped);
                     };
                     send_all(crate::run::python::check_sets(&py, settings));
                     // Knex/TypeORM/Sequelize and Rails outcomes are mapped and written while
@@ -76,7 +77,7 @@ pub fn run_ordered<T: Send>(
                         let sink = |r: Result<FileOutcome, FileError>| {
                             let tx = tx_py.clone();
                             scope.spawn(move |_| {
-                                let _ = tx.send(finish(r));
+                                let _ = tx.send(vec![finish(r)]);
                             });
                         };
                         crate::run::js::stream_sets(&js, settings, &sink);
@@ -85,19 +86,24 @@ pub fn run_ordered<T: Send>(
                     send_all(crate::run::php::check_sets(&php, settings));
                 },
                 || {
-                    standalone.par_iter().for_each_with(tx, |tx, f| {
-                        let r = crate::run::read_file(&f.path)
-                            .map_err(|e| FileError {
-                                file: f.display.clone(),
-                                message: format!("cannot read: {e}"),
-                            })
-                            .and_then(|bytes| {
-                                let facts = crate::check::FileFacts {
-                                    down: f.down && !settings.check_down,
-                                };
-                                check_text(&f.display, bytes, f.lang, facts, settings)
-                            });
-                        let _ = tx.send(finish(r));
+                    // a few files per message: a message per file wakes the writer (a
+                    // futex call and a thread switch) thousands of times in a big run
+                    standalone.par_chunks(BATCH).for_each_with(tx, |tx, chunk| {
+                        let batch = chunk.iter().map(|f| {
+                            let r = crate::run::read_file(&f.path)
+                                .map_err(|e| FileError {
+                                    file: f.display.clone(),
+                                    message: format!("cannot read: {e}"),
+                                })
+                                .and_then(|bytes| {
+                                    let facts = crate::check::FileFacts {
+                                        down: f.down && !settings.check_down,
+                                    };
+                                    check_text(&f.display, bytes, f.lang, facts, settings)
+                                });
+                            finish(r)
+                        });
+                        let _ = tx.send(batch.collect());
                     })
                 },
             );
@@ -114,7 +120,7 @@ pub fn run_ordered<T: Send>(
         let mut ready: BTreeMap<usize, Option<T>> = BTreeMap::new();
         let mut stray: Vec<(String, T)> = Vec::new();
         let mut next = 0usize;
-        for (path, r) in rx {
+        for (path, r) in rx.into_iter().flatten() {
             let slot = slots.get_mut(path.as_str()).and_then(Vec::pop);
             let item = match r {
                 Ok(t) => Some(t),
