@@ -51,15 +51,17 @@ fn attached(w: &Word, prefix: &str) -> Option<Mapped> {
     None
 }
 
-pub fn extract(cmd: &Command) -> (Found<'_>, Vec<Mapped>) {
-    let mut found = Found::default();
-    let mut owned = Vec::new();
-    let Some(name) = cmd.name() else {
-        return (found, owned);
-    };
-    let args = cmd.args();
-    let (dialect, cmd_opts, file_opts, with_arg): (Dialect, &[&str], &[&str], &[&str]) = match name
-    {
+/// A database client whose SQL [`extract`] reads: its dialect, the options that carry SQL,
+/// the options that name a SQL file, and the other options that take a value.
+type Client = (
+    Dialect,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+fn client(name: &str) -> Option<Client> {
+    Some(match name {
         "psql" => (
             Dialect::Postgres,
             &["-c", "--command"],
@@ -110,7 +112,24 @@ pub fn extract(cmd: &Command) -> (Found<'_>, Vec<Mapped>) {
             &["-init"],
             &["-separator", "-newline", "-nullvalue"],
         ),
-        _ => return (found, owned),
+        _ => return None,
+    })
+}
+
+/// Is `name` a database client [`extract`] reads?
+pub fn is_client(name: &str) -> bool {
+    client(name).is_some()
+}
+
+pub fn extract(cmd: &Command) -> (Found<'_>, Vec<Mapped>) {
+    let mut found = Found::default();
+    let mut owned = Vec::new();
+    let Some(name) = cmd.name() else {
+        return (found, owned);
+    };
+    let args = cmd.args();
+    let Some((dialect, cmd_opts, file_opts, with_arg)) = client(name) else {
+        return (found, owned);
     };
     let mut has_command = false;
     let mut positional = Vec::new();

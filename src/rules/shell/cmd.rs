@@ -57,7 +57,7 @@ impl Gates {
             "mv" => Gates::MV,
             "truncate" | "cp" => Gates::TRUNCATE_CP,
             "source" | "." => Gates::SOURCE,
-            n if is_sql_client(n) => Gates::SQL_CLIENT,
+            n if crate::shell::sql::is_client(n) => Gates::SQL_CLIENT,
             _ => Gates::default(),
         };
         if super::opaque_execution::is_shell(n) {
@@ -91,11 +91,6 @@ pub fn rule_gates(id: &str) -> Gates {
             .union(Gates::NAMELESS),
         _ => Gates::ALL,
     }
-}
-
-/// The database clients [`extract`] reads.
-fn is_sql_client(name: &str) -> bool {
-    matches!(name, "psql" | "mysql" | "mariadb" | "sqlite3" | "sqlite")
 }
 
 /// A command with what the rules read of it first. Derefs to the [`Command`]; its own
