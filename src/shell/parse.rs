@@ -8,6 +8,7 @@ use super::tree::Node;
 use super::tree::kind;
 use super::unwrap;
 use crate::source::Span;
+use smallvec::SmallVec;
 
 /// The node kinds a word is made of, as a pattern: plain and quoted words, concatenations,
 /// expansions, numbers. The statement walk and the `[ … ]` / `[[ … ]]` reader both take them
@@ -80,10 +81,21 @@ pub struct Walker<'t> {
 
 impl<'t> Walker<'t> {
     pub fn new(src: &'t str, map: Option<&'t Mapped>, reparse_depth: usize) -> Walker<'t> {
+        Walker::with_items(src, map, reparse_depth, Vec::with_capacity(items_for(src)))
+    }
+
+    /// A walker that appends to `items` (a re-read string's commands go straight into the
+    /// outer walk's list: no second list to copy over).
+    fn with_items(
+        src: &'t str,
+        map: Option<&'t Mapped>,
+        reparse_depth: usize,
+        items: Vec<Item>,
+    ) -> Walker<'t> {
         Walker {
             src,
             map,
-            items: Vec::new(),
+            items,
             too_deep: None,
             reparse_depth,
             reparsed: map.is_some(),
@@ -272,7 +284,8 @@ impl<'t> Walker<'t> {
     /// `a && b || c`: tree-sitter nests lists to the left; flatten so long chains do not
     /// recurse, and work out which operands have their failure handled.
     fn list(&mut self, node: Node<'t>, depth: usize) {
-        let mut rest: Vec<(&'static str, Node<'t>)> = Vec::new();
+        // (on the stack: most lists have a few operands)
+        let mut rest: SmallVec<[(&'static str, Node<'t>); 8]> = SmallVec::new();
         let mut cur = node;
         loop {
             if kind(cur) != "list" {
@@ -296,13 +309,14 @@ impl<'t> Walker<'t> {
             cur = left;
         }
         rest.reverse();
-        let mut operands = vec![cur];
-        let mut ops = Vec::new();
+        let mut operands: SmallVec<[Node<'t>; 8]> = SmallVec::with_capacity(rest.len() + 1);
+        operands.push(cur);
+        let mut ops: SmallVec<[&'static str; 8]> = SmallVec::with_capacity(rest.len());
         for (op, n) in rest {
             ops.push(op);
             operands.push(n);
         }
-        let exits: Vec<bool> = operands.iter().map(|n| self.exits(*n, 0)).collect();
+        let exits: SmallVec<[bool; 8]> = operands.iter().map(|n| self.exits(*n, 0)).collect();
         let mut open_guards = 0;
         for (i, n) in operands.iter().enumerate() {
             // `a && b || c`: c runs when a or b failed, so a's guard ends before it
@@ -385,7 +399,8 @@ impl<'t> Walker<'t> {
     }
 
     fn redirected(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
-        let mut redirects = Vec::new();
+        // (on the stack: a statement has a few redirections)
+        let mut redirects: SmallVec<[Node<'t>; 4]> = SmallVec::new();
         let mut body = None;
         for (field, ch) in node.fields() {
             match field {
@@ -395,8 +410,8 @@ impl<'t> Walker<'t> {
             }
         }
         // what follows a heredoc on its line: `cat <<EOF | psql`, `cmd <<EOF && next`
-        let mut pipe_cont = Vec::new();
-        let mut right = Vec::new();
+        let mut pipe_cont: SmallVec<[Node<'t>; 2]> = SmallVec::new();
+        let mut right: SmallVec<[Node<'t>; 2]> = SmallVec::new();
         let mut and_op = None;
         for r in &redirects {
             if kind(*r) != "heredoc_redirect" {
@@ -464,7 +479,7 @@ impl<'t> Walker<'t> {
         let mut words = Vec::with_capacity(n);
         // (on the stack: most commands have a few words)
         let mut quoted: smallvec::SmallVec<[bool; 8]> = smallvec::SmallVec::with_capacity(n);
-        let mut assigns = Vec::new();
+        let mut assigns: SmallVec<[Node<'t>; 4]> = SmallVec::new();
         let mut stdin = None;
         let mut redirects = Vec::new();
         let kids = node.fields();
@@ -558,11 +573,20 @@ impl<'t> Walker<'t> {
     }
 
     fn walk_subs(&mut self, depth: usize) {
-        let subs = std::mem::take(&mut self.subs);
-        for s in subs {
+        if self.subs.is_empty() {
+            return;
+        }
+        let mut subs = std::mem::take(&mut self.subs);
+        for &s in &subs {
             self.items.push(Item::Enter);
             self.children(s, depth + 1);
             self.items.push(Item::Exit);
+        }
+        // the list goes back for the next word's substitutions (no allocation per command),
+        // unless the walk above left substitutions of its own there
+        if self.subs.is_empty() {
+            subs.clear();
+            self.subs = subs;
         }
     }
 
@@ -597,19 +621,24 @@ impl<'t> Walker<'t> {
             let Some(root) = tree.root() else {
                 return;
             };
-            let mut inner = Walker::new(&r.text.text, Some(&r.text), self.reparse_depth + 1);
+            // the inner walk appends to this walk's items (nothing in a walk reads the items
+            // before its own start): the same list as walking apart and appending
+            let mut items = std::mem::take(&mut self.items);
+            if r.scoped {
+                items.push(Item::Enter);
+            }
+            let start = items.len();
+            let mut inner =
+                Walker::with_items(&r.text.text, Some(&r.text), self.reparse_depth + 1, items);
             inner.env = self.env.clone();
             inner.bound = self.bound;
             inner.stmt(root, r.flow, depth);
-            if r.scoped {
-                self.items.push(Item::Enter);
-            }
-            for it in inner.items.iter_mut() {
+            self.items = std::mem::take(&mut inner.items);
+            for it in self.items[start..].iter_mut() {
                 if let Item::Cmd(c) = it {
                     c.via.splice(0..0, r.via.iter().cloned());
                 }
             }
-            self.items.append(&mut inner.items);
             if r.scoped {
                 self.items.push(Item::Exit);
             }
@@ -620,8 +649,18 @@ impl<'t> Walker<'t> {
     }
 }
 
+/// The room for the items of a walk over `src`, sized up front: an item is ~200 bytes, and
+/// each regrowth of the list copies all of it (the generated deploy scripts have about one
+/// item per 15 bytes of text; the cap bounds what a huge script reserves before it is read).
+fn items_for(src: &str) -> usize {
+    (src.len() / 12 + 4).min(1 << 14)
+}
+
+/// The children of a node with their field names (on the stack: statements have a few).
+type Fields<'t> = SmallVec<[(Option<&'static str>, Node<'t>); 8]>;
+
 /// Children with their field names.
-fn fields(node: Node<'_>) -> Vec<(Option<&'static str>, Node<'_>)> {
+fn fields(node: Node<'_>) -> Fields<'_> {
     node.fields().collect()
 }
 

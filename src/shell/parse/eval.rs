@@ -215,6 +215,11 @@ fn bind(w: Word, b: &Binding) -> Vec<Word> {
     let mut src = Mapped::default();
     let (mut last, mut i) = (0, 0);
     while i < t.len() {
+        // a reference starts at a `$` only: step from one to the next (a byte search)
+        match t.as_bytes()[i..].iter().position(|&c| c == b'$') {
+            Some(k) => i += k,
+            None => break,
+        }
         if let Some((len, name)) = reference_at(t, i)
             && let Some(a) = b.one(name)
         {
@@ -548,7 +553,8 @@ impl<'t> Walker<'t> {
             }
             call.push_str(w);
         }
-        let call = if call.chars().count() > 60 {
+        // (a text of at most 60 bytes has at most 60 characters: no count)
+        let call = if call.len() > 60 && call.chars().count() > 60 {
             format!("{}…", call.chars().take(59).collect::<String>())
         } else {
             call
