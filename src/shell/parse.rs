@@ -61,8 +61,9 @@ pub struct Walker<'t> {
     /// What the script assigned so far: literal variables, aliases, and the positional
     /// parameters of the function call being walked ([`eval`]).
     pub env: Env,
-    /// Functions defined so far: name → (body, definition span).
-    funcs: super::command::NameMap<(Node<'t>, Span)>,
+    /// Functions defined so far: name → (body, definition span, whether the body reads
+    /// positional parameters).
+    funcs: super::command::NameMap<(Node<'t>, Span, bool)>,
     /// Functions being walked at a call (no recursion).
     calling: Vec<String>,
     /// Bodies walked at calls so far (a budget: calls in loops of calls stay cheap).
@@ -558,7 +559,7 @@ impl<'t> Walker<'t> {
             bound: self.bound,
             fed_by,
         };
-        self.feed_out = feed_of(&cmd);
+        self.feed_out = redirects::feed_of(&cmd);
         // read by the next stage only (`pipeline_stages`): outside a pipeline nothing reads it
         self.fed_out = if self.in_pipeline > 0 {
             cmd.words.iter().map(|w| w.src.text.to_string()).collect()
@@ -651,9 +652,10 @@ impl<'t> Walker<'t> {
 
 /// The room for the items of a walk over `src`, sized up front: an item is ~200 bytes, and
 /// each regrowth of the list copies all of it (the generated deploy scripts have about one
-/// item per 15 bytes of text; the cap bounds what a huge script reserves before it is read).
+/// item per 15 bytes of text: room for one per 8 covers nearly every script in one
+/// allocation; the cap bounds what a huge script reserves before it is read).
 fn items_for(src: &str) -> usize {
-    (src.len() / 12 + 4).min(1 << 14)
+    (src.len() / 8 + 4).min(1 << 14)
 }
 
 /// The children of a node with their field names (on the stack: statements have a few).
@@ -666,37 +668,4 @@ fn fields(node: Node<'_>) -> Fields<'_> {
 
 fn is_clause(kind: &str) -> bool {
     matches!(kind, "elif_clause" | "else_clause")
-}
-
-/// What this command writes to a following pipeline stage, when that is plain text we can
-/// read (`echo '…'`, `printf '…'`, `cat <<EOF`).
-fn feed_of(cmd: &Command) -> Option<Mapped> {
-    let name = cmd.name()?;
-    match name {
-        "echo" => {
-            let mut m = Mapped::default();
-            let mut first = true;
-            for w in cmd.args() {
-                if first
-                    && w.lit_cow()
-                        .is_some_and(|l| l.starts_with('-') && l.len() <= 3)
-                {
-                    continue;
-                }
-                if !first {
-                    m.push_at(" ", w.span.start);
-                }
-                first = false;
-                m.append(&w.src);
-            }
-            Some(m)
-        }
-        "printf" => cmd
-            .args()
-            .iter()
-            .find(|w| !w.is("--"))
-            .map(|w| w.src.clone()),
-        "cat" if cmd.args().is_empty() => cmd.stdin.clone(),
-        _ => None,
-    }
 }
