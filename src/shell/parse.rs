@@ -54,6 +54,9 @@ pub struct Walker<'t> {
     subs: Vec<Node<'t>>,
     feed_in: Option<Mapped>,
     feed_out: Option<Mapped>,
+    /// Instead of `feed_out`: the index of the item whose command's output it is (worked out
+    /// when read; the item's words and stdin never change after the push).
+    feed_at: Option<usize>,
     /// The previous pipeline stage's words, for the next stage's command (`fed_by`).
     fed_in: Vec<String>,
     fed_out: Vec<String>,
@@ -103,6 +106,7 @@ impl<'t> Walker<'t> {
             subs: Vec::new(),
             feed_in: None,
             feed_out: None,
+            feed_at: None,
             fed_in: Vec::new(),
             fed_out: Vec::new(),
             in_pipeline: 0,
@@ -379,6 +383,7 @@ impl<'t> Walker<'t> {
             self.in_pipeline += 1;
             self.feed_in = feed.take();
             self.feed_out = None;
+            self.feed_at = None;
             self.prev_stage = prev.take();
             self.fed_in = std::mem::take(&mut fed);
             self.fed_out = Vec::new();
@@ -390,7 +395,7 @@ impl<'t> Walker<'t> {
                 _ => None,
             });
             self.prev_stage = None;
-            feed = self.feed_out.take();
+            feed = self.take_feed();
             fed = std::mem::take(&mut self.fed_out);
             self.feed_in = None;
             self.fed_in = Vec::new();
@@ -459,7 +464,7 @@ impl<'t> Walker<'t> {
         if !pipe_cont.is_empty() {
             self.in_pipeline -= 1;
             self.items.push(Item::Exit);
-            let feed = self.feed_out.take();
+            let feed = self.take_feed();
             let mut first = true;
             for p in pipe_cont {
                 let feed = if first { feed.clone() } else { None };
@@ -559,7 +564,17 @@ impl<'t> Walker<'t> {
             bound: self.bound,
             fed_by,
         };
-        self.feed_out = redirects::feed_of(&cmd);
+        // what the command writes to a next stage: outside a pipeline only a heredoc's pipeline
+        // whose body runs no command reads it (`redirected`), so for a command pushed as it is
+        // it is worked out there, from the pushed item, if ever (`take_feed`)
+        let as_is = unwrap::runs_nothing_else(&cmd);
+        if self.in_pipeline > 0 || !as_is {
+            self.feed_out = redirects::feed_of(&cmd);
+            self.feed_at = None;
+        } else {
+            self.feed_out = None;
+            self.feed_at = Some(self.items.len());
+        }
         // read by the next stage only (`pipeline_stages`): outside a pipeline nothing reads it
         self.fed_out = if self.in_pipeline > 0 {
             cmd.words.iter().map(|w| w.src.text.to_string()).collect()
@@ -567,9 +582,21 @@ impl<'t> Walker<'t> {
             Vec::new()
         };
         let call = self.call_of(&cmd, node);
-        self.emit(cmd, depth);
+        self.emit(cmd, as_is, depth);
         if let Some(call) = call {
             self.call(call, depth);
+        }
+    }
+
+    /// What the last command wrote to a next stage ([`Walker::feed_out`] or, from the item
+    /// at [`Walker::feed_at`], [`redirects::feed_of`] now), taken.
+    fn take_feed(&mut self) -> Option<Mapped> {
+        match self.feed_at.take() {
+            Some(i) => match self.items.get(i) {
+                Some(Item::Cmd(c)) => redirects::feed_of(c),
+                _ => None,
+            },
+            None => self.feed_out.take(),
         }
     }
 
@@ -591,10 +618,11 @@ impl<'t> Walker<'t> {
         }
     }
 
-    /// Unwrap (`sudo`, `xargs`, …) and push; re-read `bash -c` / `eval` strings.
-    fn emit(&mut self, mut cmd: Command, depth: usize) {
+    /// Unwrap (`sudo`, `xargs`, …) and push; re-read `bash -c` / `eval` strings. `as_is`:
+    /// [`unwrap::runs_nothing_else`] of `cmd`.
+    fn emit(&mut self, mut cmd: Command, as_is: bool, depth: usize) {
         // most commands: what `unwrap` would return, without its vector
-        if unwrap::runs_nothing_else(&cmd) {
+        if as_is {
             self.mark_find_fed(&mut cmd);
             self.items.push(Item::Cmd(cmd));
             return;

@@ -104,11 +104,19 @@ impl<'t> Walker<'t> {
     }
 
     pub(super) fn assignment(&mut self, node: Node<'t>, depth: usize) {
-        let name = node
-            .field("name")
+        // the first child of each field (what `node.field` finds), in one pass
+        let (mut name_node, mut value_node) = (None, None);
+        for (field, ch) in node.fields() {
+            match field {
+                Some("name") if name_node.is_none() => name_node = Some(ch),
+                Some("value") if value_node.is_none() => value_node = Some(ch),
+                _ => {}
+            }
+        }
+        let name = name_node
             .map(|n| self.text(n).to_string())
             .unwrap_or_default();
-        let value = node.field("value").map(|v| self.word(v, depth));
+        let value = value_node.map(|v| self.word(v, depth));
         self.walk_subs(depth);
         let value = self.assigned(&name, value);
         // `X+=…` appends: X stays whatever it was, plus text

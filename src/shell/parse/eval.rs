@@ -41,11 +41,15 @@ impl Env {
             Some(v) if v.parts.iter().all(|p| matches!(p, Part::Lit { .. })) => {
                 self.vars.insert(name.to_string(), v.clone());
             }
-            _ => {
+            // (no hashing of the name when the map is empty)
+            _ if !self.vars.is_empty() => {
                 self.vars.remove(name);
             }
+            _ => {}
         }
-        self.bound_vars.remove(name);
+        if !self.bound_vars.is_empty() {
+            self.bound_vars.remove(name);
+        }
     }
 
     fn binding(&self) -> Option<Binding<'_>> {
@@ -197,8 +201,17 @@ fn bind(w: Word, b: &Binding) -> Vec<Word> {
     {
         return ws;
     }
-    // a word with more in it: `"$1/"*`, `"$1"/cache`
-    let mut parts = Parts::new();
+    // a word with more in it: `"$1/"*`, `"$1"/cache` (its parts sized up front: no regrowth)
+    let n: usize = w
+        .parts
+        .iter()
+        .map(|p| {
+            bound_name(p)
+                .and_then(|n| b.one(n))
+                .map_or(1, |a| a.parts.len())
+        })
+        .sum();
+    let mut parts = Parts::with_capacity(n);
     let mut span = None;
     for p in &w.parts {
         match bound_name(p).and_then(|n| b.one(n)) {
