@@ -30,6 +30,8 @@ mod builtins;
 mod cache_tests;
 mod conditionals;
 mod eval;
+#[cfg(test)]
+mod feed_tests;
 mod redirects;
 mod words;
 
