@@ -272,16 +272,10 @@ fn split(src: &Mapped) -> Vec<Word> {
 /// The words of `t` joined by one space (`split_whitespace` then `join(" ")`); ASCII text
 /// (nearly every command) by a byte scan with no per-word step.
 fn squeeze_blanks(t: &str) -> String {
-    let mut out = String::with_capacity(t.len());
     if !t.is_ascii() {
-        for (k, w) in t.split_whitespace().enumerate() {
-            if k > 0 {
-                out.push(' ');
-            }
-            out.push_str(w);
-        }
-        return out;
+        return t.split_whitespace().collect::<Vec<_>>().join(" ");
     }
+    let mut out = String::with_capacity(t.len());
     // `char::is_whitespace` on ASCII: space, \t, \n, \x0B, \x0C, \r
     let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
     let b = t.as_bytes();
