@@ -56,8 +56,7 @@ pub struct Walker<'t> {
     subs: Vec<Node<'t>>,
     feed_in: Option<Mapped>,
     feed_out: Option<Mapped>,
-    /// Instead of `feed_out`: the index of the item whose command's output it is (worked out
-    /// when read; the item's words and stdin never change after the push).
+    /// Or the item whose command's output it is (its words and stdin never change).
     feed_at: Option<usize>,
     /// The previous pipeline stage's words, for the next stage's command (`fed_by`).
     fed_in: Vec<String>,
@@ -566,9 +565,8 @@ impl<'t> Walker<'t> {
             bound: self.bound,
             fed_by,
         };
-        // what the command writes to a next stage: outside a pipeline only a heredoc's pipeline
-        // whose body runs no command reads it (`redirected`), so for a command pushed as it is
-        // it is worked out there, from the pushed item, if ever (`take_feed`)
+        // its output to a next stage: outside a pipeline read only by a heredoc's pipeline whose
+        // body runs no command (`redirected`), worked out then from the item (`take_feed`)
         let as_is = unwrap::runs_nothing_else(&cmd);
         if self.in_pipeline > 0 || !as_is {
             self.feed_out = redirects::feed_of(&cmd);
