@@ -8,6 +8,7 @@ use super::tree::Node;
 use super::tree::kind;
 use super::unwrap;
 use crate::source::Span;
+use smallvec::SmallVec;
 
 /// The node kinds a word is made of, as a pattern: plain and quoted words, concatenations,
 /// expansions, numbers. The statement walk and the `[ … ]` / `[[ … ]]` reader both take them
@@ -29,6 +30,8 @@ mod builtins;
 mod cache_tests;
 mod conditionals;
 mod eval;
+#[cfg(test)]
+mod feed_tests;
 mod redirects;
 mod words;
 
@@ -53,6 +56,8 @@ pub struct Walker<'t> {
     subs: Vec<Node<'t>>,
     feed_in: Option<Mapped>,
     feed_out: Option<Mapped>,
+    /// Or the item whose command's output it is (its words and stdin never change).
+    feed_at: Option<usize>,
     /// The previous pipeline stage's words, for the next stage's command (`fed_by`).
     fed_in: Vec<String>,
     fed_out: Vec<String>,
@@ -60,8 +65,9 @@ pub struct Walker<'t> {
     /// What the script assigned so far: literal variables, aliases, and the positional
     /// parameters of the function call being walked ([`eval`]).
     pub env: Env,
-    /// Functions defined so far: name → (body, definition span).
-    funcs: super::command::NameMap<(Node<'t>, Span)>,
+    /// Functions defined so far: name → (body, definition span, whether the body reads
+    /// positional parameters).
+    funcs: super::command::NameMap<(Node<'t>, Span, bool)>,
     /// Functions being walked at a call (no recursion).
     calling: Vec<String>,
     /// Bodies walked at calls so far (a budget: calls in loops of calls stay cheap).
@@ -80,16 +86,28 @@ pub struct Walker<'t> {
 
 impl<'t> Walker<'t> {
     pub fn new(src: &'t str, map: Option<&'t Mapped>, reparse_depth: usize) -> Walker<'t> {
+        Walker::with_items(src, map, reparse_depth, Vec::with_capacity(items_for(src)))
+    }
+
+    /// A walker that appends to `items` (a re-read string's commands go straight into the
+    /// outer walk's list: no second list to copy over).
+    fn with_items(
+        src: &'t str,
+        map: Option<&'t Mapped>,
+        reparse_depth: usize,
+        items: Vec<Item>,
+    ) -> Walker<'t> {
         Walker {
             src,
             map,
-            items: Vec::new(),
+            items,
             too_deep: None,
             reparse_depth,
             reparsed: map.is_some(),
             subs: Vec::new(),
             feed_in: None,
             feed_out: None,
+            feed_at: None,
             fed_in: Vec::new(),
             fed_out: Vec::new(),
             in_pipeline: 0,
@@ -272,7 +290,8 @@ impl<'t> Walker<'t> {
     /// `a && b || c`: tree-sitter nests lists to the left; flatten so long chains do not
     /// recurse, and work out which operands have their failure handled.
     fn list(&mut self, node: Node<'t>, depth: usize) {
-        let mut rest: Vec<(&'static str, Node<'t>)> = Vec::new();
+        // (on the stack: most lists have a few operands)
+        let mut rest: SmallVec<[(&'static str, Node<'t>); 8]> = SmallVec::new();
         let mut cur = node;
         loop {
             if kind(cur) != "list" {
@@ -296,13 +315,14 @@ impl<'t> Walker<'t> {
             cur = left;
         }
         rest.reverse();
-        let mut operands = vec![cur];
-        let mut ops = Vec::new();
+        let mut operands: SmallVec<[Node<'t>; 8]> = SmallVec::with_capacity(rest.len() + 1);
+        operands.push(cur);
+        let mut ops: SmallVec<[&'static str; 8]> = SmallVec::with_capacity(rest.len());
         for (op, n) in rest {
             ops.push(op);
             operands.push(n);
         }
-        let exits: Vec<bool> = operands.iter().map(|n| self.exits(*n, 0)).collect();
+        let exits: SmallVec<[bool; 8]> = operands.iter().map(|n| self.exits(*n, 0)).collect();
         let mut open_guards = 0;
         for (i, n) in operands.iter().enumerate() {
             // `a && b || c`: c runs when a or b failed, so a's guard ends before it
@@ -364,6 +384,7 @@ impl<'t> Walker<'t> {
             self.in_pipeline += 1;
             self.feed_in = feed.take();
             self.feed_out = None;
+            self.feed_at = None;
             self.prev_stage = prev.take();
             self.fed_in = std::mem::take(&mut fed);
             self.fed_out = Vec::new();
@@ -375,7 +396,7 @@ impl<'t> Walker<'t> {
                 _ => None,
             });
             self.prev_stage = None;
-            feed = self.feed_out.take();
+            feed = self.take_feed();
             fed = std::mem::take(&mut self.fed_out);
             self.feed_in = None;
             self.fed_in = Vec::new();
@@ -385,7 +406,8 @@ impl<'t> Walker<'t> {
     }
 
     fn redirected(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
-        let mut redirects = Vec::new();
+        // (on the stack: a statement has a few redirections)
+        let mut redirects: SmallVec<[Node<'t>; 4]> = SmallVec::new();
         let mut body = None;
         for (field, ch) in node.fields() {
             match field {
@@ -395,8 +417,8 @@ impl<'t> Walker<'t> {
             }
         }
         // what follows a heredoc on its line: `cat <<EOF | psql`, `cmd <<EOF && next`
-        let mut pipe_cont = Vec::new();
-        let mut right = Vec::new();
+        let mut pipe_cont: SmallVec<[Node<'t>; 2]> = SmallVec::new();
+        let mut right: SmallVec<[Node<'t>; 2]> = SmallVec::new();
         let mut and_op = None;
         for r in &redirects {
             if kind(*r) != "heredoc_redirect" {
@@ -443,7 +465,7 @@ impl<'t> Walker<'t> {
         if !pipe_cont.is_empty() {
             self.in_pipeline -= 1;
             self.items.push(Item::Exit);
-            let feed = self.feed_out.take();
+            let feed = self.take_feed();
             let mut first = true;
             for p in pipe_cont {
                 let feed = if first { feed.clone() } else { None };
@@ -464,7 +486,7 @@ impl<'t> Walker<'t> {
         let mut words = Vec::with_capacity(n);
         // (on the stack: most commands have a few words)
         let mut quoted: smallvec::SmallVec<[bool; 8]> = smallvec::SmallVec::with_capacity(n);
-        let mut assigns = Vec::new();
+        let mut assigns: SmallVec<[Node<'t>; 4]> = SmallVec::new();
         let mut stdin = None;
         let mut redirects = Vec::new();
         let kids = node.fields();
@@ -543,7 +565,16 @@ impl<'t> Walker<'t> {
             bound: self.bound,
             fed_by,
         };
-        self.feed_out = feed_of(&cmd);
+        // its output to a next stage: outside a pipeline read only by a heredoc's pipeline whose
+        // body runs no command (`redirected`), worked out then from the item (`take_feed`)
+        let as_is = unwrap::runs_nothing_else(&cmd);
+        if self.in_pipeline > 0 || !as_is {
+            self.feed_out = redirects::feed_of(&cmd);
+            self.feed_at = None;
+        } else {
+            self.feed_out = None;
+            self.feed_at = Some(self.items.len());
+        }
         // read by the next stage only (`pipeline_stages`): outside a pipeline nothing reads it
         self.fed_out = if self.in_pipeline > 0 {
             cmd.words.iter().map(|w| w.src.text.to_string()).collect()
@@ -551,25 +582,47 @@ impl<'t> Walker<'t> {
             Vec::new()
         };
         let call = self.call_of(&cmd, node);
-        self.emit(cmd, depth);
+        self.emit(cmd, as_is, depth);
         if let Some(call) = call {
             self.call(call, depth);
         }
     }
 
+    /// What the last command wrote to a next stage ([`Walker::feed_out`] or, from the item
+    /// at [`Walker::feed_at`], [`redirects::feed_of`] now), taken.
+    fn take_feed(&mut self) -> Option<Mapped> {
+        match self.feed_at.take() {
+            Some(i) => match self.items.get(i) {
+                Some(Item::Cmd(c)) => redirects::feed_of(c),
+                _ => None,
+            },
+            None => self.feed_out.take(),
+        }
+    }
+
     fn walk_subs(&mut self, depth: usize) {
-        let subs = std::mem::take(&mut self.subs);
-        for s in subs {
+        if self.subs.is_empty() {
+            return;
+        }
+        let mut subs = std::mem::take(&mut self.subs);
+        for &s in &subs {
             self.items.push(Item::Enter);
             self.children(s, depth + 1);
             self.items.push(Item::Exit);
         }
+        // the list goes back for the next word's substitutions (no allocation per command),
+        // unless the walk above left substitutions of its own there
+        if self.subs.is_empty() {
+            subs.clear();
+            self.subs = subs;
+        }
     }
 
-    /// Unwrap (`sudo`, `xargs`, …) and push; re-read `bash -c` / `eval` strings.
-    fn emit(&mut self, mut cmd: Command, depth: usize) {
+    /// Unwrap (`sudo`, `xargs`, …) and push; re-read `bash -c` / `eval` strings. `as_is`:
+    /// [`unwrap::runs_nothing_else`] of `cmd`.
+    fn emit(&mut self, mut cmd: Command, as_is: bool, depth: usize) {
         // most commands: what `unwrap` would return, without its vector
-        if unwrap::runs_nothing_else(&cmd) {
+        if as_is {
             self.mark_find_fed(&mut cmd);
             self.items.push(Item::Cmd(cmd));
             return;
@@ -597,19 +650,24 @@ impl<'t> Walker<'t> {
             let Some(root) = tree.root() else {
                 return;
             };
-            let mut inner = Walker::new(&r.text.text, Some(&r.text), self.reparse_depth + 1);
+            // the inner walk appends to this walk's items (nothing in a walk reads the items
+            // before its own start): the same list as walking apart and appending
+            let mut items = std::mem::take(&mut self.items);
+            if r.scoped {
+                items.push(Item::Enter);
+            }
+            let start = items.len();
+            let mut inner =
+                Walker::with_items(&r.text.text, Some(&r.text), self.reparse_depth + 1, items);
             inner.env = self.env.clone();
             inner.bound = self.bound;
             inner.stmt(root, r.flow, depth);
-            if r.scoped {
-                self.items.push(Item::Enter);
-            }
-            for it in inner.items.iter_mut() {
+            self.items = std::mem::take(&mut inner.items);
+            for it in self.items[start..].iter_mut() {
                 if let Item::Cmd(c) = it {
                     c.via.splice(0..0, r.via.iter().cloned());
                 }
             }
-            self.items.append(&mut inner.items);
             if r.scoped {
                 self.items.push(Item::Exit);
             }
@@ -620,44 +678,22 @@ impl<'t> Walker<'t> {
     }
 }
 
+/// The room for the items of a walk over `src`, sized up front: an item is ~200 bytes, and
+/// each regrowth of the list copies all of it (the generated deploy scripts have about one
+/// item per 15 bytes of text: room for one per 8 covers nearly every script in one
+/// allocation; the cap bounds what a huge script reserves before it is read).
+fn items_for(src: &str) -> usize {
+    (src.len() / 8 + 4).min(1 << 14)
+}
+
+/// The children of a node with their field names (on the stack: statements have a few).
+type Fields<'t> = SmallVec<[(Option<&'static str>, Node<'t>); 8]>;
+
 /// Children with their field names.
-fn fields(node: Node<'_>) -> Vec<(Option<&'static str>, Node<'_>)> {
+fn fields(node: Node<'_>) -> Fields<'_> {
     node.fields().collect()
 }
 
 fn is_clause(kind: &str) -> bool {
     matches!(kind, "elif_clause" | "else_clause")
-}
-
-/// What this command writes to a following pipeline stage, when that is plain text we can
-/// read (`echo '…'`, `printf '…'`, `cat <<EOF`).
-fn feed_of(cmd: &Command) -> Option<Mapped> {
-    let name = cmd.name()?;
-    match name {
-        "echo" => {
-            let mut m = Mapped::default();
-            let mut first = true;
-            for w in cmd.args() {
-                if first
-                    && w.lit_cow()
-                        .is_some_and(|l| l.starts_with('-') && l.len() <= 3)
-                {
-                    continue;
-                }
-                if !first {
-                    m.push_at(" ", w.span.start);
-                }
-                first = false;
-                m.append(&w.src);
-            }
-            Some(m)
-        }
-        "printf" => cmd
-            .args()
-            .iter()
-            .find(|w| !w.is("--"))
-            .map(|w| w.src.clone()),
-        "cat" if cmd.args().is_empty() => cmd.stdin.clone(),
-        _ => None,
-    }
 }

@@ -5,17 +5,9 @@ use super::*;
 
 impl<'t> Walker<'t> {
     pub(super) fn test_command(&mut self, node: Node<'t>, flow: Flow, depth: usize) {
-        let mut words = vec![Word {
-            span: self.span_of(node.start_byte(), node.start_byte() + 1),
-            parts: smallvec::smallvec![Part::Lit {
-                text: "[".into(),
-                quoted: false,
-            }],
-            src: Mapped::default(),
-        }];
-        // leaves of the test expression, in order
-        let mut stack = vec![(node, 0usize)];
-        let mut leaves = Vec::new();
+        // leaves of the test expression, in order (on the stack: a test has a few)
+        let mut stack: SmallVec<[(Node<'t>, usize); 8]> = smallvec::smallvec![(node, 0usize)];
+        let mut leaves: SmallVec<[Node<'t>; 8]> = SmallVec::new();
         while let Some((n, d)) = stack.pop() {
             let word_like = matches!(
                 n.kind(),
@@ -31,7 +23,7 @@ impl<'t> Walker<'t> {
                 leaves.push(n);
                 continue;
             }
-            let kids: Vec<Node> = n.children().collect();
+            let kids: SmallVec<[Node; 8]> = n.children().collect();
             for k in kids.into_iter().rev() {
                 if k.is_named() {
                     stack.push((k, d + 1));
@@ -44,7 +36,15 @@ impl<'t> Walker<'t> {
             }
         }
         leaves.sort_by_key(|n| n.start_byte());
-        words.reserve_exact(leaves.len());
+        let mut words = Vec::with_capacity(leaves.len() + 1);
+        words.push(Word {
+            span: self.span_of(node.start_byte(), node.start_byte() + 1),
+            parts: smallvec::smallvec![Part::Lit {
+                text: "[".into(),
+                quoted: false,
+            }],
+            src: Mapped::default(),
+        });
         for l in leaves {
             if l.kind() == "variable_name" {
                 // `[[ -n x ]]` has bare names in arithmetic context; keep the text
@@ -104,11 +104,19 @@ impl<'t> Walker<'t> {
     }
 
     pub(super) fn assignment(&mut self, node: Node<'t>, depth: usize) {
-        let name = node
-            .field("name")
+        // the first child of each field (what `node.field` finds), in one pass
+        let (mut name_node, mut value_node) = (None, None);
+        for (field, ch) in node.fields() {
+            match field {
+                Some("name") if name_node.is_none() => name_node = Some(ch),
+                Some("value") if value_node.is_none() => value_node = Some(ch),
+                _ => {}
+            }
+        }
+        let name = name_node
             .map(|n| self.text(n).to_string())
             .unwrap_or_default();
-        let value = node.field("value").map(|v| self.word(v, depth));
+        let value = value_node.map(|v| self.word(v, depth));
         self.walk_subs(depth);
         let value = self.assigned(&name, value);
         // `X+=…` appends: X stays whatever it was, plus text

@@ -50,12 +50,7 @@ impl<'t> Walker<'t> {
 
     /// The parts of an `if`/`while`/`until`: the condition's failure is handled (and, for
     /// `if …; then exit; fi`, its success ends the script); the bodies run unchecked.
-    pub(super) fn clauses(
-        &mut self,
-        kids: Vec<(Option<&'static str>, Node<'t>)>,
-        on_success_exits: bool,
-        depth: usize,
-    ) {
+    pub(super) fn clauses(&mut self, kids: Fields<'t>, on_success_exits: bool, depth: usize) {
         for (field, ch) in kids {
             if !ch.is_named() {
                 continue;

@@ -36,15 +36,20 @@ pub struct Env {
 impl Env {
     /// `name=value` (`None`: unset, or a value the walker does not know).
     pub fn assign(&mut self, name: &str, value: Option<&Word>) {
+        // (`v.lit().is_some()` without building the text: every part literal)
         match value {
-            Some(v) if v.lit().is_some() => {
+            Some(v) if v.parts.iter().all(|p| matches!(p, Part::Lit { .. })) => {
                 self.vars.insert(name.to_string(), v.clone());
             }
-            _ => {
+            // (no hashing of the name when the map is empty)
+            _ if !self.vars.is_empty() => {
                 self.vars.remove(name);
             }
+            _ => {}
         }
-        self.bound_vars.remove(name);
+        if !self.bound_vars.is_empty() {
+            self.bound_vars.remove(name);
+        }
     }
 
     fn binding(&self) -> Option<Binding<'_>> {
@@ -196,8 +201,17 @@ fn bind(w: Word, b: &Binding) -> Vec<Word> {
     {
         return ws;
     }
-    // a word with more in it: `"$1/"*`, `"$1"/cache`
-    let mut parts = Parts::new();
+    // a word with more in it: `"$1/"*`, `"$1"/cache` (its parts sized up front: no regrowth)
+    let n: usize = w
+        .parts
+        .iter()
+        .map(|p| {
+            bound_name(p)
+                .and_then(|n| b.one(n))
+                .map_or(1, |a| a.parts.len())
+        })
+        .sum();
+    let mut parts = Parts::with_capacity(n);
     let mut span = None;
     for p in &w.parts {
         match bound_name(p).and_then(|n| b.one(n)) {
@@ -215,6 +229,11 @@ fn bind(w: Word, b: &Binding) -> Vec<Word> {
     let mut src = Mapped::default();
     let (mut last, mut i) = (0, 0);
     while i < t.len() {
+        // a reference starts at a `$` only: step from one to the next (a byte search)
+        match t.as_bytes()[i..].iter().position(|&c| c == b'$') {
+            Some(k) => i += k,
+            None => break,
+        }
         if let Some((len, name)) = reference_at(t, i)
             && let Some(a) = b.one(name)
         {
@@ -246,6 +265,34 @@ fn split(src: &Mapped) -> Vec<Word> {
             }
             _ => {}
         }
+    }
+    out
+}
+
+/// The words of `t` joined by one space (`split_whitespace` then `join(" ")`); ASCII text
+/// (nearly every command) by a byte scan with no per-word step.
+fn squeeze_blanks(t: &str) -> String {
+    if !t.is_ascii() {
+        return t.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    let mut out = String::with_capacity(t.len());
+    // `char::is_whitespace` on ASCII: space, \t, \n, \x0B, \x0C, \r
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if blank(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && !blank(b[i]) {
+            i += 1;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&t[start..i]);
     }
     out
 }
@@ -354,7 +401,13 @@ impl<'t> Walker<'t> {
         let Some(body) = node.field("body") else {
             return;
         };
-        self.funcs.insert(name.to_string(), (body, self.span(node)));
+        // whether the body reads positional parameters: worked out once here, not at each call
+        let text = self.text(body);
+        let reads_args = text
+            .char_indices()
+            .any(|(i, c)| c == '$' && positional_at(text, i).is_some());
+        self.funcs
+            .insert(name.to_string(), (body, self.span(node), reads_args));
     }
 
     /// An assigned value with the current call's positional parameters bound
@@ -524,7 +577,7 @@ impl<'t> Walker<'t> {
     pub(super) fn call_of(&self, cmd: &Command, node: Node<'t>) -> Option<Call<'t>> {
         // borrowed: most commands call no function
         let name = cmd.words.first()?.lit_cow()?;
-        let &(body, def) = self.funcs.get(name.as_ref())?;
+        let &(body, def, reads_args) = self.funcs.get(name.as_ref())?;
         if cmd.words.len() < 2
             || self.calling.iter().any(|c| *c == name)
             || self.calling.len() >= MAX_CALL_DEPTH
@@ -534,21 +587,12 @@ impl<'t> Walker<'t> {
         {
             return None;
         }
-        let text = self.text(body);
-        let reads_args = text
-            .char_indices()
-            .any(|(i, c)| c == '$' && positional_at(text, i).is_some());
         if !reads_args {
             return None;
         }
-        let mut call = String::new();
-        for (k, w) in self.text(node).split_whitespace().enumerate() {
-            if k > 0 {
-                call.push(' ');
-            }
-            call.push_str(w);
-        }
-        let call = if call.chars().count() > 60 {
+        let call = squeeze_blanks(self.text(node));
+        // (a text of at most 60 bytes has at most 60 characters: no count)
+        let call = if call.len() > 60 && call.chars().count() > 60 {
             format!("{}…", call.chars().take(59).collect::<String>())
         } else {
             call
@@ -573,7 +617,11 @@ impl<'t> Walker<'t> {
         self.items.push(Item::Enter);
         let start = self.items.len();
         self.stmt(call.body, Flow::default(), depth + 1);
-        let label = format!("the call `{}`", call.text);
+        // (`format!("the call `{}`", call.text)` without the formatting machinery)
+        let mut label = String::with_capacity(call.text.len() + 11);
+        label.push_str("the call `");
+        label.push_str(&call.text);
+        label.push('`');
         for it in &mut self.items[start..] {
             if let Item::Cmd(c) = it {
                 c.via.insert(0, label.clone());
@@ -599,6 +647,39 @@ impl<'t> Walker<'t> {
 #[cfg(test)]
 mod tests {
     use super::positional_at;
+
+    /// The byte scan gives what `split_whitespace` and `join(" ")` give, on generated texts
+    /// of blanks (every ASCII one and some Unicode ones), words and non-ASCII characters.
+    #[test]
+    fn squeezed_blanks_are_the_joined_words() {
+        let pieces = [
+            " ",
+            "\t",
+            "\n",
+            "\x0B",
+            "\x0C",
+            "\r",
+            "\u{a0}",
+            "\u{2003}",
+            "\u{85}",
+            "a",
+            "rm",
+            "-rf",
+            "\"$1\"",
+            "é",
+            "\u{1f600}",
+            "\x1f",
+            "_",
+        ];
+        let mut rng = crate::test_rng::Rng::new(0x3c6e_f372_fe94_f82b);
+        for _ in 0..20_000 {
+            let t: String = (0..rng.below(12))
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            let joined = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(super::squeeze_blanks(&t), joined, "{t:?}");
+        }
+    }
 
     #[test]
     fn positional_references() {

@@ -1,5 +1,6 @@
 //! Redirections of a command: file redirections (`> out.db`, `< in.sql`, `2>>log`), here-strings
-//! and heredoc bodies (what the command reads on stdin).
+//! and heredoc bodies (what the command reads on stdin), and what a command writes to the next
+//! pipeline stage.
 
 use super::*;
 use crate::shell::command::Redirect;
@@ -81,5 +82,38 @@ impl<'t> Walker<'t> {
             off += line.len();
         }
         m
+    }
+}
+
+/// What this command writes to a following pipeline stage, when that is plain text we can
+/// read (`echo '…'`, `printf '…'`, `cat <<EOF`).
+pub(super) fn feed_of(cmd: &Command) -> Option<Mapped> {
+    let name = cmd.name()?;
+    match name {
+        "echo" => {
+            let mut m = Mapped::default();
+            let mut first = true;
+            for w in cmd.args() {
+                if first
+                    && w.lit_cow()
+                        .is_some_and(|l| l.starts_with('-') && l.len() <= 3)
+                {
+                    continue;
+                }
+                if !first {
+                    m.push_at(" ", w.span.start);
+                }
+                first = false;
+                m.append(&w.src);
+            }
+            Some(m)
+        }
+        "printf" => cmd
+            .args()
+            .iter()
+            .find(|w| !w.is("--"))
+            .map(|w| w.src.clone()),
+        "cat" if cmd.args().is_empty() => cmd.stdin.clone(),
+        _ => None,
     }
 }
