@@ -11,6 +11,18 @@ pub(super) fn plain(c: u8) -> bool {
 
 const PLAIN: [bool; 256] = alphanumeric_and(b"_./:@%+,=~-*");
 
+/// The bytes a `"…"` string's text stops at (its end, expansions, escapes, and what the fast
+/// path leaves to tree-sitter).
+const STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'$' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'`' as usize] = true;
+    t[b'\n' as usize] = true;
+    t
+};
+
 /// A byte of a name (`[A-Za-z0-9_]`): one table look-up (the names of commands, variables
 /// and functions are scanned several times a statement).
 #[inline]
@@ -188,10 +200,11 @@ impl P<'_> {
         }
         self.literal()?;
         // `a[1]=x`, `=x`: not a command name the fast path reads
-        if self.s[w..self.i].contains(&b'=') {
+        // (a byte loop: the word is short, a `memchr` call costs more)
+        if self.s[w..self.i].iter().any(|&c| c == b'=') {
             return None;
         }
-        self.node("command_name", name)?;
+        self.node_here("command_name", name)?;
         self.field("name");
         loop {
             self.blank();
@@ -215,7 +228,7 @@ impl P<'_> {
             self.literal()?;
             self.field("argument");
         }
-        self.node("command", mark)?;
+        self.node_here("command", mark)?;
         Some(())
     }
 
@@ -381,7 +394,16 @@ impl P<'_> {
                     simple_late = part >= 2 && named;
                     self.dollar()?;
                 }
-                _ => self.run(part == 0)?,
+                _ => {
+                    self.run(part == 0)?;
+                    // the most common word, one run of plain bytes up to a delimiter: what
+                    // the checks after the loop answer for a lone part, without them
+                    let c = self.b(0);
+                    if part == 0 && delimiter(c) {
+                        // `a<f`: a word against a redirection is left to tree-sitter
+                        return (!matches!(c, b'<' | b'>')).then_some(());
+                    }
+                }
             }
         }
         let n = self.kids.len() - mark;
@@ -452,6 +474,10 @@ impl P<'_> {
             let start = self.i;
             let mut j = start;
             loop {
+                // (the bytes that mean nothing here skipped by a table, a whole run at once)
+                while self.s.get(j).is_some_and(|&c| !STRING_STOP[c as usize]) {
+                    j += 1;
+                }
                 match self.s.get(j) {
                     None | Some(b'`' | b'\n') => return None,
                     Some(b'"' | b'$') => break,
@@ -475,7 +501,7 @@ impl P<'_> {
                 self.dollar()?;
             }
         }
-        self.node("string", mark)?;
+        self.node_here("string", mark)?;
         Some(())
     }
 
@@ -520,7 +546,7 @@ impl P<'_> {
         let mark = self.kids.len();
         self.tok("$", false, 1);
         self.tok(kind, true, len);
-        self.node("simple_expansion", mark)?;
+        self.node_here("simple_expansion", mark)?;
         Some(())
     }
 
