@@ -197,7 +197,7 @@ impl Tree {
     /// A named node of `kind` over `kids` (in order, at least one) made their parent: it
     /// spans from the first's start to the last's end, or to `end` when that is later (a
     /// builder's node in one call: the spans are read and written as stored, no conversions).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_over(&mut self, kind: &'static str, kids: &[u32], end: u32) -> Option<u32> {
         let start = self.nodes.get(*kids.first()? as usize)?.start;
         let last = self.nodes.get(*kids.last()? as usize)?.end;

@@ -388,7 +388,7 @@ impl<'a> P<'a> {
         self.statements_with(end, false, true)
     }
 
-    #[inline]
+    #[inline(always)]
     fn at_end(&self, end: End) -> bool {
         match end {
             End::Eof => self.i >= self.s.len(),
