@@ -220,7 +220,7 @@ impl Tree {
     }
 
     /// Make `kids` (in order) the children of `parent` (one pass over them).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn link(&mut self, parent: u32, kids: &[u32]) {
         let Some((&first, rest)) = kids.split_first() else {
             return;

@@ -200,8 +200,7 @@ impl P<'_> {
         }
         self.literal()?;
         // `a[1]=x`, `=x`: not a command name the fast path reads
-        // (a byte loop: the word is short, a `memchr` call costs more)
-        if self.s[w..self.i].iter().any(|&c| c == b'=') {
+        if self.s[w..self.i].contains(&b'=') {
             return None;
         }
         self.node_here("command_name", name)?;
