@@ -167,16 +167,38 @@ impl Tree {
         i
     }
 
+    /// A leaf over `start..end` (a fast reader's token, its offsets known to fit: no
+    /// conversions, no field).
+    #[inline]
+    pub(crate) fn push_leaf(
+        &mut self,
+        kind: &'static str,
+        named: bool,
+        start: u32,
+        end: u32,
+    ) -> u32 {
+        let i = u32::try_from(self.nodes.len()).unwrap_or(NONE);
+        self.nodes.push(Data {
+            kind,
+            field: None,
+            named,
+            error: false,
+            missing: false,
+            has_error: false,
+            start,
+            end,
+            first: NONE,
+            next: NONE,
+            parent: NONE,
+        });
+        i
+    }
+
     /// A named node of `kind` over `kids` (in order, at least one) made their parent: it
     /// spans from the first's start to the last's end, or to `end` when that is later (a
     /// builder's node in one call: the spans are read and written as stored, no conversions).
-    #[inline]
-    pub(crate) fn push_over(
-        &mut self,
-        kind: &'static str,
-        kids: &[u32],
-        end: usize,
-    ) -> Option<u32> {
+    #[inline(always)]
+    pub(crate) fn push_over(&mut self, kind: &'static str, kids: &[u32], end: u32) -> Option<u32> {
         let start = self.nodes.get(*kids.first()? as usize)?.start;
         let last = self.nodes.get(*kids.last()? as usize)?.end;
         let i = u32::try_from(self.nodes.len()).unwrap_or(NONE);
@@ -188,7 +210,7 @@ impl Tree {
             missing: false,
             has_error: false,
             start,
-            end: last.max(u32::try_from(end).unwrap_or(u32::MAX)),
+            end: last.max(end),
             first: NONE,
             next: NONE,
             parent: NONE,
@@ -198,7 +220,7 @@ impl Tree {
     }
 
     /// Make `kids` (in order) the children of `parent` (one pass over them).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn link(&mut self, parent: u32, kids: &[u32]) {
         let Some((&first, rest)) = kids.split_first() else {
             return;

@@ -13,6 +13,7 @@ const CLOSE: &[&str] = &["}"];
 
 impl P<'_> {
     /// The reserved word `w` as an anonymous leaf.
+    #[inline]
     fn kw(&mut self, w: &'static str) -> Option<()> {
         if !self.at_word(w) {
             return None;

@@ -128,6 +128,7 @@ struct P<'a> {
 }
 
 /// Bytes that end a word.
+#[inline]
 fn delimiter(c: u8) -> bool {
     matches!(
         c,
@@ -137,17 +138,31 @@ fn delimiter(c: u8) -> bool {
 
 impl<'a> P<'a> {
     /// The byte `k` ahead (0 past the end).
+    #[inline]
     fn b(&self, k: usize) -> u8 {
         self.s.get(self.i + k).copied().unwrap_or(0)
     }
 
+    /// `w` is next. Compared byte by byte in place: the words asked about are short and most
+    /// questions end at the first byte (a slice comparison was a `memcmp` call each).
+    #[inline]
     fn at(&self, w: &str) -> bool {
         let w = w.as_bytes();
-        // the first byte first: most questions end there, without a comparison call
-        w.first() == self.s.get(self.i) && self.s.get(self.i..self.i + w.len()) == Some(w)
+        let Some(here) = self.s.get(self.i..self.i + w.len()) else {
+            return false;
+        };
+        let mut k = 0;
+        while k < w.len() {
+            if here[k] != w[k] {
+                return false;
+            }
+            k += 1;
+        }
+        true
     }
 
     /// The reserved word `w` (followed by a delimiter) is next.
+    #[inline]
     fn at_word(&self, w: &str) -> bool {
         self.at(w) && delimiter(self.b(w.len()))
     }
@@ -198,6 +213,7 @@ impl<'a> P<'a> {
     }
 
     /// Skip blanks and line continuations (not newlines).
+    #[inline]
     fn blank(&mut self) {
         loop {
             match self.b(0) {
@@ -234,7 +250,10 @@ impl<'a> P<'a> {
     /// The next `len` bytes as a leaf (pushed on `kids`).
     #[inline]
     fn tok(&mut self, kind: &'static str, named: bool, len: usize) -> u32 {
-        let k = self.t.push(kind, None, named, self.i, self.i + len);
+        // (offsets fit in u32: `parse` refuses longer texts)
+        let k = self
+            .t
+            .push_leaf(kind, named, self.i as u32, (self.i + len) as u32);
         self.i += len;
         self.kids.push(k);
         k
@@ -246,9 +265,19 @@ impl<'a> P<'a> {
         self.node_to(kind, mark, 0)
     }
 
+    /// [`P::node`] built in place: for the nodes made most often (commands and their names,
+    /// strings, `$x`), where a call's cost is a good part of the node's.
+    #[inline(always)]
+    fn node_here(&mut self, kind: &'static str, mark: usize) -> Option<u32> {
+        let n = self.t.push_over(kind, self.kids.get(mark..)?, 0)?;
+        self.kids.truncate(mark + 1);
+        *self.kids.get_mut(mark)? = n;
+        Some(n)
+    }
+
     /// [`P::node`] ending at `end` at the least (a hidden terminator after the children).
     fn node_to(&mut self, kind: &'static str, mark: usize, end: usize) -> Option<u32> {
-        let n = self.t.push_over(kind, self.kids.get(mark..)?, end)?;
+        let n = self.t.push_over(kind, self.kids.get(mark..)?, end as u32)?;
         // (the node takes its first child's place: no capacity check of a push)
         self.kids.truncate(mark + 1);
         *self.kids.get_mut(mark)? = n;
@@ -341,7 +370,9 @@ impl<'a> P<'a> {
                         .rposition(|&c| c == b'\n')
                         .unwrap_or(0);
                     self.term_end = self.i + last + 1;
-                    self.i += 1;
+                    // past the whole run: the `blank_lines` the loop starts with would stop
+                    // at its end too (it is followed by no `\\`), so it is not read again
+                    self.i += run;
                     open = false;
                     after_pipe3 |= pipe3;
                 }
@@ -357,11 +388,24 @@ impl<'a> P<'a> {
         self.statements_with(end, false, true)
     }
 
+    #[inline(always)]
     fn at_end(&self, end: End) -> bool {
         match end {
             End::Eof => self.i >= self.s.len(),
             End::Paren => self.b(0) == b')',
-            End::Words(ws) => ws.iter().any(|w| self.at_word(w)),
+            End::Words(ws) => {
+                // (most statements start with none of the first bytes of the words that
+                // end a block: `then`, `elif`, `else`, `fi`, `do`, `done`, `}`)
+                debug_assert!(ws.iter().all(|w| matches!(
+                    w.as_bytes().first(),
+                    Some(b't' | b'e' | b'f' | b'd' | b'}')
+                )));
+                let c = self.b(0);
+                matches!(c, b't' | b'e' | b'f' | b'd' | b'}')
+                    && ws
+                        .iter()
+                        .any(|w| w.as_bytes().first() == Some(&c) && self.at_word(w))
+            }
             End::CaseItem => self.at(";;"),
         }
     }

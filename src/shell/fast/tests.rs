@@ -179,6 +179,12 @@ const READ: &[&str] = &[
     "if ! getent passwd x; then (set -e; a); fi",
     "read -r a b <<< \"$(x)\"\ncat <<< \"$2\" > f",
     "[[ $a =~ ^x ]]; [[ \"$x\" =~ ^-?[0-9]+$ ]]\n[[ $x =~ ^(yes|true)$ ]]\n[[ \"$x\" =~ $regex ]]\necho ${x[@]:-}",
+    // a lone plain word before each delimiter, and words whose run is followed by more parts
+    "echo a\necho a;echo a&echo a|b\nc a&&d\ne a||f\necho a\"b\"c a'b'c a$b a${c} a$(d) -9 9\necho z",
+    // newline runs (blank lines, blanks, comments) between statements, in blocks too
+    "a\n\n  \n\t\n  # c\n\n  b\nif x; then\n\n  y\n\n  # z\nelif w\n\nthen\n  v\n\nelse\n\n  u\n\nfi\n",
+    "for i in a b\ndo\n\n  e\n\n\ndone\nwhile x\ndo\n  :\ndone\n{\n\n  a\n\n}\ncase x in\n  a) b\n\n  ;;\nesac",
+    "echo \"a b\" \"$x/y z\" \"tab\there\" \"a'b\" \"}{\" \"#x\"\ndone=1; fi_x=2; then_y; elif_z; do_it; ends",
 ];
 
 /// Scripts outside the subset: the fast path must fall back.

@@ -11,6 +11,18 @@ pub(super) fn plain(c: u8) -> bool {
 
 const PLAIN: [bool; 256] = alphanumeric_and(b"_./:@%+,=~-*");
 
+/// The bytes a `"…"` string's text stops at (its end, expansions, escapes, and what the fast
+/// path leaves to tree-sitter).
+const STRING_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'$' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'`' as usize] = true;
+    t[b'\n' as usize] = true;
+    t
+};
+
 /// A byte of a name (`[A-Za-z0-9_]`): one table look-up (the names of commands, variables
 /// and functions are scanned several times a statement).
 #[inline]
@@ -191,7 +203,7 @@ impl P<'_> {
         if self.s[w..self.i].contains(&b'=') {
             return None;
         }
-        self.node("command_name", name)?;
+        self.node_here("command_name", name)?;
         self.field("name");
         loop {
             self.blank();
@@ -215,7 +227,7 @@ impl P<'_> {
             self.literal()?;
             self.field("argument");
         }
-        self.node("command", mark)?;
+        self.node_here("command", mark)?;
         Some(())
     }
 
@@ -381,7 +393,16 @@ impl P<'_> {
                     simple_late = part >= 2 && named;
                     self.dollar()?;
                 }
-                _ => self.run(part == 0)?,
+                _ => {
+                    self.run(part == 0)?;
+                    // the most common word, one run of plain bytes up to a delimiter: what
+                    // the checks after the loop answer for a lone part, without them
+                    let c = self.b(0);
+                    if part == 0 && delimiter(c) {
+                        // `a<f`: a word against a redirection is left to tree-sitter
+                        return (!matches!(c, b'<' | b'>')).then_some(());
+                    }
+                }
             }
         }
         let n = self.kids.len() - mark;
@@ -452,6 +473,10 @@ impl P<'_> {
             let start = self.i;
             let mut j = start;
             loop {
+                // (the bytes that mean nothing here skipped by a table, a whole run at once)
+                while self.s.get(j).is_some_and(|&c| !STRING_STOP[c as usize]) {
+                    j += 1;
+                }
                 match self.s.get(j) {
                     None | Some(b'`' | b'\n') => return None,
                     Some(b'"' | b'$') => break,
@@ -475,7 +500,7 @@ impl P<'_> {
                 self.dollar()?;
             }
         }
-        self.node("string", mark)?;
+        self.node_here("string", mark)?;
         Some(())
     }
 
@@ -520,7 +545,7 @@ impl P<'_> {
         let mark = self.kids.len();
         self.tok("$", false, 1);
         self.tok(kind, true, len);
-        self.node("simple_expansion", mark)?;
+        self.node_here("simple_expansion", mark)?;
         Some(())
     }
 
