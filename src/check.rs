@@ -24,7 +24,11 @@ pub struct SqlOptions {
 
 /// Check a SQL text. Diagnostic spans point into `src`.
 pub fn check_sql(src: &str, dialect: Dialect, opts: &SqlOptions) -> Vec<Diagnostic> {
-    check_sql_in(src, dialect, opts, None)
+    // the statements are dropped here and the replay is the text's own, so a statement needs
+    // a tree only where a check reads one: a plain UPDATE's is read by no rule, model or
+    // fold (`update_has_from` finds no FROM either way; the renames it would be matched
+    // against are reported by a set's replay only), so it gets none (`sql::analyze_facts`)
+    check_sql_with(src, dialect, opts, None, false).0
 }
 
 /// [`check_sql`] as one file of a migration set: `replay` holds the schema the earlier files
@@ -46,6 +50,18 @@ pub fn check_sql_keep(
     opts: &SqlOptions,
     replay: Option<&mut Replay>,
 ) -> (Vec<Diagnostic>, Vec<Statement>) {
+    check_sql_with(src, dialect, opts, replay, true)
+}
+
+/// [`check_sql_keep`]; `trees`: the statements carry sqlparser's trees (`sql::analyze`),
+/// else only where [`sql::analyze_facts`] keeps them.
+fn check_sql_with(
+    src: &str,
+    dialect: Dialect,
+    opts: &SqlOptions,
+    replay: Option<&mut Replay>,
+    trees: bool,
+) -> (Vec<Diagnostic>, Vec<Statement>) {
     let mut local = Replay::new(false);
     let replay = match replay {
         Some(r) => r,
@@ -58,13 +74,16 @@ pub fn check_sql_keep(
     let statements = match replay.analyzed.take() {
         // parsed ahead, in parallel, by the migration set runner
         Some(s) if !opts.shell_vars => s,
-        _ => sql::analyze(
-            src,
-            dialect,
-            sql::Options {
+        _ => {
+            let o = sql::Options {
                 shell_vars: opts.shell_vars,
-            },
-        ),
+            };
+            if trees {
+                sql::analyze(src, dialect, o)
+            } else {
+                sql::analyze_facts(src, dialect, o)
+            }
+        }
     };
     replay.not_parsed += statements.iter().filter(|s| s.not_parsed).count();
     replay.begin_layer(false);
