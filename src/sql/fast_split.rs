@@ -11,11 +11,8 @@ use super::fast_tokens::{Kind, Lite, lex};
 use super::lexer::{Token, TokenKind};
 use super::split::RawStatement;
 use crate::source::Span;
+use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Location, Span as SqlSpan};
-
-/// The words that make `split::split` do more than cut at `;` (`END` and `CASE` only count
-/// after a `BEGIN`).
-const SPLIT_WORDS: &[&str] = &["BEGIN", "DELIMITER", "GO"];
 
 /// The text's statements (as `split::split` gives them) and the fast tokens, each statement
 /// with the range of its tokens (whitespace inside included) in them.
@@ -33,8 +30,16 @@ pub(super) fn split(text: &str) -> Option<Split<'_>> {
                 flush(&mut cur, &mut first, i, &mut out);
                 continue;
             }
-            Kind::Word(_) => {
-                if SPLIT_WORDS.iter().any(|w| t.text.eq_ignore_ascii_case(w)) {
+            Kind::Word(k) => {
+                // the words that make `split::split` do more than cut at `;` (`END` and `CASE`
+                // only count after a `BEGIN`); `BEGIN` and `DELIMITER` are keywords, looked
+                // up by the lexer already
+                let split_word = match k {
+                    Keyword::BEGIN | Keyword::DELIMITER => true,
+                    Keyword::NoKeyword => t.text.eq_ignore_ascii_case("GO"),
+                    _ => false,
+                };
+                if split_word {
                     return None;
                 }
                 TokenKind::Word
