@@ -8,11 +8,12 @@ use crate::model::Ctx;
 use crate::model::schema::{self, Origin, Schema, key};
 use crate::outcome::FileOutcome;
 use crate::rules::sql::Context;
-use crate::rules::{Check, RULES};
+use crate::rules::{Check, MigrationCheck, RULES};
 use crate::settings::Settings;
 use crate::source::Dialect;
 use crate::sql::{AlterOp, ObjectKind, Statement, StmtKind};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Replay state shared by the files of one set (or private to one file).
 #[derive(Debug, Default)]
@@ -203,10 +204,39 @@ impl Replay {
         out: &mut Vec<Diagnostic>,
         before: usize,
     ) {
-        if !(self.cur_down || self.in_down_section(stmt.span.start) || stmt.in_body) {
-            self.replay(stmt, at, out, before);
+        if self.replays(stmt) {
+            self.judge(stmt, at, out, before);
+            let line = self.line_of(stmt.span.start);
+            self.track_renames(stmt, at.0, line);
+            self.schema.apply(
+                stmt,
+                Origin {
+                    file: self.cur,
+                    line,
+                },
+            );
         }
         self.schema.layer.apply(stmt);
+    }
+
+    /// [`Replay::after_rules`]'s findings without recording the statement: for a statement
+    /// whose mark on the history and the layer no later check reads.
+    pub(crate) fn rules_only(
+        &self,
+        stmt: &Statement,
+        at: (&str, Dialect, bool),
+        out: &mut Vec<Diagnostic>,
+        before: usize,
+    ) {
+        if self.replays(stmt) {
+            self.judge(stmt, at, out, before);
+        }
+    }
+
+    /// The statement is replayed into the history (not in a down file or section, nor a
+    /// routine's body).
+    fn replays(&self, stmt: &Statement) -> bool {
+        !(self.cur_down || self.in_down_section(stmt.span.start) || stmt.in_body)
     }
 
     /// The context the rules see for a statement of the current text: `at` is (text, dialect,
@@ -220,8 +250,10 @@ impl Replay {
         }
     }
 
-    fn replay(
-        &mut self,
+    /// The migration rules on `stmt` and the findings only the history makes, against the
+    /// history before it.
+    fn judge(
+        &self,
         stmt: &Statement,
         at: (&str, Dialect, bool),
         out: &mut Vec<Diagnostic>,
@@ -233,24 +265,13 @@ impl Replay {
             file: self.cur,
         };
         if !ctx.down {
-            for rule in RULES {
-                if let Check::Migration(f) = rule.check {
-                    f(stmt, ctx, &mctx, out);
-                }
+            for f in migration_checks() {
+                f(stmt, ctx, &mctx, out);
             }
             self.recreated(stmt, &mctx, out);
         }
         let before = before.min(out.len());
         annotate_drops(stmt, &mctx, &mut out[before..]);
-        let line = self.line_of(stmt.span.start);
-        self.track_renames(stmt, at.0, line);
-        self.schema.apply(
-            stmt,
-            Origin {
-                file: self.cur,
-                line,
-            },
-        );
     }
 
     /// Remember column renames; note later statements that still use an old name.
@@ -391,6 +412,37 @@ impl Replay {
             ),
         );
     }
+}
+
+/// The replay a text checked on its own starts from (`Replay::new(false)`, its one file
+/// begun, not a down file, no down section), built once: what [`check::check_sql`] judges
+/// the statements of a text against when they leave nothing a later statement reads.
+///
+/// [`check::check_sql`]: crate::check::check_sql
+pub(crate) fn fresh() -> &'static Replay {
+    static FRESH: OnceLock<Replay> = OnceLock::new();
+    FRESH.get_or_init(|| {
+        let mut r = Replay::new(false);
+        r.next_file("", false);
+        r.begin_text("");
+        r.begin_layer(false);
+        r
+    })
+}
+
+/// The migration checks of [`RULES`], in registry order, picked out once (see
+/// `check::sql_checks`).
+fn migration_checks() -> &'static [MigrationCheck] {
+    static CHECKS: OnceLock<Vec<MigrationCheck>> = OnceLock::new();
+    CHECKS.get_or_init(|| {
+        RULES
+            .iter()
+            .filter_map(|rule| match rule.check {
+                Check::Migration(f) => Some(f),
+                _ => None,
+            })
+            .collect()
+    })
 }
 
 /// Give drop findings the history of what they drop.

@@ -17,7 +17,7 @@ pub(super) fn facts(
     let predicate = |sel: &Option<ast::Expr>| {
         sel.as_ref().map(|e| Predicate {
             expr: Some(Box::new(e.clone())),
-            opaque: opaque.is_some_and(|f| where_span(text).is_some_and(|s| f(s.shift(offset)))),
+            opaque: where_opaque(text, offset, opaque),
         })
     };
     match stmt {
@@ -276,6 +276,16 @@ fn column_from_parts(
             })
             .collect(),
     })
+}
+
+/// The WHERE clause of the statement `text` (at `offset` in the text `opaque` judges) is
+/// opaque: it holds a template hole or shell expansion (`None`: nothing in it is).
+pub(super) fn where_opaque(
+    text: &str,
+    offset: usize,
+    opaque: Option<&dyn Fn(Span) -> bool>,
+) -> bool {
+    opaque.is_some_and(|f| where_span(text).is_some_and(|s| f(s.shift(offset))))
 }
 
 /// Byte span (relative to `text`) of the first top-level WHERE clause's predicate.

@@ -11,11 +11,8 @@ use super::fast_tokens::{Kind, Lite, lex};
 use super::lexer::{Token, TokenKind};
 use super::split::RawStatement;
 use crate::source::Span;
+use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::{Location, Span as SqlSpan};
-
-/// The words that make `split::split` do more than cut at `;` (`END` and `CASE` only count
-/// after a `BEGIN`).
-const SPLIT_WORDS: &[&str] = &["BEGIN", "DELIMITER", "GO"];
 
 /// The text's statements (as `split::split` gives them) and the fast tokens, each statement
 /// with the range of its tokens (whitespace inside included) in them.
@@ -33,8 +30,16 @@ pub(super) fn split(text: &str) -> Option<Split<'_>> {
                 flush(&mut cur, &mut first, i, &mut out);
                 continue;
             }
-            Kind::Word(_) => {
-                if SPLIT_WORDS.iter().any(|w| t.text.eq_ignore_ascii_case(w)) {
+            Kind::Word(k) => {
+                // the words that make `split::split` do more than cut at `;` (`END` and `CASE`
+                // only count after a `BEGIN`); `BEGIN` and `DELIMITER` are keywords, looked
+                // up by the lexer already
+                let split_word = match k {
+                    Keyword::BEGIN | Keyword::DELIMITER => true,
+                    Keyword::NoKeyword => t.text.eq_ignore_ascii_case("GO"),
+                    _ => false,
+                };
+                if split_word {
                     return None;
                 }
                 TokenKind::Word
@@ -86,22 +91,53 @@ pub(super) fn rebase<'a>(tokens: &[Lite<'a>]) -> Vec<Lite<'a>> {
     let Some(first) = tokens.first() else {
         return Vec::new();
     };
-    let (base, at) = (first.span.start, first.at);
-    let loc = |l: Location| {
-        if l.line == base.line {
-            Location::new(1, l.column - base.column + 1)
-        } else {
-            Location::new(l.line - base.line + 1, l.column)
-        }
-    };
+    let (base, at) = (Base::of(first), first.at);
     tokens
         .iter()
         .map(|t| Lite {
-            span: SqlSpan::new(loc(t.span.start), loc(t.span.end)),
+            span: base.span(t.span),
             at: t.at - at,
             ..*t
         })
         .collect()
+}
+
+/// Where a statement starts in a whole text: [`rebase`]'s move of a span into the statement's
+/// own text, for the few tokens a reader keeps (no rebased copy of every token).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Base(Location);
+
+impl Base {
+    /// The statement is the whole text: spans stay.
+    pub(super) const NONE: Base = Base(Location { line: 1, column: 1 });
+
+    /// The statement starting at token `first`.
+    pub(super) fn of(first: &Lite) -> Base {
+        Base(first.span.start)
+    }
+    /// The statement's first token of `tokens` (whitespace skipped).
+    pub(super) fn first_of(tokens: &[Lite]) -> Option<Base> {
+        tokens.iter().find(|t| !t.is_whitespace()).map(Base::of)
+    }
+    fn loc(self, l: Location) -> Location {
+        let b = self.0;
+        if l.line == b.line {
+            Location::new(1, l.column - b.column + 1)
+        } else {
+            Location::new(l.line - b.line + 1, l.column)
+        }
+    }
+    pub(super) fn span(self, s: SqlSpan) -> SqlSpan {
+        SqlSpan::new(self.loc(s.start), self.loc(s.end))
+    }
+    /// An unquoted word's identifier, its span in the statement's text.
+    pub(super) fn ident(self, t: &Lite) -> sqlparser::ast::Ident {
+        sqlparser::ast::Ident {
+            value: t.text.to_string(),
+            quote_style: None,
+            span: self.span(t.span),
+        }
+    }
 }
 
 #[cfg(test)]

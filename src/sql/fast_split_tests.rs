@@ -56,6 +56,10 @@ fn plain_scripts_are_split_in_one_pass() {
         "COPY t FROM STDIN;\n1\n\\.\n",
         "SELECT 'open",
         "DROP TABLE $T;",
+        "begin; delete from t",
+        "SELECT 1; Delimiter //",
+        "drop table t\ngo",
+        "SELECT 1 Go",
     ] {
         assert!(split(s).is_none(), "{s:?} was read");
     }

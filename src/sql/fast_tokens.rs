@@ -117,17 +117,21 @@ pub(super) fn lex(text: &str) -> Option<Vec<Lite<'_>>> {
             b'\t' => Kind::Tab,
             b'\n' => Kind::Newline,
             b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
-                len = b[i..].iter().take_while(|c| is_word_byte(**c)).count();
+                let mut end = i + 1;
+                while end < b.len() && WORD[b[end] as usize] {
+                    end += 1;
+                }
+                len = end - i;
                 // a quote right after a word makes it a string prefix (E'…', N'…', X'…', B'…')
-                if matches!(b.get(i + len), Some(b'\'' | b'"' | b'&')) {
+                if matches!(b.get(end), Some(b'\'' | b'"' | b'&')) {
                     return None;
                 }
-                let w = &text[i..i + len];
+                let k = keyword(&b[i..end]);
                 // `COPY … FROM STDIN` makes sqlparser read the data after the `;`
-                if w.eq_ignore_ascii_case("STDIN") {
+                if k == Keyword::STDIN {
                     return None;
                 }
-                Kind::Word(keyword(w))
+                Kind::Word(k)
             }
             b'0'..=b'9' => {
                 len = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
@@ -231,22 +235,51 @@ pub(super) fn lex(text: &str) -> Option<Vec<Lite<'_>>> {
 /// Bytes that may continue an operator in some dialect (`<=>`, `>>`, `<<`, `=*`, …).
 const OPERATOR_BYTES: &[u8] = b"+-*/<>=~!@#%^&|`?";
 
-fn is_word_byte(c: u8) -> bool {
+const fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
-/// sqlparser's keyword for an unquoted word: sqlparser looks the upper-cased word up in its
-/// sorted list by binary search; this looks it up in a map made of the same list (each
-/// entry to the keyword at its index), on bytes upper-cased once.
-fn keyword(w: &str) -> Keyword {
+/// [`is_word_byte`] as a table: one load a byte in the word loop.
+const WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = is_word_byte(c as u8);
+        c += 1;
+    }
+    t
+};
+
+/// A map from sqlparser's keyword list (each entry to the keyword at its index).
+type Keywords<K> = HashMap<K, Keyword, BuildHasherDefault<WordHasher>>;
+
+/// sqlparser's keyword for an unquoted word (ASCII letters, digits, `_`): sqlparser looks
+/// the upper-cased word up in its sorted list by binary search; this looks it up in a map
+/// made of the same list. A word of up to 16 bytes (nearly every keyword and name) is one
+/// number, upper-cased in one step; a longer one is looked up by its upper-cased bytes.
+fn keyword(w: &[u8]) -> Keyword {
+    if let Some(short) = packed(w) {
+        static SHORT: OnceLock<Keywords<u128>> = OnceLock::new();
+        let map = SHORT.get_or_init(|| {
+            ALL_KEYWORDS
+                .iter()
+                .zip(ALL_KEYWORDS_INDEX)
+                .filter_map(|(k, i)| Some((packed(k.as_bytes())?, *i)))
+                .collect()
+        });
+        return map
+            .get(&upper(short))
+            .copied()
+            .unwrap_or(Keyword::NoKeyword);
+    }
     let mut buf = [0u8; 64];
     let Some(upper) = buf.get_mut(..w.len()) else {
         return Keyword::NoKeyword;
     };
-    upper.copy_from_slice(w.as_bytes());
+    upper.copy_from_slice(w);
     upper.make_ascii_uppercase();
-    static MAP: OnceLock<HashMap<&[u8], Keyword, BuildHasherDefault<WordHasher>>> = OnceLock::new();
-    let map = MAP.get_or_init(|| {
+    static LONG: OnceLock<Keywords<&[u8]>> = OnceLock::new();
+    let map = LONG.get_or_init(|| {
         ALL_KEYWORDS
             .iter()
             .zip(ALL_KEYWORDS_INDEX)
@@ -256,7 +289,23 @@ fn keyword(w: &str) -> Keyword {
     map.get(&*upper).copied().unwrap_or(Keyword::NoKeyword)
 }
 
-/// A small multiplicative hash for short upper-case words (the map holds fixed keys only).
+/// The bytes of a word of at most 16 bytes as one little-endian number (zero bytes after).
+fn packed(w: &[u8]) -> Option<u128> {
+    let mut buf = [0u8; 16];
+    buf.get_mut(..w.len())?.copy_from_slice(w);
+    Some(u128::from_le_bytes(buf))
+}
+
+/// A packed word upper-cased. Its bytes are ASCII letters, digits, `_` or zero: the
+/// lower-case letters are exactly the bytes from `0x61`, the ones adding `0x1f` lifts to
+/// `0x80` or more (no byte reaches `0x100`, so none carries into the next); `0x20` off them.
+fn upper(w: u128) -> u128 {
+    const ADD: u128 = u128::from_le_bytes([0x1f; 16]);
+    const TOP: u128 = u128::from_le_bytes([0x80; 16]);
+    w ^ ((w + ADD) & TOP) >> 2
+}
+
+/// A small multiplicative hash for short upper-case words (the maps hold fixed keys only).
 #[derive(Default)]
 struct WordHasher(u64);
 
@@ -270,6 +319,9 @@ impl Hasher for WordHasher {
     }
     fn write_usize(&mut self, n: usize) {
         self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(K);
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = ((n as u64) ^ ((n >> 64) as u64).rotate_left(29)).wrapping_mul(K);
     }
     fn finish(&self) -> u64 {
         // the map picks a bucket by the low bits: bring the well-mixed high ones down

@@ -61,10 +61,32 @@ fn keywords_are_looked_up_as_sqlparser_does() {
             let Token::Word(slow) = Token::make_word(&w, None) else {
                 unreachable!()
             };
-            assert_eq!(keyword(&w), slow.keyword, "{w}");
+            assert_eq!(keyword(w.as_bytes()), slow.keyword, "{w}");
         }
     }
-    assert_eq!(keyword(&"a".repeat(100)), Keyword::NoKeyword);
+    assert_eq!(keyword("a".repeat(100).as_bytes()), Keyword::NoKeyword);
+    // keywords with one byte changed to any other word byte, or cut: digits and `_` sit
+    // where case folding would move a letter
+    const BYTES: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+    let mut rng = crate::test_rng::Rng::new(0x510e_527f_ade6_82d1);
+    for _ in 0..20_000 {
+        let k = ALL_KEYWORDS[rng.below(ALL_KEYWORDS.len())];
+        let mut w = k.as_bytes().to_vec();
+        let at = rng.below(w.len());
+        match rng.below(3) {
+            0 => w[at] = BYTES[rng.below(BYTES.len())],
+            1 => w.truncate(at.max(1)),
+            _ => w.insert(at, BYTES[rng.below(BYTES.len())]),
+        }
+        if !w[0].is_ascii_alphabetic() && w[0] != b'_' {
+            continue;
+        }
+        let w = String::from_utf8(w).expect("ASCII");
+        let Token::Word(slow) = Token::make_word(&w, None) else {
+            unreachable!()
+        };
+        assert_eq!(keyword(w.as_bytes()), slow.keyword, "{w}");
+    }
 }
 
 #[test]

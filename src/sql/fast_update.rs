@@ -9,7 +9,9 @@
 //! sqlparser parses as before. The tests compare both trees' `Debug`, spans included, on
 //! generated statements.
 
+use super::fast_split::Base;
 use super::fast_tokens::{Kind, Lite};
+use super::model::{Assignment as SetColumn, ObjName, Predicate, StmtKind};
 use sqlparser::ast::helpers::attached_token::AttachedToken;
 use sqlparser::ast::{
     Assignment, AssignmentTarget, BinaryOperator, Expr, Ident, ObjectName, ObjectNamePart,
@@ -26,37 +28,44 @@ const NAME_KEYWORDS: &[Keyword] = &[
     Keyword::STATUS,
 ];
 
-/// The tree of `tokens` (a whole statement, whitespace included, no `;`) when it is a plain
-/// `UPDATE` as described above.
-pub(super) fn update(tokens: &[Lite]) -> Option<Statement> {
+/// A plain `UPDATE` as read: the tokens of its names, its values and its condition (the
+/// expressions with their spans in the statement's own text).
+struct Read<'t, 'a> {
+    update_token: &'t Lite<'a>,
+    /// `[schema.]table`: one or two name tokens.
+    table: Vec<&'t Lite<'a>>,
+    assignments: Vec<(&'t Lite<'a>, Expr)>,
+    selection: Option<Expr>,
+}
+
+/// The tokens of a statement read as a plain `UPDATE` as described above (whitespace
+/// included, no `;`); `base`: how their spans become spans in the statement's own text.
+fn read<'t, 'a>(tokens: &'t [Lite<'a>], base: Base) -> Option<Read<'t, 'a>> {
     let mut p = P {
         toks: tokens,
         at: 0,
+        base,
     };
     // most statements are no UPDATE: refuse them before anything is allocated
     let update_token = p.next()?;
     if !is_kw(update_token, Keyword::UPDATE) {
         return None;
     }
-    let mut parts = vec![ObjectNamePart::Identifier(p.name()?)];
+    let mut table = vec![p.name_token()?];
     if p.peek().is_some_and(|t| t.kind == Kind::Period) {
         p.at += 1;
-        parts.push(ObjectNamePart::Identifier(p.name()?));
+        table.push(p.name_token()?);
     }
     if !p.keyword(Keyword::SET) {
         return None;
     }
     let mut assignments = Vec::new();
     loop {
-        let target =
-            AssignmentTarget::ColumnName(ObjectName(vec![ObjectNamePart::Identifier(p.name()?)]));
+        let column = p.name_token()?;
         if p.next()?.kind != Kind::Eq {
             return None;
         }
-        assignments.push(Assignment {
-            target,
-            value: p.operand()?,
-        });
+        assignments.push((column, p.operand()?));
         if p.peek().is_some_and(|t| t.kind == Kind::Comma) {
             p.at += 1;
         } else {
@@ -71,12 +80,26 @@ pub(super) fn update(tokens: &[Lite]) -> Option<Statement> {
     if p.peek().is_some() {
         return None;
     }
+    Some(Read {
+        update_token,
+        table,
+        assignments,
+        selection,
+    })
+}
+
+/// The tree of `tokens` (a whole statement, whitespace included, no `;`, spans in the
+/// statement's own text) when it is a plain `UPDATE` as described above.
+pub(super) fn update(tokens: &[Lite]) -> Option<Statement> {
+    let base = Base::NONE;
+    let r = read(tokens, base)?;
+    let ident = |t: &Lite| ObjectNamePart::Identifier(base.ident(t));
     Some(Statement::Update(Update {
-        update_token: AttachedToken(update_token.owned()),
+        update_token: AttachedToken(r.update_token.owned()),
         optimizer_hints: vec![],
         table: TableWithJoins {
             relation: TableFactor::Table {
-                name: ObjectName(parts),
+                name: ObjectName(r.table.iter().map(|t| ident(t)).collect()),
                 alias: None,
                 args: None,
                 with_hints: vec![],
@@ -91,9 +114,16 @@ pub(super) fn update(tokens: &[Lite]) -> Option<Statement> {
             joins: vec![],
         },
         on_cluster: None,
-        assignments,
+        assignments: r
+            .assignments
+            .into_iter()
+            .map(|(column, value)| Assignment {
+                target: AssignmentTarget::ColumnName(ObjectName(vec![ident(column)])),
+                value,
+            })
+            .collect(),
         from: None,
-        selection,
+        selection: r.selection,
         returning: None,
         output: None,
         or: None,
@@ -101,6 +131,40 @@ pub(super) fn update(tokens: &[Lite]) -> Option<Statement> {
         limit: None,
         settings: None,
     }))
+}
+
+/// The facts `ast_facts::facts` reads from [`update`]'s tree, read from the tokens without
+/// the tree: the statement's tokens in a whole text (`base` from its first token), `opaque`
+/// whether its WHERE clause is (asked only when there is one).
+pub(super) fn kind(tokens: &[Lite], base: Base, opaque: &dyn Fn() -> bool) -> Option<StmtKind> {
+    let r = read(tokens, base)?;
+    // `ObjName::from_ast` of unquoted parts; a word is ASCII, so its lower case is ASCII's
+    let display = match r.table.as_slice() {
+        [t] => t.text.to_string(),
+        [s, t] => format!("{}.{}", s.text, t.text),
+        _ => return None,
+    };
+    let table = ObjName {
+        schema: (r.table.len() == 2).then(|| r.table[0].text.to_ascii_lowercase()),
+        name: r.table[r.table.len() - 1].text.to_ascii_lowercase(),
+        display,
+    };
+    Some(StmtKind::Update {
+        table: Some(table),
+        predicate: r.selection.map(|e| Predicate {
+            expr: Some(Box::new(e)),
+            opaque: opaque(),
+        }),
+        assignments: r
+            .assignments
+            .into_iter()
+            .map(|(column, value)| SetColumn {
+                column: column.text.to_ascii_lowercase(),
+                value: Some(value),
+            })
+            .collect(),
+        limited: false,
+    })
 }
 
 fn is_kw(t: &Lite, k: Keyword) -> bool {
@@ -111,6 +175,7 @@ fn is_kw(t: &Lite, k: Keyword) -> bool {
 struct P<'t, 'a> {
     toks: &'t [Lite<'a>],
     at: usize,
+    base: Base,
 }
 
 impl<'t, 'a> P<'t, 'a> {
@@ -133,21 +198,21 @@ impl<'t, 'a> P<'t, 'a> {
     }
     /// A plain name: a word that is no keyword, or one of [`NAME_KEYWORDS`]. Not `ISNULL`
     /// (no keyword to sqlparser): the parser reads it as `IS NULL` (`postfix_isnull`).
-    fn name(&mut self) -> Option<Ident> {
+    fn name_token(&mut self) -> Option<&'t Lite<'a>> {
         let t = self.next()?;
         match t.kind {
             Kind::Word(k)
                 if (k == Keyword::NoKeyword || NAME_KEYWORDS.contains(&k))
                     && !t.text.eq_ignore_ascii_case("isnull") =>
             {
-                Some(Ident {
-                    value: t.text.to_string(),
-                    quote_style: None,
-                    span: t.span,
-                })
+                Some(t)
             }
             _ => None,
         }
+    }
+    fn name(&mut self) -> Option<Ident> {
+        let t = self.name_token()?;
+        Some(self.base.ident(t))
     }
     /// A name, a whole number or a plain string.
     fn operand(&mut self) -> Option<Expr> {
@@ -160,7 +225,7 @@ impl<'t, 'a> P<'t, 'a> {
         self.at += 1;
         Some(Expr::Value(ValueWithSpan {
             value,
-            span: t.span,
+            span: self.base.span(t.span),
         }))
     }
     /// `name op operand`, `name IS NULL` or `name IS NOT NULL`.
@@ -229,207 +294,5 @@ fn binary(left: Expr, op: BinaryOperator, right: Expr) -> Expr {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::Dialect;
-
-    /// The tree built from `sql`'s tokens as `parse_inner` hands them over.
-    fn build(sql: &str) -> Option<Statement> {
-        update(&crate::sql::fast_tokens::lex(sql)?)
-    }
-
-    /// When the builder builds a tree, sqlparser parses the statement to the same tree.
-    fn same(sql: &str) -> bool {
-        if build(sql).is_none() {
-            return false;
-        }
-        let fast = crate::sql::parse_inner(sql, Dialect::Postgres, true, None);
-        let slow = crate::sql::parse_inner(sql, Dialect::Postgres, false, None);
-        match (&fast, &slow) {
-            (Ok(_), Ok(_)) => assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{sql}"),
-            _ => panic!("{sql}: built, but sqlparser refused: {slow:?}"),
-        }
-        true
-    }
-
-    #[test]
-    fn heredoc_updates_are_built() {
-        for s in [
-            "UPDATE jobs SET state = 'queued' WHERE state = 'stuck' AND id > 7",
-            "UPDATE jobs SET state = 'queued'",
-            "UPDATE app.accounts SET name = 'x', status = 2 WHERE id = 3 OR id <> 4",
-            "UPDATE t\n  SET a = b\n  WHERE c <= 1 AND d >= 2 OR e < 3 AND f = 'g\nh'",
-            "UPDATE table_34 SET data = '' WHERE data IS NULL AND id > 354",
-            "UPDATE t SET a = 1 WHERE x = 1 OR y IS NOT NULL",
-            "UPDATE t SET a = 1 WHERE x is null and y is not null or z Is Not Null",
-        ] {
-            assert!(same(s), "{s} not built");
-        }
-    }
-
-    #[test]
-    fn other_shapes_are_left_to_sqlparser() {
-        for s in [
-            "UPDATE jobs SET state = 'queued';",
-            "UPDATE ONLY jobs SET a = 1",
-            "UPDATE jobs AS j SET a = 1",
-            "UPDATE jobs j SET a = 1",
-            "UPDATE jobs SET a = 1 WHERE b IS DISTINCT FROM c",
-            "UPDATE jobs SET a = 1 WHERE b IS NOT DISTINCT FROM c",
-            "UPDATE jobs SET a = 1 WHERE b IS TRUE",
-            "UPDATE jobs SET a = 1 WHERE b IS NOT FALSE",
-            "UPDATE jobs SET a = 1 WHERE b IS UNKNOWN",
-            "UPDATE jobs SET a = 1 WHERE b ISNULL",
-            "UPDATE jobs SET a = 1 WHERE b NOTNULL",
-            "UPDATE jobs SET isnull = 1",
-            "UPDATE jobs SET a = ISNULL",
-            "UPDATE isnull SET a = 1",
-            "UPDATE jobs SET a = 1 WHERE isnull = 1",
-            "UPDATE jobs SET a = 1 WHERE b = IsNull",
-            "UPDATE jobs SET a = 1 WHERE b NOT NULL",
-            "UPDATE jobs SET a = 1 WHERE b IS NULL = c",
-            "UPDATE jobs SET a = 1 WHERE b IS NULL IS NULL",
-            "UPDATE jobs SET a = 1 WHERE b = 1 IS NULL",
-            "UPDATE jobs SET a = 1 WHERE b IS NOT",
-            "UPDATE jobs SET a = 1 WHERE b IS",
-            "UPDATE jobs SET a = 1 WHERE 'b' IS NULL",
-            "UPDATE jobs SET a = 1 WHERE b IS \"NULL\"",
-            "UPDATE jobs SET a = 1 WHERE b IN (1, 2)",
-            "UPDATE jobs SET a = 1 WHERE NOT b = 1",
-            "UPDATE jobs SET a = 1 WHERE b = 1 = c",
-            "UPDATE jobs SET a = 1 WHERE b = now()",
-            "UPDATE jobs SET a = 1 WHERE t.b = 1",
-            "UPDATE jobs SET a = 1 WHERE b = TRUE",
-            "UPDATE jobs SET a = 1 WHERE b = NULL",
-            "UPDATE jobs SET a = 1 RETURNING *",
-            "UPDATE jobs SET a = 1 FROM b WHERE c = 1",
-            "UPDATE jobs SET date = 1",
-            "UPDATE jobs SET (a, b) = (1, 2)",
-            "UPDATE jobs SET a = 1 WHERE b = 1 AND",
-            "UPDATE jobs SET a = 1,",
-            "DELETE FROM jobs WHERE a = 1",
-        ] {
-            assert!(build(s).is_none(), "{s} was built");
-        }
-    }
-
-    /// Generated statements: every name (plain, the allowed keywords, in both cases), value,
-    /// operator and joiner in every position, with varied spacing and line breaks.
-    #[test]
-    fn generated_updates_build_as_sqlparser_parses_them() {
-        const NAMES: &[&str] = &[
-            "jobs",
-            "state",
-            "id",
-            "ID",
-            "name",
-            "Status",
-            "data",
-            "OWNER",
-            "_x",
-            "a1",
-            "created_at",
-            "set_to",
-            "where_",
-            "order",
-            "limit",
-            "user",
-            "date",
-            "value",
-            "and_",
-            "jobsor",
-        ];
-        const VALUES: &[&str] = &["'queued'", "''", "'a b'", "7", "0", "0123", "x", "id"];
-        const OPS: &[&str] = &["=", "<>", "<", ">", "<=", ">="];
-        const NULLS: &[&str] = &[
-            "IS NULL",
-            "is null",
-            "IS NOT NULL",
-            "Is Not  Null",
-            "IS\nNULL",
-        ];
-        // what must be refused (the builder knows none of these trees)
-        const NOT_NULLS: &[&str] = &[
-            "IS TRUE",
-            "IS NOT FALSE",
-            "IS DISTINCT FROM x",
-            "IS NOT DISTINCT FROM 1",
-            "ISNULL",
-            "isnull",
-            "NOTNULL",
-            "NOT NULL",
-            "IS NULL = 1",
-            "IS NOT NULL <> x",
-            "IS NULL IS NULL",
-            "IS NOT",
-            "IS UNKNOWN",
-        ];
-        const GAPS: &[&str] = &[" ", "  ", "\n", "\t", "\n  "];
-        let mut rng = crate::test_rng::Rng::new(0x9e37_79b9_7f4a_7c15);
-        let mut next = move |n: usize| rng.below(n);
-        let (mut built, mut tried, mut nulls) = (0, 0, 0);
-        for _ in 0..3_000 {
-            let mut s = String::from("UPDATE");
-            let mut refuse = false;
-            macro_rules! push {
-                ($list:expr) => {{
-                    let i = next($list.len());
-                    s.push_str($list[i]);
-                }};
-            }
-            push!(GAPS);
-            push!(NAMES);
-            if next(4) == 0 {
-                s.push('.');
-                push!(NAMES);
-            }
-            push!(GAPS);
-            s.push_str("SET");
-            for i in 0..1 + next(3) {
-                if i > 0 {
-                    s.push(',');
-                }
-                push!(GAPS);
-                push!(NAMES);
-                push!(GAPS);
-                s.push('=');
-                push!(GAPS);
-                push!(VALUES);
-            }
-            if next(3) > 0 {
-                push!(GAPS);
-                s.push_str("WHERE");
-                for i in 0..1 + next(4) {
-                    if i > 0 {
-                        push!(GAPS);
-                        push!(["AND", "OR", "and", "or"]);
-                    }
-                    push!(GAPS);
-                    push!(NAMES);
-                    push!(GAPS);
-                    match next(12) {
-                        0..=2 => push!(NULLS),
-                        3 => {
-                            push!(NOT_NULLS);
-                            refuse = true;
-                        }
-                        _ => {
-                            push!(OPS);
-                            push!(GAPS);
-                            push!(VALUES);
-                        }
-                    }
-                }
-            }
-            tried += 1;
-            if refuse {
-                assert!(build(&s).is_none(), "{s} was built");
-            } else if same(&s) {
-                built += 1;
-                nulls += usize::from(s.to_ascii_uppercase().contains(" NULL"));
-            }
-        }
-        assert!(built > tried / 6 && built < tried, "{built} of {tried}");
-        assert!(nulls > built / 8, "{nulls} of {built} with IS [NOT] NULL");
-    }
-}
+#[path = "fast_update_tests.rs"]
+mod tests;

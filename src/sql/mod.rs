@@ -4,6 +4,7 @@
 
 mod actions;
 mod ast_facts;
+mod chunks;
 pub mod dialect;
 mod fast_split;
 mod fast_tokens;
@@ -17,6 +18,7 @@ pub mod template;
 mod token_facts;
 
 use crate::source::{Dialect, Span};
+use chunks::{line_chunks, nesting, run_together};
 use lexer::{Token, TokenKind};
 pub use model::*;
 use sqlparser::parser::Parser;
@@ -64,65 +66,97 @@ pub struct Options {
     pub shell_vars: bool,
 }
 
-/// Statements no rule looks at: not worth a parse (large seed-data INSERTs are most of the
+/// Statements (by first keyword) no rule looks at: not worth a parse (large seed-data INSERTs are most of the
 /// bytes of a migration corpus).
-const SKIP_PARSE: &[&str] = &[
-    "INSERT",
-    "SELECT",
-    "VALUES",
-    "COPY",
-    "SET",
-    "SHOW",
-    "COMMENT",
-    "GRANT",
-    "REVOKE",
-    "BEGIN",
-    "COMMIT",
-    "ROLLBACK",
-    "START",
-    "SAVEPOINT",
-    "RELEASE",
-    "END",
-    "ANALYZE",
-    "VACUUM",
-    "REFRESH",
-    "LOCK",
-    "USE",
-    "PRAGMA",
-    "CALL",
-    "NOTIFY",
-    "LISTEN",
-    "DECLARE",
-    "FETCH",
-    "CLOSE",
-    "RESET",
-    "DISCARD",
-    "CHECKPOINT",
-    "CLUSTER",
-    "REINDEX",
-    "SECURITY",
-    "PREPARE",
-    "EXECUTE",
-    "DEALLOCATE",
-    // plpgsql block: its body is split and read below
-    "DO",
-];
+fn skip_parse(keyword: &str) -> bool {
+    matches!(
+        keyword,
+        "INSERT"
+            | "SELECT"
+            | "VALUES"
+            | "COPY"
+            | "SET"
+            | "SHOW"
+            | "COMMENT"
+            | "GRANT"
+            | "REVOKE"
+            | "BEGIN"
+            | "COMMIT"
+            | "ROLLBACK"
+            | "START"
+            | "SAVEPOINT"
+            | "RELEASE"
+            | "END"
+            | "ANALYZE"
+            | "VACUUM"
+            | "REFRESH"
+            | "LOCK"
+            | "USE"
+            | "PRAGMA"
+            | "CALL"
+            | "NOTIFY"
+            | "LISTEN"
+            | "DECLARE"
+            | "FETCH"
+            | "CLOSE"
+            | "RESET"
+            | "DISCARD"
+            | "CHECKPOINT"
+            | "CLUSTER"
+            | "REINDEX"
+            | "SECURITY"
+            | "PREPARE"
+            | "EXECUTE"
+            | "DEALLOCATE"
+            // plpgsql block: its body is split and read below
+            | "DO"
+    )
+}
 
 pub fn analyze(src: &str, dialect: Dialect, opts: Options) -> Vec<Statement> {
+    analyze_with(src, dialect, opts, true)
+}
+
+/// [`analyze`] for a caller that reads only the statements' facts, never sqlparser's tree
+/// (`Statement::ast`): a plain PostgreSQL `UPDATE`'s facts are read from its tokens and it
+/// gets no tree (`fast_update::kind`); every other statement is as [`analyze`] gives it.
+pub fn analyze_facts(src: &str, dialect: Dialect, opts: Options) -> Vec<Statement> {
+    analyze_with(src, dialect, opts, false)
+}
+
+/// What every statement of one analysed text shares.
+#[derive(Clone, Copy)]
+struct Text<'a> {
+    /// The text as read: template holes and shell expansions masked.
+    text: &'a str,
+    /// The text as written.
+    original: &'a str,
+    dialect: Dialect,
+    /// The caller reads the trees ([`analyze`]), or only the facts ([`analyze_facts`]).
+    trees: bool,
+}
+
+fn analyze_with(src: &str, dialect: Dialect, opts: Options, trees: bool) -> Vec<Statement> {
     let mut out = Vec::new();
     // template holes (and shell expansions) become same-length placeholders
     let masked = template::mask(src, dialect, opts.shell_vars);
     let text: &str = masked.as_ref().map_or(src, |m| m.text.as_str());
+    let at = Text {
+        text,
+        original: src,
+        dialect,
+        trees,
+    };
     // a plain text is lexed once, for the split and the parse
     if let Some((stmts, lite)) = fast_split::split(text) {
         for (raw, range) in stmts {
             let (t, s, l) = (&raw.tokens, raw.span, lite.get(range));
-            analyze_one(text, src, dialect, t, s, false, false, l, &mut out);
+            analyze_one(at, t, s, false, false, l, &mut out);
         }
     } else {
         for raw in split::split(text, dialect) {
             let (t, s, u) = (&raw.tokens, raw.span, raw.unterminated);
-            analyze_one(text, src, dialect, t, s, u, false, None, &mut out);
+            analyze_one(at, t, s, u, false, None, &mut out);
         }
     }
     if let Some(m) = &masked {
@@ -148,11 +182,10 @@ pub fn analyze(src: &str, dialect: Dialect, opts: Options) -> Vec<Statement> {
     out
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Analyse one statement (`tokens`, `span` in `at.text`); `lite`: its fast tokens, spans in
+/// the whole text, when the one-pass split read them.
 fn analyze_one(
-    text: &str,
-    original: &str,
-    dialect: Dialect,
+    at: Text,
     tokens: &[Token],
     span: Span,
     unterminated: bool,
@@ -160,6 +193,12 @@ fn analyze_one(
     lite: Option<&[fast_tokens::Lite]>,
     out: &mut Vec<Statement>,
 ) {
+    let Text {
+        text,
+        original,
+        dialect,
+        ..
+    } = at;
     let Some(first) = tokens.first() else { return };
     let keyword = first.text(text).to_ascii_uppercase();
     let stmt_text = &text[span.start..span.end];
@@ -169,6 +208,9 @@ fn analyze_one(
             .get(s.start..s.end)
             .is_some_and(|t| t != &text[s.start..s.end])
     };
+    // the statement as masked is the statement as written: no span in it is opaque
+    let masked = || original.get(span.start..span.end) != Some(stmt_text);
+    let opaque_in = || masked().then_some(&opaque as &dyn Fn(Span) -> bool);
 
     let mut stmt = Statement {
         span,
@@ -181,12 +223,22 @@ fn analyze_one(
         actions: Vec::new(),
     };
 
-    let skip = first.kind == TokenKind::Word && SKIP_PARSE.contains(&stmt.keyword.as_str());
+    let skip = first.kind == TokenKind::Word && skip_parse(&stmt.keyword);
     if skip && !unterminated {
         // nothing to learn from the tree
     } else if unterminated {
         stmt.parse_error = Some("unterminated quote, comment or dollar quote".to_string());
         stmt.kind = recover::recover(text, tokens, &opaque).0;
+    } else if let Some(kind) = lite
+        .filter(|_| !at.trees && matches!(dialect, Dialect::Postgres | Dialect::Cockroach))
+        .and_then(|l| {
+            let base = fast_split::Base::first_of(l)?;
+            let where_opaque = || ast_facts::where_opaque(stmt_text, span.start, opaque_in());
+            fast_update::kind(l, base, &where_opaque)
+        })
+    {
+        // a plain UPDATE, no tree wanted: its facts straight from its tokens
+        stmt.kind = kind;
     } else {
         match parse_inner(stmt_text, dialect, true, lite.map(fast_split::rebase)) {
             Ok(stmts) if stmts.len() > 1 && line_chunks(text, tokens).len() > 1 => {
@@ -194,17 +246,14 @@ fn analyze_one(
                 for c in line_chunks(text, tokens) {
                     if let (Some(f), Some(l)) = (c.first(), c.last()) {
                         let sp = Span::new(f.span.start, l.span.end);
-                        analyze_one(text, original, dialect, c, sp, false, in_body, None, out);
+                        analyze_one(at, c, sp, false, in_body, None, out);
                     }
                 }
                 return;
             }
             Ok(mut stmts) if !stmts.is_empty() => {
                 let ast = stmts.swap_remove(0);
-                // the statement as masked is the statement as written: no span in it is opaque
-                let masked = original.get(span.start..span.end) != Some(stmt_text);
-                let opaque_in = masked.then_some(&opaque as &dyn Fn(Span) -> bool);
-                stmt.kind = ast_facts::facts(&ast, stmt_text, span.start, opaque_in);
+                stmt.kind = ast_facts::facts(&ast, stmt_text, span.start, opaque_in());
                 stmt.ast = Some(Box::new(ast));
             }
             Ok(_) => {}
@@ -216,14 +265,14 @@ fn analyze_one(
                         .map(|t| t.text(text))
                         .collect::<Vec<_>>()
                         .join(" ");
-                    let at = out.len();
+                    let head = out.len();
                     for c in chunks {
                         if let (Some(f), Some(l)) = (c.first(), c.last()) {
                             let sp = Span::new(f.span.start, l.span.end);
-                            analyze_one(text, original, dialect, c, sp, false, in_body, None, out);
+                            analyze_one(at, c, sp, false, in_body, None, out);
                         }
                     }
-                    if let Some(first) = out.get_mut(at) {
+                    if let Some(first) = out.get_mut(head) {
                         first.parse_error = Some(format!(
                             "two statements run together: `{next} …` starts a new statement \
                              with no `;` before it"
@@ -276,95 +325,9 @@ fn analyze_one(
             }
         }
         for body in bodies {
-            analyze_body(text, original, dialect, body, out);
+            analyze_body(at, body, out);
         }
     }
-}
-
-/// Keywords that start a statement of their own when they begin a line.
-const RUN_STARTS: &[&str] = &[
-    "CREATE", "DROP", "ALTER", "TRUNCATE", "DELETE", "UPDATE", "INSERT", "GRANT", "COMMENT",
-];
-/// Words after which such a keyword continues the statement (rules, triggers, grants, …).
-const JOINERS: &[&str] = &[
-    "AS", "DO", "INSTEAD", "ALSO", "THEN", "ELSE", "BEGIN", "ATOMIC", "FOR", "ON", "OR", "OF",
-    "AFTER", "BEFORE", "GRANT", "REVOKE", "TO", "WITH", "AND", "IS", "NOT", "EXECUTE",
-];
-
-/// A statement sqlparser refused that is two statements with no `;` between them: the
-/// pieces, when a destructive or DDL keyword begins a line and the part before it parses.
-fn run_together<'t>(text: &str, tokens: &'t [Token], dialect: Dialect) -> Option<Vec<&'t [Token]>> {
-    let first = tokens.first()?;
-    if !RUN_STARTS.iter().any(|k| first.is_word(text, k))
-        || tokens.get(1).is_some_and(|t| t.is_word(text, "SCHEMA"))
-        || routine_kind(text, &first.text(text).to_ascii_uppercase(), tokens).is_some()
-    {
-        return None;
-    }
-    let mut cuts = vec![0];
-    let mut depth = 0i32;
-    for (i, t) in tokens.iter().enumerate() {
-        depth += nesting(text, t);
-        if i == 0 || depth != 0 || !RUN_STARTS.iter().any(|k| t.is_word(text, k)) {
-            continue;
-        }
-        let prev = &tokens[i - 1];
-        let joined = prev.kind == TokenKind::Punct && prev.text(text) != ")"
-            || JOINERS.iter().any(|k| prev.is_word(text, k));
-        let line_start = starts_line(text, t.span.start);
-        if line_start && !joined {
-            cuts.push(i);
-        }
-    }
-    if cuts.len() < 2 {
-        return None;
-    }
-    let head = &tokens[..cuts[1]];
-    let (a, b) = (head.first()?, head.last()?);
-    parse(&text[a.span.start..b.span.end], dialect).ok()?;
-    cuts.push(tokens.len());
-    Some(cuts.windows(2).map(|w| &tokens[w[0]..w[1]]).collect())
-}
-
-/// `1` for `(`, `-1` for `)`, else `0`: a token's step in parenthesis depth.
-fn nesting(text: &str, t: &Token) -> i32 {
-    if t.is_punct(text, "(") {
-        1
-    } else if t.is_punct(text, ")") {
-        -1
-    } else {
-        0
-    }
-}
-
-/// Only whitespace between the line's start and byte `at`.
-fn starts_line(text: &str, at: usize) -> bool {
-    text[..at]
-        .bytes()
-        .rev()
-        .take_while(|&b| b != b'\n')
-        .all(|b| b.is_ascii_whitespace())
-}
-
-/// Statement keywords that start a new statement when they begin a line (T-SQL batches).
-const LINE_STARTS: &[&str] = &[
-    "CREATE", "DROP", "ALTER", "DELETE", "UPDATE", "INSERT", "TRUNCATE", "EXEC", "EXECUTE",
-    "SELECT", "DECLARE", "PRINT", "GRANT", "MERGE", "USE", "SET", "IF",
-];
-
-/// `tokens` cut where a statement keyword begins a line at parenthesis depth 0.
-fn line_chunks<'t>(text: &str, tokens: &'t [Token]) -> Vec<&'t [Token]> {
-    let mut cuts = vec![0];
-    let mut depth = 0i32;
-    for (i, t) in tokens.iter().enumerate() {
-        depth += nesting(text, t);
-        let line_start = starts_line(text, t.span.start);
-        if i > 0 && depth == 0 && line_start && LINE_STARTS.iter().any(|k| t.is_word(text, k)) {
-            cuts.push(i);
-        }
-    }
-    cuts.push(tokens.len());
-    cuts.windows(2).map(|w| &tokens[w[0]..w[1]]).collect()
 }
 
 /// `DO`, or the object word of `CREATE [OR REPLACE] … FUNCTION|PROCEDURE|TRIGGER|EVENT`.
@@ -382,15 +345,10 @@ fn routine_kind(text: &str, keyword: &str, tokens: &[Token]) -> Option<&'static 
     })
 }
 
-fn analyze_body(
-    text: &str,
-    original: &str,
-    dialect: Dialect,
-    body: Span,
-    out: &mut Vec<Statement>,
-) {
+fn analyze_body(at: Text, body: Span, out: &mut Vec<Statement>) {
+    let text = at.text;
     let body_text = &text[body.start..body.end];
-    for raw in split::split(body_text, dialect) {
+    for raw in split::split(body_text, at.dialect) {
         let toks: Vec<Token> = raw
             .tokens
             .iter()
@@ -403,17 +361,7 @@ fn analyze_body(
         let start = body_statement_start(text, &toks);
         if let Some(rest) = toks.get(start..).filter(|r| !r.is_empty()) {
             let sp = Span::new(rest[0].span.start, raw.span.end + body.start);
-            analyze_one(
-                text,
-                original,
-                dialect,
-                rest,
-                sp,
-                raw.unterminated,
-                true,
-                None,
-                out,
-            );
+            analyze_one(at, rest, sp, raw.unterminated, true, None, out);
         }
     }
 }

@@ -23,10 +23,17 @@ pub struct Masked {
 /// Mask every template hole of `src`; `None` when there is none (the common case: no copy).
 pub fn mask(src: &str, dialect: Dialect, shell_vars: bool) -> Option<Masked> {
     let bytes = src.as_bytes();
-    let quick = bytes
-        .iter()
-        .any(|&b| matches!(b, b'{' | b'@' | b'#' | b'%' | b':' | b'$'));
-    if !quick {
+    // (a table: one load a byte over every SQL text checked)
+    const OPENS: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            t[i] = matches!(i as u8, b'{' | b'@' | b'#' | b'%' | b':' | b'$');
+            i += 1;
+        }
+        t
+    };
+    if !bytes.iter().any(|&b| OPENS[b as usize]) {
         return None;
     }
     let mut out: Vec<u8> = bytes.to_vec();

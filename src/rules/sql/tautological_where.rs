@@ -104,7 +104,27 @@ fn same_value(l: &Expr, r: &Expr) -> bool {
     let simple = |e: &Expr| {
         matches!(e, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) || literal(e).is_some()
     };
-    simple(l) && l.to_string() == r.to_string()
+    simple(l) && same_print(l, r)
+}
+
+/// `l.to_string() == r.to_string()`, without printing either where the answer is plain: an
+/// unquoted name prints as itself, a single-quoted string starts with its quote (`id = 'x'`
+/// and `a = b` are the WHERE clauses scripts write most).
+fn same_print(l: &Expr, r: &Expr) -> bool {
+    fn name(e: &Expr) -> Option<&str> {
+        match e {
+            Expr::Identifier(id) if id.quote_style.is_none() => Some(id.value.as_str()),
+            _ => None,
+        }
+    }
+    let quoted =
+        |e: &Expr| matches!(e, Expr::Value(v) if matches!(v.value, Value::SingleQuotedString(_)));
+    match (name(l), name(r)) {
+        (Some(a), Some(b)) => a == b,
+        (Some(a), None) if quoted(r) && !a.starts_with('\'') => false,
+        (None, Some(b)) if quoted(l) && !b.starts_with('\'') => false,
+        _ => l.to_string() == r.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -144,5 +164,32 @@ mod tests {
             );
         }
         silent("tautological-where", "SELECT * FROM users WHERE 1=1;");
+    }
+
+    /// The shortcut answers as printing both sides does, on generated names and values.
+    #[test]
+    fn same_print_is_printing_both() {
+        use sqlparser::ast::{Expr, Ident, Value};
+        const TEXTS: &[&str] = &["id", "ID", "'x'", "x", "", "'", "a'b", "7", "7L", "\"x\""];
+        let mut rng = crate::test_rng::Rng::new(0xa54f_f53a_5f1d_36f1);
+        let pick = |rng: &mut crate::test_rng::Rng| {
+            let t = TEXTS[rng.below(TEXTS.len())].to_string();
+            match rng.below(6) {
+                0 => Expr::Identifier(Ident::new(t)),
+                1 => Expr::Identifier(Ident::with_quote('"', t)),
+                2 => Expr::Value(Value::SingleQuotedString(t).into()),
+                3 => Expr::Value(Value::DoubleQuotedString(t).into()),
+                4 => Expr::Value(Value::Number(t, rng.below(2) == 0).into()),
+                _ => Expr::Nested(Box::new(Expr::Identifier(Ident::new(t)))),
+            }
+        };
+        let mut equal = 0;
+        for _ in 0..5_000 {
+            let (l, r) = (pick(&mut rng), pick(&mut rng));
+            let printed = l.to_string() == r.to_string();
+            assert_eq!(super::same_print(&l, &r), printed, "{l:?} {r:?}");
+            equal += usize::from(printed);
+        }
+        assert!(equal > 100, "{equal}");
     }
 }
