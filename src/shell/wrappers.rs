@@ -12,7 +12,7 @@
 use super::command::{Command, Guard, Part};
 use super::tree::Node;
 use super::tree::kind;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
 #[derive(Debug, Default, Clone)]
@@ -24,15 +24,25 @@ pub struct Functions {
 
 thread_local! {
     static CURRENT: RefCell<Functions> = RefCell::new(Functions::default());
+    /// Whether [`CURRENT`] has any wrapper, exit, errexit function (most scripts have none
+    /// of some kind): a question about a name then needs no lookup. Set with it.
+    static ANY: Cell<[bool; 3]> = const { Cell::new([false; 3]) };
 }
 
 /// Make `f` the functions of the script being walked (until the next call).
 pub fn set_current(f: Functions) {
+    ANY.with(|a| {
+        a.set([
+            !f.wrappers.is_empty(),
+            !f.exits.is_empty(),
+            !f.errexit.is_empty(),
+        ])
+    });
     CURRENT.with(|c| *c.borrow_mut() = f);
 }
 
 pub fn is_wrapper(name: &str) -> bool {
-    CURRENT.with(|c| c.borrow().wrappers.contains(name))
+    ANY.with(|a| a.get()[0]) && CURRENT.with(|c| c.borrow().wrappers.contains(name))
 }
 
 /// Does a call of `name` end the script?
@@ -53,12 +63,12 @@ pub fn exits(name: &str) -> bool {
     ) || name.ends_with("_error_exit")
         || name.ends_with("_die")
         || name.ends_with("_fatal")
-        || CURRENT.with(|c| c.borrow().exits.contains(name))
+        || (ANY.with(|a| a.get()[1]) && CURRENT.with(|c| c.borrow().exits.contains(name)))
 }
 
 /// Does a call of `name` turn on errexit?
 pub fn sets_errexit(name: &str) -> bool {
-    CURRENT.with(|c| c.borrow().errexit.contains(name))
+    ANY.with(|a| a.get()[2]) && CURRENT.with(|c| c.borrow().errexit.contains(name))
 }
 
 const ARGS: &[&str] = &["\"$@\"", "$@", "\"$*\"", "$*", "\"${@}\"", "${@}"];
