@@ -443,4 +443,15 @@ impl<'t> Node<'t> {
     pub fn last_named_child(&self) -> Option<Node<'t>> {
         self.named_children().last()
     }
+
+    /// Every node of the node's tree whose kind is `kind`, in the order they were built
+    /// (a fast reader builds children first: not document order; a node it built may hang
+    /// nowhere below the root): a scan of the node list, no walk.
+    pub fn all_of_kind(&self, kind: &'static str) -> impl Iterator<Item = Node<'t>> + use<'t> {
+        let tree = self.tree;
+        (0u32..)
+            .zip(&tree.nodes)
+            .filter(move |(_, d)| d.kind == kind)
+            .map(move |(i, _)| Node { tree, i })
+    }
 }

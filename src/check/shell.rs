@@ -4,15 +4,12 @@
 
 use super::{SqlOptions, check_sql};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::shell::cmd::{Gates, rule_gates};
-use crate::rules::shell::{Cmd, Context, ShellCheck};
-use crate::rules::{Check, RULES};
+use crate::rules::shell::{Cmd, Context};
 use crate::shell::command::{Command, Item, Mapped};
 use crate::shell::env::Env;
 use crate::shell::sql::{dialect_of, is_one_expansion};
 use crate::shell::{analyze, facts};
 use crate::source::{Dialect, Span, floor_char_boundary};
-use std::sync::OnceLock;
 
 /// Check a shell script. Diagnostic spans point into `text`.
 pub fn check(text: &str, dialect: Dialect) -> Vec<Diagnostic> {
@@ -184,30 +181,10 @@ pub(crate) fn command_rules(cmd: &Command, ctx: &Context, out: &mut Vec<Diagnost
     command_rules_of(&Cmd::new(cmd), ctx, out);
 }
 
-/// The shell checks of [`RULES`], in registry order, each with the [`Gates`] a command
-/// needs for it to be called (picked out once).
-fn shell_checks() -> &'static [(ShellCheck, Gates)] {
-    static CHECKS: OnceLock<Vec<(ShellCheck, Gates)>> = OnceLock::new();
-    CHECKS.get_or_init(|| {
-        RULES
-            .iter()
-            .filter_map(|rule| match rule.check {
-                Check::Shell(f) => Some((f, rule_gates(rule.id))),
-                _ => None,
-            })
-            .collect()
-    })
-}
-
 /// [`command_rules`] of a command read once: only the checks its name lets fire (the others
 /// return without a finding; `tests::gated_rules_find_what_every_rule_finds`).
 fn command_rules_of(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
-    let gates = cmd.gates();
-    for (f, needs) in shell_checks() {
-        if gates.any(*needs) {
-            f(cmd, ctx, out);
-        }
-    }
+    cmd.each_check(|f| f(cmd, ctx, out));
     crate::rules::shell::commands::check(cmd, ctx, out);
 }
 

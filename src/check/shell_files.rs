@@ -12,6 +12,7 @@
 use super::shell::{check_in, check_mapped};
 use super::{SqlOptions, check_sql};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::shell::cmd::Gates;
 use crate::rules::shell::{Cmd, command_span};
 use crate::shell::command::{Command, Mapped, Word};
 use crate::shell::env::Env;
@@ -22,8 +23,11 @@ use std::path::Path;
 /// Nesting limit for files run by files.
 const MAX_DEPTH: usize = 3;
 
+/// The commands [`runs`] names: a database client, `source` / `.`, a shell.
+pub(super) const RUNS_FILES: Gates = Gates::SQL_CLIENT.union(Gates::SOURCE).union(Gates::SHELL);
+
 /// What the command runs: (path as written, where it is written, language).
-fn runs(cmd: &Cmd) -> Vec<(String, Span, Lang)> {
+pub(super) fn runs(cmd: &Cmd) -> Vec<(String, Span, Lang)> {
     let mut v = Vec::new();
     let Some(name) = cmd.name() else { return v };
     let lit = |w: &Word| w.lit().filter(|l| !l.is_empty() && !w.has_glob());
@@ -121,7 +125,9 @@ pub fn check(cmd: &Cmd, env: &Env, dialect: Dialect, out: &mut Vec<Diagnostic>) 
     {
         written(body, &name, lang, env, dialect, out);
     }
-    if env.depth >= MAX_DEPTH || (env.dirs.is_empty() && !env.hook) {
+    // (the name says whether the command can run a file at all)
+    if env.depth >= MAX_DEPTH || (env.dirs.is_empty() && !env.hook) || !cmd.gates().any(RUNS_FILES)
+    {
         return;
     }
     for (file, at, lang) in runs(cmd) {

@@ -36,7 +36,9 @@ impl Severity {
 }
 
 /// The one rule table: `id => check`, one line per rule. [`super::RULES`] binds the checks;
-/// [`DOCS`] takes the ids and their docs (`rules/<id>.md`) from the same lines.
+/// [`DOCS`] takes the ids and their docs (`rules/<id>.md`) from the same lines. A shell
+/// check states with it the [`Gates`](super::shell::cmd::Gates) of the commands it can fire
+/// on (it is called on no other; `Gates::ALL`: every command).
 macro_rules! rule_table {
     ($then:ident) => {
         $then! {
@@ -70,13 +72,13 @@ macro_rules! rule_table {
             "rename-table" => Check::Migration(migrations::rename_table::check),
             "alter-column-type" => Check::Migration(migrations::alter_column_type::check),
             "create-index-blocking" => Check::Migration(migrations::create_index_blocking::check),
-            "rm-parent-path" => Check::Shell(shell::rm_parent_path::check),
-            "rm-root-path" => Check::Shell(shell::rm_root_path::check),
-            "rm-unguarded-variable" => Check::Shell(shell::rm_unguarded_variable::check),
-            "rm-after-unchecked-cd" => Check::Shell(shell::rm_after_unchecked_cd::check),
-            "rm-unknown-operands" => Check::Shell(shell::rm_unknown_operands::check),
-            "find-delete" => Check::Shell(shell::find_delete::check),
-            "opaque-execution" => Check::Shell(shell::opaque_execution::check),
+            "rm-parent-path" => Check::Shell(shell::rm_parent_path::check, Gates::RM),
+            "rm-root-path" => Check::Shell(shell::rm_root_path::check, Gates::RM),
+            "rm-unguarded-variable" => Check::Shell(shell::rm_unguarded_variable::check, Gates::RM),
+            "rm-after-unchecked-cd" => Check::Shell(shell::rm_after_unchecked_cd::check, Gates::RM),
+            "rm-unknown-operands" => Check::Shell(shell::rm_unknown_operands::check, Gates::RM),
+            "find-delete" => Check::Shell(shell::find_delete::check, Gates::FIND),
+            "opaque-execution" => Check::Shell(shell::opaque_execution::check, Gates::OPAQUE),
             "terraform-destroy" => Check::Command,
             "kubectl-delete" => Check::Command,
             "dropdb" => Check::Command,
@@ -88,8 +90,8 @@ macro_rules! rule_table {
             "etcd-delete" => Check::Command,
             "kafka-topic-delete" => Check::Command,
             "elasticsearch-delete" => Check::Command,
-            "db-file-truncate" => Check::Shell(shell::db_file_truncate::check),
-            "data-dir-move" => Check::Shell(shell::data_dir_move::check),
+            "db-file-truncate" => Check::Shell(shell::db_file_truncate::check, Gates::TRUNCATE_CP.union(Gates::REDIRECTS)),
+            "data-dir-move" => Check::Shell(shell::data_dir_move::check, Gates::MV),
             "unchecked-file" => Check::Builtin,
             "s3-delete" => Check::Command,
             "git-force-push" => Check::Command,

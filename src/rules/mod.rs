@@ -28,8 +28,9 @@ pub enum Check {
     Migration(MigrationCheck),
     /// Runs on every SQL statement.
     Sql(SqlCheck),
-    /// Runs on every resolved shell command.
-    Shell(shell::ShellCheck),
+    /// Runs on every resolved shell command that has one of its gates (the kinds of command
+    /// it can report on: [`shell::cmd::Gates`]; `Gates::ALL` for every command).
+    Shell(shell::ShellCheck, shell::cmd::Gates),
     /// A shell command rule defined as data in `rules/commands.toml`.
     Command,
     /// Produced by the front end or pipeline itself (parse errors, suppressions, migrations,
@@ -45,6 +46,9 @@ pub struct Rule {
     pub doc: &'static str,
     pub check: Check,
 }
+
+// the shell checks' gates in the rule table (`Gates::RM`, …)
+use shell::cmd::Gates;
 
 macro_rules! registry {
     ($($id:literal => $check:expr),* $(,)?) => {
@@ -115,7 +119,7 @@ mod tests {
             let dir = match r.check {
                 Check::Sql(_) => "sql",
                 Check::Migration(_) => "migrations",
-                Check::Shell(_) => "shell",
+                Check::Shell(..) => "shell",
                 Check::Command | Check::Builtin | Check::Live => continue,
             };
             let file = format!("{root}/{dir}/{}.rs", r.id.replace('-', "_"));

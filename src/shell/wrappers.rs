@@ -12,10 +12,10 @@
 use super::command::{Command, Guard, Part};
 use super::tree::Node;
 use super::tree::kind;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Functions {
     pub wrappers: HashSet<String>,
     pub exits: HashSet<String>,
@@ -24,15 +24,25 @@ pub struct Functions {
 
 thread_local! {
     static CURRENT: RefCell<Functions> = RefCell::new(Functions::default());
+    /// Whether [`CURRENT`] has any wrapper, exit, errexit function (most scripts have none
+    /// of some kind): a question about a name then needs no lookup. Set with it.
+    static ANY: Cell<[bool; 3]> = const { Cell::new([false; 3]) };
 }
 
 /// Make `f` the functions of the script being walked (until the next call).
 pub fn set_current(f: Functions) {
+    ANY.with(|a| {
+        a.set([
+            !f.wrappers.is_empty(),
+            !f.exits.is_empty(),
+            !f.errexit.is_empty(),
+        ])
+    });
     CURRENT.with(|c| *c.borrow_mut() = f);
 }
 
 pub fn is_wrapper(name: &str) -> bool {
-    CURRENT.with(|c| c.borrow().wrappers.contains(name))
+    ANY.with(|a| a.get()[0]) && CURRENT.with(|c| c.borrow().wrappers.contains(name))
 }
 
 /// Does a call of `name` end the script?
@@ -53,18 +63,84 @@ pub fn exits(name: &str) -> bool {
     ) || name.ends_with("_error_exit")
         || name.ends_with("_die")
         || name.ends_with("_fatal")
-        || CURRENT.with(|c| c.borrow().exits.contains(name))
+        || (ANY.with(|a| a.get()[1]) && CURRENT.with(|c| c.borrow().exits.contains(name)))
 }
 
 /// Does a call of `name` turn on errexit?
 pub fn sets_errexit(name: &str) -> bool {
-    CURRENT.with(|c| c.borrow().errexit.contains(name))
+    ANY.with(|a| a.get()[2]) && CURRENT.with(|c| c.borrow().errexit.contains(name))
 }
 
 const ARGS: &[&str] = &["\"$@\"", "$@", "\"$*\"", "$*", "\"${@}\"", "${@}"];
 
-/// Read every function definition of a parsed script, in one cursor walk of the tree.
+/// Read every function definition of a parsed script: the definitions [`scan_walk`] reaches
+/// from `root`, found in the tree's node list by kind instead (most of a script is outside
+/// every function: its nodes are not walked), each one's body walked as `scan_walk` walks it.
+/// The same answer (`tests::the_definitions_by_kind_are_the_walks`).
 pub fn scan(root: Node, src: &str) -> Functions {
+    let text = |n: Node| src.get(n.start_byte()..n.end_byte()).unwrap_or("");
+    let mut f = Functions::default();
+    for def in root.all_of_kind("function_definition") {
+        // the walk skips a subtree outside functions whose text has neither `(` nor
+        // `function`; a definition's own text has one of them (so every node above it has
+        // too) unless it has errors: then walk
+        let t = text(def);
+        if def.has_error() || !(t.contains('(') || t.contains("function")) {
+            return scan_walk(root, src);
+        }
+        match reached(root, def, src) {
+            Some(true) => {}
+            Some(false) => continue,
+            None => return scan_walk(root, src),
+        }
+        let name = def.field("name").map(text).unwrap_or("");
+        if name.is_empty() {
+            continue;
+        }
+        crate::owned_tree::preorder(def, |n, depth| match kind(n) {
+            // a definition inside: its commands are its own (found by kind too)
+            "function_definition" => depth == 0,
+            "command" => {
+                command_facts(n, src, name, depth, &mut f);
+                n.child(0).is_some() && text(n).contains('(')
+            }
+            "comment" | "heredoc_body" | "raw_string" | "string_content" | "word" => false,
+            _ => n.child(0).is_some(),
+        });
+    }
+    f
+}
+
+/// Does [`scan_walk`] reach `def` from `root` (every node above it hangs below the next,
+/// and none is one the walk does not enter: a command without `(`, a word, a comment …)?
+/// `None` when the tree is not as the walk assumes (a span outside its parent's).
+fn reached(root: Node, def: Node, src: &str) -> Option<bool> {
+    let text = |n: Node| src.get(n.start_byte()..n.end_byte()).unwrap_or("");
+    let mut n = def;
+    while n.id() != root.id() {
+        let Some(p) = n.parent() else {
+            return Some(false);
+        };
+        if !p.children().any(|k| k.id() == n.id()) {
+            return Some(false);
+        }
+        if p.start_byte() > def.start_byte() || p.end_byte() < def.end_byte() {
+            return None;
+        }
+        match kind(p) {
+            "comment" | "heredoc_body" | "raw_string" | "string_content" | "word" => {
+                return Some(false);
+            }
+            "command" if !text(p).contains('(') => return Some(false),
+            _ => {}
+        }
+        n = p;
+    }
+    Some(true)
+}
+
+/// [`scan`] in one cursor walk of the tree from the root.
+pub fn scan_walk(root: Node, src: &str) -> Functions {
     let mut f = Functions::default();
     let text = |n: Node| src.get(n.start_byte()..n.end_byte()).unwrap_or("");
     // enclosing functions: (name, depth of the function_definition node)
@@ -183,6 +259,97 @@ mod tests {
         let root = tree.root().expect("a root");
         assert!(!root.has_error(), "{src}");
         scan(root, src)
+    }
+
+    /// Pieces of scripts with definitions in every place the walk enters or skips.
+    const PIECES: &[&str] = &[
+        "run() { \"$@\"; }\n",
+        "function w { sudo \"$@\"; }\n",
+        "die_now ( ) { exit 1; }\n",
+        "boot() { set -e; }\n",
+        "f() { g() { exit 1; }; eval \"$@\"; }\n",
+        "if [ -n \"$X\" ]; then\n  function run2 { \"$@\"; }\nfi\n",
+        "for x in a; do h ( ) { exit 1; }; done\n",
+        "v=$(boot2() { set -e; }; boot2)\n",
+        "echo $(k() { exec \"$@\"; }; k)\n",
+        "echo `function q { exit 1; }; q`\n",
+        "case $1 in a) function sx() { sudo \"$@\"; } ;; esac\n",
+        "cat <<EOF\n$(hd() { exit 1; })\nEOF\n",
+        "# function c() { exit 1; }\n",
+        "echo 'function s() { exit 1; }'\n",
+        "echo \"function d() { exit 1; }\"\n",
+        "x() ( set -eu; )\n",
+        "y() { if true; then exit 1; fi; } >log\n",
+        "z() { command \"$@\" 2>&1; }\n",
+        "echo (\n",
+        "function broken {\n",
+        "rm -rf /tmp/x\n",
+        "a=(1 2 3)\n",
+        "(cd /; ls)\n",
+    ];
+
+    /// The definitions found by kind are the ones the walk from the root finds, on scripts
+    /// of the pieces in many orders (both tree builders: the fast reader and tree-sitter).
+    #[test]
+    fn the_definitions_by_kind_are_the_walks() {
+        let mut rng = crate::test_rng::Rng::new(29);
+        let mut seen = 0;
+        for _ in 0..600 {
+            let mut src = String::new();
+            for _ in 0..1 + rng.below(6) {
+                let p = PIECES[rng.below(PIECES.len())];
+                if rng.below(4) == 0 {
+                    // nested in a function or a block
+                    src.push_str(&format!("outer{}() {{\n{p}}}\n", rng.below(3)));
+                } else {
+                    src.push_str(p);
+                }
+            }
+            for tree in [
+                crate::shell::tree::read(&src),
+                crate::shell::tree::parse(&src),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let Some(root) = tree.root() else { continue };
+                let walked = scan_walk(root, &src);
+                seen += walked.wrappers.len() + walked.exits.len() + walked.errexit.len();
+                assert_eq!(scan(root, &src), walked, "{src}");
+            }
+        }
+        assert!(seen > 500, "{seen}");
+        // and the repository's shell files
+        let mut dirs: Vec<std::path::PathBuf> = ["tests/cases", "fixtures"]
+            .iter()
+            .map(|d| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(d))
+            .collect();
+        let mut files = 0;
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let Ok(src) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                if !path.extension().is_some_and(|x| x == "sh" || x == "bash") {
+                    continue;
+                }
+                if let Some(tree) = crate::shell::tree::read(&src)
+                    && let Some(root) = tree.root()
+                {
+                    assert_eq!(scan(root, &src), scan_walk(root, &src), "{path:?}");
+                    files += 1;
+                }
+            }
+        }
+        assert!(files > 20, "{files}");
     }
 
     #[test]

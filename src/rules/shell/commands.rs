@@ -53,8 +53,8 @@ pub fn parsed() -> &'static Result<File, String> {
 }
 
 /// An argument as the patterns read it: its literal value, or its text as written when it
-/// has an expansion (always `Some`).
-type Arg<'w> = Option<Cow<'w, str>>;
+/// has an expansion.
+type Arg<'w> = Cow<'w, str>;
 
 /// Is `arg` the flag `alt` (`-f` also inside `-fdx`, `--force` also as `--force=…`)?
 fn flag_is(arg: &str, alt: &str) -> bool {
@@ -79,7 +79,7 @@ fn flag_is(arg: &str, alt: &str) -> bool {
 fn any_flag(args: &[Arg], entry: &str) -> bool {
     entry
         .split('|')
-        .any(|alt| args.iter().flatten().any(|a| flag_is(a, alt)))
+        .any(|alt| args.iter().any(|a| flag_is(a, alt)))
 }
 
 /// Glob with `*` and `?`, ASCII case-insensitive. Walks both strings by byte offset, a
@@ -120,7 +120,6 @@ pub fn glob(pat: &str, s: &str) -> bool {
 
 fn arg_matching<'a>(args: &'a [Arg], entry: &str) -> Option<&'a str> {
     args.iter()
-        .flatten()
         .find(|a| entry.split('|').any(|alt| glob(alt, a)))
         .map(|a| a.as_ref())
 }
@@ -131,7 +130,7 @@ fn sub_matches(args: &[Arg], sub: &[String]) -> bool {
     for want in sub {
         loop {
             let Some(a) = args.get(k) else { return false };
-            let a = a.as_deref().unwrap_or("");
+            let a = a.as_ref();
             if want
                 .split('|')
                 .any(|alt| alt == a || (alt.contains('*') && glob(alt, a)))
@@ -140,10 +139,7 @@ fn sub_matches(args: &[Arg], sub: &[String]) -> bool {
                 break;
             }
             let is_option = a.starts_with('-');
-            let after_option = k > 0
-                && args[k - 1]
-                    .as_deref()
-                    .is_some_and(|p| p.starts_with('-') && !p.contains('='));
+            let after_option = k > 0 && args[k - 1].starts_with('-') && !args[k - 1].contains('=');
             if !(is_option || after_option) {
                 return false;
             }
@@ -203,12 +199,26 @@ fn display(cmd: &Command) -> String {
 
 #[path = "commands_names.rs"]
 mod names;
-use names::rules_naming;
+pub use names::Candidates;
+
+/// The rules of the file that have a pattern naming a command called `name` (none when the
+/// file does not parse).
+pub fn rules_naming(name: &str) -> Candidates {
+    match parsed() {
+        Ok(file) => names::rules_naming(file, name),
+        Err(_) => Candidates::default(),
+    }
+}
 
 pub fn check(cmd: &Cmd, ctx: &Context, out: &mut Vec<Diagnostic>) {
+    // (the candidates were read with the command's name: most commands have none)
+    let candidates = cmd.command_rules();
+    if candidates.is_empty() {
+        return;
+    }
     let Ok(file) = parsed() else { return };
     let Some(name) = cmd.name() else { return };
-    check_rules(file, rules_naming(file, name), name, cmd, ctx, out);
+    check_rules(file, candidates.iter(), name, cmd, ctx, out);
 }
 
 /// [`check`] with the rules `candidates` (indices into `file.rule`, in file order).
@@ -229,7 +239,7 @@ pub(crate) fn check_rules(
     let args: Vec<Arg> = cmd
         .args()
         .iter()
-        .map(|w| w.lit_cow().or(Some(Cow::Borrowed(w.src.text.as_str()))))
+        .map(|w| w.lit_cow().unwrap_or(Cow::Borrowed(w.src.text.as_str())))
         .collect();
     for rule in candidates.filter_map(|i| file.rule.get(i)) {
         let Some((pat, m)) = rule
@@ -355,10 +365,14 @@ mod tests {
                     })
                 })
                 .collect();
-            assert_eq!(rules_naming(file, name).collect::<Vec<_>>(), want, "{name}");
+            assert_eq!(
+                rules_naming(name).iter().collect::<Vec<_>>(),
+                want,
+                "{name}"
+            );
         }
-        assert!(rules_naming(file, "git").count() > 1);
-        assert_eq!(rules_naming(file, "echo").count(), 0);
+        assert!(rules_naming("git").iter().count() > 1);
+        assert!(rules_naming("echo").is_empty());
     }
 
     #[test]

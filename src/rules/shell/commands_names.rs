@@ -7,8 +7,31 @@ use std::sync::OnceLock;
 /// A set of rules of [`File::rule`] by index (bit `i`: rule `i`).
 type RuleSet = u64;
 
+/// The rules of `rules/commands.toml` a command's name lets match ([`rules_naming`]): read
+/// once per command name ([`super::super::Cmd`] keeps it), iterated only when not empty.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Candidates {
+    set: RuleSet,
+    /// Every rule `0..every` besides (more rules than a [`RuleSet`] holds), else 0.
+    every: usize,
+}
+
+impl Candidates {
+    /// No rule.
+    pub const NONE: Candidates = Candidates { set: 0, every: 0 };
+    /// No rule can match.
+    #[inline]
+    pub fn is_empty(self) -> bool {
+        self.set == 0 && self.every == 0
+    }
+    /// The rules by index, in file order.
+    pub fn iter(self) -> std::iter::Chain<Bits, std::ops::Range<usize>> {
+        Bits(self.set).chain(0..self.every)
+    }
+}
+
 /// The rules of a [`RuleSet`] in file order.
-struct Bits(RuleSet);
+pub struct Bits(RuleSet);
 
 impl Iterator for Bits {
     type Item = usize;
@@ -90,19 +113,22 @@ impl<'f> Names<'f> {
 
     /// The rules that have a pattern naming a command called `name`, in file order (none:
     /// no rule can match it).
-    fn naming(&self, name: &str) -> std::iter::Chain<Bits, std::ops::Range<usize>> {
+    fn naming(&self, name: &str) -> Candidates {
         let set = match self.exact[bucket(name)].iter().find(|(n, _)| *n == name) {
             Some(&(_, rules)) => rules,
             None => prefix_rules(&self.prefixes, name),
         };
-        Bits(set).chain(0..self.overflow)
+        Candidates {
+            set,
+            every: self.overflow,
+        }
     }
 }
 
 static NAMES: OnceLock<Names<'static>> = OnceLock::new();
 
 /// [`Names::naming`] of the rules file.
-pub(super) fn rules_naming(file: &'static File, name: &str) -> impl Iterator<Item = usize> {
+pub fn rules_naming(file: &'static File, name: &str) -> Candidates {
     NAMES.get_or_init(|| Names::build(file)).naming(name)
 }
 
@@ -130,12 +156,14 @@ mod tests {
         let fits = rules(RuleSet::BITS as usize);
         let names = Names::build(&fits);
         let even: Vec<usize> = (0..RuleSet::BITS as usize).step_by(2).collect();
-        assert_eq!(names.naming("x").collect::<Vec<_>>(), even);
-        assert_eq!(names.naming("z").count(), 0);
+        assert_eq!(names.naming("x").iter().collect::<Vec<_>>(), even);
+        assert_eq!(names.naming("z").iter().count(), 0);
+        assert!(names.naming("z").is_empty());
         let over = rules(RuleSet::BITS as usize + 1);
         let names = Names::build(&over);
         let every: Vec<usize> = (0..=RuleSet::BITS as usize).collect();
-        assert_eq!(names.naming("x").collect::<Vec<_>>(), every);
-        assert_eq!(names.naming("z").collect::<Vec<_>>(), every);
+        assert_eq!(names.naming("x").iter().collect::<Vec<_>>(), every);
+        assert_eq!(names.naming("z").iter().collect::<Vec<_>>(), every);
+        assert!(!names.naming("z").is_empty());
     }
 }
