@@ -5,8 +5,8 @@
 //! `$'…'`, `$((…))`, a re-read string) is left to the general conversion
 //! ([`Walker::conv`]), which gives the same word (`quick_tests.rs` compares the two).
 
-use super::super::*;
 use super::{expansion_part, inner, is_mktemp, var_name};
+use crate::shell::parse::*;
 use smallvec::SmallVec;
 
 /// A word being read: its parts (the word's own), and the file ranges its source text is

@@ -2,9 +2,9 @@
 //! generated words (quotes, escapes, `$`, `${…}`, `$(…)`, backslash-newline, non-ASCII):
 //! wherever the quick path answers, the same word and the same substitutions queued.
 
-use super::super::Walker;
 use super::{expansion_part, inner, is_mktemp, var_name};
 use crate::shell::command::{Mapped, Parts, Word};
+use crate::shell::parse::Walker;
 use crate::shell::tree::{self, Node, Tree, kind};
 use crate::test_rng::Rng;
 
