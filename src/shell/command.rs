@@ -22,12 +22,23 @@ pub type Parts = SmallVec<[Part; 1]>;
 /// A text cut or rebuilt from the file (a quoted string's contents, a heredoc body, the
 /// words of `eval`), with the file offset of every byte so spans found in it map back
 /// exactly.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Mapped {
     pub text: Text,
     /// `(offset in text, offset in file)` where a contiguous run starts; bytes after it map
     /// one to one until the next run.
     segs: SmallVec<[(usize, usize); 1]>,
+}
+
+impl Clone for Mapped {
+    /// Field by field, the runs copied as one slice (the derived clone extends them one by
+    /// one through an iterator: most maps are one run).
+    fn clone(&self) -> Mapped {
+        Mapped {
+            text: self.text.clone(),
+            segs: SmallVec::from_slice(&self.segs),
+        }
+    }
 }
 
 impl Mapped {
@@ -51,6 +62,15 @@ impl Mapped {
             text: Text::from(s),
             segs,
         }
+    }
+    /// [`Mapped::run`] of a text already built (a word's literal part shares its text).
+    #[inline]
+    pub fn run_text(text: Text, at: usize) -> Mapped {
+        let mut segs = SmallVec::new();
+        if !text.is_empty() {
+            segs.push((0, at));
+        }
+        Mapped { text, segs }
     }
     /// No text and no run yet.
     #[inline]
@@ -187,13 +207,29 @@ pub enum Part {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Word {
     pub span: Span,
     pub parts: Parts,
     /// The word after quote removal, expansions kept as their source text (`$DIR`), mapped
     /// into the file. This is what `bash -c`, `eval` and `psql -c` re-read.
     pub src: Mapped,
+}
+
+impl Clone for Word {
+    /// Field by field; a one-part word's part into a one-part vector at once (the derived
+    /// clone extends the parts one by one through an iterator).
+    fn clone(&self) -> Word {
+        let parts = match self.parts.as_slice() {
+            [p] => Parts::from_buf([p.clone()]),
+            ps => ps.iter().cloned().collect(),
+        };
+        Word {
+            span: self.span,
+            parts,
+            src: self.src.clone(),
+        }
+    }
 }
 
 impl Word {

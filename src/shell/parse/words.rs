@@ -3,6 +3,10 @@
 
 use super::*;
 
+mod quick;
+#[cfg(test)]
+mod quick_tests;
+
 impl<'t> Walker<'t> {
     /// The word at `node`. Inside a function body walked at a call, converted once per node
     /// and copied after: a word depends only on its node (and the file), the call's
@@ -24,20 +28,27 @@ impl<'t> Walker<'t> {
     }
 
     fn fresh_word(&mut self, node: Node<'t>) -> Word {
-        // sized up front: most words are one part whose text is their source (a plain
-        // `word` is one piece, its map built at once by `escaped_lit`)
-        let src = if kind(node) == "word" {
-            Mapped::default()
-        } else {
-            Mapped::with_capacity(node.end_byte().saturating_sub(node.start_byte()))
-        };
         let mut w = Word {
             span: self.span(node),
             parts: Parts::new(),
-            src,
+            src: Mapped::default(),
         };
-        self.conv(node, &mut w, 0);
+        // most words: literal text, quotes without escapes, variables, `$(…)` ([`quick`]),
+        // read into `w` in place (no second move of the word)
+        if !self.quick_word(node, &mut w) {
+            self.general_word(node, &mut w);
+        }
         w
+    }
+
+    /// Any word, piece by piece ([`Walker::conv`]), into `w` (its span set, nothing else).
+    fn general_word(&mut self, node: Node<'t>, w: &mut Word) {
+        // sized up front: most words are one part whose text is their source (a plain
+        // `word` is one piece, its map built at once by `escaped_lit`)
+        if kind(node) != "word" {
+            w.src = Mapped::with_capacity(node.end_byte().saturating_sub(node.start_byte()));
+        }
+        self.conv(node, w, 0);
     }
 
     pub(super) fn conv(&mut self, node: Node<'t>, w: &mut Word, depth: usize) {
@@ -113,7 +124,7 @@ impl<'t> Walker<'t> {
                 });
             }
             "simple_expansion" => {
-                let name = Text::from(text.trim_start_matches('$'));
+                let name = Text::from(var_name(text));
                 w.parts.push(Part::Var {
                     name,
                     guard: Guard::Plain,
@@ -237,17 +248,34 @@ fn push_lit(w: &mut Word, s: &str, quoted: bool) {
 /// `[a, b)` without `open` leading bytes and a closing quote.
 fn inner(text: &str, a: usize, b: usize, open: usize) -> (usize, usize) {
     let ia = (a + open).min(b);
-    let close = text.len() > open && (text.ends_with('\'') || text.ends_with('"'));
+    // the last byte: an ASCII quote byte ends a text only as the quote character itself
+    let close = text.len() > open && matches!(text.as_bytes().last(), Some(b'\'' | b'"'));
     let ib = if close { b - 1 } else { b };
     (ia, ib.max(ia))
 }
 
+/// `$NAME` → `NAME` (every leading `$` off).
+fn var_name(text: &str) -> &str {
+    // a byte count, not `trim_start_matches`'s searcher: `$` is ASCII, so the cut is on a
+    // character boundary
+    let n = text.bytes().take_while(|&c| c == b'$').count();
+    text.get(n..).unwrap_or("")
+}
+
 fn is_mktemp(subst: &str) -> bool {
-    let inner = subst
-        .trim_start_matches("$(")
-        .trim_start_matches('`')
-        .trim_start();
-    let first = inner.split_whitespace().next().unwrap_or("");
+    // `trim_start_matches("$(")` and `('`')` as prefix loops (the searcher they build costs
+    // more than the whole test), then the first whitespace-separated word
+    let mut inner = subst;
+    while let Some(r) = inner.strip_prefix("$(") {
+        inner = r;
+    }
+    while let Some(r) = inner.strip_prefix('`') {
+        inner = r;
+    }
+    let inner = inner.trim_start();
+    let first = inner
+        .find(char::is_whitespace)
+        .map_or(inner, |i| &inner[..i]);
     basename(first) == "mktemp"
 }
 
@@ -267,13 +295,17 @@ pub fn expansion_part(text: &str) -> Part {
         };
     }
     let first = inner.chars().next().unwrap_or(' ');
+    // byte searches: a character outside ASCII starts with a byte that is no ASCII letter,
+    // digit or `_`, so the first byte that fails is where the first character that fails is
     let name_len = if first.is_ascii_alphabetic() || first == '_' {
         inner
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .bytes()
+            .position(|c| !(c.is_ascii_alphanumeric() || c == b'_'))
             .unwrap_or(inner.len())
     } else if first.is_ascii_digit() {
         inner
-            .find(|c: char| !c.is_ascii_digit())
+            .bytes()
+            .position(|c| !c.is_ascii_digit())
             .unwrap_or(inner.len())
     } else {
         first.len_utf8().min(inner.len())
