@@ -12,6 +12,16 @@ use smallvec::SmallVec;
 /// A word's, part's or mapped text: a string that keeps up to 24 bytes inline.
 pub type Text = compact_str::CompactString;
 
+/// `s` as a [`Text`]. `CompactString::new` (and `From<&str>`, which calls it) first asks at
+/// run time whether its argument is a `String` (castaway's type check, ~30 instructions a
+/// call wherever the compiler does not fold it away); a `&str` never is, so this goes
+/// straight to the copy: inline up to 24 bytes, else one allocation, the same string.
+#[inline]
+pub fn new_text(s: &str) -> Text {
+    // SAFETY: the bytes come from a `&str`, so they are valid UTF-8.
+    unsafe { Text::from_utf8_unchecked(s.as_bytes()) }
+}
+
 /// A map keyed by a short name (a variable, function or alias): hashed with foldhash, a
 /// few instructions per name where the standard SipHash costs ~100.
 pub type NameMap<V> = std::collections::HashMap<String, V, foldhash::fast::RandomState>;
@@ -59,7 +69,7 @@ impl Mapped {
             segs.push((0, at));
         }
         Mapped {
-            text: Text::from(s),
+            text: new_text(s),
             segs,
         }
     }
@@ -82,7 +92,7 @@ impl Mapped {
         let mut segs = SmallVec::new();
         segs.push((0, 0));
         Mapped {
-            text: Text::from(text),
+            text: new_text(text),
             segs,
         }
     }

@@ -13,6 +13,7 @@
 //! on a corpus (`PREFLIGHT_SH_CORPUS=dir`), and require equal trees whenever it answers.
 
 mod compound;
+mod heredoc;
 #[cfg(test)]
 mod tests;
 mod words;

@@ -64,7 +64,7 @@ impl<'t> Walker<'t> {
                 let (ia, ib) = inner(text, a, b, 1);
                 let t = self.src.get(ia..ib).unwrap_or("");
                 w.parts.push(Part::Lit {
-                    text: Text::from(t),
+                    text: new_text(t),
                     quoted: true,
                 });
                 self.push_src(&mut w.src, ia, ib);
@@ -124,7 +124,7 @@ impl<'t> Walker<'t> {
                 });
             }
             "simple_expansion" => {
-                let name = Text::from(var_name(text));
+                let name = new_text(var_name(text));
                 w.parts.push(Part::Var {
                     name,
                     guard: Guard::Plain,
@@ -192,7 +192,7 @@ impl<'t> Walker<'t> {
             // set at once (what `push_lit` and `push_src` give an empty word)
             if self.map.is_none() && !raw.is_empty() && w.parts.is_empty() && w.src.is_unset() {
                 w.parts.push(Part::Lit {
-                    text: Text::from(raw),
+                    text: new_text(raw),
                     quoted,
                 });
                 w.src = Mapped::run(raw, a);
@@ -240,7 +240,7 @@ fn push_lit(w: &mut Word, s: &str, quoted: bool) {
         return;
     }
     w.parts.push(Part::Lit {
-        text: Text::from(s),
+        text: new_text(s),
         quoted,
     });
 }
@@ -290,7 +290,7 @@ pub fn expansion_part(text: &str) -> Part {
     }
     if let Some(rest) = inner.strip_prefix('!') {
         return Part::Var {
-            name: Text::from(rest),
+            name: new_text(rest),
             guard: Guard::Derived,
         };
     }
@@ -310,7 +310,7 @@ pub fn expansion_part(text: &str) -> Part {
     } else {
         first.len_utf8().min(inner.len())
     };
-    let name = Text::from(&inner[..name_len]);
+    let name = new_text(&inner[..name_len]);
     let rest = &inner[name_len..];
     // `${X?}`, `${X-d}`, `${X=d}` still allow an empty X: what the script knows decides
     let guard = if rest.is_empty()

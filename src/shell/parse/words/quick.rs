@@ -44,7 +44,7 @@ impl Quick<'_> {
         match self.parts.last_mut() {
             Some(Part::Lit { text, quoted: q }) if *q == quoted => text.push_str(raw),
             _ => self.parts.push(Part::Lit {
-                text: Text::from(raw),
+                text: new_text(raw),
                 quoted,
             }),
         }
@@ -62,7 +62,7 @@ impl Quick<'_> {
                 // part), so it is shared, not cut again
                 let text = match self.parts.as_slice() {
                     [Part::Lit { text, .. }] if text.len() == b - a => text.clone(),
-                    _ => Text::from(file.get(a..b)?),
+                    _ => new_text(file.get(a..b)?),
                 };
                 debug_assert_eq!(Some(text.as_str()), file.get(a..b));
                 Some(Mapped::run_text(text, a))
@@ -135,7 +135,7 @@ impl<'t> Walker<'t> {
             "raw_string" => {
                 let (ia, ib) = inner(text, a, b, 1);
                 q.parts.push(Part::Lit {
-                    text: Text::from(self.src.get(ia..ib)?),
+                    text: new_text(self.src.get(ia..ib)?),
                     quoted: true,
                 });
                 q.run(ia, ib);
@@ -169,7 +169,7 @@ impl<'t> Walker<'t> {
         let text = self.src.get(a..b)?;
         let part = match kind(node) {
             "simple_expansion" => Part::Var {
-                name: Text::from(var_name(text)),
+                name: new_text(var_name(text)),
                 guard: Guard::Plain,
             },
             "expansion" => expansion_part(text),
