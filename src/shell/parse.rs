@@ -3,9 +3,7 @@
 //! substitutions) and produces [`Item`]s in document order. Strings run by `bash -c`, `eval`,
 //! `ssh host '…'`, `trap '…'` are parsed again and walked with a map back into the file.
 
-use super::command::{
-    Command, Flow, Guard, Item, Mapped, Part, Parts, Text, Word, basename, new_text,
-};
+use super::command::{Command, Flow, Guard, Item, Mapped, Part, Parts, Text, Word, basename};
 use super::tree::Node;
 use super::tree::kind;
 use super::unwrap;

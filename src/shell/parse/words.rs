@@ -2,6 +2,7 @@
 //! substitutions, each with its span map into the file.
 
 use super::*;
+use crate::shell::command::new_text;
 
 mod quick;
 #[cfg(test)]

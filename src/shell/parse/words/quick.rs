@@ -6,6 +6,7 @@
 //! ([`Walker::conv`]), which gives the same word (`quick_tests.rs` compares the two).
 
 use super::{expansion_part, inner, is_mktemp, var_name};
+use crate::shell::command::new_text;
 use crate::shell::parse::*;
 use smallvec::SmallVec;
 
