@@ -9,11 +9,10 @@ pub mod shell;
 pub mod shell_files;
 mod uses;
 
-use crate::rules::{Check, RULES, SqlCheck};
+use crate::rules::sql_checks;
 use crate::source::{Dialect, Lang, Source};
 use crate::sql::{self, Statement};
 use replay::Replay;
-use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SqlOptions {
@@ -190,21 +189,6 @@ fn check_statements(
     );
     crate::bulk::fold(statements, &mut out, 0);
     out
-}
-
-/// The per-statement SQL checks of [`RULES`], in registry order, picked out once: a statement
-/// runs them without walking the whole rule table (most of it is other kinds of rules).
-fn sql_checks() -> &'static [SqlCheck] {
-    static CHECKS: OnceLock<Vec<SqlCheck>> = OnceLock::new();
-    CHECKS.get_or_init(|| {
-        RULES
-            .iter()
-            .filter_map(|rule| match rule.check {
-                Check::Sql(f) => Some(f),
-                _ => None,
-            })
-            .collect()
-    })
 }
 
 /// Per-file facts known from discovery.

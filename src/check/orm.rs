@@ -7,7 +7,6 @@
 use super::replay::Replay;
 use crate::diagnostic::Diagnostic;
 use crate::python::{Effect, Facts};
-use crate::rules::{Check, RULES};
 use crate::source::Dialect;
 use crate::sql::{self, Statement};
 
@@ -134,10 +133,8 @@ pub fn check(
             let at = (src, dialect, down && !check_down);
             let ctx = replay.context(at);
             let checked = out.len();
-            for rule in RULES {
-                if let Check::Sql(f) = rule.check {
-                    f(stmt, &ctx, &mut out);
-                }
+            for f in crate::rules::sql_checks() {
+                f(stmt, &ctx, &mut out);
             }
             if ctx.down {
                 // a down side undoes its up side: no per-statement rule reports it (as for

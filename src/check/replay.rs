@@ -7,8 +7,8 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Ctx;
 use crate::model::schema::{self, Origin, Schema, key};
 use crate::outcome::FileOutcome;
+use crate::rules::migration_checks;
 use crate::rules::sql::Context;
-use crate::rules::{Check, MigrationCheck, RULES};
 use crate::settings::Settings;
 use crate::source::Dialect;
 use crate::sql::{AlterOp, ObjectKind, Statement, StmtKind};
@@ -427,21 +427,6 @@ pub(crate) fn fresh() -> &'static Replay {
         r.begin_text("");
         r.begin_layer(false);
         r
-    })
-}
-
-/// The migration checks of [`RULES`], in registry order, picked out once (see
-/// `check::sql_checks`).
-fn migration_checks() -> &'static [MigrationCheck] {
-    static CHECKS: OnceLock<Vec<MigrationCheck>> = OnceLock::new();
-    CHECKS.get_or_init(|| {
-        RULES
-            .iter()
-            .filter_map(|rule| match rule.check {
-                Check::Migration(f) => Some(f),
-                _ => None,
-            })
-            .collect()
     })
 }
 

@@ -60,6 +60,36 @@ macro_rules! registry {
 
 catalog::rule_table!(registry);
 
+/// The per-statement SQL checks of [`RULES`] ([`Check::Sql`]), in registry order, picked out
+/// once: a statement runs them without walking the whole table (most of it is other kinds).
+pub fn sql_checks() -> &'static [SqlCheck] {
+    static CHECKS: std::sync::OnceLock<Vec<SqlCheck>> = std::sync::OnceLock::new();
+    CHECKS.get_or_init(|| {
+        RULES
+            .iter()
+            .filter_map(|rule| match rule.check {
+                Check::Sql(f) => Some(f),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+/// The migration checks of [`RULES`] ([`Check::Migration`]), in registry order, picked out
+/// once (as [`sql_checks`]).
+pub fn migration_checks() -> &'static [MigrationCheck] {
+    static CHECKS: std::sync::OnceLock<Vec<MigrationCheck>> = std::sync::OnceLock::new();
+    CHECKS.get_or_init(|| {
+        RULES
+            .iter()
+            .filter_map(|rule| match rule.check {
+                Check::Migration(f) => Some(f),
+                _ => None,
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,8 +104,7 @@ pub fn scan(root: Node, src: &str) -> Functions {
                 command_facts(n, src, name, depth, &mut f);
                 n.child(0).is_some() && text(n).contains('(')
             }
-            "comment" | "heredoc_body" | "raw_string" | "string_content" | "word" => false,
-            _ => n.child(0).is_some(),
+            k => !leaf_text(k) && n.child(0).is_some(),
         });
     }
     f
@@ -128,15 +127,21 @@ fn reached(root: Node, def: Node, src: &str) -> Option<bool> {
             return None;
         }
         match kind(p) {
-            "comment" | "heredoc_body" | "raw_string" | "string_content" | "word" => {
-                return Some(false);
-            }
             "command" if !text(p).contains('(') => return Some(false),
+            k if leaf_text(k) => return Some(false),
             _ => {}
         }
         n = p;
     }
     Some(true)
+}
+
+/// A node whose text holds no function definition to find (the walks do not enter it).
+fn leaf_text(kind: &str) -> bool {
+    matches!(
+        kind,
+        "comment" | "heredoc_body" | "raw_string" | "string_content" | "word"
+    )
 }
 
 /// [`scan`] in one cursor walk of the tree from the root.
@@ -162,9 +167,7 @@ pub fn scan_walk(root: Node, src: &str) -> Functions {
                 // a command's words hold no function definitions worth a walk
                 descend = n.child(0).is_some() && text(n).contains('(');
             }
-            "comment" | "heredoc_body" | "raw_string" | "string_content" | "word" => {
-                descend = false
-            }
+            k if leaf_text(k) => descend = false,
             // outside every function only definitions matter, and a definition is written
             // `name ( )` or `function name`: a subtree whose text has neither holds none.
             // Only for subtrees without ERROR/MISSING nodes (a MISSING `(` has no text); the
@@ -320,32 +323,20 @@ mod tests {
         }
         assert!(seen > 500, "{seen}");
         // and the repository's shell files
-        let mut dirs: Vec<std::path::PathBuf> = ["tests/cases", "fixtures"]
-            .iter()
-            .map(|d| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(d))
-            .collect();
         let mut files = 0;
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for e in entries.flatten() {
-                let path = e.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                    continue;
-                }
-                let Ok(src) = std::fs::read_to_string(&path) else {
-                    continue;
-                };
-                if !path.extension().is_some_and(|x| x == "sh" || x == "bash") {
-                    continue;
-                }
-                if let Some(tree) = crate::shell::tree::read(&src)
-                    && let Some(root) = tree.root()
-                {
-                    assert_eq!(scan(root, &src), scan_walk(root, &src), "{path:?}");
-                    files += 1;
+        for dir in ["tests/cases", "fixtures"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for ext in ["sh", "bash"] {
+                for path in crate::fast_tests::files_with_ext(&dir, ext) {
+                    let Ok(src) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    if let Some(tree) = crate::shell::tree::read(&src)
+                        && let Some(root) = tree.root()
+                    {
+                        assert_eq!(scan(root, &src), scan_walk(root, &src), "{path:?}");
+                        files += 1;
+                    }
                 }
             }
         }
